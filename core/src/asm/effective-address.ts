@@ -2,7 +2,7 @@
 // §3.3), for both ways a line is parsed: from its tokens (parser.ts) and from its characters
 // (parse-plain.ts). The terms are gathered in scratch arrays, read by `effectiveAddress`.
 
-import { constantOf, evaluate, isScalarOnly, scalarOnlyMessage, type Expr, type Value } from './expr';
+import { CONDITION_NOT_SCALAR, constantOf, evaluate, isScalarOnly, scalarOnlyMessage, type Expr, type Value } from './expr';
 import type { ParsedOperand, Span } from './parser';
 import { chosenBranches } from './register-sum';
 import { lookupRegister } from '../isa/registers';
@@ -37,7 +37,7 @@ function nonScalarMessage(e: Expr): string {
   if (e.k === 'un') return scalarOnlyMessage(e.op);
   if (e.k !== 'bin') return 'invalid effective address';
   if (e.op === '*') return 'unable to multiply two non-scalar objects';
-  if (e.op === '?') return 'the left-hand side of `?\' must be a scalar value';
+  if (e.op === '?') return CONDITION_NOT_SCALAR;
   return isScalarOnly(e.op) ? scalarOnlyMessage(e.op) : 'invalid effective address';
 }
 

@@ -7,7 +7,7 @@
 // `times` count, an alignment), the value that pass gives an `equ`, and the term nasm's
 // `sectalign` takes for an alignment.
 
-import { COMPARISONS, evaluate, isScalarOnly, leafValue, numberOperation, scalarOnlyMessage, type EvalContext, type Expr, type Value } from './expr';
+import { COMPARISONS, CONDITION_NOT_SCALAR, evaluate, givesUp, isScalarOnly, leafValue, nonScalarDifference, numberOperation, scalarOnlyMessage, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf, foldExpr } from './expr-walk';
 
 /** The kind of a part: a segment's number (0 on), or one of these, which come before any segment. */
@@ -78,10 +78,12 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext): FirstPassEvaluat
   const errors: string[] = [];
   let unknown = false;
   let gaveUp = false;
+  // (Whether it gives up after the error is givesUp's to say; `carryOn`: what it goes on with.)
   const fail = (message: string, carryOn?: EvalVector): EvalVector | undefined => {
     if (!gaveUp) errors.push(message);
-    gaveUp ||= carryOn === undefined;
-    return carryOn;
+    if (!givesUp(message)) return carryOn;
+    gaveUp = true;
+    return undefined;
   };
   // (A conditional's branches, by its `:` node: both are evaluated, the condition picks one.)
   const branches = new Map<Expr, readonly [EvalVector | undefined, EvalVector | undefined]>();
@@ -109,7 +111,7 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext): FirstPassEvaluat
       if (x.op === '?') {
         const [f, g] = branches.get(x.b) ?? [undefined, undefined];
         if (isSimple(a)) return relocValue(a) !== 0 ? f : g;
-        return isJustUnknown(a) ? UNKNOWN : fail('the left-hand side of `?\' must be a scalar value', a);
+        return isJustUnknown(a) ? UNKNOWN : fail(CONDITION_NOT_SCALAR, a);
       }
       if (COMPARISONS.has(x.op)) return comparison(x.op, addVectors(a, scalarMult(b, -1)), fail);
       if (!isScalarOnly(x.op)) return undefined;
@@ -151,7 +153,7 @@ function comparison(op: string, d: EvalVector, fail: (message: string, carryOn?:
   const number = (v: number): EvalVector => [{ kind: NUMBER_PART, factor: v }];
   if (op === '=' || op === '==') return number(zero ? 1 : 0);
   if (op === '!=' || op === '<>') return number(zero ? 0 : 1);
-  if (!isSimple(d)) return fail(`\`${op}': operands differ by a non-scalar`, number(0));
+  if (!isSimple(d)) return fail(nonScalarDifference(op), number(0));
   const v = relocValue(d);
   // (nasm's mark of an unknown comparison is -1, which a `<=>` of a smaller side gives too.)
   if (op === '<=>') return v < 0 ? UNKNOWN : number(Math.sign(v));

@@ -603,7 +603,7 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
 /**
  * Whether the evaluation under way (see `evaluate`) has given an error that ends it: nasm's
  * evaluator gives up there, so nothing after it is said (measured with nasm 2.16.01: `dd lbl &&
- * 1/0` is "division by zero" alone, not the `&&`'s error after it); after one of CARRIES_ON it
+ * 1/0` is "division by zero" alone, not the `&&`'s error after it); after one of CARRIES_ON's it
  * goes on. Undefined outside an evaluation: every error is given.
  */
 let failed: boolean | undefined;
@@ -617,15 +617,11 @@ let failed: boolean | undefined;
 let undefinedRead = false;
 
 /**
- * The errors after which nasm's evaluator goes on, with the left operand or a number (eval.c: the
- * bitwise and logical operators, the shifts, an ordering, `?`; measured: `dw ((a - $$) >> 16) &
- * 0xffff` gives the shift's error and the `&`'s).
+ * Whether nasm's evaluator gives up after error `message`: after any but the errors of the
+ * operators it carries on after (see CARRYING_ON), and after none of those (see `failed`).
  */
-const CARRIES_ON = /^(?:shift operator|`[|^&]' operator|`[^']+': operands differ|the left-hand side of `\?')/;
-
-/** Whether nasm's evaluator gives up after error `message` (any but CARRIES_ON's: see `failed`). */
 export function givesUp(message: string): boolean {
-  return !CARRIES_ON.test(message);
+  return !CARRIES_ON.has(message);
 }
 
 /**
@@ -1365,7 +1361,7 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
   const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
   const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
-  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, 'the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
+  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, CONDITION_NOT_SCALAR, e); return { v: undefined, sec: -1 }; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
 }
@@ -1464,6 +1460,25 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
 
 export const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', '<=>']);
 
+/**
+ * The operators after whose error nasm's evaluator goes on, with the left operand or a number
+ * (eval.c: the bitwise and logical operators, the shifts, an ordering, `?`; measured: `dw ((a -
+ * $$) >> 16) & 0xffff` gives the shift's error and the `&`'s); after any other's it gives up.
+ */
+const CARRYING_ON: readonly string[] = ['<<', '>>', '<<<', '>>>', '|', '^', '&', '||', '^^', '&&'];
+
+/** nasm's error for a `?` whose condition is no number. */
+export const CONDITION_NOT_SCALAR = 'the left-hand side of `?\' must be a scalar value';
+
+/** The errors of CARRYING_ON, of the comparisons, and of `?` (see givesUp). */
+const CARRIES_ON: ReadonlySet<string> = new Set([...CARRYING_ON.map((op) => scalarOnlyMessage(op)), ...[...COMPARISONS].map((op) => nonScalarDifference(op)), CONDITION_NOT_SCALAR]);
+
+/** nasm's error for comparison `op` of sides whose difference is no number. */
+export function nonScalarDifference(op: string): string {
+  return `\`${op}': operands differ by a non-scalar`;
+}
+
+
 /** Whether nasm's evaluator takes operator `op` on scalars alone, with the error scalarOnlyMessage words (eval.c). */
 export function isScalarOnly(op: string): boolean {
   return SCALAR_ONLY.test(op);
@@ -1522,7 +1537,7 @@ function compareRelocatable(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, 
 function notScalarDifference(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   if (e.op === '=' || e.op === '==') return { v: 0, sec: -1 };
   if (e.op === '!=' || e.op === '<>') return { v: 1, sec: -1 };
-  fail(ctx, `\`${e.op}': operands differ by a non-scalar`, e);
+  fail(ctx, nonScalarDifference(e.op), e);
   // (nasm goes on with 0: eval.c, "must set it to _something_".)
   return { v: 0, sec: -1 };
 }

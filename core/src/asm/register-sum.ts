@@ -6,7 +6,7 @@
 // `cl+1`, `cl+3` ... `cl+15` say "register set not valid for operand", `cl+2`, `cl-2`, `cl+31`
 // "invalid register set size"; `2*bx`, `cl+dl`, `-cl` and `cl-x` (a label) "invalid operand type".
 
-import { COMPARISONS, constantOf, DECORATOR_TERM, isQuestionMark, scalarOnlyMessage, type Expr } from './expr';
+import { COMPARISONS, CONDITION_NOT_SCALAR, constantOf, DECORATOR_TERM, isQuestionMark, nonScalarDifference, scalarOnlyMessage, type Expr } from './expr';
 import type { Token } from './lexer';
 import { firstLeaf } from './expr-walk';
 import { lookupRegister } from '../isa/registers';
@@ -45,7 +45,7 @@ function addFactors(e: Expr, factor: number, factors: Map<string, number>, isReg
       return e.op === '-' || e.op.startsWith('ilog2') ? INVALID_OPERAND : scalarOnlyMessage(e.op);
     case 'bin': {
       if (e.op === '+' || e.op === '-') return addFactors(e.a, factor, factors, isRegister) ?? addFactors(e.b, e.op === '-' ? -factor : factor, factors, isRegister);
-      if (e.op === '?') return 'the left-hand side of `?\' must be a scalar value';
+      if (e.op === '?') return CONDITION_NOT_SCALAR;
       if (e.op !== '*') return COMPARISONS.has(e.op) ? INVALID_OPERAND : scalarOnlyMessage(e.op);
       if (namesRegister(e.a, isRegister) && namesRegister(e.b, isRegister)) return 'unable to multiply two non-scalar objects';
       const [reg, num] = namesRegister(e.a, isRegister) ? [e.a, e.b] : [e.b, e.a];
@@ -137,7 +137,7 @@ function comparedSides(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => 
   // (Sides that are no sums of registers are the evaluator's to refuse, as before.)
   if (addFactors(a, 1, factors, isRegister) !== undefined || addFactors(b, -1, factors, isRegister) !== undefined) return { ...e, a, b };
   if ([...factors.values()].every((f) => f === 0)) return { ...e, a: withoutRegisters(a, isRegister), b: withoutRegisters(b, isRegister) };
-  if (e.op !== '=' && e.op !== '==' && e.op !== '!=' && e.op !== '<>') return `\`${e.op}': operands differ by a non-scalar`;
+  if (e.op !== '=' && e.op !== '==' && e.op !== '!=' && e.op !== '<>') return nonScalarDifference(e.op);
   // The sides are still evaluated, but for their registers, so that nasm's errors in them stand
   // (measured: `mov eax, ebx=lbl` is `mov eax, 0`, `dd ebx<>lbl` 1, `dd ebx=zz` "symbol `zz' not
   // defined", `mov eax, [eax=10/0]` "division by zero").
@@ -224,7 +224,7 @@ function registerTerms(e: Expr, errors: RegisterOperatorError[]): Map<string, nu
   if (e.op === 'wrt') return registerTerms(e.a, errors);
   const a = registerTerms(e.a, errors);
   if (a === undefined) return undefined;
-  if (e.op === '?') return hasTerms(a) ? (errors.push({ message: 'the left-hand side of `?\' must be a scalar value', node: e }), a) : new Map();
+  if (e.op === '?') return hasTerms(a) ? (errors.push({ message: CONDITION_NOT_SCALAR, node: e }), a) : new Map();
   const b = registerTerms(e.b, errors);
   if (b === undefined) return undefined;
   const registers = hasTerms(a) || hasTerms(b);
@@ -239,7 +239,7 @@ function registerTerms(e: Expr, errors: RegisterOperatorError[]): Map<string, nu
   }
   if (COMPARISONS.has(e.op)) {
     for (const [name, c] of b) a.set(name, (a.get(name) ?? 0) - c);
-    if (hasTerms(a) && e.op !== '=' && e.op !== '==' && e.op !== '!=' && e.op !== '<>') errors.push({ message: `\`${e.op}': operands differ by a non-scalar`, node: e });
+    if (hasTerms(a) && e.op !== '=' && e.op !== '==' && e.op !== '!=' && e.op !== '<>') errors.push({ message: nonScalarDifference(e.op), node: e });
     return new Map();
   }
   const message = scalarOnlyMessage(e.op);
