@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstPassValue, firstTermValue, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -2148,8 +2148,7 @@ class Assembler implements EvalContext {
 
   /** Whether `e`, of no value now, is a number to nasm's first pass, its undefined symbols' terms cancelled (see firstPassNumber). */
   private cancelsUndefined(e: Expr): boolean {
-    this.undefinedUse = Undefined.Quiet;
-    try { return firstPassNumber(e, this); } finally { this.undefinedUse = Undefined.Reported; }
+    return this.firstPassEvaluated(e, this).number;
   }
 
   /**
@@ -2163,10 +2162,9 @@ class Assembler implements EvalContext {
     return k === undefined ? v : { v: k, sec: -1 };
   }
 
-  /** `e`, of no value now, as nasm's first pass makes it a number, its undefined symbols' terms cancelled (see firstPassValue). */
+  /** `e`, of no value now, as nasm's first pass makes it a number, its undefined symbols' terms cancelled (see FirstPassEvaluation.value). */
   private cancelledUndefined(e: Expr): number | undefined {
-    this.undefinedUse = Undefined.Quiet;
-    try { return firstPassValue(e, this); } finally { this.undefinedUse = Undefined.Reported; }
+    return this.firstPassEvaluated(e, this).value;
   }
 
   private timesCount(st: ParsedStatement): number {
@@ -2757,7 +2755,7 @@ class Assembler implements EvalContext {
     const forward = e !== undefined && this.namesForward(e);
     if (reserves && forward && this.pass === 0) this.reservesForward(e);
     // (A name not known yet is a term that cancels out of a sum in nasm's first pass, see
-    // firstPassValue: measured, after `sectalign off`, `align x-x+4` / `x:` pads to 4 and `align
+    // FirstPassEvaluation.value: measured, after `sectalign off`, `align x-x+4` / `x:` pads to 4 and `align
     // x*0+4` / `x equ 5` is "division by zero".)
     const first = !checked && !reserves && forward ? this.firstPassAlignment(e) : undefined;
     if (!checked && !reserves && forward && first === undefined) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); this.fillProblem(st); return; }

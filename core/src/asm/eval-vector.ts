@@ -7,7 +7,7 @@
 // `times` count, an alignment), the value that pass gives an `equ`, and the term nasm's
 // `sectalign` takes for an alignment.
 
-import { COMPARISONS, CONDITION_NOT_SCALAR, evaluate, givesUp, isScalarOnly, leafValue, nonScalarDifference, numberOperation, scalarOnlyMessage, type EvalContext, type Expr, type Value } from './expr';
+import { COMPARISONS, CONDITION_NOT_SCALAR, evaluate, givesUp, isScalarOnly, leafValue, nonScalarDifference, numberOperation, scalarOnlyMessage, SHIFTS, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf, foldExpr } from './expr-walk';
 
 /** The kind of a part: a segment's number (0 on), or one of these, which come before any segment. */
@@ -32,21 +32,16 @@ export function firstPassNumber(e: Expr, ctx: EvalContext): boolean {
   return firstPassEvaluation(e, ctx).number;
 }
 
-/**
- * The number nasm's first pass makes of `e` once its unknown parts cancel out (`d2 - d1`, both
- * defined further on: 0), or once a sum stops at one (measured with nasm 2.16.01, x defined
- * further on: `4 % (x + 4 - x)` and `4 % (x*0 + 4)` are "division by zero" in that pass, `4 % (x
- * - x + 4)` is 0); undefined when it is no number there, or one an operator made nothing of.
- */
-export function firstPassValue(e: Expr, ctx: EvalContext): number | undefined {
-  return firstPassEvaluation(e, ctx).value;
-}
-
 /** What nasm's first pass makes of an expression (see firstPassEvaluation). */
 export interface FirstPassEvaluation {
   /** Whether it is a number there. */
   readonly number: boolean;
-  /** That number, when an operator made one of it (see numberOperation). */
+  /**
+   * That number, once its unknown parts cancel out (`d2 - d1`, both defined further on: 0), or
+   * once a sum stops at one (measured with nasm 2.16.01, x defined further on: `4 % (x + 4 - x)`
+   * and `4 % (x*0 + 4)` are "division by zero" in that pass, `4 % (x - x + 4)` is 0); undefined
+   * when it is no number, or one an operator made nothing of (see numberOperation).
+   */
   readonly value: number | undefined;
   /** The errors nasm's evaluator gives of it there, in order. */
   readonly errors: readonly string[];
@@ -134,7 +129,6 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext): FirstPassEvaluat
 }
 
 const DIVISIONS: ReadonlySet<string> = new Set(['/', '%', '//', '%%']);
-const SHIFTS: ReadonlySet<string> = new Set(['<<', '>>', '<<<', '>>>']);
 
 /** A number an operator made, or its error (after which nasm's evaluator gives up). */
 function numberOf(v: number | string, fail: (message: string) => EvalVector | undefined): EvalVector | undefined {

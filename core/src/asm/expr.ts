@@ -1140,6 +1140,9 @@ function scalarOperator(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value
 /** nasm's `| ^ & || ^^ &&`, which go on after their error for an operand that is no number. */
 const GOES_ON: ReadonlySet<string> = new Set(['|', '^', '&', '||', '^^', '&&']);
 
+/** nasm's shifts, which go on with their left operand after their error (see afterScalarError). */
+export const SHIFTS: ReadonlySet<string> = new Set(['<<', '>>', '<<<', '>>>']);
+
 /**
  * The value nasm's evaluator goes on with after its error for operator `e` on `a` and `b`: a
  * shift's left operand, a label as it is (measured with nasm 2.16.01: `dd (a>>1) + (b>>1)` is
@@ -1149,7 +1152,7 @@ const GOES_ON: ReadonlySet<string> = new Set(['|', '^', '&', '||', '^^', '&&']);
  * nasm 2.16.01 -E, `%if 1 || eax` is true); else nothing.
  */
 function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
-  const shift = e.op === '<<' || e.op === '>>' || e.op === '<<<' || e.op === '>>>';
+  const shift = SHIFTS.has(e.op);
   // (nasm's reloc_value is an operand's first term, 0 unless it is the number: a register's term
   // comes first, so an operand with one is 0, `-eax` and `eax+3` too, and a shift's number
   // operand is its value; measured with nasm 2.16.01 -E: `%if (2|(eax+3))==2` and `%if 1 << -eax`
@@ -1465,7 +1468,7 @@ export const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '!=', '<>', 
  * (eval.c: the bitwise and logical operators, the shifts, an ordering, `?`; measured: `dw ((a -
  * $$) >> 16) & 0xffff` gives the shift's error and the `&`'s); after any other's it gives up.
  */
-const CARRYING_ON: readonly string[] = ['<<', '>>', '<<<', '>>>', '|', '^', '&', '||', '^^', '&&'];
+const CARRYING_ON: readonly string[] = [...SHIFTS, ...GOES_ON];
 
 /** nasm's error for a `?` whose condition is no number. */
 export const CONDITION_NOT_SCALAR = 'the left-hand side of `?\' must be a scalar value';
