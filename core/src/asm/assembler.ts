@@ -398,6 +398,10 @@ class Assembler implements EvalContext {
   private sectStmt = -1;
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
+  /** The `alignb` without a fill being assembled, until its `[warning push]` line has been given (see reservingStarts). */
+  private reservingAlign: ParsedStatement | undefined;
+  /** The statements whose `resb` count nasm's first pass warned of as a forward reference (see reservesForward). */
+  private readonly reservedForward = new Set<number>();
   /** Set by `%use smartalign` (see smart-align.ts): how `align` pads code. */
   private smartAlign: SmartAlign | undefined;
   private struc: StrucState | undefined;
@@ -2557,6 +2561,8 @@ class Assembler implements EvalContext {
 
   /** nasm's first pass's warning, at `at`, of a `resb` count that names a symbol it does not know yet (measured: `resb n` / `n equ 4`). */
   private reservesForward(at: { start: number; end: number }): void {
+    this.reservingStarts();
+    this.reservedForward.add(this.stmtIndex);
     this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(at), expansion: this.lines.origin(this.line).expansion, line: this.line });
   }
 
@@ -2715,8 +2721,38 @@ class Assembler implements EvalContext {
     return v;
   }
 
-  /** `align N[, fill]` and `alignb`: nasm's standard macros, padding to N and raising the section's alignment. */
+  /**
+   * `align N[, fill]` and `alignb`: nasm's standard macros, padding to N and raising the section's
+   * alignment. alignb's without a fill reserves its padding between the lines `[warning push]`,
+   * `[warning -zeroing]` and `[warning pop]`, whose `push` and `pop` nasm 2.16.01 also looks up as
+   * warning names, unknown ones (measured with -w+all: "unknown warning name: push" after
+   * `sectalign`'s messages, "... pop" after `resb`'s).
+   */
   private alignDirective(st: ParsedStatement, name: string): void {
+    const reserves = name === 'alignb' && st.args.length > 0 && st.fill === undefined && st.fillProblem === undefined && st.data.length === 0;
+    this.reservingAlign = reserves ? st : undefined;
+    this.alignPadding(st, name);
+    if (!reserves) return;
+    this.reservingStarts();
+    // (After a count naming a name not known yet, whose `sectalign` errs in nasm's first pass and
+    // stops it there, after the warning of that pass: see reservesForward.)
+    if (this.alignRaisesSection && this.reservedForward.has(this.stmtIndex)) {
+      if (this.pass === 0) this.firstPassWarnings.push({ code: 'unknown-warning', message: 'unknown warning name: pop', range: this.range(st.op), expansion: this.lines.origin(this.line).expansion, line: this.line });
+      return;
+    }
+    this.warning('unknown-warning', 'unknown warning name: pop', st.op);
+  }
+
+  /** The `[warning push]` line of the `alignb` being assembled (see alignDirective), once: where its `resb`'s messages begin. */
+  private reservingStarts(): void {
+    const st = this.reservingAlign;
+    if (st === undefined) return;
+    this.reservingAlign = undefined;
+    this.warning('unknown-warning', 'unknown warning name: push', st.op);
+  }
+
+  /** alignDirective's padding and the messages of nasm's macro lines. */
+  private alignPadding(st: ParsedStatement, name: string): void {
     const args = st.args;
     const word = st.op!;
     const parts = splitComma(args);
@@ -2765,7 +2801,7 @@ class Assembler implements EvalContext {
     // "segment alignment `lab' is not power of two", see addressAligns.)
     const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
     const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
-    const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.reservingStarts(); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
     const a = value?.v;
     // (A count unknown is the `times` error `sectalign`'s "not defined" comes with, after which
     // nasm's parser reads the fill: measured, `alignb x, 0` / `x:` is both, then its error.)
@@ -2775,6 +2811,7 @@ class Assembler implements EvalContext {
     const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const power = powerOfTwo(value!) >= 0;
     const aligned = !checked || this.sectionAlignment(value!, parts[0], e);
+    this.reservingStarts();
     // (A count that divides by zero is the evaluator's error, and nasm's parser stops there.)
     if (st.fillProblem !== undefined) { if (a === 0) this.everyPassError('division by zero', e); else this.fillProblem(st); return; }
     if (smartPad?.trailing === true) this.trailingGarbage(st);
@@ -3259,6 +3296,7 @@ class Assembler implements EvalContext {
       if (count?.e !== undefined && !count.whole) {
         if (checked) this.sectalignValue(st, toks);
         const reserves = st.op!.name === 'alignb' && toks.length === st.args.length;
+        this.reservingStarts();
         this.error('syntax', reserves ? 'comma, colon, decorator or end of line expected after operand' : INSTRUCTION_EXPECTED, st.op);
         // (The `resb` reads its count all the same: measured, `alignb x )` warns of x after both errors.)
         if (reserves && this.pass === 0 && this.namesForward(count.e)) this.reservesForward(st.op!);
