@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, SHIFTS, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
@@ -2936,8 +2936,13 @@ class Assembler implements EvalContext {
    * its value (see firstTermValue), a label's offset in its section or a section's coefficient.
    */
   private addressAligns(e: Expr): boolean {
+    // (After the error of a `?` on an address, or of a shift, nasm's evaluator goes on with the
+    // operator's left side, which `sectalign` reads: measured with nasm 2.16.01, `sectalign (lab ?
+    // 1 : 2)` with lab at 1 is that error alone.)
+    let read = e;
+    while (read.k === 'bin' && (read.op === '?' || SHIFTS.has(read.op))) read = read.a;
     // (An external name is a segment of its own at 0, not one to refuse here: see keepingExternals.)
-    const first = this.keepingExternals(() => firstTermValue(e, this, (sec) => (sec >= EXTERNAL_SEGMENTS ? 0 : this.segmentAddress(sec))));
+    const first = this.keepingExternals(() => firstTermValue(read, this, (sec) => (sec >= EXTERNAL_SEGMENTS ? 0 : this.segmentAddress(sec))));
     return first !== undefined && powerOfTwo({ v: first, sec: -1 }) >= 0;
   }
 
