@@ -10,7 +10,7 @@ import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESER
 import { DEFAULT_EVAL_LIMIT, evaluate, SHIFTS, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
-import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
+import { encode, formReachesOperand, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter, type FloatMode } from './floats';
 import { encodedFields, headCalls, modrmStart } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
@@ -19,7 +19,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -4150,7 +4150,8 @@ class Assembler implements EvalContext {
     const mark = this.final ? this.sink.mark() : -1;
     let r = this.encoding(st);
     const i = this.stmtIndex;
-    if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
+    if (hasDecorated(st.operands)) r = decoratedMatch(st);
+    else if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
     else if (r.ok && r.problems.length === 0 && st.times === undefined && this.fillCount === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
       this.route[i] = Route.StaticCode;
     }
@@ -4738,7 +4739,8 @@ class Assembler implements EvalContext {
    */
   private listInstruction(out: DataBuilder, st: ParsedStatement, size: number, bytes: Uint8Array | undefined, firstSize: number | undefined): void {
     const n = this.timesOf(st);
-    if (n === 0) return;
+    // (Nor of one no form takes for its decorators, as of any other: see decoratedMatch.)
+    if (n === 0 || hasDecorated(st.operands)) return;
     // An instruction of numbers and registers, not a branch, has no value to relocate: its bytes
     // are listed as they are, unless a warning's place among them is wanted.
     const known = this.bits === 32 ? st.enc32 : st.enc16;
@@ -4970,7 +4972,7 @@ const SEGMENT_BASE_REFERENCES = 'binary output format does not support segment b
 
 function codeFor(message: string): string {
   if (/size not specified|mismatch in operand size/i.test(message)) return 'operand-size';
-  if (/invalid combination/i.test(message)) return 'invalid-operands';
+  if (/invalid combination/i.test(message) || DECORATION_MESSAGE.includes(message)) return 'invalid-operands';
   if (/out of range|exceeds bounds/i.test(message)) return 'out-of-range';
   if (/^value referenced by FAR|segment base references$/.test(message)) return 'far-segment';
   if (message === 'displacement size ignored on absolute address') return 'ea-dispsize';
@@ -4978,6 +4980,35 @@ function codeFor(message: string): string {
   return 'encode';
 }
 
+
+/** Whether an operand of `operands` has decorators (see ParsedOperand.decorated). */
+function hasDecorated(operands: readonly ParsedOperand[]): boolean {
+  for (let k = 0; k < operands.length; k++) if (operands[k].decorated !== undefined) return true;
+  return false;
+}
+
+/** nasm's matcher's words for each Decoration (assemble.c). */
+const DECORATION_MESSAGES: Readonly<Record<Decoration, string>> = {
+  broadcast: 'broadcast not permitted on this operand', mask: 'mask not permitted on this operand', decorator: 'unsupported mode decorator for instruction',
+};
+const DECORATION_MESSAGE: readonly string[] = Object.values(DECORATION_MESSAGES);
+
+/**
+ * nasm's error for instruction `st` with decorators on an operand, which no form of the dialect
+ * takes: its matcher checks each form's operands in order, and gives the worst error of all the
+ * forms, where the decorators' are worse than a mismatch of operands; so it is the decorators' of
+ * the first operand with some, when a form of as many operands takes the ones before it (measured
+ * with nasm 2.16.01: `mov eax, bl {z}` and `mov cr0, 1 {z}` are "unsupported mode decorator for
+ * instruction", `mov eax {k1}, 1 {z}` "mask not permitted on this operand", `mov eax, 1 {z}, 2`
+ * "invalid combination of opcode and operands").
+ */
+function decoratedMatch(st: ParsedStatement): EncodeResult {
+  const ops = st.operands;
+  let first = 0;
+  while (ops[first].decorated === undefined) first++;
+  const message = formReachesOperand(st.op!.name, ops, first) ? DECORATION_MESSAGES[ops[first].decorated!] : 'invalid combination of opcode and operands';
+  return { ok: false, problems: [{ message, severity: 'error', operand: first }] };
+}
 
 /** The 64-bit general registers (see wideOperandProblem). */
 const WIDE_REGISTERS: ReadonlySet<string> = new Set(['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15']);

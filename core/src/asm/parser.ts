@@ -35,7 +35,7 @@ type JumpWord = 'short' | 'near' | 'far';
 /** Thrown by LineParser.factorSymbol to its `memory`: a constant, since no stack is wanted. */
 const FACTOR_SYMBOL = { factorSymbol: true };
 
-export type ParsedOperand =
+export type ParsedOperand = (
   | (Span & { readonly kind: 'reg'; readonly reg: RegisterInfo })
   | (Span & {
       readonly kind: 'imm'; readonly expr: Expr; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly strict?: boolean;
@@ -77,7 +77,17 @@ export type ParsedOperand =
        */
       readonly outside?: Expr;
     })
-  | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 });
+  | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 })
+) & {
+  /**
+   * The decorators written after an instruction's operand (`mov eax, 1 {z}`), which nasm's parser
+   * puts on the operand and no form of the dialect takes (see LineParser.decoratedOperand).
+   */
+  readonly decorated?: Decoration;
+};
+
+/** What decorators on an operand are to nasm's matcher, the first it refuses of them (see decorationOf). */
+export type Decoration = 'broadcast' | 'mask' | 'decorator';
 
 export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr })
   /** `db ?`: a unit of uninitialized space (nasm 2.15). */
@@ -305,7 +315,9 @@ export interface ParseOutcome {
 }
 
 /** AVX-512's decorators, which nasm's scanner reads in braces (`{k1}`, `{z}`, `{1to8}`, `{rn-sae}`). */
-const DECORATORS: ReadonlySet<string> = new Set(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'z', '1to2', '1to4', '1to8', '1to16', '1to32', 'rn-sae', 'rd-sae', 'ru-sae', 'rz-sae', 'sae']);
+// (`{k0}` is none: measured with nasm 2.16.01, `mov eax, 1 {k0}` is "`k0' is not a valid decorator
+// with braces".)
+const DECORATORS: ReadonlySet<string> = new Set(['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'z', '1to2', '1to4', '1to8', '1to16', '1to32', 'rn-sae', 'rd-sae', 'ru-sae', 'rz-sae', 'sae']);
 
 /**
  * The decorators in braces that make up `tokens[start..end)` and nothing else (`{z}`, `{z}{k1}`),
@@ -333,6 +345,21 @@ function decoratorsIn(tokens: readonly PPToken[], start: number, end: number): s
 function isDecoratorOperand(tokens: readonly PPToken[], start: number, end: number): boolean {
   const names = decoratorsIn(tokens, start, end);
   return names !== undefined && names.length === 1 && (names[0] === 'z' || names[0].startsWith('1to'));
+}
+
+/**
+ * What decorators `names` on one operand are to nasm's matcher, which checks a broadcast first,
+ * then an opmask, then the rest (assemble.c matches; measured with nasm 2.16.01: `mov eax, 1
+ * {k1}{1to4}` is "broadcast not permitted on this operand", `mov eax, 1 {z}{k1}` "mask not
+ * permitted on this operand").
+ */
+function decorationOf(names: readonly string[]): Decoration {
+  return names.some((d) => d.startsWith('1to')) ? 'broadcast' : names.some((d) => d.startsWith('k')) ? 'mask' : 'decorator';
+}
+
+/** Whether `t` can end a term of nasm's expressions, after which a `{` is a decorator and no term. */
+function endsTerm(t: PPToken): boolean {
+  return t.kind !== 'op' || t.text === ')' || t.text === ']';
 }
 
 /** Whether decorator `name` (see DECORATORS) is a rounding mode (`{rn-sae}`) or `{sae}`. */
@@ -1339,7 +1366,7 @@ class LineParser implements TermReader {
       const decorators = this.decoratorsAfterValue(stop, end);
       // (After an error of its parser nasm stops at the end of its first pass, before its final
       // pass would find no form for the value: the error alone.)
-      if (decorators.length > 0 && (this.warnings?.length ?? 0) === said) this.equDecorators = decorators.some((d) => d.startsWith('k')) ? 'mask' : decorators.some((d) => d.startsWith('1to')) ? 'broadcast' : 'decorator';
+      if (decorators.length > 0 && (this.warnings?.length ?? 0) === said) this.equDecorators = decorationOf(decorators);
       return value;
     }
     // (Braces nasm's scanner refuses: its error as it reads them, then the parser's.)
@@ -1363,6 +1390,9 @@ class LineParser implements TermReader {
   private decoratorsAfterValue(start: number, end: number): string[] {
     const toks = this.toks;
     const taken: string[] = [];
+    // (A second opmask replaces the first, after its error: measured, `mov eax, 1 {k1}{k2}` is
+    // "opmask k1 is already set".)
+    let mask: string | undefined;
     for (let k = start; k < end;) {
       const next = toks[k].kind === 'op' && toks[k].text === '{' ? decoratorEnd(toks, k, end) : undefined;
       if (next === undefined) {
@@ -1375,6 +1405,10 @@ class LineParser implements TermReader {
       const name = decoratorsIn(toks, k, next)![0];
       if (isRounding(name)) this.goOn(`{${toks.slice(k + 1, next - 1).map((t) => t.text).join('')}} is not an expected decorator`, { start: toks[k].start, end: toks[next - 1].end });
       else taken.push(name);
+      if (name.startsWith('k')) {
+        if (mask !== undefined) this.goOn(`opmask ${mask} is already set`, { start: toks[k].start, end: toks[next - 1].end });
+        mask = name;
+      }
       k = next;
     }
     return taken;
@@ -2213,6 +2247,11 @@ class LineParser implements TermReader {
   }
 
   private operand(start: number, end: number): ParsedOperand {
+    // (Decorators take four tokens after a term at least: most operands are shorter.)
+    if (end - start >= 4) {
+      const braces = this.decoratorsAt(start, end);
+      if (braces >= 0) return this.decoratedOperand(start, braces, end);
+    }
     const toks = this.toks;
     let i = start;
     let size: 8 | 16 | 32 | 48 | 64 | 80 | undefined;
@@ -2310,6 +2349,48 @@ class LineParser implements TermReader {
     if (this.operandNamesRegister) return this.operandWithRegisters(expr, size, jump, strict, from, to);
     if (jump === 'far' && !isJumpOrCall(toks[this.opIndex])) this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
+  }
+
+  /**
+   * Where decorators follow the operand `toks[start..end)`, a decorator token after a term outside
+   * parentheses and brackets (nasm's evaluator stops there, and its parser reads them: parser.c
+   * parse_braces); -1 where none does.
+   */
+  private decoratorsAt(start: number, end: number): number {
+    const toks = this.toks;
+    let depth = 0;
+    for (let k = start; k < end; k++) {
+      const t = toks[k];
+      if (t.kind !== 'op') continue;
+      if (t.text === '(' || t.text === '[') depth++;
+      else if (t.text === ')' || t.text === ']') depth--;
+      else if (t.text === '{' && depth === 0 && k > start && endsTerm(toks[k - 1]) && decoratorEnd(toks, k, end) !== undefined) return k;
+    }
+    return -1;
+  }
+
+  /**
+   * An instruction's operand `toks[start..braces)` with decorators from `braces` to `end` (see
+   * decoratorsAfterValue), which no form of the dialect takes: nasm's final pass refuses the line
+   * as it matches it, by the first operand that has them (see the assembler's decoratedMatch).
+   * After an error of its parser nasm stops at the end of its first pass: the error alone
+   * (measured with nasm 2.16.01: `mov eax, 1 {z}` is "unsupported mode decorator for
+   * instruction", `mov eax, ebx {k1}` "mask not permitted on this operand", `mov eax, [ebx]
+   * {1to4}` "broadcast not permitted on this operand", `mov eax, 1 {z}{rn-sae}` "{rn-sae} is not
+   * an expected decorator" alone).
+   */
+  private decoratedOperand(start: number, braces: number, end: number): ParsedOperand {
+    const said = this.errorsSaid();
+    const op = this.operand(start, braces);
+    const names = this.decoratorsAfterValue(braces, end);
+    return names.length > 0 && this.errorsSaid() === said ? { ...op, decorated: decorationOf(names), end: this.toks[end - 1].end } : op;
+  }
+
+  /** How many errors the parser has gone on after in this line. */
+  private errorsSaid(): number {
+    let n = 0;
+    for (const w of this.warnings ?? []) if (w.error === true) n++;
+    return n;
   }
 
   /**
