@@ -533,6 +533,8 @@ class Assembler implements EvalContext {
   private readonly firstPassCounts = new Map<string, FirstPassEvaluation>();
   /** By statement and place, `align` arguments as nasm's first pass read them (see firstPassAlignment). */
   private readonly firstPassAlignments = new Map<string, number | undefined>();
+  /** By statement and argument, the value nasm's first pass gives an `align` argument that names an `equ` it read as 0 (see equAlignmentFailed). */
+  private readonly firstPassEquAlignments = new Map<string, Value>();
   /** Each name's value in nasm's first pass, as its latest definition in Ringside's first gave it (see firstPassDefinition). */
   private readonly firstPassValues = new Map<string, { readonly value: Value | undefined; readonly def: SymbolDef }>();
   /** The `equ`s nasm's first pass finds inconsistent with the one before them (given): see firstPassDefinition. */
@@ -2751,6 +2753,29 @@ class Assembler implements EvalContext {
     this.warning('unknown-warning', 'unknown warning name: push', st.op);
   }
 
+  /**
+   * Whether the argument `e` (written `written`) of the current `align`, which names an `equ` nasm's
+   * first pass read as 0 (see firstPassEqus), fails there: `sectalign` (when `checked`) refuses
+   * a value that is no power of two, the padding's `%` divides by 0, and nasm stops after that
+   * pass (measured with nasm 2.16.01: `z equ fwd-2` / `fwd equ 6` / `align z` is "segment
+   * alignment `z' is not power of two" then "division by zero", after `sectalign off` the second
+   * alone). Noted in Ringside's first pass, reported in its final.
+   */
+  private equAlignmentFailed(e: Expr, written: readonly PPToken[], checked: boolean): boolean {
+    const first = this.firstPassAlignmentOfEqus(e);
+    if (first?.v === undefined || first.sec >= 0 || (first.v !== 0 && (!checked || powerOfTwo(first) >= 0))) return false;
+    if (checked) this.sectionAlignment(first, written, e);
+    if (first.v === 0) this.everyPassError('division by zero', e);
+    return true;
+  }
+
+  /** The value nasm's first pass gives alignment `e` of the current statement, which names an `equ` it read as 0: noted in Ringside's first pass. */
+  private firstPassAlignmentOfEqus(e: Expr): Value | undefined {
+    const key = `${this.stmtIndex}:${e.start}`;
+    if (this.pass === 0) this.firstPassEquAlignments.set(key, evaluate(e, this.firstPassEqus.view(this.stmtIndex, true, () => undefined)));
+    return this.firstPassEquAlignments.get(key);
+  }
+
   /** alignDirective's padding and the messages of nasm's macro lines. */
   private alignPadding(st: ParsedStatement, name: string): void {
     const args = st.args;
@@ -2790,6 +2815,7 @@ class Assembler implements EvalContext {
     const reserves = name === 'alignb' && st.fill === undefined && st.fillProblem === undefined && st.data.length === 0;
     const forward = e !== undefined && this.namesForward(e);
     if (reserves && forward && this.pass === 0) this.reservesForward(e);
+    if (e !== undefined && !forward && !smart && this.firstPassEqus.namedIn(e) && this.equAlignmentFailed(e, parts[0], checked)) return;
     // (A name not known yet is a term that cancels out of a sum in nasm's first pass, see
     // FirstPassEvaluation.value: measured, after `sectalign off`, `align x-x+4` / `x:` pads to 4 and `align
     // x*0+4` / `x equ 5` is "division by zero".)
@@ -2815,8 +2841,10 @@ class Assembler implements EvalContext {
     // (A count that divides by zero is the evaluator's error, and nasm's parser stops there.)
     if (st.fillProblem !== undefined) { if (a === 0) this.everyPassError('division by zero', e); else this.fillProblem(st); return; }
     if (smartPad?.trailing === true) this.trailingGarbage(st);
-    if (!aligned) return;
+    // (After `sectalign`'s error the macro's padding is read all the same: measured with nasm
+    // 2.16.01, `align 0` is "segment alignment `0' is not power of two" then "division by zero".)
     if (a === 0) { this.everyPassError('division by zero', e); return; }
+    if (!aligned) return;
     const pad = smartPad?.pad ?? (power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos));
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
     // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
@@ -2873,6 +2901,9 @@ class Assembler implements EvalContext {
   /** The alignment `sectalign` reads in `args`, up to where its expression ends; else its errors, and undefined. */
   private sectalignValue(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
     const e = this.exprArgFrom(st, args, 'ignored');
+    // (Of an `equ` nasm's first pass read as 0, that pass's value: see equAlignmentFailed.)
+    const first = e !== undefined && this.firstPassEqus.namedIn(e) && !this.namesForward(e) ? this.firstPassAlignmentOfEqus(e) : undefined;
+    if (first?.v !== undefined && first.sec < 0 && !this.sectionAlignment(first, args, e!)) return undefined;
     // (An address: see addressAligns; measured, `sectalign lab`.)
     const notPower = (): void => { if (!this.addressAligns(e!)) this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); };
     const value = e ? this.constantValue(e, 'sectalign', notPower) : undefined;
