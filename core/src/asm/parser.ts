@@ -371,6 +371,9 @@ function numbersGiveUp(e: Expr): string | undefined {
   return failed !== undefined && givesUp(failed) ? failed : undefined;
 }
 
+/** The tokens that end a memory reference's expression rather than go on with it (see equReference). */
+const REFERENCE_STOPS: ReadonlySet<string> = new Set(['[', ']', ':', ',', '{', '(', ')']);
+
 /** Whether `t` can end a term of nasm's expressions, after which a `{` is a decorator and no term. */
 function endsTerm(t: PPToken): boolean {
   return t.kind !== 'op' || t.text === ')' || t.text === ']';
@@ -1451,15 +1454,25 @@ class LineParser implements TermReader {
     let segment = false;
     let brackets = 0;
     let stop: number;
+    // (A decorator's term in the reference: see below.)
+    let decorator: Span | undefined;
     for (;;) {
       while (toks[from]?.text === '[') { brackets++; from++; }
       // (At a comma nasm's parser reads a 0 and leaves the comma: measured, `x equ 1:,` is no
       // "expression syntax error", `x equ 1:` is.)
       if (from >= toks.length) this.fail('expression syntax error', toks[end - 1]);
-      // (A decorator but an opmask is a term of its own kind to nasm's evaluator, no address:
-      // measured, `x equ 1:{z}` and `x equ 1:{rn-sae}` are "invalid segment override" then this.)
+      // (A decorator but an opmask is a term of its own kind to nasm's evaluator, no address,
+      // which the reference is refused for once the operand is read: measured, `x equ 1:{z}` and
+      // `x equ 1:{rn-sae}` are "invalid segment override" then "invalid effective address: bad
+      // subexpression type", `x equ 1:{z} 3` the first, "comma, decorator or end of line expected,
+      // got 269", then the second, `x equ [{z} 3]` "expecting ] at end of memory operand" then it.)
       const term = toks[from]?.text === '{' ? decoratorEnd(toks, from, end) : undefined;
-      if (term === end && !decoratorsIn(toks, from, term)![0].startsWith('k')) this.fail('invalid effective address: bad subexpression type', { start: toks[from].start, end: toks[term - 1].end });
+      if (term !== undefined && !decoratorsIn(toks, from, term)![0].startsWith('k')) {
+        decorator = { start: toks[from].start, end: toks[term - 1].end };
+        stop = term;
+        if (stop < end && toks[stop].kind === 'op' && !REFERENCE_STOPS.has(toks[stop].text)) { this.expressionUpTo(stop + 1, end); stop = this.stoppedAt; }
+        break;
+      }
       if (from < end) this.expressionUpTo(from, end);
       stop = from < end ? this.stoppedAt : from;
       // (`1[2]`: a displacement before the brackets.)
@@ -1478,6 +1491,7 @@ class LineParser implements TermReader {
     // (Decorators after a reference nasm's parser reads onto it: see decoratorsAfterValue.)
     if (!recover && stop < end && toks[stop].text === '{' && decoratorEnd(toks, stop, end) !== undefined) this.decoratorsAfterValue(stop, end);
     else if (!recover && stop < end) this.goOn(`comma, decorator or end of line expected, got ${nasmTokenType(toks[stop])}`, toks[stop]);
+    if (decorator !== undefined) this.fail('invalid effective address: bad subexpression type', decorator);
     this.fail(BAD_EQU, toks[start]);
   }
 
