@@ -1625,7 +1625,9 @@ class Assembler implements EvalContext {
       const word = message?.startsWith('non-constant argument supplied to') === true ? unreadableIn(e) : undefined;
       if (word !== undefined) {
         if (this.final) this.sink.report('error', 'syntax', 'expression syntax error', this.range(word), this.lines.origin(this.line).expansion, undefined, this.line, this.line, 1);
-      } else if (message !== undefined) this.error(rule?.code ?? 'non-constant', message, e);
+      // (Not a count's where the evaluator gave up: nasm's parser drops the line there, measured
+      // with nasm 2.16.01, `align 1/0` is no "non-constant argument supplied to TIMES".)
+      } else if (message !== undefined && !(message.startsWith('non-constant argument supplied to') && this.gaveUpIn === this.stmtIndex)) this.error(rule?.code ?? 'non-constant', message, e);
       return undefined;
     }
     return v;
@@ -2827,7 +2829,17 @@ class Assembler implements EvalContext {
     // "segment alignment `lab' is not power of two", see addressAligns.)
     const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
     const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
+    const gaveUp = this.gaveUpIn === this.stmtIndex;
+    const given = this.sink.list.length;
     const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.reservingStarts(); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    // (Where the evaluator gives up, the macro's `sectalign` and its padding each read the
+    // argument: the error twice, measured with nasm 2.16.01, `align 1/0` and `alignb 1/0` are
+    // "division by zero" twice, after `sectalign off` once.)
+    if (checked && !gaveUp && this.gaveUpIn === this.stmtIndex && this.final && this.sink.list.length > given) {
+      const d = this.sink.list[this.sink.list.length - 1];
+      this.reservingStarts();
+      this.sink.report('error', d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, 1);
+    }
     const a = value?.v;
     // (A count unknown is the `times` error `sectalign`'s "not defined" comes with, after which
     // nasm's parser reads the fill: measured, `alignb x, 0` / `x:` is both, then its error.)
