@@ -2072,6 +2072,10 @@ class Assembler implements EvalContext {
       return;
     }
     // (A word nasm's evaluator cannot read: its syntax error, measured, `times far nop`, `align far`.)
+    // (Nor where nasm's first pass gave up on it, its error given as that pass's (see
+    // firstPassCheck): measured, `p equ lab*4` / `times 1/p nop` / `lab:` after a byte is
+    // "division by zero" alone.)
+    if (this.firstPassCounts.get(`${this.stmtIndex}:${e.start}`)?.gaveUp === true) return;
     const word = unreadableIn(e);
     if (word !== undefined) { this.error('syntax', 'expression syntax error', word); return; }
     const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && this.namesUndefined(e, code);
