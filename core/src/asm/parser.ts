@@ -379,6 +379,21 @@ function endsTerm(t: PPToken): boolean {
   return t.kind !== 'op' || t.text === ')' || t.text === ']';
 }
 
+/**
+ * Where the decorator's term that operand `tokens[start..end)` begins with ends, when something
+ * other than an operator follows it: nasm's evaluator stops after the term, and its parser says
+ * so of the rest ("comma, colon, decorator or end of line expected after operand") before it
+ * takes the term for a rounding mode (measured with nasm 2.16.01: `mov eax, {z} 3` and `y equ 1,
+ * {z} 3` are that error then "invalid decorator", `y equ {rn-sae} 3` it then "bad syntax for
+ * EQU"). Undefined for any other operand, and for an opmask, which is no term.
+ */
+function decoratorTermEnd(tokens: readonly PPToken[], start: number, end: number): number | undefined {
+  if (tokens[start]?.kind !== 'op' || tokens[start].text !== '{') return undefined;
+  const term = decoratorEnd(tokens, start, end);
+  if (term === undefined || term >= end || tokens[term].kind === 'op' || decoratorsIn(tokens, start, term)![0].startsWith('k')) return undefined;
+  return term;
+}
+
 /** Whether decorator `name` (see DECORATORS) is a rounding mode (`{rn-sae}`) or `{sae}`. */
 function isRounding(name: string): boolean {
   return name.endsWith('sae');
@@ -1147,6 +1162,11 @@ class LineParser implements TermReader {
       const first = operands[0];
       this.slotBits = count === 0 ? 0 : first.kind === 'reg' ? first.reg.bits : first.kind === 'mem' ? first.size ?? 0 : 0;
       if (isDecoratorOperand(toks, this.pos, end)) this.fail(INVALID_DECORATOR, { start: toks[this.pos].start, end: toks[end - 1].end });
+      const cut = decoratorTermEnd(toks, this.pos, end);
+      if (cut !== undefined && isDecoratorOperand(toks, this.pos, cut)) {
+        this.goOn(AFTER_OPERAND, toks[cut]);
+        this.fail(INVALID_DECORATOR, { start: toks[this.pos].start, end: toks[cut - 1].end });
+      }
       operands[count++] = this.operand(this.pos, end);
       this.pos = end;
       if (this.pos < toks.length) {
@@ -1298,7 +1318,12 @@ class LineParser implements TermReader {
     const kept: { start: number; end: number }[] = [];
     let dropped = false, rounded = false;
     for (let k = this.pos; k < toks.length; k++) {
-      const stop = this.operandEnd(k, false);
+      const next = this.operandEnd(k, false);
+      // (A decorator's term with more after it: the operand is the term, after the parser's error
+      // for the rest; see decoratorTermEnd.)
+      const cut = decoratorTermEnd(toks, k, next);
+      if (cut !== undefined) this.goOn(AFTER_OPERAND, toks[cut]);
+      const stop = cut ?? next;
       const first = toks[k]?.text === '{' ? decoratorEnd(toks, k, stop) : undefined;
       const name = first !== undefined ? decoratorsIn(toks, k, first)![0] : undefined;
       if (name?.startsWith('k') === true) this.fail('expression syntax error', toks[k]);
@@ -1306,7 +1331,7 @@ class LineParser implements TermReader {
       else if (name !== undefined && isRounding(name) && decoratorsIn(toks, k, stop) !== undefined) { dropped = true; rounded ||= kept.length > 0; }
       // (A comma that ends the operands is their end: `y equ 5,` is 5.)
       else if (stop > k || stop < toks.length) kept.push({ start: k, end: stop });
-      k = stop;
+      k = next;
     }
     if (!dropped) return undefined;
     if (kept.length !== 1) this.fail(BAD_EQU, toks[this.pos] ?? word);
