@@ -7,10 +7,10 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, SHIFTS, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
-import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
+import { encode, formReachesOperand, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter, type FloatMode } from './floats';
 import { encodedFields, headCalls, modrmStart } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
@@ -19,7 +19,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -398,6 +398,10 @@ class Assembler implements EvalContext {
   private sectStmt = -1;
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
+  /** The `alignb` without a fill being assembled, until its `[warning push]` line has been given (see reservingStarts). */
+  private reservingAlign: ParsedStatement | undefined;
+  /** The statements whose `resb` count nasm's first pass warned of as a forward reference (see reservesForward). */
+  private readonly reservedForward = new Set<number>();
   /** Set by `%use smartalign` (see smart-align.ts): how `align` pads code. */
   private smartAlign: SmartAlign | undefined;
   private struc: StrucState | undefined;
@@ -529,6 +533,8 @@ class Assembler implements EvalContext {
   private readonly firstPassCounts = new Map<string, FirstPassEvaluation>();
   /** By statement and place, `align` arguments as nasm's first pass read them (see firstPassAlignment). */
   private readonly firstPassAlignments = new Map<string, number | undefined>();
+  /** By statement and argument, the value nasm's first pass gives an `align` argument that names an `equ` it read as 0 (see equAlignmentFailed). */
+  private readonly firstPassEquAlignments = new Map<string, Value>();
   /** Each name's value in nasm's first pass, as its latest definition in Ringside's first gave it (see firstPassDefinition). */
   private readonly firstPassValues = new Map<string, { readonly value: Value | undefined; readonly def: SymbolDef }>();
   /** The `equ`s nasm's first pass finds inconsistent with the one before them (given): see firstPassDefinition. */
@@ -1619,7 +1625,9 @@ class Assembler implements EvalContext {
       const word = message?.startsWith('non-constant argument supplied to') === true ? unreadableIn(e) : undefined;
       if (word !== undefined) {
         if (this.final) this.sink.report('error', 'syntax', 'expression syntax error', this.range(word), this.lines.origin(this.line).expansion, undefined, this.line, this.line, 1);
-      } else if (message !== undefined) this.error(rule?.code ?? 'non-constant', message, e);
+      // (Not a count's where the evaluator gave up: nasm's parser drops the line there, measured
+      // with nasm 2.16.01, `align 1/0` is no "non-constant argument supplied to TIMES".)
+      } else if (message !== undefined && !(message.startsWith('non-constant argument supplied to') && this.gaveUpIn === this.stmtIndex)) this.error(rule?.code ?? 'non-constant', message, e);
       return undefined;
     }
     return v;
@@ -2064,6 +2072,10 @@ class Assembler implements EvalContext {
       return;
     }
     // (A word nasm's evaluator cannot read: its syntax error, measured, `times far nop`, `align far`.)
+    // (Nor where nasm's first pass gave up on it, its error given as that pass's (see
+    // firstPassCheck): measured, `p equ lab*4` / `times 1/p nop` / `lab:` after a byte is
+    // "division by zero" alone.)
+    if (this.firstPassCounts.get(`${this.stmtIndex}:${e.start}`)?.gaveUp === true) return;
     const word = unreadableIn(e);
     if (word !== undefined) { this.error('syntax', 'expression syntax error', word); return; }
     const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && this.namesUndefined(e, code);
@@ -2557,6 +2569,8 @@ class Assembler implements EvalContext {
 
   /** nasm's first pass's warning, at `at`, of a `resb` count that names a symbol it does not know yet (measured: `resb n` / `n equ 4`). */
   private reservesForward(at: { start: number; end: number }): void {
+    this.reservingStarts();
+    this.reservedForward.add(this.stmtIndex);
     this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(at), expansion: this.lines.origin(this.line).expansion, line: this.line });
   }
 
@@ -2715,8 +2729,61 @@ class Assembler implements EvalContext {
     return v;
   }
 
-  /** `align N[, fill]` and `alignb`: nasm's standard macros, padding to N and raising the section's alignment. */
+  /**
+   * `align N[, fill]` and `alignb`: nasm's standard macros, padding to N and raising the section's
+   * alignment. alignb's without a fill reserves its padding between the lines `[warning push]`,
+   * `[warning -zeroing]` and `[warning pop]`, whose `push` and `pop` nasm 2.16.01 also looks up as
+   * warning names, unknown ones (measured with -w+all: "unknown warning name: push" after
+   * `sectalign`'s messages, "... pop" after `resb`'s).
+   */
   private alignDirective(st: ParsedStatement, name: string): void {
+    const reserves = name === 'alignb' && st.args.length > 0 && st.fill === undefined && st.fillProblem === undefined && st.data.length === 0;
+    this.reservingAlign = reserves ? st : undefined;
+    this.alignPadding(st, name);
+    if (!reserves) return;
+    this.reservingStarts();
+    // (After a count naming a name not known yet, whose `sectalign` errs in nasm's first pass and
+    // stops it there, after the warning of that pass: see reservesForward.)
+    if (this.alignRaisesSection && this.reservedForward.has(this.stmtIndex)) {
+      if (this.pass === 0) this.firstPassWarnings.push({ code: 'unknown-warning', message: 'unknown warning name: pop', range: this.range(st.op), expansion: this.lines.origin(this.line).expansion, line: this.line });
+      return;
+    }
+    this.warning('unknown-warning', 'unknown warning name: pop', st.op);
+  }
+
+  /** The `[warning push]` line of the `alignb` being assembled (see alignDirective), once: where its `resb`'s messages begin. */
+  private reservingStarts(): void {
+    const st = this.reservingAlign;
+    if (st === undefined) return;
+    this.reservingAlign = undefined;
+    this.warning('unknown-warning', 'unknown warning name: push', st.op);
+  }
+
+  /**
+   * Whether the argument `e` (written `written`) of the current `align`, which names an `equ` nasm's
+   * first pass read as 0 (see firstPassEqus), fails there: `sectalign` (when `checked`) refuses
+   * a value that is no power of two, the padding's `%` divides by 0, and nasm stops after that
+   * pass (measured with nasm 2.16.01: `z equ fwd-2` / `fwd equ 6` / `align z` is "segment
+   * alignment `z' is not power of two" then "division by zero", after `sectalign off` the second
+   * alone). Noted in Ringside's first pass, reported in its final.
+   */
+  private equAlignmentFailed(e: Expr, written: readonly PPToken[], checked: boolean): boolean {
+    const first = this.firstPassAlignmentOfEqus(e);
+    if (first?.v === undefined || first.sec >= 0 || (first.v !== 0 && (!checked || powerOfTwo(first) >= 0))) return false;
+    if (checked) this.sectionAlignment(first, written, e);
+    if (first.v === 0) this.everyPassError('division by zero', e);
+    return true;
+  }
+
+  /** The value nasm's first pass gives alignment `e` of the current statement, which names an `equ` it read as 0: noted in Ringside's first pass. */
+  private firstPassAlignmentOfEqus(e: Expr): Value | undefined {
+    const key = `${this.stmtIndex}:${e.start}`;
+    if (this.pass === 0) this.firstPassEquAlignments.set(key, evaluate(e, this.firstPassEqus.view(this.stmtIndex, true, () => undefined)));
+    return this.firstPassEquAlignments.get(key);
+  }
+
+  /** alignDirective's padding and the messages of nasm's macro lines. */
+  private alignPadding(st: ParsedStatement, name: string): void {
     const args = st.args;
     const word = st.op!;
     const parts = splitComma(args);
@@ -2754,6 +2821,7 @@ class Assembler implements EvalContext {
     const reserves = name === 'alignb' && st.fill === undefined && st.fillProblem === undefined && st.data.length === 0;
     const forward = e !== undefined && this.namesForward(e);
     if (reserves && forward && this.pass === 0) this.reservesForward(e);
+    if (e !== undefined && !forward && !smart && this.firstPassEqus.namedIn(e) && this.equAlignmentFailed(e, parts[0], checked)) return;
     // (A name not known yet is a term that cancels out of a sum in nasm's first pass, see
     // FirstPassEvaluation.value: measured, after `sectalign off`, `align x-x+4` / `x:` pads to 4 and `align
     // x*0+4` / `x equ 5` is "division by zero".)
@@ -2765,7 +2833,17 @@ class Assembler implements EvalContext {
     // "segment alignment `lab' is not power of two", see addressAligns.)
     const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
     const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
-    const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    const gaveUp = this.gaveUpIn === this.stmtIndex;
+    const given = this.sink.list.length;
+    const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.reservingStarts(); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    // (Where the evaluator gives up, the macro's `sectalign` and its padding each read the
+    // argument: the error twice, measured with nasm 2.16.01, `align 1/0` and `alignb 1/0` are
+    // "division by zero" twice, after `sectalign off` once.)
+    if (checked && !gaveUp && this.gaveUpIn === this.stmtIndex && this.final && this.sink.list.length > given) {
+      const d = this.sink.list[this.sink.list.length - 1];
+      this.reservingStarts();
+      this.sink.report('error', d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, 1);
+    }
     const a = value?.v;
     // (A count unknown is the `times` error `sectalign`'s "not defined" comes with, after which
     // nasm's parser reads the fill: measured, `alignb x, 0` / `x:` is both, then its error.)
@@ -2775,11 +2853,14 @@ class Assembler implements EvalContext {
     const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const power = powerOfTwo(value!) >= 0;
     const aligned = !checked || this.sectionAlignment(value!, parts[0], e);
+    this.reservingStarts();
     // (A count that divides by zero is the evaluator's error, and nasm's parser stops there.)
     if (st.fillProblem !== undefined) { if (a === 0) this.everyPassError('division by zero', e); else this.fillProblem(st); return; }
     if (smartPad?.trailing === true) this.trailingGarbage(st);
-    if (!aligned) return;
+    // (After `sectalign`'s error the macro's padding is read all the same: measured with nasm
+    // 2.16.01, `align 0` is "segment alignment `0' is not power of two" then "division by zero".)
     if (a === 0) { this.everyPassError('division by zero', e); return; }
+    if (!aligned) return;
     const pad = smartPad?.pad ?? (power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos));
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
     // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
@@ -2836,6 +2917,9 @@ class Assembler implements EvalContext {
   /** The alignment `sectalign` reads in `args`, up to where its expression ends; else its errors, and undefined. */
   private sectalignValue(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
     const e = this.exprArgFrom(st, args, 'ignored');
+    // (Of an `equ` nasm's first pass read as 0, that pass's value: see equAlignmentFailed.)
+    const first = e !== undefined && this.firstPassEqus.namedIn(e) && !this.namesForward(e) ? this.firstPassAlignmentOfEqus(e) : undefined;
+    if (first?.v !== undefined && first.sec < 0 && !this.sectionAlignment(first, args, e!)) return undefined;
     // (An address: see addressAligns; measured, `sectalign lab`.)
     const notPower = (): void => { if (!this.addressAligns(e!)) this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); };
     const value = e ? this.constantValue(e, 'sectalign', notPower) : undefined;
@@ -2899,8 +2983,13 @@ class Assembler implements EvalContext {
    * its value (see firstTermValue), a label's offset in its section or a section's coefficient.
    */
   private addressAligns(e: Expr): boolean {
+    // (After the error of a `?` on an address, or of a shift, nasm's evaluator goes on with the
+    // operator's left side, which `sectalign` reads: measured with nasm 2.16.01, `sectalign (lab ?
+    // 1 : 2)` with lab at 1 is that error alone.)
+    let read = e;
+    while (read.k === 'bin' && (read.op === '?' || SHIFTS.has(read.op))) read = read.a;
     // (An external name is a segment of its own at 0, not one to refuse here: see keepingExternals.)
-    const first = this.keepingExternals(() => firstTermValue(e, this, (sec) => (sec >= EXTERNAL_SEGMENTS ? 0 : this.segmentAddress(sec))));
+    const first = this.keepingExternals(() => firstTermValue(read, this, (sec) => (sec >= EXTERNAL_SEGMENTS ? 0 : this.segmentAddress(sec))));
     return first !== undefined && powerOfTwo({ v: first, sec: -1 }) >= 0;
   }
 
@@ -3259,6 +3348,7 @@ class Assembler implements EvalContext {
       if (count?.e !== undefined && !count.whole) {
         if (checked) this.sectalignValue(st, toks);
         const reserves = st.op!.name === 'alignb' && toks.length === st.args.length;
+        this.reservingStarts();
         this.error('syntax', reserves ? 'comma, colon, decorator or end of line expected after operand' : INSTRUCTION_EXPECTED, st.op);
         // (The `resb` reads its count all the same: measured, `alignb x )` warns of x after both errors.)
         if (reserves && this.pass === 0 && this.namesForward(count.e)) this.reservesForward(st.op!);
@@ -4107,7 +4197,8 @@ class Assembler implements EvalContext {
     const mark = this.final ? this.sink.mark() : -1;
     let r = this.encoding(st);
     const i = this.stmtIndex;
-    if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
+    if (hasDecorated(st.operands)) r = decoratedMatch(st);
+    else if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
     else if (r.ok && r.problems.length === 0 && st.times === undefined && this.fillCount === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
       this.route[i] = Route.StaticCode;
     }
@@ -4695,7 +4786,8 @@ class Assembler implements EvalContext {
    */
   private listInstruction(out: DataBuilder, st: ParsedStatement, size: number, bytes: Uint8Array | undefined, firstSize: number | undefined): void {
     const n = this.timesOf(st);
-    if (n === 0) return;
+    // (Nor of one no form takes for its decorators, as of any other: see decoratedMatch.)
+    if (n === 0 || hasDecorated(st.operands)) return;
     // An instruction of numbers and registers, not a branch, has no value to relocate: its bytes
     // are listed as they are, unless a warning's place among them is wanted.
     const known = this.bits === 32 ? st.enc32 : st.enc16;
@@ -4927,7 +5019,7 @@ const SEGMENT_BASE_REFERENCES = 'binary output format does not support segment b
 
 function codeFor(message: string): string {
   if (/size not specified|mismatch in operand size/i.test(message)) return 'operand-size';
-  if (/invalid combination/i.test(message)) return 'invalid-operands';
+  if (/invalid combination/i.test(message) || DECORATION_MESSAGE.includes(message)) return 'invalid-operands';
   if (/out of range|exceeds bounds/i.test(message)) return 'out-of-range';
   if (/^value referenced by FAR|segment base references$/.test(message)) return 'far-segment';
   if (message === 'displacement size ignored on absolute address') return 'ea-dispsize';
@@ -4935,6 +5027,35 @@ function codeFor(message: string): string {
   return 'encode';
 }
 
+
+/** Whether an operand of `operands` has decorators (see ParsedOperand.decorated). */
+function hasDecorated(operands: readonly ParsedOperand[]): boolean {
+  for (let k = 0; k < operands.length; k++) if (operands[k].decorated !== undefined) return true;
+  return false;
+}
+
+/** nasm's matcher's words for each Decoration (assemble.c). */
+const DECORATION_MESSAGES: Readonly<Record<Decoration, string>> = {
+  broadcast: 'broadcast not permitted on this operand', mask: 'mask not permitted on this operand', decorator: 'unsupported mode decorator for instruction',
+};
+const DECORATION_MESSAGE: readonly string[] = Object.values(DECORATION_MESSAGES);
+
+/**
+ * nasm's error for instruction `st` with decorators on an operand, which no form of the dialect
+ * takes: its matcher checks each form's operands in order, and gives the worst error of all the
+ * forms, where the decorators' are worse than a mismatch of operands; so it is the decorators' of
+ * the first operand with some, when a form of as many operands takes the ones before it (measured
+ * with nasm 2.16.01: `mov eax, bl {z}` and `mov cr0, 1 {z}` are "unsupported mode decorator for
+ * instruction", `mov eax {k1}, 1 {z}` "mask not permitted on this operand", `mov eax, 1 {z}, 2`
+ * "invalid combination of opcode and operands").
+ */
+function decoratedMatch(st: ParsedStatement): EncodeResult {
+  const ops = st.operands;
+  let first = 0;
+  while (ops[first].decorated === undefined) first++;
+  const message = formReachesOperand(st.op!.name, ops, first) ? DECORATION_MESSAGES[ops[first].decorated!] : 'invalid combination of opcode and operands';
+  return { ok: false, problems: [{ message, severity: 'error', operand: first }] };
+}
 
 /** The 64-bit general registers (see wideOperandProblem). */
 const WIDE_REGISTERS: ReadonlySet<string> = new Set(['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15']);

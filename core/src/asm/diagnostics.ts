@@ -22,6 +22,8 @@ export interface Rounds {
   readonly line: number;
   readonly passed: number;
   later?: Round[];
+  /** The first time's notes (see Round.related). */
+  readonly related?: Diagnostic['related'];
   /** The places of the first time and the later rounds (see placeOf), once there are later ones: to find a place again at once. */
   placesSeen?: Set<number>;
 }
@@ -31,6 +33,12 @@ export interface Round {
   readonly line: number;
   readonly passed: number;
   readonly expansion: readonly SourceRange[] | undefined;
+  /**
+   * The notes of this round where they are not the first time's: a label's definition named as
+   * the latest before (measured with nasm 2.16.01: `lab: nop` / `%rep 2` / `lab: nop` / `%endrep`
+   * says the second round's was originally defined in the first's).
+   */
+  readonly related?: Diagnostic['related'];
 }
 
 /** A diagnostic withdrawn from a sink with where it was reported (see DiagnosticSink.take), to report again later. */
@@ -116,7 +124,7 @@ export class DiagnosticSink {
     const seen = this.seen.get(h.key);
     if (seen !== undefined) {
       again(seen, h.line, h.position, h.diagnostic.expansion);
-      for (const r of h.rounds.later ?? []) again(seen, r.line, r.passed, r.expansion);
+      for (const r of h.rounds.later ?? []) again(seen, r.line, r.passed, r.expansion, r.related);
       return;
     }
     this.seen.set(h.key, h.rounds);
@@ -136,8 +144,8 @@ export class DiagnosticSink {
     if (range.file === PACKAGE_BODY_FILE && expansion !== undefined && expansion.length > 0) { range = expansion[0]; expansion = expansion.slice(1); }
     const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${range.end.line}:${range.end.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}${repeat > 0 ? `\0${repeat}` : ''}${statementRange !== undefined ? `\0${rangeKey(statementRange)}` : ''}`;
     const seen = this.seen.get(key);
-    if (seen !== undefined) { again(seen, line, position, expansion); return; }
-    const rounds: Rounds = { line, passed: position };
+    if (seen !== undefined) { again(seen, line, position, expansion, sameRelated(related, seen.related) ? undefined : related); return; }
+    const rounds: Rounds = related === undefined ? { line, passed: position } : { line, passed: position, related };
     this.seen.set(key, rounds);
     this.keys.push(key);
     this.positions.push(position);
@@ -213,14 +221,21 @@ function withExpansion(d: Diagnostic, expansion: readonly SourceRange[] | undefi
  * on, when that is another place in the preprocessed lines: another round's (a place reported
  * again, in another pass or by another check, is the same time).
  */
-function again(rounds: Rounds, line: number, passed: number, expansion: readonly SourceRange[] | undefined): void {
+function again(rounds: Rounds, line: number, passed: number, expansion: readonly SourceRange[] | undefined, related?: Diagnostic['related']): void {
   if (rounds.line === line && rounds.passed === passed) return;
   // (A %rep of many rounds gives as many: each is looked for in a set, not among the others.)
   const seen = (rounds.placesSeen ??= new Set([placeOf(rounds.line, rounds.passed)]));
   const place = placeOf(line, passed);
   if (seen.has(place)) return;
   seen.add(place);
-  (rounds.later ??= []).push({ line, passed, expansion });
+  (rounds.later ??= []).push(related === undefined ? { line, passed, expansion } : { line, passed, expansion, related });
+}
+
+/** Whether notes `a` and `b` are the same messages at the same places. */
+function sameRelated(a: Diagnostic['related'], b: Diagnostic['related']): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  return a.every((n, k) => n.message === b[k].message && rangeKey(n.range) === rangeKey(b[k].range));
 }
 
 /**

@@ -207,6 +207,8 @@ function isZero(e: Expr): boolean {
 }
 
 export function isStaticOperand(o: ParsedOperand): boolean {
+  // (Decorators make the line an error, whatever its operands: see the assembler's decoratedMatch.)
+  if (o.decorated !== undefined) return false;
   switch (o.kind) {
     case 'reg': return true;
     case 'imm': return isStaticExpr(o.expr);

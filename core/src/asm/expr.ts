@@ -1364,7 +1364,10 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
   const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
   const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
-  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, CONDITION_NOT_SCALAR, e); return { v: undefined, sec: -1 }; }
+  // (After its error nasm's evaluator goes on with the condition, as with a shift's left operand
+  // (see afterScalarError): measured with nasm 2.16.01, `resb ($$ ? 4 : 2)` is the error then
+  // "attempt to reserve non-constant quantity of BSS space", `dd (lab ? 1 : 2) >> 1` then the shift's.)
+  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, CONDITION_NOT_SCALAR, e); return c.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : c; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
 }

@@ -99,10 +99,11 @@ export function timesByPassed(diagnostics: readonly Diagnostic[], places: Diagno
 /**
  * `d` as round `r` gave it: the same place and message, after the macro calls that led there this
  * time (a macro calling another from one line, called from two: the inner call's place is the
- * same, `d`'s too, the outer calls are not).
+ * same, `d`'s too, the outer calls are not), with this round's notes.
  */
 function roundOf(d: Diagnostic, r: Round): Diagnostic {
   const a = d.expansion ?? [], b = r.expansion ?? [];
-  if (a.length === b.length && a.every((s, k) => s.file === b[k].file && s.start.line === b[k].start.line && s.start.col === b[k].start.col)) return d;
-  return { ...d, expansion: r.expansion };
+  const own = r.related === undefined ? d : { ...d, related: r.related };
+  if (a.length === b.length && a.every((s, k) => s.file === b[k].file && s.start.line === b[k].start.line && s.start.col === b[k].start.col)) return own;
+  return { ...own, expansion: r.expansion };
 }

@@ -8,7 +8,8 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBc
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, withAddressWords, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
-import { COMPARISONS, constantOf, DECORATOR_TERM, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
+import { COMPARISONS, constantOf, DECORATOR_TERM, DEFAULT_EVAL_LIMIT, evaluate, ExprParser, givesUp, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
+import { firstLeaf } from './expr-walk';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
@@ -35,7 +36,7 @@ type JumpWord = 'short' | 'near' | 'far';
 /** Thrown by LineParser.factorSymbol to its `memory`: a constant, since no stack is wanted. */
 const FACTOR_SYMBOL = { factorSymbol: true };
 
-export type ParsedOperand =
+export type ParsedOperand = (
   | (Span & { readonly kind: 'reg'; readonly reg: RegisterInfo })
   | (Span & {
       readonly kind: 'imm'; readonly expr: Expr; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly strict?: boolean;
@@ -77,7 +78,17 @@ export type ParsedOperand =
        */
       readonly outside?: Expr;
     })
-  | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 });
+  | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 })
+) & {
+  /**
+   * The decorators written after an instruction's operand (`mov eax, 1 {z}`), which nasm's parser
+   * puts on the operand and no form of the dialect takes (see LineParser.decoratedOperand).
+   */
+  readonly decorated?: Decoration;
+};
+
+/** What decorators on an operand are to nasm's matcher, the first it refuses of them (see decorationOf). */
+export type Decoration = 'broadcast' | 'mask' | 'decorator';
 
 export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr })
   /** `db ?`: a unit of uninitialized space (nasm 2.15). */
@@ -305,7 +316,9 @@ export interface ParseOutcome {
 }
 
 /** AVX-512's decorators, which nasm's scanner reads in braces (`{k1}`, `{z}`, `{1to8}`, `{rn-sae}`). */
-const DECORATORS: ReadonlySet<string> = new Set(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'z', '1to2', '1to4', '1to8', '1to16', '1to32', 'rn-sae', 'rd-sae', 'ru-sae', 'rz-sae', 'sae']);
+// (`{k0}` is none: measured with nasm 2.16.01, `mov eax, 1 {k0}` is "`k0' is not a valid decorator
+// with braces".)
+const DECORATORS: ReadonlySet<string> = new Set(['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'z', '1to2', '1to4', '1to8', '1to16', '1to32', 'rn-sae', 'rd-sae', 'ru-sae', 'rz-sae', 'sae']);
 
 /**
  * The decorators in braces that make up `tokens[start..end)` and nothing else (`{z}`, `{z}{k1}`),
@@ -333,6 +346,52 @@ function decoratorsIn(tokens: readonly PPToken[], start: number, end: number): s
 function isDecoratorOperand(tokens: readonly PPToken[], start: number, end: number): boolean {
   const names = decoratorsIn(tokens, start, end);
   return names !== undefined && names.length === 1 && (names[0] === 'z' || names[0].startsWith('1to'));
+}
+
+/**
+ * What decorators `names` on one operand are to nasm's matcher, which checks a broadcast first,
+ * then an opmask, then the rest (assemble.c matches; measured with nasm 2.16.01: `mov eax, 1
+ * {k1}{1to4}` is "broadcast not permitted on this operand", `mov eax, 1 {z}{k1}` "mask not
+ * permitted on this operand").
+ */
+function decorationOf(names: readonly string[]): Decoration {
+  return names.some((d) => d.startsWith('1to')) ? 'broadcast' : names.some((d) => d.startsWith('k')) ? 'mask' : 'decorator';
+}
+
+/**
+ * The error nasm's evaluator gives up at in `e` whatever the names in it are (its numbers
+ * divided by zero: measured with nasm 2.16.01, `y equ 1, x/0` is "division by zero" with x
+ * defined nowhere); undefined for none.
+ */
+function numbersGiveUp(e: Expr): string | undefined {
+  // (`$` and `$$` are addresses, which the assembler knows.)
+  if (firstLeaf(e, (x) => x.k === 'here' || x.k === 'base') !== undefined) return undefined;
+  let failed: string | undefined;
+  evaluate(e, { symbol: () => undefined, here: () => undefined, base: () => undefined, error: (message) => { failed ??= message; } });
+  return failed !== undefined && givesUp(failed) ? failed : undefined;
+}
+
+/** The tokens that end a memory reference's expression rather than go on with it (see equReference). */
+const REFERENCE_STOPS: ReadonlySet<string> = new Set(['[', ']', ':', ',', '{', '(', ')']);
+
+/** Whether `t` can end a term of nasm's expressions, after which a `{` is a decorator and no term. */
+function endsTerm(t: PPToken): boolean {
+  return t.kind !== 'op' || t.text === ')' || t.text === ']';
+}
+
+/**
+ * Where the decorator's term that operand `tokens[start..end)` begins with ends, when something
+ * other than an operator follows it: nasm's evaluator stops after the term, and its parser says
+ * so of the rest ("comma, colon, decorator or end of line expected after operand") before it
+ * takes the term for a rounding mode (measured with nasm 2.16.01: `mov eax, {z} 3` and `y equ 1,
+ * {z} 3` are that error then "invalid decorator", `y equ {rn-sae} 3` it then "bad syntax for
+ * EQU"). Undefined for any other operand, and for an opmask, which is no term.
+ */
+function decoratorTermEnd(tokens: readonly PPToken[], start: number, end: number): number | undefined {
+  if (tokens[start]?.kind !== 'op' || tokens[start].text !== '{') return undefined;
+  const term = decoratorEnd(tokens, start, end);
+  if (term === undefined || term >= end || tokens[term].kind === 'op' || decoratorsIn(tokens, start, term)![0].startsWith('k')) return undefined;
+  return term;
 }
 
 /** Whether decorator `name` (see DECORATORS) is a rounding mode (`{rn-sae}`) or `{sae}`. */
@@ -1103,6 +1162,11 @@ class LineParser implements TermReader {
       const first = operands[0];
       this.slotBits = count === 0 ? 0 : first.kind === 'reg' ? first.reg.bits : first.kind === 'mem' ? first.size ?? 0 : 0;
       if (isDecoratorOperand(toks, this.pos, end)) this.fail(INVALID_DECORATOR, { start: toks[this.pos].start, end: toks[end - 1].end });
+      const cut = decoratorTermEnd(toks, this.pos, end);
+      if (cut !== undefined && isDecoratorOperand(toks, this.pos, cut)) {
+        this.goOn(AFTER_OPERAND, toks[cut]);
+        this.fail(INVALID_DECORATOR, { start: toks[this.pos].start, end: toks[cut - 1].end });
+      }
       operands[count++] = this.operand(this.pos, end);
       this.pos = end;
       if (this.pos < toks.length) {
@@ -1208,6 +1272,7 @@ class LineParser implements TermReader {
       // end of line expected after operand" then "bad syntax for EQU", `y equ 1, (2` "expecting
       // `)'" alone).
       const first = this.pos;
+      const values = [value];
       for (let k = comma + 1; k < end; k = this.operandEnd(k, false) + 1) {
         const stop = this.operandEnd(k, false);
         this.pos = k;
@@ -1215,8 +1280,15 @@ class LineParser implements TermReader {
         if (this.pos >= stop && more.read) this.fail('expression syntax error', toks[this.pos - 1]);
         if (this.pos >= stop) continue;
         if (toks[this.pos].text === '[') this.equReference(this.pos, this.pos, stop);
-        this.equOperand(stop);
+        values.push(this.equOperand(stop));
         if (more.far) this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
+      }
+      // (Where its evaluator gives up on an operand of numbers, nasm's parser drops the line
+      // before any EQU form is looked for: measured, `y equ 1, 1/0` and `y equ 1/0, 1` are
+      // "division by zero" alone.)
+      for (const v of values) {
+        const failed = numbersGiveUp(v);
+        if (failed !== undefined) this.fail(failed, v, 'expression');
       }
       this.pos = first;
       this.fail(BAD_EQU, toks[this.pos]);
@@ -1246,7 +1318,12 @@ class LineParser implements TermReader {
     const kept: { start: number; end: number }[] = [];
     let dropped = false, rounded = false;
     for (let k = this.pos; k < toks.length; k++) {
-      const stop = this.operandEnd(k, false);
+      const next = this.operandEnd(k, false);
+      // (A decorator's term with more after it: the operand is the term, after the parser's error
+      // for the rest; see decoratorTermEnd.)
+      const cut = decoratorTermEnd(toks, k, next);
+      if (cut !== undefined) this.goOn(AFTER_OPERAND, toks[cut]);
+      const stop = cut ?? next;
       const first = toks[k]?.text === '{' ? decoratorEnd(toks, k, stop) : undefined;
       const name = first !== undefined ? decoratorsIn(toks, k, first)![0] : undefined;
       if (name?.startsWith('k') === true) this.fail('expression syntax error', toks[k]);
@@ -1254,7 +1331,7 @@ class LineParser implements TermReader {
       else if (name !== undefined && isRounding(name) && decoratorsIn(toks, k, stop) !== undefined) { dropped = true; rounded ||= kept.length > 0; }
       // (A comma that ends the operands is their end: `y equ 5,` is 5.)
       else if (stop > k || stop < toks.length) kept.push({ start: k, end: stop });
-      k = stop;
+      k = next;
     }
     if (!dropped) return undefined;
     if (kept.length !== 1) this.fail(BAD_EQU, toks[this.pos] ?? word);
@@ -1339,7 +1416,7 @@ class LineParser implements TermReader {
       const decorators = this.decoratorsAfterValue(stop, end);
       // (After an error of its parser nasm stops at the end of its first pass, before its final
       // pass would find no form for the value: the error alone.)
-      if (decorators.length > 0 && (this.warnings?.length ?? 0) === said) this.equDecorators = decorators.some((d) => d.startsWith('k')) ? 'mask' : decorators.some((d) => d.startsWith('1to')) ? 'broadcast' : 'decorator';
+      if (decorators.length > 0 && (this.warnings?.length ?? 0) === said) this.equDecorators = decorationOf(decorators);
       return value;
     }
     // (Braces nasm's scanner refuses: its error as it reads them, then the parser's.)
@@ -1363,6 +1440,9 @@ class LineParser implements TermReader {
   private decoratorsAfterValue(start: number, end: number): string[] {
     const toks = this.toks;
     const taken: string[] = [];
+    // (A second opmask replaces the first, after its error: measured, `mov eax, 1 {k1}{k2}` is
+    // "opmask k1 is already set".)
+    let mask: string | undefined;
     for (let k = start; k < end;) {
       const next = toks[k].kind === 'op' && toks[k].text === '{' ? decoratorEnd(toks, k, end) : undefined;
       if (next === undefined) {
@@ -1375,6 +1455,10 @@ class LineParser implements TermReader {
       const name = decoratorsIn(toks, k, next)![0];
       if (isRounding(name)) this.goOn(`{${toks.slice(k + 1, next - 1).map((t) => t.text).join('')}} is not an expected decorator`, { start: toks[k].start, end: toks[next - 1].end });
       else taken.push(name);
+      if (name.startsWith('k')) {
+        if (mask !== undefined) this.goOn(`opmask ${mask} is already set`, { start: toks[k].start, end: toks[next - 1].end });
+        mask = name;
+      }
       k = next;
     }
     return taken;
@@ -1395,15 +1479,25 @@ class LineParser implements TermReader {
     let segment = false;
     let brackets = 0;
     let stop: number;
+    // (A decorator's term in the reference: see below.)
+    let decorator: Span | undefined;
     for (;;) {
       while (toks[from]?.text === '[') { brackets++; from++; }
       // (At a comma nasm's parser reads a 0 and leaves the comma: measured, `x equ 1:,` is no
       // "expression syntax error", `x equ 1:` is.)
       if (from >= toks.length) this.fail('expression syntax error', toks[end - 1]);
-      // (A decorator but an opmask is a term of its own kind to nasm's evaluator, no address:
-      // measured, `x equ 1:{z}` and `x equ 1:{rn-sae}` are "invalid segment override" then this.)
+      // (A decorator but an opmask is a term of its own kind to nasm's evaluator, no address,
+      // which the reference is refused for once the operand is read: measured, `x equ 1:{z}` and
+      // `x equ 1:{rn-sae}` are "invalid segment override" then "invalid effective address: bad
+      // subexpression type", `x equ 1:{z} 3` the first, "comma, decorator or end of line expected,
+      // got 269", then the second, `x equ [{z} 3]` "expecting ] at end of memory operand" then it.)
       const term = toks[from]?.text === '{' ? decoratorEnd(toks, from, end) : undefined;
-      if (term === end && !decoratorsIn(toks, from, term)![0].startsWith('k')) this.fail('invalid effective address: bad subexpression type', { start: toks[from].start, end: toks[term - 1].end });
+      if (term !== undefined && !decoratorsIn(toks, from, term)![0].startsWith('k')) {
+        decorator = { start: toks[from].start, end: toks[term - 1].end };
+        stop = term;
+        if (stop < end && toks[stop].kind === 'op' && !REFERENCE_STOPS.has(toks[stop].text)) { this.expressionUpTo(stop + 1, end); stop = this.stoppedAt; }
+        break;
+      }
       if (from < end) this.expressionUpTo(from, end);
       stop = from < end ? this.stoppedAt : from;
       // (`1[2]`: a displacement before the brackets.)
@@ -1422,6 +1516,7 @@ class LineParser implements TermReader {
     // (Decorators after a reference nasm's parser reads onto it: see decoratorsAfterValue.)
     if (!recover && stop < end && toks[stop].text === '{' && decoratorEnd(toks, stop, end) !== undefined) this.decoratorsAfterValue(stop, end);
     else if (!recover && stop < end) this.goOn(`comma, decorator or end of line expected, got ${nasmTokenType(toks[stop])}`, toks[stop]);
+    if (decorator !== undefined) this.fail('invalid effective address: bad subexpression type', decorator);
     this.fail(BAD_EQU, toks[start]);
   }
 
@@ -2213,6 +2308,11 @@ class LineParser implements TermReader {
   }
 
   private operand(start: number, end: number): ParsedOperand {
+    // (Decorators take four tokens after a term at least: most operands are shorter.)
+    if (end - start >= 4) {
+      const braces = this.decoratorsAt(start, end);
+      if (braces >= 0) return this.decoratedOperand(start, braces, end);
+    }
     const toks = this.toks;
     let i = start;
     let size: 8 | 16 | 32 | 48 | 64 | 80 | undefined;
@@ -2310,6 +2410,48 @@ class LineParser implements TermReader {
     if (this.operandNamesRegister) return this.operandWithRegisters(expr, size, jump, strict, from, to);
     if (jump === 'far' && !isJumpOrCall(toks[this.opIndex])) this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
+  }
+
+  /**
+   * Where decorators follow the operand `toks[start..end)`, a decorator token after a term outside
+   * parentheses and brackets (nasm's evaluator stops there, and its parser reads them: parser.c
+   * parse_braces); -1 where none does.
+   */
+  private decoratorsAt(start: number, end: number): number {
+    const toks = this.toks;
+    let depth = 0;
+    for (let k = start; k < end; k++) {
+      const t = toks[k];
+      if (t.kind !== 'op') continue;
+      if (t.text === '(' || t.text === '[') depth++;
+      else if (t.text === ')' || t.text === ']') depth--;
+      else if (t.text === '{' && depth === 0 && k > start && endsTerm(toks[k - 1]) && decoratorEnd(toks, k, end) !== undefined) return k;
+    }
+    return -1;
+  }
+
+  /**
+   * An instruction's operand `toks[start..braces)` with decorators from `braces` to `end` (see
+   * decoratorsAfterValue), which no form of the dialect takes: nasm's final pass refuses the line
+   * as it matches it, by the first operand that has them (see the assembler's decoratedMatch).
+   * After an error of its parser nasm stops at the end of its first pass: the error alone
+   * (measured with nasm 2.16.01: `mov eax, 1 {z}` is "unsupported mode decorator for
+   * instruction", `mov eax, ebx {k1}` "mask not permitted on this operand", `mov eax, [ebx]
+   * {1to4}` "broadcast not permitted on this operand", `mov eax, 1 {z}{rn-sae}` "{rn-sae} is not
+   * an expected decorator" alone).
+   */
+  private decoratedOperand(start: number, braces: number, end: number): ParsedOperand {
+    const said = this.errorsSaid();
+    const op = this.operand(start, braces);
+    const names = this.decoratorsAfterValue(braces, end);
+    return names.length > 0 && this.errorsSaid() === said ? { ...op, decorated: decorationOf(names), end: this.toks[end - 1].end } : op;
+  }
+
+  /** How many errors the parser has gone on after in this line. */
+  private errorsSaid(): number {
+    let n = 0;
+    for (const w of this.warnings ?? []) if (w.error === true) n++;
+    return n;
   }
 
   /**

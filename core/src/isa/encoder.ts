@@ -281,7 +281,7 @@ function formClasses(spec: InstructionSpec): Int32Array {
  * The request's operands as a class mask: a form can fit only when its mask has every bit of
  * this one. 0 (no form ruled out) for more operands than a mask holds.
  */
-function requestClassMask(ops: readonly AsmOperand[]): number {
+function requestClassMask(ops: readonly { readonly kind: AsmOperand['kind'] }[]): number {
   if (ops.length > MAX_CLASSED_OPERANDS) return 0;
   let mask = 1 << (CLASS_BITS * MAX_CLASSED_OPERANDS + ops.length);
   for (let i = 0; i < ops.length; i++) {
@@ -290,6 +290,20 @@ function requestClassMask(ops: readonly AsmOperand[]): number {
     mask |= cls << (CLASS_BITS * i);
   }
   return mask;
+}
+
+/**
+ * Whether a form of `mnemonic` takes as many operands as `ops`, and operands of the classes of
+ * the first `leading` of them: one nasm's matcher reads up to operand `leading` (assemble.c
+ * matches, which checks the operands in order). Only the kinds of `ops` are read.
+ */
+export function formReachesOperand(mnemonic: string, ops: readonly { readonly kind: AsmOperand['kind'] }[], leading: number): boolean {
+  const spec = findInstruction(mnemonic);
+  if (spec === undefined) return false;
+  let wanted = requestClassMask(ops);
+  for (let i = leading; i < ops.length && i < MAX_CLASSED_OPERANDS; i++) wanted &= ~(((1 << CLASS_BITS) - 1) << (CLASS_BITS * i));
+  const classes = formClasses(spec);
+  return spec.forms.some((form, f) => form.operands.length === ops.length && (classes[f] & wanted) === wanted);
 }
 
 function isUnsized(op: AsmOperand): boolean {
