@@ -18,7 +18,7 @@ import { dropsStatement } from './listing-errors';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
-import { invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, resolveMemory } from './effective-address';
+import { carriedOnMemory, invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, REGISTER_OPERATOR, resolveMemory, type RegisterSum } from './effective-address';
 import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, registersOf, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -2101,10 +2101,18 @@ class Assembler implements EvalContext {
     if (this.pass === 0 && !this.final) return undefined;
     const first = this.firstPassCounts.size > 0 ? this.firstPassCounts.get(`${this.stmtIndex}:${e.start}`) : undefined;
     if (first === undefined || !first.unknown || unreadableIn(e) !== undefined) return undefined;
-    // (Each operator's own, the same words twice too: measured, `times (x-x) & lab == x & (fwd-fwd)
-    // + 3 & $$ < 1 db 1` is "`&' operator ..." twice.)
+    this.firstPassEvaluatorErrors(first.errors, e);
+    return first;
+  }
+
+  /**
+   * The errors nasm's first pass's evaluator gave of `e`, in order (see firstPassEvaluation), as
+   * every pass's: each operator's own, the same words twice too (measured, `times (x-x) & lab == x
+   * & (fwd-fwd) + 3 & $$ < 1 db 1` is "`&' operator ..." twice).
+   */
+  private firstPassEvaluatorErrors(errors: readonly string[], e: Expr): void {
     const given = new Map<string, number>();
-    for (const message of first.errors) {
+    for (const message of errors) {
       const k = given.get(message) ?? 0;
       given.set(message, k + 1);
       if (k === 0) this.everyPassError(message, e);
@@ -2113,13 +2121,12 @@ class Assembler implements EvalContext {
         this.sink.report('error', this.expressionCode, message, this.range(e), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
       }
     }
-    return first;
   }
 
-  /** `e` as nasm's first pass evaluates it (see firstPassEvaluation), its names read from `view`, none reported. */
-  private firstPassEvaluated(e: Expr, view: EvalContext): FirstPassEvaluation {
+  /** `e` as nasm's first pass evaluates it (see firstPassEvaluation), its names read from `view`, none reported; `registers`: each a part of its own. */
+  private firstPassEvaluated(e: Expr, view: EvalContext, registers = false): FirstPassEvaluation {
     this.undefinedUse = Undefined.Quiet;
-    try { return firstPassEvaluation(e, view); } finally { this.undefinedUse = Undefined.Reported; }
+    try { return firstPassEvaluation(e, view, registers); } finally { this.undefinedUse = Undefined.Reported; }
   }
 
   /** nasm's error for a count that is no number; a `times` line is then run once (see timesEqu). */
@@ -4421,10 +4428,46 @@ class Assembler implements EvalContext {
       return { ...o, terms: undefined };
     }
     if (r.kind === 'mem') return r;
+    if (r.code === REGISTER_OPERATOR) {
+      const made = this.registerOperatorMemory(o, firstPassView);
+      if (made !== undefined) return made;
+    }
     // (Where nasm's evaluator or parser gives up on the reference, the line is dropped: see dropped.)
     if (r.code !== MODE_ADDRESS) this.gaveUp();
-    this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
+    this.error(r.code === undefined || r.code === REGISTER_OPERATOR ? 'syntax' : r.code, r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
     return { ...o, terms: undefined };
+  }
+
+  /**
+   * Memory reference `o`, which applies an operator other than `+`, `-` and a product with a number
+   * to a register (see REGISTER_OPERATOR), as nasm's first pass makes it, its names read from
+   * `first`: the errors its evaluator gives of the expression with the registers parts of the value,
+   * in order (each part of a split form in turn), after which it drops the line where the
+   * evaluator gave up, else makes the reference of the registers and number it carried on with
+   * (see carriedOnMemory). Measured with nasm 2.16.01, fwd a label further on: `lea eax, [ebx+2 | 8
+   * != 3]` is the `|`'s error alone, `[ebx+8 && fwd ? $ : k]` the `&&`'s alone, `[ebx+(fwd-lab) ^ -2
+   * <=> 0 * $$ && $ ? 1 : 8]` the `^`'s then the `&&`'s. Undefined where that evaluator gives no
+   * error of it.
+   */
+  private registerOperatorMemory(o: Extract<ParsedOperand, { kind: 'mem' }>, first: EvalContext): Extract<ParsedOperand, { kind: 'mem' }> | undefined {
+    const terms = o.terms!;
+    const parts = o.splitIndex === true && terms.k === 'bin' ? [terms.a, terms.b] : [terms];
+    const errors: string[] = [];
+    const sums: RegisterSum[] = [];
+    for (const part of parts) {
+      const carried = this.firstPassEvaluated(part, first, true);
+      errors.push(...carried.errors);
+      if (carried.vector !== undefined) sums.push(registersOf(carried.vector));
+      if (carried.gaveUp) break;
+    }
+    if (errors.length === 0) return undefined;
+    this.firstPassEvaluatorErrors(errors, terms);
+    const dropped = { ...o, terms: undefined };
+    if (sums.length < parts.length) return dropped;
+    const made = carriedOnMemory(o, sums);
+    if (made.kind === 'mem') return made;
+    this.error(made.code ?? 'syntax', made.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : made.message, made.at);
+    return dropped;
   }
 
   /** The encoder's view of operand `n`, in its scratch objects; `known`: its value, when already evaluated. */

@@ -2564,6 +2564,11 @@ class LineParser implements TermReader {
     return whole;
   }
 
+  /** An operator on a register: nasm's errors of it depend on the names in the reference, which the assembler knows (see REGISTER_OPERATOR). */
+  registerOperator(): never {
+    throw FACTOR_SYMBOL;
+  }
+
   /** A symbol as a register's factor (`[ecx*COUNT]`): the reference waits for the assembler. */
   factorSymbol(): never {
     throw FACTOR_SYMBOL;
