@@ -1192,7 +1192,7 @@ class Assembler implements EvalContext {
       // alone; `dd lbl|1, lbl|1`, whose operator's error it carries on after, is two).
       if (this.gaveUpIn === this.stmtIndex) return;
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && this.ofLaterPass(a, b) ? 'expression-later' : this.expressionCode);
+      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b)) ? 'expression-later' : this.expressionCode);
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
       if (this.evaluatorGivesUp(a)) this.gaveUp();
@@ -1223,6 +1223,8 @@ class Assembler implements EvalContext {
 
   /** While everyPassError reports: an error not ofLaterPass's to judge. */
   private givenEveryPass = false;
+  /** While evaluatorErrors reports errors its caller knows nasm's first pass did not give (see ofLaterPass). */
+  private givenLaterPass = false;
 
   /**
    * Evaluator error `message` at `node` that nasm gives in its first pass as in the others, which
@@ -2101,24 +2103,28 @@ class Assembler implements EvalContext {
     if (this.pass === 0 && !this.final) return undefined;
     const first = this.firstPassCounts.size > 0 ? this.firstPassCounts.get(`${this.stmtIndex}:${e.start}`) : undefined;
     if (first === undefined || !first.unknown || unreadableIn(e) !== undefined) return undefined;
-    this.firstPassEvaluatorErrors(first.errors, e);
+    this.evaluatorErrors(first.errors, e, false);
     return first;
   }
 
   /**
-   * The errors nasm's first pass's evaluator gave of `e`, in order (see firstPassEvaluation), as
-   * every pass's: each operator's own, the same words twice too (measured, `times (x-x) & lab == x
-   * & (fwd-fwd) + 3 & $$ < 1 db 1` is "`&' operator ..." twice).
+   * The errors nasm's evaluator gave of `e`, in order (see firstPassEvaluation), as its first
+   * pass's and every other's, or (`later`) as a later pass's only: each operator's own, the same
+   * words twice too (measured, `times (x-x) & lab == x & (fwd-fwd) + 3 & $$ < 1 db 1` is "`&'
+   * operator ..." twice).
    */
-  private firstPassEvaluatorErrors(errors: readonly string[], e: Expr): void {
+  private evaluatorErrors(errors: readonly string[], e: Expr, later: boolean): void {
     const given = new Map<string, number>();
     for (const message of errors) {
       const k = given.get(message) ?? 0;
       given.set(message, k + 1);
-      if (k === 0) this.everyPassError(message, e);
-      else if (this.final) {
+      if (k === 0 && !later) this.everyPassError(message, e);
+      else if (k === 0) {
+        this.givenLaterPass = true;
+        try { this.error(message, e); } finally { this.givenLaterPass = false; }
+      } else if (this.final) {
         this.errorsGiven++;
-        this.sink.report('error', this.expressionCode, message, this.range(e), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
+        this.sink.report('error', later ? 'expression-later' : this.expressionCode, message, this.range(e), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
       }
     }
   }
@@ -4429,7 +4435,7 @@ class Assembler implements EvalContext {
     }
     if (r.kind === 'mem') return r;
     if (r.code === REGISTER_OPERATOR) {
-      const made = this.registerOperatorMemory(o, firstPassView);
+      const made = this.registerOperatorMemory(o, firstPassView, false) ?? this.registerOperatorMemory(o, laterView, true);
       if (made !== undefined) return made;
     }
     // (Where nasm's evaluator or parser gives up on the reference, the line is dropped: see dropped.)
@@ -4441,7 +4447,9 @@ class Assembler implements EvalContext {
   /**
    * Memory reference `o`, which applies an operator other than `+`, `-` and a product with a number
    * to a register (see REGISTER_OPERATOR), as nasm's first pass makes it, its names read from
-   * `first`: the errors its evaluator gives of the expression with the registers parts of the value,
+   * `view` (`later`: as a later pass, after a first that gave no error; measured, fwd a label
+   * further on, `[ebx+$ <=> (1 & fwd) <=> $]` is the `&`'s error, then the `<=>`'s twice, in the
+   * second pass): the errors its evaluator gives of the expression with the registers parts of the value,
    * in order (each part of a split form in turn), after which it drops the line where the
    * evaluator gave up, else makes the reference of the registers and number it carried on with
    * (see carriedOnMemory). Measured with nasm 2.16.01, fwd a label further on: `lea eax, [ebx+2 | 8
@@ -4449,19 +4457,19 @@ class Assembler implements EvalContext {
    * <=> 0 * $$ && $ ? 1 : 8]` the `^`'s then the `&&`'s. Undefined where that evaluator gives no
    * error of it.
    */
-  private registerOperatorMemory(o: Extract<ParsedOperand, { kind: 'mem' }>, first: EvalContext): Extract<ParsedOperand, { kind: 'mem' }> | undefined {
+  private registerOperatorMemory(o: Extract<ParsedOperand, { kind: 'mem' }>, view: EvalContext, later: boolean): Extract<ParsedOperand, { kind: 'mem' }> | undefined {
     const terms = o.terms!;
     const parts = o.splitIndex === true && terms.k === 'bin' ? [terms.a, terms.b] : [terms];
     const errors: string[] = [];
     const sums: RegisterSum[] = [];
     for (const part of parts) {
-      const carried = this.firstPassEvaluated(part, first, true);
+      const carried = this.firstPassEvaluated(part, view, true);
       errors.push(...carried.errors);
       if (carried.vector !== undefined) sums.push(registersOf(carried.vector));
       if (carried.gaveUp) break;
     }
     if (errors.length === 0) return undefined;
-    this.firstPassEvaluatorErrors(errors, terms);
+    this.evaluatorErrors(errors, terms, later);
     const dropped = { ...o, terms: undefined };
     if (sums.length < parts.length) return dropped;
     const made = carriedOnMemory(o, sums);

@@ -2489,8 +2489,13 @@ class LineParser implements TermReader {
       // A comparison of registers is a number, as outside brackets (measured with nasm 2.16.01:
       // `[eax+0=100]` and `[ebx+eax=eax]` are [0], `[ebx+eax<>eax]` [1], `[ebx+2<3]` "`<':
       // operands differ by a non-scalar"), and so are registers that cancel out under an
-      // operator on numbers (`[ebx+((ecx-ecx)|4)]` is [ebx+4]).
-      if (numbersOperatorIn(toks, i, end)) e = this.registersCompared(e);
+      // operator on numbers (`[ebx+((ecx-ecx)|4)]` is [ebx+4]). An ordering of registers that do
+      // not cancel stays, an operator on a register whose errors the assembler gives (see
+      // REGISTER_OPERATOR; measured: `[ebx+!$ <=> 4]` is the `!`'s error alone).
+      if (numbersOperatorIn(toks, i, end)) {
+        const compared = registersCompared(e);
+        if (typeof compared !== 'string') e = compared;
+      }
       // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
       // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
       if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
