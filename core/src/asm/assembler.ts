@@ -1190,7 +1190,7 @@ class Assembler implements EvalContext {
       // is read (measured with nasm 2.16.01: `dd 1/0, 2/0` and `enter 1/0, 2/0` are one "division
       // by zero", `dd lbl/2, lbl*lbl` "division operator may only be applied to scalar values"
       // alone; `dd lbl|1, lbl|1`, whose operator's error it carries on after, is two).
-      if (this.gaveUpIn === this.stmtIndex) return;
+      if (this.gaveUpIn === this.stmtIndex || (this.stoppedAtFirst === this.stmtIndex && !this.givenEveryPass)) return;
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
       const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b)) ? 'expression-later' : this.expressionCode);
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
@@ -4118,6 +4118,7 @@ class Assembler implements EvalContext {
   private instruction(st: ParsedStatement): void {
     const n = this.timesCount(st);
     const mark = this.final ? this.sink.mark() : -1;
+    if (this.final && this.cache.kind[this.stmtIndex] !== Encoding.Static) this.firstPassOperandErrors(st);
     let r = this.encoding(st);
     const i = this.stmtIndex;
     if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
@@ -4477,6 +4478,33 @@ class Assembler implements EvalContext {
     this.error(made.code ?? 'syntax', made.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : made.message, made.at);
     return dropped;
   }
+
+  /**
+   * The errors nasm's first pass gives of instruction `st`'s immediates and displacements that
+   * name something further on, unknown there (see firstPassEvaluation), where that pass gives
+   * any: nasm stops after it, and none of its later passes' errors of the line are given (see
+   * stoppedAtFirst). Measured with nasm 2.16.01, fwd a label and y a constant further on: `lea
+   * eax, [ebx+fwd / 0]` is "division by zero", not the later passes' "division operator may only
+   * be applied to scalar values"; `mov eax, $ * y` "unable to multiply two non-scalar objects",
+   * of which the later passes say nothing.
+   */
+  private firstPassOperandErrors(st: ParsedStatement): void {
+    for (const o of st.operands) {
+      const e = o.kind === 'imm' ? o.expr : o.kind === 'mem' && o.terms === undefined ? o.disp : undefined;
+      if (e === undefined || (e.k !== 'bin' && e.k !== 'un') || !this.namesForward(e)) continue;
+      const first: EvalContext = {
+        symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
+        here: () => this.here(), base: () => this.base(), error: () => undefined,
+      };
+      const errors = this.firstPassEvaluated(e, first).errors;
+      if (errors.length === 0) continue;
+      this.evaluatorErrors(errors, e, false);
+      this.stoppedAtFirst = this.stmtIndex;
+    }
+  }
+
+  /** The statement whose evaluator errors nasm's first pass gave, after which it stops: no later pass's is given (see firstPassOperandErrors). */
+  private stoppedAtFirst = -1;
 
   /** The encoder's view of operand `n`, in its scratch objects; `known`: its value, when already evaluated. */
   private asmOperand(o: ParsedOperand, n: number, known: Value | undefined): AsmOperand {
