@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, registersOf, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -4464,7 +4464,7 @@ class Assembler implements EvalContext {
     const errors: string[] = [];
     const sums: RegisterSum[] = [];
     for (const part of parts) {
-      const carried = this.firstPassEvaluated(part, view, true);
+      const carried = this.keepingExternals(() => this.firstPassEvaluated(part, view, true));
       errors.push(...carried.errors);
       if (carried.vector !== undefined) sums.push(registersOf(carried.vector));
       if (carried.gaveUp) break;
@@ -4491,15 +4491,33 @@ class Assembler implements EvalContext {
   private firstPassOperandErrors(st: ParsedStatement): void {
     for (const o of st.operands) {
       const e = o.kind === 'imm' ? o.expr : o.kind === 'mem' && o.terms === undefined ? o.disp : undefined;
-      if (e === undefined || (e.k !== 'bin' && e.k !== 'un') || !this.namesForward(e)) continue;
-      const first: EvalContext = {
+      if (e === undefined || (e.k !== 'bin' && e.k !== 'un')) continue;
+      const forward = this.namesForward(e);
+      const first: EvalContext = !forward ? this : {
         symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
         here: () => this.here(), base: () => this.base(), error: () => undefined,
       };
-      const errors = this.firstPassEvaluated(e, first).errors;
-      if (errors.length === 0) continue;
-      this.evaluatorErrors(errors, e, false);
-      this.stoppedAtFirst = this.stmtIndex;
+      // (Of the reference as written, registers and all, where Ringside made its comparisons numbers.)
+      const written = o.kind === 'mem' ? o.written : undefined;
+      const product = o.kind === 'mem' && namesProduct(e);
+      // (Read for its errors alone: an external name in it is refused where the operand is put out.)
+      const evaluation = forward || product ? this.keepingExternals(() => this.firstPassEvaluated(written ?? e, first, written !== undefined)) : undefined;
+      if (forward && evaluation!.errors.length > 0) {
+        this.evaluatorErrors(evaluation!.errors, written ?? e, false);
+        this.stoppedAtFirst = this.stmtIndex;
+        continue;
+      }
+      if (!product) continue;
+      // nasm's parser takes each segment part of a reference for its base, but a product keeps one
+      // whose factor it made 0 (measured with nasm 2.16.01: `[ebx+$ * (lab-lab)]` and `[lab*0]`
+      // are "invalid effective address: impossible segment base multiplier", `[lab*0 + lab]` and
+      // `[lab - lab]` are not); in a later pass where a name further on was unknown in the first,
+      // whose sum stopped at it (`[ebx+fwd*0+4]`).
+      const later = forward ? this.keepingExternals(() => this.firstPassEvaluated(e, this)) : undefined;
+      const zero = hasZeroSegmentPart(evaluation!.vector ?? []) ? 'syntax' : later !== undefined && later.errors.length === 0 && hasZeroSegmentPart(later.vector ?? []) ? 'expression-later' : undefined;
+      if (zero === undefined) continue;
+      this.gaveUp();
+      this.error(zero, 'invalid effective address: impossible segment base multiplier', e);
     }
   }
 

@@ -30,6 +30,24 @@ function registerPart(name: string): number {
 const REGISTER_NAME_DIGITS = 6;
 const REGISTER_PARTS = UNKNOWN_PART - 37 ** REGISTER_NAME_DIGITS;
 
+/** Whether `root` has a product, the one operator whose vector may keep a part of factor 0 (see scalarMult). Walked in a loop, as firstLeaf. */
+export function namesProduct(root: Expr): boolean {
+  let pending: Expr[] | undefined;
+  for (let e: Expr | undefined = root; e !== undefined; e = pending?.pop()) {
+    if (e.k === 'un') (pending ??= []).push(e.a);
+    else if (e.k === 'bin') {
+      if (e.op === '*') return true;
+      (pending ??= []).push(e.b, e.a);
+    }
+  }
+  return false;
+}
+
+/** Whether `vector` has a segment's part of factor 0, which a product keeps (see scalarMult). */
+export function hasZeroSegmentPart(vector: EvalVector): boolean {
+  return vector.some((p) => p.kind >= 0 && p.factor === 0);
+}
+
 /** The name of the register whose part is of `kind` (see registerPart). */
 function registerName(kind: number): string {
   let code = kind - REGISTER_PARTS, name = '';

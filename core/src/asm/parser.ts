@@ -71,6 +71,12 @@ export type ParsedOperand =
       /** `terms` are a split form's (`[eax, ecx*N]`): the part before the comma plus the index part after it (see splitEffectiveAddress). */
       readonly splitIndex?: true;
       /**
+       * What is inside the brackets as written, where comparisons of registers in it were made
+       * numbers (see registersCompared): nasm's evaluator's errors are of it, the registers parts
+       * of the value (see the assembler's firstPassOperandErrors).
+       */
+      readonly written?: Expr;
+      /**
        * The displacement written before the brackets (`x[bp-x]`), which nasm reads apart from the
        * terms inside them: where it is an address, the displacement is full-size, whatever the
        * terms take away (see the assembler's memory operands).
@@ -2483,6 +2489,7 @@ class LineParser implements TermReader {
       if (comma >= 0) return this.splitReference(i, comma, end, from, to, size, far, strict, words, displacement);
     }
     let e: Expr | undefined;
+    let written: Expr | undefined;
     let conditional = false;
     if (termCount < 0) {
       e = this.memoryExpression(i, end);
@@ -2494,7 +2501,7 @@ class LineParser implements TermReader {
       // REGISTER_OPERATOR; measured: `[ebx+!$ <=> 4]` is the `!`'s error alone).
       if (numbersOperatorIn(toks, i, end)) {
         const compared = registersCompared(e);
-        if (typeof compared !== 'string') e = compared;
+        if (typeof compared !== 'string' && compared !== e) { written = e; e = compared; }
       }
       // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
       // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
@@ -2509,7 +2516,8 @@ class LineParser implements TermReader {
         termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
       }
       const found = withAddressWords(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words.rel === true, words.byteAfterWider === true, words.byteWritten === true);
-      const op = displacement !== undefined && found.kind === 'mem' ? { ...found, outside: displacement } : found;
+      const outside = displacement !== undefined && found.kind === 'mem' ? { ...found, outside: displacement } : found;
+      const op = written !== undefined && outside.kind === 'mem' ? { ...outside, written } : outside;
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
       const disp = op.disp ?? { k: 'num', v: 0, start: e.a.end, end: e.a.end };
