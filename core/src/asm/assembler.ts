@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, namesNumbersOperator, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -4435,8 +4435,8 @@ class Assembler implements EvalContext {
       return { ...o, terms: undefined };
     }
     if (r.kind === 'mem') return r;
-    if (r.code === REGISTER_OPERATOR) {
-      const made = this.registerOperatorMemory(o, firstPassView, false) ?? this.registerOperatorMemory(o, laterView, true);
+    if (r.code === REGISTER_OPERATOR || namesNumbersOperator(o.terms!)) {
+      const made = this.registerOperatorMemory(o, firstPassView, laterView, r.code === REGISTER_OPERATOR);
       if (made !== undefined) return made;
     }
     // (Where nasm's evaluator or parser gives up on the reference, the line is dropped: see dropped.)
@@ -4447,32 +4447,55 @@ class Assembler implements EvalContext {
 
   /**
    * Memory reference `o`, which applies an operator other than `+`, `-` and a product with a number
-   * to a register (see REGISTER_OPERATOR), as nasm's first pass makes it, its names read from
-   * `view` (`later`: as a later pass, after a first that gave no error; measured, fwd a label
-   * further on, `[ebx+$ <=> (1 & fwd) <=> $]` is the `&`'s error, then the `<=>`'s twice, in the
-   * second pass): the errors its evaluator gives of the expression with the registers parts of the value,
-   * in order (each part of a split form in turn), after which it drops the line where the
+   * to a register (see REGISTER_OPERATOR), as nasm makes it: the errors its evaluator gives of the
+   * expression with the registers parts of the value, in order (each part of a split form in
+   * turn), as its first pass gives them, its names read from `first`, or where that pass gives
+   * none, as its second, with `later`'s (measured with nasm 2.16.01, fwd a label further on: `lea
+   * eax, [ebx+2 | 8 != 3]` is the `|`'s error alone, `[ebx+8 && fwd ? $ : k]` the `&&`'s alone,
+   * `[ebx+(fwd-lab) ^ -2 <=> 0 * $$ && $ ? 1 : 8]` the `^`'s then the `&&`'s; `[ebx+$ <=> (1 & fwd)
+   * <=> $]` the `&`'s, then the `<=>`'s twice, in the second pass). It drops the line where the
    * evaluator gave up, else makes the reference of the registers and number it carried on with
-   * (see carriedOnMemory). Measured with nasm 2.16.01, fwd a label further on: `lea eax, [ebx+2 | 8
-   * != 3]` is the `|`'s error alone, `[ebx+8 && fwd ? $ : k]` the `&&`'s alone, `[ebx+(fwd-lab) ^ -2
-   * <=> 0 * $$ && $ ? 1 : 8]` the `^`'s then the `&&`'s. Undefined where that evaluator gives no
-   * error of it.
+   * (see carriedOnMemory). Where neither pass gives an error, registers that cancel out having
+   * been a number to the operator (`[(ecx-ecx) ? fwd : ebx]` is [ebx]), the reference is the
+   * registers the value has, what the expression adds besides them its displacement; or
+   * (`modelled` false: Ringside made no reference of it for another problem, which stands, after
+   * nasm's evaluator's errors: `[~+4 ? -ecx : (x-x) % (x-x)]`, x further on, is "division by
+   * zero", not the address's error) undefined. Undefined too where Ringside does not model the
+   * value (`wrt`, `seg`), and where nasm's first pass gave errors of the line already (see
+   * firstPassOperandErrors).
    */
-  private registerOperatorMemory(o: Extract<ParsedOperand, { kind: 'mem' }>, view: EvalContext, later: boolean): Extract<ParsedOperand, { kind: 'mem' }> | undefined {
+  private registerOperatorMemory(o: Extract<ParsedOperand, { kind: 'mem' }>, first: EvalContext, later: EvalContext, modelled: boolean): Extract<ParsedOperand, { kind: 'mem' }> | undefined {
     const terms = o.terms!;
     const parts = o.splitIndex === true && terms.k === 'bin' ? [terms.a, terms.b] : [terms];
-    const errors: string[] = [];
-    const sums: RegisterSum[] = [];
-    for (const part of parts) {
-      const carried = this.keepingExternals(() => this.firstPassEvaluated(part, view, true));
-      errors.push(...carried.errors);
-      if (carried.vector !== undefined) sums.push(registersOf(carried.vector));
-      if (carried.gaveUp) break;
-    }
-    if (errors.length === 0) return undefined;
-    this.evaluatorErrors(errors, terms, later);
     const dropped = { ...o, terms: undefined };
-    if (sums.length < parts.length) return dropped;
+    if (this.stoppedAtFirst === this.stmtIndex) return dropped;
+    let sums: { readonly registers: RegisterSum['registers']; readonly rest: Expr }[] = [];
+    for (const view of [first, later]) {
+      const errors: string[] = [];
+      sums = [];
+      let zero = false;
+      for (const part of parts) {
+        const carried = this.keepingExternals(() => this.firstPassEvaluated(part, view, true));
+        errors.push(...carried.errors);
+        if (carried.vector === undefined || carried.gaveUp) break;
+        const { registers, number } = registersOf(carried.vector);
+        sums.push({ registers, rest: carried.errors.length > 0 ? { k: 'num', v: number, start: part.start, end: part.end } : withoutRegisters(part) });
+        // (See firstPassOperandErrors.)
+        zero ||= hasZeroSegmentPart(carried.vector);
+      }
+      if (errors.length === 0 && sums.length < parts.length) return undefined;
+      if (errors.length === 0 && zero) {
+        this.gaveUp();
+        this.error(view === first ? 'syntax' : 'expression-later', 'invalid effective address: impossible segment base multiplier', terms);
+        return dropped;
+      }
+      if (errors.length === 0) continue;
+      this.evaluatorErrors(errors, terms, view !== first);
+      if (sums.length < parts.length) return dropped;
+      modelled = true;
+      break;
+    }
+    if (!modelled) return undefined;
     const made = carriedOnMemory(o, sums);
     if (made.kind === 'mem') return made;
     this.error(made.code ?? 'syntax', made.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : made.message, made.at);
@@ -4490,7 +4513,7 @@ class Assembler implements EvalContext {
    */
   private firstPassOperandErrors(st: ParsedStatement): void {
     for (const o of st.operands) {
-      const e = o.kind === 'imm' ? o.expr : o.kind === 'mem' && o.terms === undefined ? o.disp : undefined;
+      const e = o.kind === 'imm' ? o.expr : o.kind === 'mem' ? (o.terms === undefined ? o.disp : o.written) : undefined;
       if (e === undefined || (e.k !== 'bin' && e.k !== 'un')) continue;
       const forward = this.namesForward(e);
       const first: EvalContext = !forward ? this : {

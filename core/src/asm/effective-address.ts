@@ -145,7 +145,7 @@ function distributeProduct(p: TermReader, e: Expr & { k: 'bin' }, neg: boolean, 
   const registerLeft = mentionsRegister(e.a);
   if (registerLeft === mentionsRegister(e.b)) p.registerOperator(e);
   const times = factor(p, registerLeft ? e.b : e.a);
-  if (times === undefined) p.fail(nonScalarMessage(e), e);
+  if (times === undefined) p.registerOperator(e);
   return scaledTerms(p, registerLeft ? e.a : e.b, times, neg, count);
 }
 
@@ -157,7 +157,7 @@ function scaledTerms(p: TermReader, e: Expr, times: number, neg: boolean, count:
     const registerLeft = mentionsRegister(e.a);
     if (registerLeft === mentionsRegister(e.b)) p.registerOperator(e);
     const inner = factor(p, registerLeft ? e.b : e.a);
-    if (inner === undefined) p.fail(nonScalarMessage(e), e);
+    if (inner === undefined) p.registerOperator(e);
     return scaledTerms(p, registerLeft ? e.a : e.b, times * inner, neg, count);
   }
   // A register or a number, each a term the caller reads (`ecx*4`, `4*2`); any other operator on a
@@ -290,7 +290,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
         if (mentionsRegister(ra ? e.b : e.a)) p.registerOperator(e);
         const r = (ra ?? rb)!;
         const times = factor(p, ra ? e.b : e.a);
-        if (times === undefined) p.fail(nonScalarMessage(e), e);
+        if (times === undefined) p.registerOperator(e);
         if (r.cls !== 'gpr32' && r.cls !== 'gpr16') failForMode(p, e);
         regInfo[regCount] = r; regScale[regCount] = times === 0 ? 0 : neg ? -times : times; regSummed[regCount] = false; regExplicit[regCount++] = true;
         continue;
@@ -385,16 +385,18 @@ class FactorReader implements TermReader {
   collectRefs(): void {}
 }
 
-/** The registers and number of a value as nasm's evaluator holds it (see registersOf in eval-vector.ts). */
-export interface RegisterSum { readonly registers: readonly { readonly name: string; readonly factor: number }[]; readonly number: number }
+/**
+ * The registers of a value as nasm's evaluator holds it, each with its factor (see registersOf in
+ * eval-vector.ts), and what it adds besides them.
+ */
+export interface RegisterSum { readonly registers: readonly { readonly name: string; readonly factor: number }[]; readonly rest: Expr }
 
 /**
- * Memory reference `o` made of the registers and number nasm's evaluator carried on with after an
- * error (see REGISTER_OPERATOR), `parts` one for a reference, two for a split form: its parser
- * reads the registers off the value as of any reference, and gives its errors of them (measured
- * with nasm 2.16.01: `[ebx + (ecx<<1) + edx]` is the shift's error, then "invalid effective
- * address: too many registers", `[ebx, ecx|1]` the `|`'s, then "invalid mib expression"); or the
- * problem with it.
+ * Memory reference `o` made of the registers nasm's evaluator found in its value, `parts` one for a
+ * reference, two for a split form: its parser reads the registers off the value as of any
+ * reference, and gives its errors of them (measured with nasm 2.16.01: `[ebx + (ecx<<1) + edx]` is
+ * the shift's error, then "invalid effective address: too many registers", `[ebx, ecx|1]` the
+ * `|`'s, then "invalid mib expression"); or the problem with it.
  */
 export function carriedOnMemory(o: MemoryOperand, parts: readonly RegisterSum[]): MemoryOperand | MemoryProblem {
   const reader = new FactorReader(() => undefined, () => undefined, undefined);
@@ -410,10 +412,10 @@ export function carriedOnMemory(o: MemoryOperand, parts: readonly RegisterSum[])
   }
 }
 
-/** `sum` as an expression at `at`'s columns: each register (times its factor, but 1), then the number. */
+/** `sum` as an expression at `at`'s columns: each register (times its factor, but 1), then the rest. */
 function sumExpr(sum: RegisterSum, at: Span): Expr {
   const { start, end } = at;
-  let e: Expr = { k: 'num', v: sum.number, start, end };
+  let e: Expr = sum.rest;
   for (let k = sum.registers.length - 1; k >= 0; k--) {
     const r = sum.registers[k];
     const reg: Expr = { k: 'sym', name: r.name, start, end, tok: -1 };

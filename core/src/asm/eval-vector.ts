@@ -30,15 +30,24 @@ function registerPart(name: string): number {
 const REGISTER_NAME_DIGITS = 6;
 const REGISTER_PARTS = UNKNOWN_PART - 37 ** REGISTER_NAME_DIGITS;
 
-/** Whether `root` has a product, the one operator whose vector may keep a part of factor 0 (see scalarMult). Walked in a loop, as firstLeaf. */
+/** Whether `root` has a product, the one operator whose vector may keep a part of factor 0 (see scalarMult). */
 export function namesProduct(root: Expr): boolean {
+  return someOperator(root, (op) => op === '*');
+}
+
+/** Whether `root` has an operator other than a sum, a difference, a sign and a product: one nasm's evaluator applies to numbers only, a comparison or `?`. */
+export function namesNumbersOperator(root: Expr): boolean {
+  return someOperator(root, (op) => op !== '+' && op !== '-' && op !== '*');
+}
+
+/** Whether an operator of `root` is one `test` takes. Walked in a loop, as firstLeaf. */
+function someOperator(root: Expr, test: (op: string) => boolean): boolean {
   let pending: Expr[] | undefined;
   for (let e: Expr | undefined = root; e !== undefined; e = pending?.pop()) {
+    if (e.k !== 'un' && e.k !== 'bin') continue;
+    if (test(e.op)) return true;
     if (e.k === 'un') (pending ??= []).push(e.a);
-    else if (e.k === 'bin') {
-      if (e.op === '*') return true;
-      (pending ??= []).push(e.b, e.a);
-    }
+    else (pending ??= []).push(e.b, e.a);
   }
   return false;
 }

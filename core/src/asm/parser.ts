@@ -2490,7 +2490,7 @@ class LineParser implements TermReader {
     }
     let e: Expr | undefined;
     let written: Expr | undefined;
-    let conditional = false;
+    let conditional = false, operators = false;
     if (termCount < 0) {
       e = this.memoryExpression(i, end);
       // A comparison of registers is a number, as outside brackets (measured with nasm 2.16.01:
@@ -2499,7 +2499,8 @@ class LineParser implements TermReader {
       // operator on numbers (`[ebx+((ecx-ecx)|4)]` is [ebx+4]). An ordering of registers that do
       // not cancel stays, an operator on a register whose errors the assembler gives (see
       // REGISTER_OPERATOR; measured: `[ebx+!$ <=> 4]` is the `!`'s error alone).
-      if (numbersOperatorIn(toks, i, end)) {
+      operators = numbersOperatorIn(toks, i, end);
+      if (operators) {
         const compared = registersCompared(e);
         if (typeof compared !== 'string' && compared !== e) { written = e; e = compared; }
       }
@@ -2523,12 +2524,16 @@ class LineParser implements TermReader {
       const disp = op.disp ?? { k: 'num', v: 0, start: e.a.end, end: e.a.end };
       return { ...op, disp: { k: 'bin', op: 'wrt', a: disp, b: e.b, start: disp.start, end: e.end } };
     } catch (problem) {
-      if (problem !== FACTOR_SYMBOL) throw problem;
+      // (A reference with an operator on numbers or a conditional that it cannot make: nasm's
+      // evaluator's errors of it come first, which the assembler, knowing its names, gives; see
+      // REGISTER_OPERATOR.)
+      if (problem !== FACTOR_SYMBOL && !(problem instanceof LineError && (operators || conditional))) throw problem;
       // A register's factor names a symbol: the assembler makes the reference (see `terms`).
       const terms = e ?? this.memoryExpression(i, end);
       if (this.refs !== undefined) this.refs.length = refCount;
       this.collectNames(terms);
-      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, ...deferredWords(words) };
+      const deferred: ParsedOperand = { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, ...deferredWords(words) };
+      return written === undefined ? deferred : { ...deferred, written };
     }
   }
 
