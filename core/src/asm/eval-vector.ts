@@ -52,6 +52,40 @@ function someOperator(root: Expr, test: (op: string) => boolean): boolean {
   return false;
 }
 
+/**
+ * Whether nasm's parser refuses `vector` as the value of an operand outside brackets, "invalid
+ * operand type" (parser.c): one that is neither unknown alone nor relocatable (see isRelocatable)
+ * is read as a register, which must be its first part, of factor 1 (a part a product made 0
+ * counts), with nothing after it but a number (measured with nasm 2.16.01: `mov eax, 2*ebx`,
+ * `mov eax, ebx*0 + ecx` and `mov eax, ebx + lab` are refused so). `here`: the current segment.
+ */
+export function invalidOperandValue(vector: EvalVector, here: number): boolean {
+  if (isJustUnknown(vector) || isRelocatable(vector, here)) return false;
+  if (vector.length === 0 || vector[0].kind >= UNKNOWN_PART || vector[0].factor !== 1) return true;
+  for (let k = 1; k < vector.length; k++) if (vector[k].factor !== 0 && vector[k].kind !== NUMBER_PART) return true;
+  return false;
+}
+
+/**
+ * nasm's is_reloc: no register nor unknown part, a segment added once at most and the current
+ * segment `here` taken away once at most (a segment of another factor let by, as nasm does).
+ */
+function isRelocatable(vector: EvalVector, here: number): boolean {
+  let added = false, self = false;
+  for (const p of vector) {
+    if (p.factor === 0 || p.kind === NUMBER_PART) continue;
+    if (p.kind < NUMBER_PART) return false;
+    if (p.factor === 1) {
+      if (added) return false;
+      added = true;
+    } else if (p.factor === -1) {
+      if (p.kind !== here || self) return false;
+      self = true;
+    }
+  }
+  return true;
+}
+
 /** Whether `vector` has a segment's part of factor 0, which a product keeps (see scalarMult). */
 export function hasZeroSegmentPart(vector: EvalVector): boolean {
   return vector.some((p) => p.kind >= 0 && p.factor === 0);

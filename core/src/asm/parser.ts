@@ -21,6 +21,7 @@ import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
+import { namesNumbersOperator, namesProduct } from './eval-vector';
 import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -190,6 +191,13 @@ export interface ParseProblem {
    * reportCountProblems in index.ts).
    */
   readonly afterCount?: Expr;
+  /**
+   * The operand outside brackets, naming registers under an operator besides sums, that this
+   * problem refuses: nasm's evaluator's errors of it come first, or instead where it gives up,
+   * and which those are depends on what its names are, which the assembly knows (see
+   * reportOperandProblems in index.ts).
+   */
+  readonly registerOperand?: Expr;
 }
 
 class LineError {
@@ -2348,6 +2356,17 @@ class LineParser implements TermReader {
    */
   private operandWithRegisters(expr: Expr, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean, from: number, to: number): ParsedOperand {
     this.operandNamesRegister = false;
+    try {
+      return this.registerOperand(expr, size, jump, strict, from, to);
+    } catch (problem) {
+      // (See ParseProblem.registerOperand.)
+      if (!(problem instanceof LineError) || !(namesNumbersOperator(expr) || namesProduct(expr))) throw problem;
+      throw new LineError({ ...problem.problem, registerOperand: expr });
+    }
+  }
+
+  /** The operand `expr` names registers in, as operandWithRegisters reads it, or the line's problem with it. */
+  private registerOperand(expr: Expr, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean, from: number, to: number): ParsedOperand {
     const span = { start: from, end: to };
     expr = this.registersCompared(expr);
     // (A name's value is not known here: a condition that names one stays nasm's error, and a name
