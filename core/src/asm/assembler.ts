@@ -4492,6 +4492,12 @@ class Assembler implements EvalContext {
       if (errors.length === 0) continue;
       this.evaluatorErrors(errors, terms, view !== first);
       if (sums.length < parts.length) return dropped;
+      // (Then its parser's word on the value it carried on with: measured, `[ebx+-2 ^^ ecx >> 1 ?
+      // $$ : 0 * $]` is the shift's error, the `^^`'s, then the segment's multiplier's.)
+      if (zero) {
+        this.error(view === first ? 'syntax' : 'expression-later', 'invalid effective address: impossible segment base multiplier', terms);
+        return dropped;
+      }
       modelled = true;
       break;
     }
@@ -4521,7 +4527,7 @@ class Assembler implements EvalContext {
         here: () => this.here(), base: () => this.base(), error: () => undefined,
       };
       // (Of the reference as written, registers and all, where Ringside made its comparisons numbers.)
-      const written = o.kind === 'mem' ? o.written : undefined;
+      const written = o.kind === 'mem' || o.kind === 'imm' ? o.written : undefined;
       const product = o.kind === 'mem' && namesProduct(e);
       // (Read for its errors alone: an external name in it is refused where the operand is put out.)
       const evaluation = forward || product ? this.keepingExternals(() => this.firstPassEvaluated(written ?? e, first, written !== undefined)) : undefined;

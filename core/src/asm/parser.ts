@@ -47,6 +47,8 @@ export type ParsedOperand =
        * forms, which take none (see LineParser.equWords).
        */
       readonly equWords?: EquForm;
+      /** As a memory reference's `written`: the operand as written, where registers compared in it were made numbers. */
+      readonly written?: Expr;
     })
   | (Span & {
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
@@ -2368,6 +2370,7 @@ class LineParser implements TermReader {
   /** The operand `expr` names registers in, as operandWithRegisters reads it, or the line's problem with it. */
   private registerOperand(expr: Expr, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean, from: number, to: number): ParsedOperand {
     const span = { start: from, end: to };
+    const written = expr;
     expr = this.registersCompared(expr);
     // (A name's value is not known here: a condition that names one stays nasm's error, and a name
     // in the branch not taken goes unread.)
@@ -2376,7 +2379,7 @@ class LineParser implements TermReader {
     if (typeof factors === 'string') this.fail(factors, span, 'invalid-operands');
     if (factors.size > 1) this.fail(INVALID_OPERAND, span, 'invalid-operands');
     const rest = withoutRegisters(expr);
-    if (factors.size === 0) return { kind: 'imm', expr: rest, size, strict: strict || undefined, jump, start: from, end: to };
+    if (factors.size === 0) return { kind: 'imm', expr: rest, size, strict: strict || undefined, jump, start: from, end: to, ...(rest !== written ? { written } : {}) };
     const [name, factor] = [...factors][0];
     // (A name's value, a label's or a constant's, is not known here: nasm's error for a label.)
     const constant = constantOf(rest);
