@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, namesNumbersOperator, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, mayRefuse, namesNumbersOperator, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -4520,14 +4520,14 @@ class Assembler implements EvalContext {
   private firstPassOperandErrors(st: ParsedStatement): void {
     for (const o of st.operands) {
       const e = o.kind === 'imm' ? o.expr : o.kind === 'mem' ? (o.terms === undefined ? o.disp : o.written) : undefined;
-      if (e === undefined || (e.k !== 'bin' && e.k !== 'un')) continue;
-      const forward = this.namesForward(e);
-      const first: EvalContext = !forward ? this : {
-        symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
-        here: () => this.here(), base: () => this.base(), error: () => undefined,
-      };
       // (Of the reference as written, registers and all, where Ringside made its comparisons numbers.)
       const written = o.kind === 'mem' || o.kind === 'imm' ? o.written : undefined;
+      if (e === undefined || (e.k !== 'bin' && e.k !== 'un') || (written === undefined && !mayRefuse(e))) continue;
+      const forward = this.namesForward(e);
+      const first: EvalContext = !forward ? this : (this.firstPassView ??= {
+        symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
+        here: () => this.here(), base: () => this.base(), error: () => undefined,
+      });
       const product = o.kind === 'mem' && namesProduct(e);
       // (Read for its errors alone: an external name in it is refused where the operand is put out.)
       const evaluation = forward || product ? this.keepingExternals(() => this.firstPassEvaluated(written ?? e, first, written !== undefined)) : undefined;
@@ -4549,6 +4549,9 @@ class Assembler implements EvalContext {
       this.error(zero, 'invalid effective address: impossible segment base multiplier', e);
     }
   }
+
+  /** The names as nasm's first pass knows them, a name defined further on unknown (see firstPassOperandErrors). */
+  private firstPassView: EvalContext | undefined;
 
   /** The statement whose evaluator errors nasm's first pass gave, after which it stops: no later pass's is given (see firstPassOperandErrors). */
   private stoppedAtFirst = -1;

@@ -40,12 +40,26 @@ export function namesNumbersOperator(root: Expr): boolean {
   return someOperator(root, (op) => op !== '+' && op !== '-' && op !== '*');
 }
 
+/**
+ * Whether nasm's evaluator may give an error of `root`, or leave a part of factor 0 in its value:
+ * it has an operator other than a sum, a difference and a sign, but for a product with a number
+ * written other than 0 (which scales whatever the other side is). A quick look, before the model
+ * is run (see firstPassEvaluation).
+ */
+export function mayRefuse(root: Expr): boolean {
+  return someOperator(root, (op, e) => op !== '+' && op !== '-' && (op !== '*' || !(nonZeroNumber(e.a) || nonZeroNumber((e as Extract<Expr, { k: 'bin' }>).b))));
+}
+
+function nonZeroNumber(e: Expr): boolean {
+  return e.k === 'num' && e.v !== 0;
+}
+
 /** Whether an operator of `root` is one `test` takes. Walked in a loop, as firstLeaf. */
-function someOperator(root: Expr, test: (op: string) => boolean): boolean {
+function someOperator(root: Expr, test: (op: string, e: Extract<Expr, { k: 'un' | 'bin' }>) => boolean): boolean {
   let pending: Expr[] | undefined;
   for (let e: Expr | undefined = root; e !== undefined; e = pending?.pop()) {
     if (e.k !== 'un' && e.k !== 'bin') continue;
-    if (test(e.op)) return true;
+    if (test(e.op, e)) return true;
     if (e.k === 'un') (pending ??= []).push(e.a);
     else (pending ??= []).push(e.b, e.a);
   }
@@ -190,7 +204,7 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext, registers = false
     return undefined;
   };
   // (A conditional's branches, by its `:` node: both are evaluated, the condition picks one.)
-  const branches = new Map<Expr, readonly [EvalVector | undefined, EvalVector | undefined]>();
+  let branches: Map<Expr, readonly [EvalVector | undefined, EvalVector | undefined]> | undefined;
   const vector = foldExpr<EvalVector | undefined>(e, {
     leaf: (x) => {
       if (x.k === 'num') return [{ kind: NUMBER_PART, factor: x.v }];
@@ -209,12 +223,12 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext, registers = false
       return numberOf(numberOperation(x, relocValue(a), 0, ctx), fail);
     },
     binary: (x, a, b) => {
-      if (x.op === ':') { branches.set(x, [a, b]); return a ?? b ?? UNKNOWN; }
+      if (x.op === ':') { (branches ??= new Map()).set(x, [a, b]); return a ?? b ?? UNKNOWN; }
       if (a === undefined || b === undefined) return undefined;
       if (x.op === '+' || x.op === '-') return addVectors(a, x.op === '-' ? scalarMult(b, -1) : b);
       if (x.op === '*') return product(a, b) ?? fail('unable to multiply two non-scalar objects');
       if (x.op === '?') {
-        const [f, g] = branches.get(x.b) ?? [undefined, undefined];
+        const [f, g] = branches?.get(x.b) ?? [undefined, undefined];
         if (isSimple(a)) return relocValue(a) !== 0 ? f : g;
         return isJustUnknown(a) ? UNKNOWN : fail(CONDITION_NOT_SCALAR, a);
       }
