@@ -4011,6 +4011,8 @@ class Assembler implements EvalContext {
         if (this.keepingExternals(() => this.eval(item.expr)).v !== undefined) this.error('integer-size', `integer supplied as ${unit * 8}-bit data`, item);
         continue;
       }
+      // (nasm's first pass's errors of it, where it names something further on, stop it: see firstPassOperandErrors.)
+      if (this.final && this.firstPassItemErrors(item.expr)) { w.integer(0, unit); continue; }
       const v = this.eval(item.expr);
       const value = v.v ?? 0;
       // A label's address is not checked (nasm: a relocation, cut to the unit without a word; measured).
@@ -4548,6 +4550,25 @@ class Assembler implements EvalContext {
       this.gaveUp();
       this.error(zero, 'invalid effective address: impossible segment base multiplier', e);
     }
+  }
+
+  /**
+   * Whether data item `e` names something further on and nasm's first pass gives errors of it,
+   * which are given (see firstPassOperandErrors): none of its later passes' then (measured with
+   * nasm 2.16.01, x a constant further on: `dd x * $$` is "unable to multiply two non-scalar
+   * objects", not "expression is not simple or relocatable"; `dd y || fwd / (x-x) > 0` "division
+   * by zero", not the division's error on a label).
+   */
+  private firstPassItemErrors(e: Expr): boolean {
+    if ((e.k !== 'bin' && e.k !== 'un') || !mayRefuse(e) || !this.namesForward(e)) return false;
+    const first = this.firstPassView ??= {
+      symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
+      here: () => this.here(), base: () => this.base(), error: () => undefined,
+    };
+    const errors = this.keepingExternals(() => this.firstPassEvaluated(e, first)).errors;
+    if (errors.length === 0) return false;
+    this.evaluatorErrors(errors, e, false);
+    return true;
   }
 
   /** The names as nasm's first pass knows them, a name defined further on unknown (see firstPassOperandErrors). */
