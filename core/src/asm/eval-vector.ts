@@ -1,11 +1,12 @@
 // A value as nasm's evaluator holds it (asm/eval.c): a list of parts in order of their kind, each
-// register named with its factor first (in a memory reference or an operand), then the unknown part
-// (a name not defined yet), then the number, then each segment's base with its factor. Ringside's own evaluator sums a value another way (expr.ts, linearSum); nasm's list
-// shows where the two differ: a sum drops a part whose factors cancel and stops after merging an
-// unknown part (add_vectors), a product keeps parts a factor of 0 left (scalar_mult). What reads
-// those quirks reads them here: whether nasm's first pass takes an expression for a number (a
-// `times` count, an alignment), the value that pass gives an `equ`, and the term nasm's
-// `sectalign` takes for an alignment.
+// register named with its factor first (in a memory reference or an operand), then the unknown
+// part (a name not defined yet), then the number, then each segment's base with its factor.
+// Ringside's own evaluator sums a value another way (expr.ts, linearSum); nasm's list shows where
+// the two differ: a sum drops a part whose factors cancel and stops after merging an unknown part
+// (add_vectors), a product keeps parts a factor of 0 left (scalar_mult). What reads those quirks
+// reads them here: whether nasm's first pass takes an expression for a number (a `times` count, an
+// alignment), the value that pass gives an `equ`, the term nasm's `sectalign` takes for an
+// alignment, and the errors its evaluator and parser give of an operand, registers and all.
 
 import { COMPARISONS, CONDITION_NOT_SCALAR, evaluate, givesUp, isScalarOnly, leafValue, nonScalarDifference, numberOperation, scalarOnlyMessage, SHIFTS, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf, foldExpr } from './expr-walk';
