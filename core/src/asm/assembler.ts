@@ -18,7 +18,7 @@ import { dropsStatement } from './listing-errors';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
-import { invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, resolveMemory } from './effective-address';
+import { carriedOnMemory, invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, REGISTER_OPERATOR, resolveMemory, type RegisterSum } from './effective-address';
 import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, mayRefuse, namesNumbersOperator, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -1196,9 +1196,9 @@ class Assembler implements EvalContext {
       // is read (measured with nasm 2.16.01: `dd 1/0, 2/0` and `enter 1/0, 2/0` are one "division
       // by zero", `dd lbl/2, lbl*lbl` "division operator may only be applied to scalar values"
       // alone; `dd lbl|1, lbl|1`, whose operator's error it carries on after, is two).
-      if (this.gaveUpIn === this.stmtIndex) return;
+      if (this.gaveUpIn === this.stmtIndex || (this.stoppedAtFirst === this.stmtIndex && !this.givenEveryPass)) return;
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && this.ofLaterPass(a, b) ? 'expression-later' : this.expressionCode);
+      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b)) ? 'expression-later' : this.expressionCode);
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
       if (this.evaluatorGivesUp(a)) this.gaveUp();
@@ -1229,6 +1229,8 @@ class Assembler implements EvalContext {
 
   /** While everyPassError reports: an error not ofLaterPass's to judge. */
   private givenEveryPass = false;
+  /** While evaluatorErrors reports errors its caller knows nasm's first pass did not give (see ofLaterPass). */
+  private givenLaterPass = false;
 
   /**
    * Evaluator error `message` at `node` that nasm gives in its first pass as in the others, which
@@ -2113,25 +2115,36 @@ class Assembler implements EvalContext {
     if (this.pass === 0 && !this.final) return undefined;
     const first = this.firstPassCounts.size > 0 ? this.firstPassCounts.get(`${this.stmtIndex}:${e.start}`) : undefined;
     if (first === undefined || !first.unknown || unreadableIn(e) !== undefined) return undefined;
-    // (Each operator's own, the same words twice too: measured, `times (x-x) & lab == x & (fwd-fwd)
-    // + 3 & $$ < 1 db 1` is "`&' operator ..." twice.)
-    const given = new Map<string, number>();
-    for (const message of first.errors) {
-      const k = given.get(message) ?? 0;
-      given.set(message, k + 1);
-      if (k === 0) this.everyPassError(message, e);
-      else if (this.final) {
-        this.errorsGiven++;
-        this.sink.report('error', this.expressionCode, message, this.range(e), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
-      }
-    }
+    this.evaluatorErrors(first.errors, e, false);
     return first;
   }
 
-  /** `e` as nasm's first pass evaluates it (see firstPassEvaluation), its names read from `view`, none reported. */
-  private firstPassEvaluated(e: Expr, view: EvalContext): FirstPassEvaluation {
+  /**
+   * The errors nasm's evaluator gave of `e`, in order (see firstPassEvaluation), as its first
+   * pass's and every other's, or (`later`) as a later pass's only: each operator's own, the same
+   * words twice too (measured, `times (x-x) & lab == x & (fwd-fwd) + 3 & $$ < 1 db 1` is "`&'
+   * operator ..." twice).
+   */
+  private evaluatorErrors(errors: readonly string[], e: Expr, later: boolean): void {
+    const given = new Map<string, number>();
+    for (const message of errors) {
+      const k = given.get(message) ?? 0;
+      given.set(message, k + 1);
+      if (k === 0 && !later) this.everyPassError(message, e);
+      else if (k === 0) {
+        this.givenLaterPass = true;
+        try { this.error(message, e); } finally { this.givenLaterPass = false; }
+      } else if (this.final) {
+        this.errorsGiven++;
+        this.sink.report('error', later ? 'expression-later' : this.expressionCode, message, this.range(e), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
+      }
+    }
+  }
+
+  /** `e` as nasm's first pass evaluates it (see firstPassEvaluation), its names read from `view`, none reported; `registers`: each a part of its own. */
+  private firstPassEvaluated(e: Expr, view: EvalContext, registers = false): FirstPassEvaluation {
     this.undefinedUse = Undefined.Quiet;
-    try { return firstPassEvaluation(e, view); } finally { this.undefinedUse = Undefined.Reported; }
+    try { return firstPassEvaluation(e, view, registers); } finally { this.undefinedUse = Undefined.Reported; }
   }
 
   /** nasm's error for a count that is no number; a `times` line is then run once (see timesEqu). */
@@ -4088,6 +4101,8 @@ class Assembler implements EvalContext {
         if (this.keepingExternals(() => this.eval(item.expr)).v !== undefined) this.error('integer-size', `integer supplied as ${unit * 8}-bit data`, item);
         continue;
       }
+      // (nasm's first pass's errors of it, where it names something further on, stop it: see firstPassOperandErrors.)
+      if (this.final && this.firstPassItemErrors(item.expr)) { w.integer(0, unit); continue; }
       const v = this.eval(item.expr);
       const value = v.v ?? 0;
       // A label's address is not checked (nasm: a relocation, cut to the unit without a word; measured).
@@ -4195,6 +4210,7 @@ class Assembler implements EvalContext {
   private instruction(st: ParsedStatement): void {
     const n = this.timesCount(st);
     const mark = this.final ? this.sink.mark() : -1;
+    if (this.final && this.cache.kind[this.stmtIndex] !== Encoding.Static) this.firstPassOperandErrors(st);
     let r = this.encoding(st);
     const i = this.stmtIndex;
     if (hasDecorated(st.operands)) r = decoratedMatch(st);
@@ -4512,11 +4528,145 @@ class Assembler implements EvalContext {
       return { ...o, terms: undefined };
     }
     if (r.kind === 'mem') return r;
+    if (r.code === REGISTER_OPERATOR || namesNumbersOperator(o.terms!)) {
+      const made = this.registerOperatorMemory(o, firstPassView, laterView, r.code === REGISTER_OPERATOR);
+      if (made !== undefined) return made;
+    }
     // (Where nasm's evaluator or parser gives up on the reference, the line is dropped: see dropped.)
     if (r.code !== MODE_ADDRESS) this.gaveUp();
-    this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
+    this.error(r.code === undefined || r.code === REGISTER_OPERATOR ? 'syntax' : r.code, r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
     return { ...o, terms: undefined };
   }
+
+  /**
+   * Memory reference `o`, which applies an operator other than `+`, `-` and a product with a number
+   * to a register (see REGISTER_OPERATOR), as nasm makes it: the errors its evaluator gives of the
+   * expression with the registers parts of the value, in order (each part of a split form in
+   * turn), as its first pass gives them, its names read from `first`, or where that pass gives
+   * none, as its second, with `later`'s (measured with nasm 2.16.01, fwd a label further on: `lea
+   * eax, [ebx+2 | 8 != 3]` is the `|`'s error alone, `[ebx+8 && fwd ? $ : k]` the `&&`'s alone,
+   * `[ebx+(fwd-lab) ^ -2 <=> 0 * $$ && $ ? 1 : 8]` the `^`'s then the `&&`'s; `[ebx+$ <=> (1 & fwd)
+   * <=> $]` the `&`'s, then the `<=>`'s twice, in the second pass). It drops the line where the
+   * evaluator gave up, else makes the reference of the registers and number it carried on with
+   * (see carriedOnMemory). Where neither pass gives an error, registers that cancel out having
+   * been a number to the operator (`[(ecx-ecx) ? fwd : ebx]` is [ebx]), the reference is the
+   * registers the value has, what the expression adds besides them its displacement; or
+   * (`modelled` false: Ringside made no reference of it for another problem, which stands, after
+   * nasm's evaluator's errors: `[~+4 ? -ecx : (x-x) % (x-x)]`, x further on, is "division by
+   * zero", not the address's error) undefined. Undefined too where Ringside does not model the
+   * value (`wrt`, `seg`), and where nasm's first pass gave errors of the line already (see
+   * firstPassOperandErrors).
+   */
+  private registerOperatorMemory(o: Extract<ParsedOperand, { kind: 'mem' }>, first: EvalContext, later: EvalContext, modelled: boolean): Extract<ParsedOperand, { kind: 'mem' }> | undefined {
+    const terms = o.terms!;
+    const parts = o.splitIndex === true && terms.k === 'bin' ? [terms.a, terms.b] : [terms];
+    const dropped = { ...o, terms: undefined };
+    if (this.stoppedAtFirst === this.stmtIndex) return dropped;
+    let sums: { readonly registers: RegisterSum['registers']; readonly rest: Expr }[] = [];
+    for (const view of [first, later]) {
+      const errors: string[] = [];
+      sums = [];
+      let zero = false;
+      for (const part of parts) {
+        const carried = this.keepingExternals(() => this.firstPassEvaluated(part, view, true));
+        errors.push(...carried.errors);
+        if (carried.vector === undefined || carried.gaveUp) break;
+        const { registers, number } = registersOf(carried.vector);
+        sums.push({ registers, rest: carried.errors.length > 0 ? { k: 'num', v: number, start: part.start, end: part.end } : withoutRegisters(part) });
+        // (See firstPassOperandErrors.)
+        zero ||= hasZeroSegmentPart(carried.vector);
+      }
+      if (errors.length === 0 && sums.length < parts.length) return undefined;
+      if (errors.length === 0 && zero) {
+        this.gaveUp();
+        this.error(view === first ? 'syntax' : 'expression-later', 'invalid effective address: impossible segment base multiplier', terms);
+        return dropped;
+      }
+      if (errors.length === 0) continue;
+      this.evaluatorErrors(errors, terms, view !== first);
+      if (sums.length < parts.length) return dropped;
+      // (Then its parser's word on the value it carried on with: measured, `[ebx+-2 ^^ ecx >> 1 ?
+      // $$ : 0 * $]` is the shift's error, the `^^`'s, then the segment's multiplier's.)
+      if (zero) {
+        this.error(view === first ? 'syntax' : 'expression-later', 'invalid effective address: impossible segment base multiplier', terms);
+        return dropped;
+      }
+      modelled = true;
+      break;
+    }
+    if (!modelled) return undefined;
+    const made = carriedOnMemory(o, sums);
+    if (made.kind === 'mem') return made;
+    this.error(made.code ?? 'syntax', made.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : made.message, made.at);
+    return dropped;
+  }
+
+  /**
+   * The errors nasm's first pass gives of instruction `st`'s immediates and displacements that
+   * name something further on, unknown there (see firstPassEvaluation), where that pass gives
+   * any: nasm stops after it, and none of its later passes' errors of the line are given (see
+   * stoppedAtFirst). Measured with nasm 2.16.01, fwd a label and y a constant further on: `lea
+   * eax, [ebx+fwd / 0]` is "division by zero", not the later passes' "division operator may only
+   * be applied to scalar values"; `mov eax, $ * y` "unable to multiply two non-scalar objects",
+   * of which the later passes say nothing.
+   */
+  private firstPassOperandErrors(st: ParsedStatement): void {
+    for (const o of st.operands) {
+      const e = o.kind === 'imm' ? o.expr : o.kind === 'mem' ? (o.terms === undefined ? o.disp : o.written) : undefined;
+      // (Of the reference as written, registers and all, where Ringside made its comparisons numbers.)
+      const written = o.kind === 'mem' || o.kind === 'imm' ? o.written : undefined;
+      if (e === undefined || (e.k !== 'bin' && e.k !== 'un') || (written === undefined && !mayRefuse(e))) continue;
+      const forward = this.namesForward(e);
+      const first: EvalContext = !forward ? this : (this.firstPassView ??= {
+        symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
+        here: () => this.here(), base: () => this.base(), error: () => undefined,
+      });
+      const product = o.kind === 'mem' && namesProduct(e);
+      // (Read for its errors alone: an external name in it is refused where the operand is put out.)
+      const evaluation = forward || product ? this.keepingExternals(() => this.firstPassEvaluated(written ?? e, first, written !== undefined)) : undefined;
+      if (forward && evaluation!.errors.length > 0) {
+        this.evaluatorErrors(evaluation!.errors, written ?? e, false);
+        this.stoppedAtFirst = this.stmtIndex;
+        continue;
+      }
+      if (!product) continue;
+      // nasm's parser takes each segment part of a reference for its base, but a product keeps one
+      // whose factor it made 0 (measured with nasm 2.16.01: `[ebx+$ * (lab-lab)]` and `[lab*0]`
+      // are "invalid effective address: impossible segment base multiplier", `[lab*0 + lab]` and
+      // `[lab - lab]` are not); in a later pass where a name further on was unknown in the first,
+      // whose sum stopped at it (`[ebx+fwd*0+4]`).
+      const later = forward ? this.keepingExternals(() => this.firstPassEvaluated(e, this)) : undefined;
+      const zero = hasZeroSegmentPart(evaluation!.vector ?? []) ? 'syntax' : later !== undefined && later.errors.length === 0 && hasZeroSegmentPart(later.vector ?? []) ? 'expression-later' : undefined;
+      if (zero === undefined) continue;
+      this.gaveUp();
+      this.error(zero, 'invalid effective address: impossible segment base multiplier', e);
+    }
+  }
+
+  /**
+   * Whether data item `e` names something further on and nasm's first pass gives errors of it,
+   * which are given (see firstPassOperandErrors): none of its later passes' then (measured with
+   * nasm 2.16.01, x a constant further on: `dd x * $$` is "unable to multiply two non-scalar
+   * objects", not "expression is not simple or relocatable"; `dd y || fwd / (x-x) > 0` "division
+   * by zero", not the division's error on a label).
+   */
+  private firstPassItemErrors(e: Expr): boolean {
+    if ((e.k !== 'bin' && e.k !== 'un') || !mayRefuse(e) || !this.namesForward(e)) return false;
+    const first = this.firstPassView ??= {
+      symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
+      here: () => this.here(), base: () => this.base(), error: () => undefined,
+    };
+    const errors = this.keepingExternals(() => this.firstPassEvaluated(e, first)).errors;
+    if (errors.length === 0) return false;
+    this.evaluatorErrors(errors, e, false);
+    return true;
+  }
+
+  /** The names as nasm's first pass knows them, a name defined further on unknown (see firstPassOperandErrors). */
+  private firstPassView: EvalContext | undefined;
+
+  /** The statement whose evaluator errors nasm's first pass gave, after which it stops: no later pass's is given (see firstPassOperandErrors). */
+  private stoppedAtFirst = -1;
 
   /** The encoder's view of operand `n`, in its scratch objects; `known`: its value, when already evaluated. */
   private asmOperand(o: ParsedOperand, n: number, known: Value | undefined): AsmOperand {

@@ -30,10 +30,18 @@ function failForMode(p: TermReader, at: Span): never {
 }
 
 /**
- * nasm's evaluator on an operator other than `+`, `-` and a product with a number applied to a
- * register (measured: `[eax<<1]`, `[eax/2]`, `[eax&1]`, `[~eax]`, `[eax*ebx]`, `[eax ? 1 : 2]`).
+ * The code of a failure at an operator other than `+`, `-` and a product with a number applied to
+ * a register: nasm's evaluator gives its errors of the whole reference, in its order, which the
+ * assembler, knowing the names in it, takes from the evaluator's model (see firstPassEvaluation).
  */
-function nonScalarMessage(e: Expr): string {
+export const REGISTER_OPERATOR = 'register-operator';
+
+/**
+ * nasm's evaluator on an operator other than `+`, `-` and a product with a number applied to a
+ * register (measured: `[eax<<1]`, `[eax/2]`, `[eax&1]`, `[~eax]`, `[eax*ebx]`, `[eax ? 1 : 2]`),
+ * where that operator is its first error.
+ */
+export function nonScalarMessage(e: Expr): string {
   if (e.k === 'un') return scalarOnlyMessage(e.op);
   if (e.k !== 'bin') return 'invalid effective address';
   if (e.op === '*') return 'unable to multiply two non-scalar objects';
@@ -45,6 +53,8 @@ function nonScalarMessage(e: Expr): string {
 export interface TermReader {
   /** Ends the line's parse with a problem. */
   fail(message: string, at: Span, code?: string): never;
+  /** Fails at operator `e` applied to a register (see REGISTER_OPERATOR); a parser defers the reference to the assembler. */
+  registerOperator(e: Expr): never;
   /** Notes the symbols a displacement term names (a register there is a problem). */
   collectRefs(e: Expr): void;
   /**
@@ -133,9 +143,9 @@ export function mentionsRegister(e: Expr): boolean {
  */
 function distributeProduct(p: TermReader, e: Expr & { k: 'bin' }, neg: boolean, count: number): number {
   const registerLeft = mentionsRegister(e.a);
-  if (registerLeft === mentionsRegister(e.b)) p.fail(nonScalarMessage(e), e);
+  if (registerLeft === mentionsRegister(e.b)) p.registerOperator(e);
   const times = factor(p, registerLeft ? e.b : e.a);
-  if (times === undefined) p.fail(nonScalarMessage(e), e);
+  if (times === undefined) p.registerOperator(e);
   return scaledTerms(p, registerLeft ? e.a : e.b, times, neg, count);
 }
 
@@ -145,14 +155,14 @@ function scaledTerms(p: TermReader, e: Expr, times: number, neg: boolean, count:
   if (e.k === 'un' && (e.op === '+' || e.op === '-') && mentionsRegister(e.a)) return scaledTerms(p, e.a, times, e.op === '-' ? !neg : neg, count);
   if (e.k === 'bin' && e.op === '*' && mentionsRegister(e)) {
     const registerLeft = mentionsRegister(e.a);
-    if (registerLeft === mentionsRegister(e.b)) p.fail(nonScalarMessage(e), e);
+    if (registerLeft === mentionsRegister(e.b)) p.registerOperator(e);
     const inner = factor(p, registerLeft ? e.b : e.a);
-    if (inner === undefined) p.fail(nonScalarMessage(e), e);
+    if (inner === undefined) p.registerOperator(e);
     return scaledTerms(p, registerLeft ? e.a : e.b, times * inner, neg, count);
   }
   // A register or a number, each a term the caller reads (`ecx*4`, `4*2`); any other operator on a
   // register is nasm's error, not a product to distribute again (`[(eax/2)*2]`, `[(~eax)*4]`).
-  if (termRegister(e) === undefined && mentionsRegister(e)) p.fail(nonScalarMessage(e), e);
+  if (termRegister(e) === undefined && mentionsRegister(e)) p.registerOperator(e);
   termExprs[count] = { k: 'bin', op: '*', a: e, b: { k: 'num', v: times, start: e.start, end: e.end }, start: e.start, end: e.end };
   termNegated[count] = neg;
   return count + 1;
@@ -277,17 +287,17 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     if (e.k === 'bin' && e.op === '*') {
       const ra = termRegister(e.a), rb = termRegister(e.b);
       if (ra || rb) {
-        if (mentionsRegister(ra ? e.b : e.a)) p.fail(nonScalarMessage(e), e);
+        if (mentionsRegister(ra ? e.b : e.a)) p.registerOperator(e);
         const r = (ra ?? rb)!;
         const times = factor(p, ra ? e.b : e.a);
-        if (times === undefined) p.fail(nonScalarMessage(e), e);
+        if (times === undefined) p.registerOperator(e);
         if (r.cls !== 'gpr32' && r.cls !== 'gpr16') failForMode(p, e);
         regInfo[regCount] = r; regScale[regCount] = times === 0 ? 0 : neg ? -times : times; regSummed[regCount] = false; regExplicit[regCount++] = true;
         continue;
       }
       if (mentionsRegister(e)) { termCount = distributeProduct(p, e, neg, termCount); continue; }
     }
-    if (mentionsRegister(e)) p.fail(nonScalarMessage(e), e);
+    if (mentionsRegister(e)) p.registerOperator(e);
     p.collectRefs(e);
     // A subtracted term stays a subtraction (`[ebx+tbl-$$]`: the difference of two labels is a
     // number, where `tbl + -$$` would negate a label).
@@ -369,7 +379,50 @@ class FactorReader implements TermReader {
   fail(message: string, at: Span, code?: string): never {
     throw new MemoryProblem(message, at, code);
   }
+  registerOperator(e: Expr): never {
+    throw new MemoryProblem(nonScalarMessage(e), e, REGISTER_OPERATOR);
+  }
   collectRefs(): void {}
+}
+
+/**
+ * The registers of a value as nasm's evaluator holds it, each with its factor (see registersOf in
+ * eval-vector.ts), and what it adds besides them.
+ */
+export interface RegisterSum { readonly registers: readonly { readonly name: string; readonly factor: number }[]; readonly rest: Expr }
+
+/**
+ * Memory reference `o` made of the registers nasm's evaluator found in its value, `parts` one for a
+ * reference, two for a split form: its parser reads the registers off the value as of any
+ * reference, and gives its errors of them (measured with nasm 2.16.01: `[ebx + (ecx<<1) + edx]` is
+ * the shift's error, then "invalid effective address: too many registers", `[ebx, ecx|1]` the
+ * `|`'s, then "invalid mib expression"); or the problem with it.
+ */
+export function carriedOnMemory(o: MemoryOperand, parts: readonly RegisterSum[]): MemoryOperand | MemoryProblem {
+  const reader = new FactorReader(() => undefined, () => undefined, undefined);
+  try {
+    const [first, second] = parts.map((part) => sumExpr(part, o));
+    const made = (second !== undefined
+      ? splitEffectiveAddress(reader, first, second, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true)
+      : effectiveAddress(reader, splitTerms(first, false, 0), o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true)) as MemoryOperand;
+    return o.jump === undefined ? made : { ...made, jump: o.jump };
+  } catch (problem) {
+    if (problem instanceof MemoryProblem) return problem;
+    throw problem;
+  }
+}
+
+/** `sum` as an expression at `at`'s columns: each register (times its factor, but 1), then the rest. */
+function sumExpr(sum: RegisterSum, at: Span): Expr {
+  const { start, end } = at;
+  let e: Expr = sum.rest;
+  for (let k = sum.registers.length - 1; k >= 0; k--) {
+    const r = sum.registers[k];
+    const reg: Expr = { k: 'sym', name: r.name, start, end, tok: -1 };
+    const term: Expr = r.factor === 1 ? reg : { k: 'bin', op: '*', a: reg, b: { k: 'num', v: r.factor, start, end }, start, end };
+    e = { k: 'bin', op: '+', a: term, b: e, start, end };
+  }
+  return e;
 }
 
 /**

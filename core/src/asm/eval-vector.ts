@@ -1,18 +1,125 @@
-// A value as nasm's evaluator holds it (asm/eval.c): a list of parts in order of their kind, the
-// unknown part (a name not defined yet) first, then the number, then each segment's base with its
-// factor. Ringside's own evaluator sums a value another way (expr.ts, linearSum); nasm's list
-// shows where the two differ: a sum drops a part whose factors cancel and stops after merging an
-// unknown part (add_vectors), a product keeps parts a factor of 0 left (scalar_mult). What reads
-// those quirks reads them here: whether nasm's first pass takes an expression for a number (a
-// `times` count, an alignment), the value that pass gives an `equ`, and the term nasm's
-// `sectalign` takes for an alignment.
+// A value as nasm's evaluator holds it (asm/eval.c): a list of parts in order of their kind, each
+// register named with its factor first (in a memory reference or an operand), then the unknown
+// part (a name not defined yet), then the number, then each segment's base with its factor.
+// Ringside's own evaluator sums a value another way (expr.ts, linearSum); nasm's list shows where
+// the two differ: a sum drops a part whose factors cancel and stops after merging an unknown part
+// (add_vectors), a product keeps parts a factor of 0 left (scalar_mult). What reads those quirks
+// reads them here: whether nasm's first pass takes an expression for a number (a `times` count, an
+// alignment), the value that pass gives an `equ`, the term nasm's `sectalign` takes for an
+// alignment, and the errors its evaluator and parser give of an operand, registers and all.
 
 import { COMPARISONS, CONDITION_NOT_SCALAR, evaluate, givesUp, isScalarOnly, leafValue, nonScalarDifference, numberOperation, scalarOnlyMessage, SHIFTS, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf, foldExpr } from './expr-walk';
+import { lookupRegister } from '../isa/registers';
 
-/** The kind of a part: a segment's number (0 on), or one of these, which come before any segment. */
+/** The kind of a part: a segment's number (0 on), or one of these, which come before any segment; a register's comes before them all (see registerPart). */
 const UNKNOWN_PART = -2;
 const NUMBER_PART = -1;
+
+/**
+ * The kind of register `name`'s part: nasm numbers its registers in the order of their names
+ * (x86/regs.h, from EXPR_REG_START), all before its unknown part. The name's letters read as
+ * digits of a number, so that the kinds are in the names' order.
+ */
+function registerPart(name: string): number {
+  let code = 0;
+  for (let k = 0; k < REGISTER_NAME_DIGITS; k++) code = code * 37 + (k < name.length ? registerDigit(name.charCodeAt(k)) : 0);
+  return REGISTER_PARTS + code;
+}
+
+/** The longest register name (`mm7`, `cr0`, `eax`...; AVX-512's `zmm31` too), and where the registers' kinds begin. */
+const REGISTER_NAME_DIGITS = 6;
+const REGISTER_PARTS = UNKNOWN_PART - 37 ** REGISTER_NAME_DIGITS;
+
+/** Whether `root` has a product, the one operator whose vector may keep a part of factor 0 (see scalarMult). */
+export function namesProduct(root: Expr): boolean {
+  return someOperator(root, (op) => op === '*');
+}
+
+/** Whether `root` has an operator other than a sum, a difference, a sign and a product: one nasm's evaluator applies to numbers only, a comparison or `?`. */
+export function namesNumbersOperator(root: Expr): boolean {
+  return someOperator(root, (op) => op !== '+' && op !== '-' && op !== '*');
+}
+
+/**
+ * Whether nasm's evaluator may give an error of `root`, or leave a part of factor 0 in its value:
+ * it has an operator other than a sum, a difference and a sign, but for a product with a number
+ * written other than 0 (which scales whatever the other side is). A quick look, before the model
+ * is run (see firstPassEvaluation).
+ */
+export function mayRefuse(root: Expr): boolean {
+  return someOperator(root, (op, e) => op !== '+' && op !== '-' && (op !== '*' || !(nonZeroNumber(e.a) || nonZeroNumber((e as Extract<Expr, { k: 'bin' }>).b))));
+}
+
+function nonZeroNumber(e: Expr): boolean {
+  return e.k === 'num' && e.v !== 0;
+}
+
+/** Whether an operator of `root` is one `test` takes. Walked in a loop, as firstLeaf. */
+function someOperator(root: Expr, test: (op: string, e: Extract<Expr, { k: 'un' | 'bin' }>) => boolean): boolean {
+  let pending: Expr[] | undefined;
+  for (let e: Expr | undefined = root; e !== undefined; e = pending?.pop()) {
+    if (e.k !== 'un' && e.k !== 'bin') continue;
+    if (test(e.op, e)) return true;
+    if (e.k === 'un') (pending ??= []).push(e.a);
+    else (pending ??= []).push(e.b, e.a);
+  }
+  return false;
+}
+
+/**
+ * Whether nasm's parser refuses `vector` as the value of an operand outside brackets, "invalid
+ * operand type" (parser.c): one that is neither unknown alone nor relocatable (see isRelocatable)
+ * is read as a register, which must be its first part, of factor 1 (a part a product made 0
+ * counts), with nothing after it but a number (measured with nasm 2.16.01: `mov eax, 2*ebx`,
+ * `mov eax, ebx*0 + ecx` and `mov eax, ebx + lab` are refused so). `here`: the current segment.
+ */
+export function invalidOperandValue(vector: EvalVector, here: number): boolean {
+  if (isJustUnknown(vector) || isRelocatable(vector, here)) return false;
+  if (vector.length === 0 || vector[0].kind >= UNKNOWN_PART || vector[0].factor !== 1) return true;
+  for (let k = 1; k < vector.length; k++) if (vector[k].factor !== 0 && vector[k].kind !== NUMBER_PART) return true;
+  return false;
+}
+
+/**
+ * nasm's is_reloc: no register nor unknown part, a segment added once at most and the current
+ * segment `here` taken away once at most (a segment of another factor let by, as nasm does).
+ */
+function isRelocatable(vector: EvalVector, here: number): boolean {
+  let added = false, self = false;
+  for (const p of vector) {
+    if (p.factor === 0 || p.kind === NUMBER_PART) continue;
+    if (p.kind < NUMBER_PART) return false;
+    if (p.factor === 1) {
+      if (added) return false;
+      added = true;
+    } else if (p.factor === -1) {
+      if (p.kind !== here || self) return false;
+      self = true;
+    }
+  }
+  return true;
+}
+
+/** Whether `vector` has a segment's part of factor 0, which a product keeps (see scalarMult). */
+export function hasZeroSegmentPart(vector: EvalVector): boolean {
+  return vector.some((p) => p.kind >= 0 && p.factor === 0);
+}
+
+/** The name of the register whose part is of `kind` (see registerPart). */
+function registerName(kind: number): string {
+  let code = kind - REGISTER_PARTS, name = '';
+  for (let k = 0; k < REGISTER_NAME_DIGITS; k++, code = Math.floor(code / 37)) {
+    const d = code % 37;
+    if (d !== 0) name = String.fromCharCode(d >= 11 ? d - 11 + 97 : d - 1 + 48) + name;
+  }
+  return name;
+}
+
+/** A lower-case letter or a digit of a register's name as a digit of its kind (digits before letters, as in the names' order). */
+function registerDigit(c: number): number {
+  return c >= 97 ? c - 97 + 11 : c - 48 + 1;
+}
 
 interface Part { readonly kind: number; readonly factor: number }
 
@@ -56,7 +163,24 @@ export interface FirstPassEvaluation {
 }
 
 /**
- * `e` as nasm's first pass evaluates it, its names read from `ctx` (eval.c): a sum, a difference,
+ * The registers of `vector` (see firstPassEvaluation's `registers`), each with its factor, a
+ * factor of 0 too (nasm's parser counts a register a product made 0; parse_mref), in nasm's order;
+ * and its number part (0 when it has none).
+ */
+export function registersOf(vector: EvalVector): { readonly registers: readonly { readonly name: string; readonly factor: number }[]; readonly number: number } {
+  const registers: { name: string; factor: number }[] = [];
+  let number = 0;
+  for (const p of vector) {
+    if (p.kind === NUMBER_PART) number = p.factor;
+    else if (p.kind < UNKNOWN_PART) registers.push({ name: registerName(p.kind), factor: p.factor });
+  }
+  return { registers, number };
+}
+
+/**
+ * `e` as nasm's first pass evaluates it, its names read from `ctx` (eval.c), with `registers`
+ * each a part of its own (nasm's parser evaluates an operand so, then reads the registers off the
+ * vector, parser.c), else names like any other: a sum, a difference,
  * a sign and a product on vectors, the other operators on a number or an unknown part alone. An
  * operator given anything else gives its error, after which the evaluator gives up (a division,
  * a product, `~`, `!`, a function) or carries on (a shift with its left operand, `| ^ & || ^^ &&`
@@ -69,7 +193,7 @@ export interface FirstPassEvaluation {
  * Walked by foldExpr: an operand as deep as nasm allows is deeper than a recursion fits in the
  * host's stack.
  */
-export function firstPassEvaluation(e: Expr, ctx: EvalContext): FirstPassEvaluation {
+export function firstPassEvaluation(e: Expr, ctx: EvalContext, registers = false): FirstPassEvaluation {
   const errors: string[] = [];
   let unknown = false;
   let gaveUp = false;
@@ -81,10 +205,11 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext): FirstPassEvaluat
     return undefined;
   };
   // (A conditional's branches, by its `:` node: both are evaluated, the condition picks one.)
-  const branches = new Map<Expr, readonly [EvalVector | undefined, EvalVector | undefined]>();
+  let branches: Map<Expr, readonly [EvalVector | undefined, EvalVector | undefined]> | undefined;
   const vector = foldExpr<EvalVector | undefined>(e, {
     leaf: (x) => {
       if (x.k === 'num') return [{ kind: NUMBER_PART, factor: x.v }];
+      if (registers && x.k === 'sym' && x.escaped === undefined && lookupRegister(x.name) !== undefined) return [{ kind: registerPart(x.name.toLowerCase()), factor: 1 }];
       const v = leafValue(x, ctx);
       if (v.v !== undefined) return valueVector(v.v, v.sec);
       unknown = true;
@@ -99,12 +224,12 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext): FirstPassEvaluat
       return numberOf(numberOperation(x, relocValue(a), 0, ctx), fail);
     },
     binary: (x, a, b) => {
-      if (x.op === ':') { branches.set(x, [a, b]); return a ?? b ?? UNKNOWN; }
+      if (x.op === ':') { (branches ??= new Map()).set(x, [a, b]); return a ?? b ?? UNKNOWN; }
       if (a === undefined || b === undefined) return undefined;
       if (x.op === '+' || x.op === '-') return addVectors(a, x.op === '-' ? scalarMult(b, -1) : b);
       if (x.op === '*') return product(a, b) ?? fail('unable to multiply two non-scalar objects');
       if (x.op === '?') {
-        const [f, g] = branches.get(x.b) ?? [undefined, undefined];
+        const [f, g] = branches?.get(x.b) ?? [undefined, undefined];
         if (isSimple(a)) return relocValue(a) !== 0 ? f : g;
         return isJustUnknown(a) ? UNKNOWN : fail(CONDITION_NOT_SCALAR, a);
       }
@@ -142,7 +267,8 @@ function numberOf(v: number | string, fail: (message: string) => EvalVector | un
  * `<=>` of a smaller side is unknown (see expr-three-way).
  */
 function comparison(op: string, d: EvalVector, fail: (message: string, carryOn?: EvalVector) => EvalVector | undefined): EvalVector | undefined {
-  if (d[0]?.kind === UNKNOWN_PART) return UNKNOWN;
+  // (Past any register: nasm's is_unknown.)
+  if (d.find((p) => p.kind >= UNKNOWN_PART)?.kind === UNKNOWN_PART) return UNKNOWN;
   const zero = isSimple(d) && relocValue(d) === 0;
   const number = (v: number): EvalVector => [{ kind: NUMBER_PART, factor: v }];
   if (op === '=' || op === '==') return number(zero ? 1 : 0);

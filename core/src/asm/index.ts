@@ -9,7 +9,8 @@ import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { segmentSize } from './bits-and-section';
 import { RESERVE_UNIT } from './directives';
 import { lookupRegister } from '../isa/registers';
-import { evaluate, EXTERNAL_SEGMENTS, fullName, givesUp, isLocalName, isStackOverflow, qualifyName, type Value } from './expr';
+import { evaluate, EXTERNAL_SEGMENTS, fullName, givesUp, isLocalName, isStackOverflow, qualifyName, type EvalContext, type Value } from './expr';
+import { firstPassEvaluation, invalidOperandValue } from './eval-vector';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, onlyFinalPassErrors } from './listing-errors';
 import { INVALID_OPERAND } from './register-sum';
@@ -136,6 +137,7 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
   const errors = sink.errors;
   if (parsed.segProblems !== undefined) reportSegmentProblems(parsed.segProblems, asm, lines, statementAt, sink);
   if (parsed.countProblems !== undefined) reportCountProblems(parsed.countProblems, asm, lines, statementAt, sink);
+  if (parsed.operandProblems !== undefined) reportOperandProblems(parsed.operandProblems, asm, lines, statementAt, sink);
   return { parsed, asm: sink.errors > errors ? { ...asm, image: new Uint8Array(0) } : asm };
 }
 
@@ -302,6 +304,8 @@ interface ParsedLines {
   /** Messages on `seg NAME` held for the assembly to word (see reportSegmentProblems). */
   readonly segProblems?: readonly SegmentProblem[];
   readonly countProblems?: readonly SegmentProblem[];
+  /** Problems of operands naming registers under operators, held for the assembly (see reportOperandProblems). */
+  readonly operandProblems?: readonly SegmentProblem[];
 }
 
 /** A `[warning]` line read after the assembly (see ParsedLines.laterSwitches). */
@@ -335,6 +339,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   let sectLine = -1;
   let segProblems: SegmentProblem[] | undefined;
   let countProblems: SegmentProblem[] | undefined;
+  let operandProblems: SegmentProblem[] | undefined;
   let laterSwitches: LaterSwitch[] | undefined;
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
   for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
@@ -366,6 +371,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
       else if (problem.segOf !== undefined) (segProblems ??= []).push({ line: i, problem });
       else if (problem.afterCount !== undefined) (countProblems ??= []).push({ line: i, problem });
+      else if (problem.registerOperand !== undefined) (operandProblems ??= []).push({ line: i, problem });
       else sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
       // (A failed line's statement is its label alone: see LineParser.failedLineLabel.)
       if (stmt === undefined) continue;
@@ -396,7 +402,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   }
   stmts.length = count;
   if (sharedBases !== undefined) sharedBases.length = count;
-  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase, segProblems, countProblems, ...(laterSwitches !== undefined ? { laterSwitches } : {}) };
+  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase, segProblems, countProblems, operandProblems, ...(laterSwitches !== undefined ? { laterSwitches } : {}) };
 }
 
 /** A parse's message on a `seg` of a name, held for the assembly to word (see ParseProblem.segOf). */
@@ -430,6 +436,51 @@ function reportSegmentProblems(held: readonly SegmentProblem[], asm: AssemblyOut
       if (problem.code !== 'zext-reloc') sink.error('syntax', 'cannot apply SEG to a non-relocatable value', range, expansion, undefined, line);
     } else if (problem.code === 'zext-reloc') sink.warning(problem.code, problem.message, range, expansion, line);
     else sink.error(problem.code, problem.message, range, expansion, undefined, line);
+  }
+}
+
+/**
+ * Reports the problems of operands outside brackets that name registers under operators besides
+ * sums (see ParseProblem.registerOperand), as nasm gives them: its evaluator's errors of the
+ * expression, the registers parts of its value, in its first pass, where a name defined further
+ * on is unknown (see firstPassEvaluation), then, where it carried on, its parser's word on a value
+ * no operand is (see invalidOperandValue); where that pass gives no error, its second's, with every
+ * name known; else the parser's problem (measured with nasm 2.16.01: `push -ebx && !ecx | ebx` is
+ * the `!`'s error alone, `mov eax, 4 && y >> ebx ^ x` the shift's, `mov eax, ebx > 2 ^^ 4 & ebx +
+ * ebx < x ^ $` the `>`'s, the `&`'s and the `^`'s, where the parser says the first operator's it
+ * meets).
+ */
+function reportOperandProblems(held: readonly SegmentProblem[], asm: AssemblyOutput, lines: PPLines, statementAt: (line: number) => number, sink: DiagnosticSink): void {
+  for (const { line, problem } of held) {
+    const e = problem.registerOperand!;
+    const range = lineRange(lines.file(line), lines.line[line], problem.start, problem.end);
+    const expansion = lines.origin(line).expansion;
+    const before = statementAt(line);
+    // (`$` is where the line's statement is, `$$` the start of its section.)
+    const at = before < asm.results.count ? before : asm.results.count - 1;
+    const sec = at >= 0 ? asm.results.section[at] : 0;
+    const here: Value = { v: at >= 0 && !Number.isNaN(asm.results.sectionOffset[at]) ? asm.results.sectionOffset[at] : 0, sec };
+    const view = (later: boolean): EvalContext => ({
+      symbol: (name) => {
+        const s = asm.symbols.get(name);
+        return s === undefined || s.value === undefined || (!later && s.stmt >= before) ? undefined : { v: s.value, sec: s.sec };
+      },
+      here: () => here, base: () => ({ v: 0, sec }), error: () => undefined,
+    });
+    const first = firstPassEvaluation(e, view(false), true);
+    const later = first.errors.length > 0 || (first.vector !== undefined && invalidOperandValue(first.vector, sec)) ? first : firstPassEvaluation(e, view(true), true);
+    if (later.errors.length === 0 && (later !== first || first.vector === undefined)) {
+      sink.error(problem.code, problem.message, range, expansion, undefined, line);
+      continue;
+    }
+    const code = later === first ? 'expression' : 'expression-later';
+    const given = new Map<string, number>();
+    for (const message of later.errors) {
+      const k = given.get(message) ?? 0;
+      given.set(message, k + 1);
+      sink.report('error', code, message, range, expansion, undefined, line, line, k);
+    }
+    if (!later.gaveUp && later.vector !== undefined && invalidOperandValue(later.vector, sec)) sink.error(later === first ? 'invalid-operands' : code, INVALID_OPERAND, range, expansion, undefined, line);
   }
 }
 

@@ -105,6 +105,10 @@ class PlainLineParser implements TermReader {
     throw DECLINED;
   }
 
+  registerOperator(): never {
+    throw DECLINED;
+  }
+
   /** A symbol as a register's factor (`[ecx*COUNT]`): LineParser's to defer. */
   factorSymbol(): never {
     throw DECLINED;

@@ -22,6 +22,7 @@ import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
+import { namesNumbersOperator, namesProduct } from './eval-vector';
 import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -47,6 +48,8 @@ export type ParsedOperand = (
        * forms, which take none (see LineParser.equWords).
        */
       readonly equWords?: EquForm;
+      /** As a memory reference's `written`: the operand as written, where registers compared in it were made numbers. */
+      readonly written?: Expr;
     })
   | (Span & {
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
@@ -71,6 +74,12 @@ export type ParsedOperand = (
       readonly terms?: Expr;
       /** `terms` are a split form's (`[eax, ecx*N]`): the part before the comma plus the index part after it (see splitEffectiveAddress). */
       readonly splitIndex?: true;
+      /**
+       * What is inside the brackets as written, where comparisons of registers in it were made
+       * numbers (see registersCompared): nasm's evaluator's errors are of it, the registers parts
+       * of the value (see the assembler's firstPassOperandErrors).
+       */
+      readonly written?: Expr;
       /**
        * The displacement written before the brackets (`x[bp-x]`), which nasm reads apart from the
        * terms inside them: where it is an address, the displacement is full-size, whatever the
@@ -195,6 +204,13 @@ export interface ParseProblem {
    * reportCountProblems in index.ts).
    */
   readonly afterCount?: Expr;
+  /**
+   * The operand outside brackets, naming registers under an operator besides sums, that this
+   * problem refuses: nasm's evaluator's errors of it come first, or instead where it gives up,
+   * and which those are depends on what its names are, which the assembly knows (see
+   * reportOperandProblems in index.ts).
+   */
+  readonly registerOperand?: Expr;
 }
 
 class LineError {
@@ -2484,7 +2500,19 @@ class LineParser implements TermReader {
    */
   private operandWithRegisters(expr: Expr, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean, from: number, to: number): ParsedOperand {
     this.operandNamesRegister = false;
+    try {
+      return this.registerOperand(expr, size, jump, strict, from, to);
+    } catch (problem) {
+      // (See ParseProblem.registerOperand.)
+      if (!(problem instanceof LineError) || !(namesNumbersOperator(expr) || namesProduct(expr))) throw problem;
+      throw new LineError({ ...problem.problem, registerOperand: expr });
+    }
+  }
+
+  /** The operand `expr` names registers in, as operandWithRegisters reads it, or the line's problem with it. */
+  private registerOperand(expr: Expr, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean, from: number, to: number): ParsedOperand {
     const span = { start: from, end: to };
+    const written = expr;
     expr = this.registersCompared(expr);
     // (A name's value is not known here: a condition that names one stays nasm's error, and a name
     // in the branch not taken goes unread.)
@@ -2493,7 +2521,7 @@ class LineParser implements TermReader {
     if (typeof factors === 'string') this.fail(factors, span, 'invalid-operands');
     if (factors.size > 1) this.fail(INVALID_OPERAND, span, 'invalid-operands');
     const rest = withoutRegisters(expr);
-    if (factors.size === 0) return { kind: 'imm', expr: rest, size, strict: strict || undefined, jump, start: from, end: to };
+    if (factors.size === 0) return { kind: 'imm', expr: rest, size, strict: strict || undefined, jump, start: from, end: to, ...(rest !== written ? { written } : {}) };
     const [name, factor] = [...factors][0];
     // (A name's value, a label's or a constant's, is not known here: nasm's error for a label.)
     const constant = constantOf(rest);
@@ -2625,14 +2653,21 @@ class LineParser implements TermReader {
       if (comma >= 0) return this.splitReference(i, comma, end, from, to, size, far, strict, words, displacement);
     }
     let e: Expr | undefined;
-    let conditional = false;
+    let written: Expr | undefined;
+    let conditional = false, operators = false;
     if (termCount < 0) {
       e = this.memoryExpression(i, end);
       // A comparison of registers is a number, as outside brackets (measured with nasm 2.16.01:
       // `[eax+0=100]` and `[ebx+eax=eax]` are [0], `[ebx+eax<>eax]` [1], `[ebx+2<3]` "`<':
       // operands differ by a non-scalar"), and so are registers that cancel out under an
-      // operator on numbers (`[ebx+((ecx-ecx)|4)]` is [ebx+4]).
-      if (numbersOperatorIn(toks, i, end)) e = this.registersCompared(e);
+      // operator on numbers (`[ebx+((ecx-ecx)|4)]` is [ebx+4]). An ordering of registers that do
+      // not cancel stays, an operator on a register whose errors the assembler gives (see
+      // REGISTER_OPERATOR; measured: `[ebx+!$ <=> 4]` is the `!`'s error alone).
+      operators = numbersOperatorIn(toks, i, end);
+      if (operators) {
+        const compared = registersCompared(e);
+        if (typeof compared !== 'string' && compared !== e) { written = e; e = compared; }
+      }
       // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
       // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
       if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
@@ -2646,18 +2681,23 @@ class LineParser implements TermReader {
         termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
       }
       const found = withAddressWords(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words.rel === true, words.byteAfterWider === true, words.byteWritten === true);
-      const op = displacement !== undefined && found.kind === 'mem' ? { ...found, outside: displacement } : found;
+      const outside = displacement !== undefined && found.kind === 'mem' ? { ...found, outside: displacement } : found;
+      const op = written !== undefined && outside.kind === 'mem' ? { ...outside, written } : outside;
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
       const disp = op.disp ?? { k: 'num', v: 0, start: e.a.end, end: e.a.end };
       return { ...op, disp: { k: 'bin', op: 'wrt', a: disp, b: e.b, start: disp.start, end: e.end } };
     } catch (problem) {
-      if (problem !== FACTOR_SYMBOL) throw problem;
+      // (A reference with an operator on numbers or a conditional that it cannot make: nasm's
+      // evaluator's errors of it come first, which the assembler, knowing its names, gives; see
+      // REGISTER_OPERATOR.)
+      if (problem !== FACTOR_SYMBOL && !(problem instanceof LineError && (operators || conditional))) throw problem;
       // A register's factor names a symbol: the assembler makes the reference (see `terms`).
       const terms = e ?? this.memoryExpression(i, end);
       if (this.refs !== undefined) this.refs.length = refCount;
       this.collectNames(terms);
-      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, ...deferredWords(words) };
+      const deferred: ParsedOperand = { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, ...deferredWords(words) };
+      return written === undefined ? deferred : { ...deferred, written };
     }
   }
 
@@ -2704,6 +2744,11 @@ class LineParser implements TermReader {
       this.fail(message ?? 'expecting ] at end of memory operand', this.toks[stop]);
     }
     return whole;
+  }
+
+  /** An operator on a register: nasm's errors of it depend on the names in the reference, which the assembler knows (see REGISTER_OPERATOR). */
+  registerOperator(): never {
+    throw FACTOR_SYMBOL;
   }
 
   /** A symbol as a register's factor (`[ecx*COUNT]`): the reference waits for the assembler. */
