@@ -616,7 +616,6 @@ class Assembler implements EvalContext {
       // when it turns out not to be settled its diagnostics are withdrawn and another follows.
       // That saves the separate final pass nasm makes.
       const mark = this.pass > 0 ? this.sink.mark() : -1;
-      const errorsBefore = this.sink.errors;
       this.final = this.pass > 0;
       this.parsedTakenFinal.clear();
       this.redefinitionsRun.clear();
@@ -624,10 +623,7 @@ class Assembler implements EvalContext {
       if (this.budget.expiredNow()) return this.stopForTime();
       if (frontEndOnly) break;
       if (!this.changed && this.pass > 0) { stable = true; break; }
-      // nasm stops after a pass that gave an error, settled or not (measured with nasm 2.16.01:
-      // `lab: db 9` / `lea eax, [ebx+(fwd ^ 4)]` / `fwd: db 2` is the `^' error of its second pass,
-      // where the displacement the evaluator carries on with moves fwd in every pass after).
-      if (this.pass > 0 && this.sink.errors > errorsBefore) { stable = true; break; }
+      if (this.pass > 0 && this.evaluatorErrorSince(mark)) { stable = true; break; }
       if (mark >= 0) this.sink.rollback(mark);
     }
     if (!stable && (!frontEndOnly || this.pass === 0)) {
@@ -652,6 +648,19 @@ class Assembler implements EvalContext {
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
     return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.externals.size > 0 ? { externals: this.externals } : {}), optimization: this.optimization, atStructures: this.atStructures, structureSizes: this.structureSizes, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
+  }
+
+  /**
+   * Whether the pass gave an error of nasm's evaluator since `mark`: nasm stops after a pass that
+   * gives one, settled or not, where an error its passes give only once settled (`cpu` levels,
+   * ranges) lets them go on (measured with nasm 2.16.01: `lab: db 9` / `lea eax, [ebx+(fwd ^ 4)]`
+   * / `fwd: db 2` is the `^' error of its second pass alone, though the displacement the evaluator
+   * carries on with would move fwd in every pass after).
+   */
+  private evaluatorErrorSince(mark: number): boolean {
+    const list = this.sink.list;
+    for (let k = mark; k < list.length; k++) if (list[k].severity === 'error' && FIRST_PASS_EVALUATOR_ERROR.test(list[k].message)) return true;
+    return false;
   }
 
   /** AssemblerHost.onePass: the pass after `before` (its first when undefined), its symbols and sections. */
