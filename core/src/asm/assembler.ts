@@ -259,8 +259,8 @@ interface StrucState {
 /** Directives nasm takes in brackets alone, which the assembler reads before it runs its lines. */
 const BRACKETED_ONLY: ReadonlySet<string> = new Set(['warning', 'map', 'list', SMARTALIGN_DIRECTIVE]);
 
-/** The binary operators nasm applies to numbers alone (see scalarOnlyMessage). */
-const SCALAR_ONLY: ReadonlySet<string> = new Set(['/', '//', '%', '%%', '<<', '>>', '<<<', '>>>', '&', '|', '^', '&&', '||', '^^']);
+/** The binary operators nasm applies to numbers alone (see scalarOnlyMessage; expr.ts isScalarOnly has the unary ones and the functions too). */
+const BINARY_SCALAR_ONLY: ReadonlySet<string> = new Set(['/', '//', '%', '%%', '<<', '>>', '<<<', '>>>', '&', '|', '^', '&&', '||', '^^']);
 
 /** Whether two `equ`s of external names give the same value. */
 function sameExternal(a: ExternalName | undefined, b: ExternalName | undefined): boolean {
@@ -813,7 +813,7 @@ class Assembler implements EvalContext {
         if ((x.op === '!' || x.op === '~') && external(x.a)) return { message: scalarOnlyMessage(x.op), node: x };
         pending.push(x.a);
       } else if (x.k === 'bin') {
-        if (SCALAR_ONLY.has(x.op) && (external(x.a) || external(x.b))) return { message: scalarOnlyMessage(x.op), node: x };
+        if (BINARY_SCALAR_ONLY.has(x.op) && (external(x.a) || external(x.b))) return { message: scalarOnlyMessage(x.op), node: x };
         pending.push(x.b, x.a);
       }
     }
