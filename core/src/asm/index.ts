@@ -439,6 +439,12 @@ function reportSegmentProblems(held: readonly SegmentProblem[], asm: AssemblyOut
   }
 }
 
+/** Symbol `name`'s value in `asm` when an earlier statement than `before` defined it, as nasm's first pass knows it there. */
+function symbolBefore(asm: AssemblyOutput, name: string, before: number): Value | undefined {
+  const s = asm.symbols.get(name);
+  return s === undefined || s.value === undefined || s.stmt >= before ? undefined : { v: s.value, sec: s.sec };
+}
+
 /**
  * Reports the problems of operands outside brackets that name registers under operators besides
  * sums (see ParseProblem.registerOperand), as nasm gives them: its evaluator's errors of the
@@ -461,10 +467,7 @@ function reportOperandProblems(held: readonly SegmentProblem[], asm: AssemblyOut
     const sec = at >= 0 ? asm.results.section[at] : 0;
     const here: Value = { v: at >= 0 && !Number.isNaN(asm.results.sectionOffset[at]) ? asm.results.sectionOffset[at] : 0, sec };
     const view = (later: boolean): EvalContext => ({
-      symbol: (name) => {
-        const s = asm.symbols.get(name);
-        return s === undefined || s.value === undefined || (!later && s.stmt >= before) ? undefined : { v: s.value, sec: s.sec };
-      },
+      symbol: (name) => symbolBefore(asm, name, later ? Infinity : before),
       here: () => here, base: () => ({ v: 0, sec }), error: () => undefined,
     });
     const first = firstPassEvaluation(e, view(false), true);
@@ -501,9 +504,9 @@ function reportCountProblems(held: readonly SegmentProblem[], asm: AssemblyOutpu
     let failed: string | undefined;
     const v = evaluate(count, {
       symbol: (name) => {
-        const s = asm.symbols.get(name);
-        if (s === undefined || s.stmt >= before || s.value === undefined) { number = false; return undefined; }
-        return { v: s.value, sec: s.sec };
+        const v = symbolBefore(asm, name, before);
+        if (v === undefined) number = false;
+        return v;
       },
       // (A place is an address, of a section as good as any other here: `$ - $$` is a number.)
       here: () => ({ v: 0, sec: 0 }),
