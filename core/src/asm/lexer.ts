@@ -347,12 +347,18 @@ export function bitsWordAt(text: string, start: number): boolean {
   if (!isIdentStart(text.charCodeAt(i))) return false;
   let j = i + 1;
   while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
-  // (A letter's code with 0x20 set is its lower case.)
-  const lower = (k: number): number => text.charCodeAt(i + k) | 0x20;
-  if (j - i === 4) return lower(0) === 0x62 && lower(1) === 0x69 && lower(2) === 0x74 && lower(3) === 0x73;
-  if (j - i !== 5 || lower(0) !== 0x75 || lower(1) !== 0x73 || lower(2) !== 0x65) return false;
-  const bits = text.slice(i + 3, j);
-  return bits === '16' || bits === '32';
+  if (j - i === 4) return lowerAt(text, i) === 0x62 && lowerAt(text, i + 1) === 0x69 && lowerAt(text, i + 2) === 0x74 && lowerAt(text, i + 3) === 0x73;
+  if (j - i !== 5 || lowerAt(text, i) !== 0x75 || lowerAt(text, i + 1) !== 0x73 || lowerAt(text, i + 2) !== 0x65) return false;
+  const a = text.charCodeAt(i + 3), b = text.charCodeAt(i + 4);
+  return (a === 0x31 && b === 0x36) || (a === 0x33 && b === 0x32);
+}
+
+/**
+ * The code of the character at `i` with 0x20 set: a letter's lower case. (bitsWordAt runs for
+ * every new line: a closure for this would be an allocation a line.)
+ */
+function lowerAt(text: string, i: number): number {
+  return text.charCodeAt(i) | 0x20;
 }
 
 /** Whether the string scanString read last ended with its quote (`` `a\` `` does not: the quote is escaped). */
