@@ -1,6 +1,8 @@
 // A file re-read after an edit reuses its unchanged lines (line-cache.ts FileLines): the lines must
 // be those of a fresh split, and re-assembling edited texts must give what a fresh file gives.
 import * as assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { assemble, forgetCaches } from '../../core/src/asm/index';
 import { fileLines, forgetFile, lineEntry, splitLines } from '../../core/src/asm/line-cache';
 import { rng } from '../support/random';
@@ -77,6 +79,34 @@ describe('file lines across edits', () => {
     fileLines('/trim-d.asm', 'nop\n');
     assert.notEqual(lineEntry(ea.text), ea, "a forgotten file's line is made again");
     assert.equal(lineEntry(eb.text), eb, "a kept file's line keeps its entry");
+    forgetCaches();
+  });
+
+  it('keep no earlier text of the file alive through the lines its edits changed', () => {
+    // (A collection on demand: the heap's size before and after the edits is the measure.)
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    forgetCaches();
+    const file = '/edited-texts.asm';
+    const lines = Array.from({ length: 20_000 }, (_, i) => `  mov eax, [ebx+${i * 4}] ; line ${i}`);
+    let text = lines.join('\n');
+    fileLines(file, text);
+    collect();
+    const before = process.memoryUsage().heapUsed;
+    // As a language server sees typing: each version a new line's text, one line changed.
+    const edits = 60;
+    for (let v = 0; v < edits; v++) {
+      const k = 100 + v * 7;
+      lines[k] = `  add esi, ${1000 + v} ; typed`;
+      text = lines.join('\n');
+      const now = fileLines(file, text);
+      assert.equal(now.entry(k).text, lines[k]);
+    }
+    collect();
+    const grown = process.memoryUsage().heapUsed - before;
+    // Each version is ~0.7 MB (a byte a character): kept by its new line, 60 versions are ~42 MB.
+    // The new lines' entries and the last text are well under 8 MB.
+    assert.ok(grown < 8e6, `the heap grew by ${(grown / 1e6).toFixed(1)} MB over ${edits} edits of a ${(text.length / 1e6).toFixed(1)}M-character file`);
     forgetCaches();
   });
 });

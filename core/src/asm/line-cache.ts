@@ -281,8 +281,22 @@ export class FileLines {
     for (let o = last + 1, i = first + middle; o < count; o++, i++) {
       entries[i] = this.entries[o]; starts[i] = this.starts[o] + delta;
     }
-    return new FileLines(text, starts, entries);
+    const lines = new FileLines(text, starts, entries);
+    // The changed lines' entries are made now, each of a copy of its line: a line cut out of
+    // `text` would keep all of `text` alive (see detached) for as long as its entry lives, and an
+    // editing session would keep every version of the file it typed a new line into.
+    for (let k = 0; k < middle; k++) entries[first + k] = lineEntry(detached(lines.cut(first + k)));
+    return lines;
   }
+}
+
+/**
+ * `line`, the text of a line cut out of a larger text, as a string of its own. V8 makes a slice of
+ * 13 characters or more a view of the string it was cut from, which stays alive while the view
+ * does; the concatenation below is copied out into a new string before it is sliced.
+ */
+function detached(line: string): string {
+  return (line + ' ').slice(0, -1);
 }
 
 /** The line feeds in `text` from `from` up to `to`. */
