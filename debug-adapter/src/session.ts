@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  Breakpoint, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
+  Breakpoint, DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
   Event, InvalidatedEvent, Response,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -52,7 +52,13 @@ type LastStop = {
 /** A call-stack row: the faulting instruction of the exception stopped on, or a guest frame (depth 0 = innermost). */
 type StackEntry = { readonly kind: 'fault'; readonly exception: ExceptionEvent } | { readonly kind: 'guest'; readonly frame: GuestFrame; readonly depth: number };
 
-export class RingsideDebugSession extends LoggingDebugSession {
+/**
+ * The session on the library's DebugSession, not its LoggingDebugSession: that one writes every
+ * message out as JSON once more for its logger, whose queue keeps them all until the logger is
+ * set up, so a long session grew by ~47 KB a stop (a guest stepped and inspected 6,000 times:
+ * 108 → 388 MB).
+ */
+export class RingsideDebugSession extends DebugSession {
   private guest: GuestSession | null = null;
   private launch: LaunchState | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -90,6 +96,9 @@ export class RingsideDebugSession extends LoggingDebugSession {
     // The runtime's source locations are 0-based; the client's convention comes with initialize.
     this.setDebuggerLinesStartAt1(false);
     this.setDebuggerColumnsStartAt1(false);
+    // The library reports a failed stream to the client as an 'error' event on the session, which
+    // with no listener would end the process; the client is unreachable then, so stderr says it.
+    this.on('error', (event: DebugProtocol.Event) => process.stderr.write(`ringside debug adapter: ${String(event.body)}\n`));
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
