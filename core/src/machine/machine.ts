@@ -13,6 +13,7 @@ import { Uart16550, COM1_BASE, COM1_IRQ } from './devices/uart16550';
 import { DualPic, PIC_MASTER_BASE, PIC_SLAVE_BASE } from './devices/pic8259';
 import { Pit8254, PIT_BASE, PIT_IRQ } from './devices/pit8254';
 import { DebugExit, DEBUG_EXIT_BASE, DEBUG_EXIT_PORTS } from './devices/debug-exit';
+import { SerialTranscript } from './devices/serial-transcript';
 import { loadMultiboot, type MultibootLoaded } from './loader/multiboot';
 import type { InitialCpuState } from './loader/initial-state';
 import { Cpu } from './cpu/cpu';
@@ -107,8 +108,8 @@ export class Machine {
   readonly uart: Uart16550;
   readonly debugExit = new DebugExit();
   readonly cpu: Cpu;
-  /** Bytes the guest wrote to COM1 (also passed to serialOut). */
-  readonly serial: number[] = [];
+  /** How much the guest wrote to COM1, and the last of it (each byte also goes to serialOut as written). */
+  readonly serial = new SerialTranscript();
 
   constructor(options: MachineOptions = {}) {
     this.memory = new PhysicalMemory(options.memoryBytes ?? DEFAULT_MEMORY_BYTES);

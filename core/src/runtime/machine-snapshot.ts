@@ -68,5 +68,5 @@ export function restoreSnapshot(machine: Machine, snap: MachineSnapshot): void {
   machine.pit.loadState(snap.pit);
   machine.uart.loadState(snap.uart);
   machine.debugExit.request = snap.debugExit;
-  machine.serial.length = snap.serialLength;
+  machine.serial.truncate(snap.serialLength);
 }
