@@ -15,6 +15,7 @@ import { preprocess } from '../asm/preprocessor';
 import { DiagnosticSink } from '../asm/diagnostics';
 import { dependencyFiles, quoteForMake, quoteForWatcomMake, renderDependencies, type DependencyNames, type DependencyRequest } from './dependencies';
 import { fileErrorReason, readInputFile } from './file-error';
+import { readIncbinBytes, readSourceBytes } from '../host-files';
 import { formatDiagnostic } from './format-diagnostic';
 import { includeSearchPaths } from './include-paths';
 import { parseAsmArgs, type AsmArgs } from './asm-options';
@@ -67,11 +68,10 @@ function sourceText(bytes: Uint8Array): string {
 function assembleFile(args: AsmArgs, io: Io): number {
   const file = path.resolve(args.file);
   const readFile = (p: string): string | undefined => {
-    try { return sourceText(fs.readFileSync(p)); } catch { return undefined; }
+    const bytes = readSourceBytes(p);
+    return bytes === undefined ? undefined : sourceText(bytes);
   };
-  const readBinary = (p: string): Uint8Array | undefined => {
-    try { return fs.readFileSync(p); } catch { return undefined; }
-  };
+  const readBinary = readIncbinBytes;
   // nasm reports its options' problems before it reads the input, and stops on an error among them (measured).
   for (const w of args.optionWarnings) io.err(`ringside: warning: ${w}\n`);
   const optionProblems = commandLineWarnings(args.warnings);

@@ -4,8 +4,8 @@
 // through; steps by instruction or line, over and out; stops on breakpoints, data breakpoints,
 // exceptions, ring transitions and triple faults; and reports everything as typed events.
 
-import * as fs from 'node:fs';
 import { assemble } from '../asm/index';
+import { readIncbinBytes, readSourceBytes } from '../host-files';
 import type { AssembleResult, AssemblerFlags, Diagnostic, FileHost, SourceMap } from '../asm/api';
 import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } from '../machine/machine';
 import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
@@ -98,8 +98,11 @@ const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
 
 function defaultHost(): FileHost {
   return {
-    readFile: (p) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } },
-    readBinary: (p) => { try { return fs.readFileSync(p); } catch { return undefined; } },
+    readFile: (p) => {
+      const bytes = readSourceBytes(p);
+      return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    },
+    readBinary: readIncbinBytes,
   };
 }
 

@@ -1,0 +1,68 @@
+// How the command line and the debugger read the files a program names (`%include`, `incbin`) from
+// the host's disk, so that no name makes them wait forever or fill the heap. A regular file is read
+// whole. A device, a FIFO or a socket gives what it holds now (opened without blocking: a FIFO no
+// program writes to would otherwise hold the open, as it holds nasm's), and one that does not end
+// (/dev/zero, /dev/urandom) is refused at STREAM_LIMIT bytes, where nasm reads on for ever. The
+// language server reads only regular files, within its own limit (server/src/analysis/fileHost.ts).
+
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+
+/** The most a device, FIFO or socket may give as a source file. */
+export const STREAM_LIMIT = 16 * 1024 * 1024;
+
+/** The bytes of the file `path` names, as `%include` reads them; undefined when it cannot be read (a directory, a stream past STREAM_LIMIT). */
+export function readSourceBytes(path: string): Uint8Array | undefined {
+  return withFile(path, (fd, kind) => (kind === 'file' ? readFileSync(fd) : kind === 'stream' ? readStream(fd) : undefined));
+}
+
+/**
+ * The bytes `incbin` takes from the file `path` names. nasm takes a file's length from a seek to its
+ * end when it is not a regular file, which is 0 for a character device (measured with nasm 2.16.01:
+ * `incbin "/dev/zero"` and `incbin "/dev/urandom"` put out nothing), and reads that many bytes: a
+ * stream is empty here. Undefined for a directory (nasm: "unable to get length of file").
+ */
+export function readIncbinBytes(path: string): Uint8Array | undefined {
+  return withFile(path, (fd, kind) => (kind === 'file' ? readFileSync(fd) : kind === 'stream' ? new Uint8Array(0) : undefined));
+}
+
+type Kind = 'file' | 'stream' | 'other';
+
+function withFile(path: string, read: (fd: number, kind: Kind) => Uint8Array | undefined): Uint8Array | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    const kind: Kind = st.isFile() ? 'file' : st.isCharacterDevice() || st.isFIFO() || st.isSocket() ? 'stream' : 'other';
+    return read(fd, kind);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What the stream `fd` holds now, up to its end; undefined past STREAM_LIMIT bytes. */
+function readStream(fd: number): Uint8Array | undefined {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  let total = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buffer, 0, buffer.length, null);
+    } catch (e) {
+      // (Nothing more for now: a FIFO's writer has not written yet.)
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') break;
+      throw e;
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > STREAM_LIMIT) return undefined;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+  return Buffer.concat(chunks);
+}

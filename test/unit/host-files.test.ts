@@ -1,0 +1,66 @@
+// What the command line and the debugger read for `%include` and `incbin` (core/src/host-files.ts):
+// no file name makes them wait for ever or fill the heap. nasm 2.16.01, measured: `incbin` of a
+// character device puts out nothing (its length is where a seek to the end lands, 0), `%include
+// "/dev/null"` is an empty file, and `%include "/dev/zero"` or a FIFO nobody writes to never ends.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../core/src/cli/main';
+import { readIncbinBytes, readSourceBytes } from '../../core/src/host-files';
+import { GuestSession } from '../../core/src/runtime/session';
+import { hasNasm } from '../support/random';
+
+describe('host files: what %include and incbin read from the disk', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-host-files-'));
+  const fifo = path.join(dir, 'fifo');
+  before(() => {
+    const made = spawnSync('mkfifo', [fifo]);
+    assert.equal(made.status, 0, 'mkfifo');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a regular file whole, and nothing of a directory', () => {
+    const file = path.join(dir, 'a.bin');
+    fs.writeFileSync(file, Buffer.from([1, 2, 3, 0, 255]));
+    assert.deepEqual(Array.from(readSourceBytes(file)!), [1, 2, 3, 0, 255]);
+    assert.deepEqual(Array.from(readIncbinBytes(file)!), [1, 2, 3, 0, 255]);
+    assert.equal(readSourceBytes(dir), undefined);
+    assert.equal(readIncbinBytes(dir), undefined);
+    assert.equal(readSourceBytes(path.join(dir, 'missing')), undefined);
+  });
+
+  it('takes a device or a FIFO as what it holds, refuses one without end as a source, and never waits', () => {
+    assert.equal(readSourceBytes('/dev/null')?.length, 0);
+    assert.equal(readSourceBytes('/dev/zero'), undefined);
+    assert.equal(readSourceBytes('/dev/urandom'), undefined);
+    // (Opened without blocking: no writer, nothing to read.)
+    assert.equal(readSourceBytes(fifo)?.length, 0);
+    for (const device of ['/dev/null', '/dev/zero', '/dev/urandom', fifo]) assert.equal(readIncbinBytes(device)?.length, 0, device);
+  });
+
+  it('the CLI puts out nothing for `incbin` of a device, as nasm does, and refuses `%include "/dev/zero"`', () => {
+    fs.writeFileSync(path.join(dir, 'devices.asm'), 'db 1\nincbin "/dev/zero"\ndb 2\nincbin "/dev/urandom"\ndb 3\n');
+    let err = '';
+    const code = main(['asm', path.join(dir, 'devices.asm'), '-o', path.join(dir, 'devices.bin')], { out: () => undefined, err: (t) => { err += t; } });
+    assert.equal(code, 0, err);
+    assert.deepEqual(Array.from(fs.readFileSync(path.join(dir, 'devices.bin'))), [1, 2, 3]);
+    if (hasNasm) {
+      const nasm = spawnSync('nasm', ['-f', 'bin', 'devices.asm', '-o', 'nasm.bin'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      assert.equal(nasm.status, 0, nasm.stderr);
+      assert.deepEqual(fs.readFileSync(path.join(dir, 'nasm.bin')), fs.readFileSync(path.join(dir, 'devices.bin')));
+    }
+    fs.writeFileSync(path.join(dir, 'endless.asm'), 'db 1\n%include "/dev/zero"\n');
+    err = '';
+    assert.equal(main(['asm', path.join(dir, 'endless.asm'), '-o', path.join(dir, 'endless.bin')], { out: () => undefined, err: (t) => { err += t; } }), 1);
+    assert.match(err, /endless\.asm:2:10: error: unable to open include file `\/dev\/zero'/);
+  });
+
+  it('the debugger loads a guest that includes an endless device with the assembler\'s error, not a hang', () => {
+    fs.writeFileSync(path.join(dir, 'guest.gasm'), 'bits 32\n%include "/dev/zero"\n');
+    const loaded = GuestSession.load({ source: { file: path.join(dir, 'guest.gasm') } });
+    assert.ok(!loaded.ok);
+    assert.deepEqual(loaded.diagnostics?.map((d) => [d.range.start.line, d.message]), [[1, "unable to open include file `/dev/zero': No such file or directory"]]);
+  });
+});
