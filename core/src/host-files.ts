@@ -3,7 +3,8 @@
 // whole. A device, a FIFO or a socket gives what it holds now (opened without blocking: a FIFO no
 // program writes to would otherwise hold the open, as it holds nasm's), and one that does not end
 // (/dev/zero, /dev/urandom) is refused at STREAM_LIMIT bytes, where nasm reads on for ever. The
-// language server reads only regular files, within its own limit (server/src/analysis/fileHost.ts).
+// language server reads only regular files, within its own limit, and incbin of a stream as empty
+// (server/src/analysis/fileHost.ts).
 
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 

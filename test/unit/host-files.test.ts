@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { main } from '../../core/src/cli/main';
 import { readIncbinBytes, readSourceBytes } from '../../core/src/host-files';
 import { GuestSession } from '../../core/src/runtime/session';
+import { OverlayFileHost } from '../../server/src/analysis/fileHost';
 import { hasNasm } from '../support/random';
 
 describe('host files: what %include and incbin read from the disk', () => {
@@ -55,6 +56,15 @@ describe('host files: what %include and incbin read from the disk', () => {
     err = '';
     assert.equal(main(['asm', path.join(dir, 'endless.asm'), '-o', path.join(dir, 'endless.bin')], { out: () => undefined, err: (t) => { err += t; } }), 1);
     assert.match(err, /endless\.asm:2:10: error: unable to open include file `\/dev\/zero'/);
+  });
+
+  it('the language server reads them as the command line does, without opening a device or a FIFO', () => {
+    const host = new OverlayFileHost();
+    for (const device of ['/dev/null', '/dev/zero', '/dev/urandom', fifo]) {
+      assert.equal(host.readBinary(device)?.length, 0, device);
+      assert.equal(host.readFile(device), undefined, device);
+    }
+    assert.equal(host.readBinary(dir), undefined);
   });
 
   it('the debugger loads a guest that includes an endless device with the assembler\'s error, not a hang', () => {

@@ -3,13 +3,11 @@
 // synchronously with Atomics.wait, and a worker that overruns is terminated and replaced.
 // Used while the assembler itself cannot stop at a deadline (see inProcessAssembler.ts).
 
-import { readFileSync, statSync } from 'node:fs';
 import { MessageChannel, Worker, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { assemble } from '../../../core/src/asm/index';
 import type { AssembleOptions, AssembleResult, AssemblerFlags, SourceMap } from '../../../core/src/asm/api';
-import { decodeSource, withLineFeeds } from '../../../core/src/asm/source-encoding';
 import { emptyResult } from './emptyResult';
-import { MAX_FILE_BYTES } from './fileHost';
+import { readDiskBinary, readDiskSource } from './fileHost';
 
 /** The facts a feature may ask for after assembly; each crosses the thread boundary on first use. */
 type FactName = 'statements' | 'references' | 'symbols';
@@ -43,15 +41,6 @@ interface WorkerSetup {
 /** Results the worker keeps for fact requests: one per root is plenty (older ones are stale). */
 const KEPT_RESULTS = 16;
 
-function readDisk(path: string): Uint8Array | undefined {
-  try {
-    const st = statSync(path);
-    return st.isFile() && st.size <= MAX_FILE_BYTES ? readFileSync(path) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function internalError(file: string, e: unknown): AssembleResult {
   return emptyResult(file, [{ severity: 'error', code: 'internal-error', message: `Internal assembler error: ${e instanceof Error ? e.message : String(e)}`, range: { file, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } } }]);
 }
@@ -66,11 +55,9 @@ export function serveAssembleJobs(): void {
     readFile: (p: string) => {
       const open = buffers.get(p);
       if (open !== undefined) return open;
-      const b = readDisk(p);
-      // (Bytes that are no UTF-8 stay bytes, as in fileHost.ts.)
-      return b ? withLineFeeds(decodeSource(b)) : undefined;
+      return readDiskSource(p);
     },
-    readBinary: (p: string) => readDisk(p),
+    readBinary: readDiskBinary,
   };
   const answer = (message: unknown) => {
     setup.reply.postMessage(message);

@@ -28,9 +28,7 @@ export class OverlayFileHost implements FileHost {
   readFile(path: string): string | undefined {
     const open = this.buffers.get(path);
     if (open !== undefined) return open;
-    const bytes = this.readBinary(path);
-    // (Bytes that are no UTF-8 stay bytes, as for the command line: see source-encoding.ts.)
-    return bytes === undefined ? undefined : withLineFeeds(decodeSource(bytes));
+    return readDiskSource(path);
   }
 
   /** Whether readFile would return a text, without reading the file. */
@@ -65,13 +63,39 @@ export class OverlayFileHost implements FileHost {
   }
 
   readBinary(path: string): Uint8Array | undefined {
-    try {
-      const st = statSync(path);
-      if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-      return readFileSync(path);
-    } catch {
-      return undefined;
-    }
+    return readDiskBinary(path);
+  }
+}
+
+/** A regular file of at most MAX_FILE_BYTES, as `%include` reads it from the disk; undefined for anything else. */
+export function readDiskSource(path: string): string | undefined {
+  const bytes = readRegular(path);
+  // (Bytes that are no UTF-8 stay bytes, as for the command line: see source-encoding.ts.)
+  return bytes === undefined ? undefined : withLineFeeds(decodeSource(bytes));
+}
+
+/**
+ * What `incbin` takes from the disk: a regular file of at most MAX_FILE_BYTES; nothing from a
+ * device, a FIFO or a socket, as the command line and nasm (see core/src/host-files.ts), found
+ * without opening it (a FIFO's open would wait for a writer).
+ */
+export function readDiskBinary(path: string): Uint8Array | undefined {
+  try {
+    const st = statSync(path);
+    if (st.isCharacterDevice() || st.isFIFO() || st.isSocket()) return new Uint8Array(0);
+  } catch {
+    return undefined;
+  }
+  return readRegular(path);
+}
+
+function readRegular(path: string): Uint8Array | undefined {
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+    return readFileSync(path);
+  } catch {
+    return undefined;
   }
 }
 
