@@ -58,6 +58,16 @@ describe('host files: what %include and incbin read from the disk', () => {
     assert.match(err, /endless\.asm:2:10: error: unable to open include file `\/dev\/zero'/);
   });
 
+  it('the CLI takes a device or FIFO named as its input as the same reads take it', () => {
+    let err = '';
+    const run = (input: string) => { err = ''; return main(['asm', input, '-o', path.join(dir, 'input.bin')], { out: () => undefined, err: (t) => { err += t; } }); };
+    assert.equal(run('/dev/zero'), 1);
+    assert.equal(err, "/dev/zero: error: unable to open input file `/dev/zero': it did not end within 16 MiB\n");
+    assert.equal(run('/dev/null'), 0, err);
+    assert.equal(fs.statSync(path.join(dir, 'input.bin')).size, 0);
+    assert.equal(run(fifo), 0, err);
+  });
+
   it('the language server reads them as the command line does, without opening a device or a FIFO', () => {
     const host = new OverlayFileHost();
     for (const device of ['/dev/null', '/dev/zero', '/dev/urandom', fifo]) {

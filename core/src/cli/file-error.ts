@@ -2,6 +2,7 @@
 // (strerror), as nasm and ndisasm print them: "No such file or directory", "Is a directory".
 
 import * as fs from 'node:fs';
+import { readSourceBytes, STREAM_LIMIT } from '../host-files';
 
 const STRERROR: Readonly<Record<string, string>> = {
   ENOENT: 'No such file or directory',
@@ -27,9 +28,25 @@ export function fileErrorReason(e: unknown): string {
  * such file or directory").
  */
 export function readInputFile(file: string | 0, err: (text: string) => void): Buffer | undefined {
+  // (A device or FIFO named as the input is read as %include reads one: never for ever.)
+  if (file !== 0 && isStream(file)) {
+    const bytes = readSourceBytes(file);
+    if (bytes !== undefined) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    err(`${file}: error: unable to open input file \`${file}': it did not end within ${STREAM_LIMIT >> 20} MiB\n`);
+    return undefined;
+  }
   try { return fs.readFileSync(file); } catch (e) {
     const name = file === 0 ? '-' : file;
     err(`${name}: error: unable to open input file \`${name}': ${fileErrorReason(e)}\n`);
     return undefined;
+  }
+}
+
+function isStream(file: string): boolean {
+  try {
+    const st = fs.statSync(file);
+    return st.isCharacterDevice() || st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
   }
 }
