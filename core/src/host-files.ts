@@ -16,6 +16,12 @@ export function readSourceBytes(path: string): Uint8Array | undefined {
   return withFile(path, (fd, kind) => (kind === 'file' ? readFileSync(fd) : kind === 'stream' ? readStream(fd) : undefined));
 }
 
+/** The text of the file `path` names, read as readSourceBytes reads it, as UTF-8. */
+export function readSourceText(path: string): string | undefined {
+  const bytes = readSourceBytes(path);
+  return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 /**
  * The bytes `incbin` takes from the file `path` names. nasm takes a file's length from a seek to its
  * end when it is not a regular file, which is 0 for a character device (measured with nasm 2.16.01:

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { AssemblerFlags } from '../../core/src/asm/api';
 import { describeArgumentProblems, readAssemblerArguments } from '../../core/src/cli/assembler-arguments';
 import type { LoadOptions } from '../../core/src/runtime/session';
+import { readSourceBytes, STREAM_LIMIT } from '../../core/src/host-files';
 import { DEFAULT_TLB_SHAPE, type ReplacementPolicy } from '../../core/src/machine/mmu/tlb';
 import { MAX_MULTIBOOT_MEMORY, MIN_MULTIBOOT_MEMORY } from '../../core/src/machine/loader/multiboot';
 
@@ -74,8 +75,14 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
   if (raw.commandLine !== undefined && typeof raw.commandLine !== 'string') return { ok: false, message: '`commandLine` must be a string' };
 
   const common = { memoryBytes, tlbShape, maxInstructions, commandLine: raw.commandLine as string | undefined, kernelName: file };
-  const options: LoadOptions = IMAGE_EXTENSIONS.has(path.extname(file).toLowerCase())
-    ? { ...common, image: new Uint8Array(fs.readFileSync(file)) }
-    : { ...common, source: { ...assembly, file, includePaths: [path.dirname(file), ...assembly.includePaths ?? [], ...includePaths ?? []] } };
+  let options: LoadOptions;
+  if (IMAGE_EXTENSIONS.has(path.extname(file).toLowerCase())) {
+    // (As the assembler reads its files: a device or FIFO gives what it holds, and not for ever.)
+    const image = readSourceBytes(file);
+    if (image === undefined) return { ok: false, message: `cannot read the image ${file}: not a file, or a stream that did not end within ${STREAM_LIMIT >> 20} MiB` };
+    options = { ...common, image: new Uint8Array(image) };
+  } else {
+    options = { ...common, source: { ...assembly, file, includePaths: [path.dirname(file), ...assembly.includePaths ?? [], ...includePaths ?? []] } };
+  }
   return { ok: true, program: file, options, stopOnEntry: raw.stopOnEntry === true, noDebug: raw.noDebug === true };
 }

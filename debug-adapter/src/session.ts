@@ -2,7 +2,6 @@
 // runtime's GuestSession and its events into DAP events — in one place, onRuntimeEvent(). Handles,
 // 1-based lines, address strings and base64 stay here; the runtime speaks plain records.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   Breakpoint, DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
@@ -10,6 +9,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GuestSession } from '../../core/src/runtime/session';
+import { readSourceText } from '../../core/src/host-files';
 import type { ExceptionEvent, RuntimeEvent, StoppedEvent as RuntimeStop } from '../../core/src/runtime/events';
 import { readDescriptorTables } from '../../core/src/runtime/descriptor-tables';
 import type { Diagnostic } from '../../core/src/asm/api';
@@ -345,7 +345,9 @@ export class RingsideDebugSession extends DebugSession {
     }
     const files = new Map<string, string>();
     for (const f of r.session.assembled?.files ?? []) {
-      try { files.set(f, fs.readFileSync(f, 'utf8')); } catch { /* an in-memory or vanished file: never considered changed */ }
+      const text = readSourceText(f);
+      // (Undefined: an in-memory or vanished file, never considered changed.)
+      if (text !== undefined) files.set(f, text);
     }
     return { guest: r.session, files };
   }
@@ -403,7 +405,7 @@ export class RingsideDebugSession extends DebugSession {
     if (g === null || this.launch === null) return;
     if (g.status === 'running') g.pause();
     const launch = this.launch;
-    const changed = [...launch.files].some(([f, text]) => { try { return fs.readFileSync(f, 'utf8') !== text; } catch { return true; } });
+    const changed = [...launch.files].some(([f, text]) => readSourceText(f) !== text);
     this.lastStop = null;
     if (changed || g.status === 'running') {
       // The source changed (or the old run has not stopped yet): assemble and load afresh.

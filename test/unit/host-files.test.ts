@@ -11,6 +11,7 @@ import { main } from '../../core/src/cli/main';
 import { readIncbinBytes, readSourceBytes } from '../../core/src/host-files';
 import { GuestSession } from '../../core/src/runtime/session';
 import { OverlayFileHost } from '../../server/src/analysis/fileHost';
+import { planLaunch } from '../../debug-adapter/src/launch';
 import { hasNasm } from '../support/random';
 
 describe('host files: what %include and incbin read from the disk', () => {
@@ -75,6 +76,18 @@ describe('host files: what %include and incbin read from the disk', () => {
       assert.equal(host.readFile(device), undefined, device);
     }
     assert.equal(host.readBinary(dir), undefined);
+  });
+
+  it('the debugger reads an image that is an endless device as an error, and a FIFO as empty', () => {
+    const zero = path.join(dir, 'zero.bin');
+    fs.symlinkSync('/dev/zero', zero);
+    const refused = planLaunch({ program: zero }, dir);
+    assert.ok(!refused.ok);
+    assert.equal(refused.message, `cannot read the image ${zero}: not a file, or a stream that did not end within 16 MiB`);
+    const piped = path.join(dir, 'piped.bin');
+    assert.equal(spawnSync('mkfifo', [piped]).status, 0);
+    const plan = planLaunch({ program: piped }, dir);
+    assert.ok(plan.ok && plan.options.image?.length === 0);
   });
 
   it('the debugger loads a guest that includes an endless device with the assembler\'s error, not a hang', () => {

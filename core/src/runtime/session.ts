@@ -5,7 +5,7 @@
 // exceptions, ring transitions and triple faults; and reports everything as typed events.
 
 import { assemble } from '../asm/index';
-import { readIncbinBytes, readSourceBytes } from '../host-files';
+import { readIncbinBytes, readSourceText } from '../host-files';
 import type { AssembleResult, AssemblerFlags, Diagnostic, FileHost, SourceMap } from '../asm/api';
 import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } from '../machine/machine';
 import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
@@ -98,10 +98,7 @@ const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
 
 function defaultHost(): FileHost {
   return {
-    readFile: (p) => {
-      const bytes = readSourceBytes(p);
-      return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    },
+    readFile: readSourceText,
     readBinary: readIncbinBytes,
   };
 }
