@@ -96,9 +96,6 @@ export class RingsideDebugSession extends DebugSession {
     // The runtime's source locations are 0-based; the client's convention comes with initialize.
     this.setDebuggerLinesStartAt1(false);
     this.setDebuggerColumnsStartAt1(false);
-    // The library reports a failed stream to the client as an 'error' event on the session, which
-    // with no listener would end the process; the client is unreachable then, so stderr says it.
-    this.on('error', (event: DebugProtocol.Event) => process.stderr.write(`ringside debug adapter: ${String(event.body)}\n`));
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

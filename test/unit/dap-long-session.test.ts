@@ -73,7 +73,10 @@ describe('debug adapter: a long session', () => {
     // (A collection on demand: the heap's size before and after is the measure.)
     setFlagsFromString('--expose-gc');
     const collect = runInNewContext('gc') as () => void;
-    const client = new InProcessClient(new RingsideDebugSession());
+    const session = new RingsideDebugSession();
+    // (As a server's sessions are: its end leaves the process, mocha's here, running.)
+    session.setRunAsServer(true);
+    const client = new InProcessClient(session);
     await client.ok('initialize', { adapterID: 'ringside', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
     const initialized = client.event('initialized');
     await client.ok('launch', { program: SPIN, stopOnEntry: true });
