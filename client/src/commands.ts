@@ -6,11 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { assemble, namesFromDirectory, preprocessOnly, renderListing } from '../../core/src/asm/index';
+import { namesFromDirectory, renderListing } from '../../core/src/asm/index';
 import type { AssembleResult, Diagnostic as AsmDiagnostic } from '../../core/src/asm/api';
 import { warningClass } from '../../core/src/asm/warning-switches';
 import { resolveLimits } from '../../core/src/asm/limits';
 import type { Config } from './config';
+import { assembleForCommand, preprocessForCommand } from './commandRuns';
 import { EditorFileHost } from './editorFileHost';
 import type { ListingProvider } from './listing';
 import type { PreprocessedProvider } from './preprocessed';
@@ -91,7 +92,7 @@ function documentFile(doc: vscode.TextDocument): string {
 }
 
 function assembleDocument(doc: vscode.TextDocument, config: Config): AssembleResult {
-  return assemble({ ...config.assembly, file: documentFile(doc), text: doc.getText(), host: new EditorFileHost() });
+  return assembleForCommand({ ...config.assembly, file: documentFile(doc), text: doc.getText(), host: new EditorFileHost() });
 }
 
 /**
@@ -103,7 +104,7 @@ export function preprocessDocument(doc: vscode.TextDocument, config: Config): { 
   const host = new EditorFileHost();
   const dir = path.dirname(file);
   const flags = config.assembly;
-  const result = preprocessOnly({
+  const result = preprocessForCommand({
     file, text: doc.getText(), readFile: (p) => host.readFile(p), includePaths: flags.includePaths ?? [], defines: flags.defines ?? {},
     prelude: flags.prelude, noLine: flags.noLine, warnings: flags.warnings, limits: resolveLimits(flags.limits),
     nameOf: namesFromDirectory(dir, file, path.basename(file)),
