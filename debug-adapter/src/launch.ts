@@ -15,6 +15,13 @@ export type LaunchPlan =
   | { readonly ok: false; readonly message: string };
 
 const IMAGE_EXTENSIONS = new Set(['.bin', '.img', '.elf', '.kernel']);
+
+/**
+ * How long a launch (or restart) may take to assemble its program: a program that expands without
+ * end fails the launch with the assembler's 'time-budget' error, where the adapter stopped
+ * answering. Far above what a real guest takes to assemble.
+ */
+export const LAUNCH_ASSEMBLY_BUDGET_MS = 20_000;
 const POLICIES: readonly ReplacementPolicy[] = ['lru', 'fifo', 'random'];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -74,7 +81,7 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
   }
   if (raw.commandLine !== undefined && typeof raw.commandLine !== 'string') return { ok: false, message: '`commandLine` must be a string' };
 
-  const common = { memoryBytes, tlbShape, maxInstructions, commandLine: raw.commandLine as string | undefined, kernelName: file };
+  const common = { memoryBytes, tlbShape, maxInstructions, commandLine: raw.commandLine as string | undefined, kernelName: file, assemblyBudgetMs: LAUNCH_ASSEMBLY_BUDGET_MS };
   let options: LoadOptions;
   if (IMAGE_EXTENSIONS.has(path.extname(file).toLowerCase())) {
     // (As the assembler reads its files: a device or FIFO gives what it holds, and not for ever.)

@@ -56,6 +56,8 @@ export interface LoadOptions {
   readonly tlbShape?: TlbShape;
   /** Stop with reason 'budget' once this many instructions have retired in total. */
   readonly maxInstructions?: number;
+  /** At most this long to assemble the source: past it the load fails with the assembler's 'time-budget' error (unbounded, as nasm, by default). */
+  readonly assemblyBudgetMs?: number;
   readonly kernelName?: string;
   readonly commandLine?: string;
   /** Host time in milliseconds, which sizes run batches (BATCH_MS); performance.now by default, a fake one in tests. */
@@ -162,7 +164,8 @@ export class GuestSession {
     let assembled: AssembleResult | null = null;
     if (options.source !== undefined) {
       const { file, text, host, ...flags } = options.source;
-      assembled = assemble({ ...flags, file, text, host: host ?? defaultHost() });
+      const deadline = options.assemblyBudgetMs !== undefined ? performance.now() + options.assemblyBudgetMs : undefined;
+      assembled = assemble({ ...flags, file, text, host: host ?? defaultHost(), deadline });
       const errors = assembled.diagnostics.filter((d) => d.severity === 'error');
       if (errors.length > 0) return { ok: false, message: `${file}: ${errors.length} assembly error(s)`, diagnostics: errors };
       image = assembled.image;
