@@ -35,7 +35,14 @@ export function main(argv: readonly string[], io: Io): number {
 /** Runs the command line of this process on its standard output and error. */
 export function mainOfProcess(): void {
   // (A source's bytes that were no UTF-8 go out as those bytes: see source-encoding.ts.)
-  process.exitCode = main(process.argv.slice(2), { out: (t) => process.stdout.write(encodeSource(t)), err: (t) => process.stderr.write(encodeSource(t)) });
+  // (A write to a pipe whose reader has gone fails at once and leaves stdout unwritable; its
+  // 'error' event, which would come later, is of no use to a command that runs without yielding.)
+  process.stdout.on('error', () => undefined);
+  process.exitCode = main(process.argv.slice(2), {
+    out: (t) => { if (process.stdout.writable) process.stdout.write(encodeSource(t)); },
+    err: (t) => process.stderr.write(encodeSource(t)),
+    outClosed: () => !process.stdout.writable,
+  });
 }
 
 if (require.main === module) mainOfProcess();

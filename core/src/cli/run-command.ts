@@ -15,6 +15,8 @@ import { UsageError, type Io } from './usage';
 
 export const EXIT_TRIPLE_FAULT = 3;
 export const EXIT_BUDGET = 124;
+/** The status of a process a SIGPIPE ended (128 + 13): the run stops once its output's reader has gone. */
+export const EXIT_OUTPUT_CLOSED = 141;
 
 interface RunArgs {
   file: string;
@@ -87,7 +89,11 @@ export function runCommand(argv: readonly string[], io: Io): number {
   const session = loaded.session;
   const counts = new Map<string, number>();
   session.onEvent((e) => {
-    if (e.kind === 'output' && e.category === 'serial') io.out(e.text);
+    if (e.kind === 'output' && e.category === 'serial') {
+      io.out(e.text);
+      // (Nobody reads the guest's output any more: it stops, as a program that wrote to a closed pipe would.)
+      if (io.outClosed?.() === true) session.pause();
+    }
     if (e.kind === 'exception') counts.set('exceptions', (counts.get('exceptions') ?? 0) + 1);
     if (e.kind === 'interrupt') counts.set('interrupts', (counts.get('interrupts') ?? 0) + 1);
     if (e.kind === 'ring-transition') counts.set('ring transitions', (counts.get('ring transitions') ?? 0) + 1);
@@ -103,6 +109,7 @@ export function runCommand(argv: readonly string[], io: Io): number {
     io.err(`ringside: triple fault at eip 0x${outcome.guestEip.toString(16)} after ${outcome.instructions} instructions: the processor shut down (${describeShutdown(outcome.faults ?? [])})\n`);
     return EXIT_TRIPLE_FAULT;
   }
+  if (outcome.reason === 'pause' && io.outClosed?.() === true) return EXIT_OUTPUT_CLOSED;
   if (outcome.reason === 'budget') {
     io.err(`ringside: instruction budget of ${args.maxInstructions} used up at eip 0x${outcome.guestEip.toString(16)}\n`);
     return EXIT_BUDGET;

@@ -71,7 +71,8 @@ Usage:
       stderr; --stats prints instructions, MIPS, TLB and page-walk counters and
       exception counts to stderr. Exit status: the value the guest wrote to
       isa-debug-exit (port 0xF4; QEMU exits with (value << 1) | 1 for the same write),
-      0 after \`cli; hlt', 3 on a triple fault, 124 when the budget runs out.
+      0 after \`cli; hlt', 3 on a triple fault, 124 when the budget runs out, 141
+      when stdout's reader has gone (\`ringside run guest | head').
   ringside --help | --version
 
 Exit status: 0 success, 1 errors in the input, 2 bad usage.
@@ -85,6 +86,8 @@ export class UsageError {
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Whether standard output can take no more (its reader has gone: `ringside run guest | head`). */
+  readonly outClosed?: () => boolean;
 }
 
 /** The part of HELP about one subcommand (`ringside run --help`), or undefined. */

@@ -439,11 +439,14 @@ export class GuestSession {
     if (this.current !== null || this.state === 'exited') return this.exitedEvent();
     this.mode = { kind: 'continue' };
     this.state = 'running';
+    this.pauseRequested = false;
     let resume = this.resumeFromStop;
     for (;;) {
       const r = this.batch(resume);
       if (r !== null && typeof r === 'object') return r;
       resume = r === true;
+      // (A listener may ask for the stop: the CLI's, when its output's reader has gone.)
+      if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
     }
   }
 

@@ -1,0 +1,36 @@
+// `ringside run guest | head`: once the output's reader has gone, the run stops and exits with 141,
+// the status of a process a SIGPIPE ends, as `yes | head` leaves `yes`. Before, a guest that prints
+// for ever (test/fixtures/runtime/chatty.gasm) ran on for ever, its writes failing unseen.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { main } from '../../core/src/cli/main';
+import { EXIT_OUTPUT_CLOSED } from '../../core/src/cli/run-command';
+
+const ROOT = path.join(__dirname, '..', '..');
+const MAIN = path.join(ROOT, 'core', 'src', 'cli', 'main.ts');
+const CHATTY = path.join(ROOT, 'test', 'fixtures', 'runtime', 'chatty.gasm');
+
+describe('ringside run: output whose reader has gone', () => {
+  it('stops the guest when the output says it is closed, with status 141', () => {
+    let writes = 0, err = '';
+    const code = main(['run', CHATTY], { out: () => { writes++; }, err: (t) => { err += t; }, outClosed: () => writes >= 3 });
+    assert.equal(code, EXIT_OUTPUT_CLOSED, err);
+    assert.equal(EXIT_OUTPUT_CLOSED, 128 + 13);
+    assert.equal(writes, 3);
+    assert.equal(err, '');
+  });
+
+  it('ends when the pipe it writes to is closed by its reader', async function () {
+    this.timeout(60_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', CHATTY], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let first = '';
+    child.stdout.once('data', (d: Buffer) => { first = d.toString('latin1'); child.stdout.destroy(); });
+    // (Were it to run on, the test would fail at this bound rather than wait for mocha's.)
+    const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    clearTimeout(killer);
+    assert.match(first, /^the quick brown fox/);
+    assert.equal(code, EXIT_OUTPUT_CLOSED);
+  });
+});
