@@ -23,7 +23,7 @@ import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
 import { namesNumbersOperator, namesProduct } from './eval-vector';
-import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
+import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, INVALID_SET_SIZE, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -2458,16 +2458,36 @@ class LineParser implements TermReader {
    */
   private decoratedOperand(start: number, braces: number, end: number): ParsedOperand {
     const said = this.errorsSaid();
+    this.decorated = true;
     const op = this.operand(start, braces);
     const names = this.decoratorsAfterValue(braces, end);
     return names.length > 0 && this.errorsSaid() === said ? { ...op, decorated: decorationOf(names), end: this.toks[end - 1].end } : op;
   }
 
-  /** How many errors the parser has gone on after in this line. */
+  /** How many errors the parser has gone on after in this line, but those nasm gives in its final pass only (see registerSetRead). */
   private errorsSaid(): number {
     let n = 0;
-    for (const w of this.warnings ?? []) if (w.error === true) n++;
+    for (const w of this.warnings ?? []) if (w.error === true && w.message !== INVALID_SET_SIZE) n++;
     return n;
+  }
+
+  /** Set once an operand with decorators is read: the operands from it on are matched after them (see registerSetRead). */
+  private decorated = false;
+
+  /**
+   * A register with a register set added (`ebx+1`), which `problem` refuses. nasm's parser gives
+   * "invalid register set size" in its final pass only and reads on with the register alone
+   * (measured with nasm 2.16.01: `mov eax, ebx {z}` / `mov eax, ebx+2` is the decorator's error
+   * then the set's; `mov eax, ebx+2` / `mov ecx, 1/0` the division's alone). "Register set not
+   * valid for operand" is what its match says of a form, after what it says of decorators on that
+   * operand or one before it, which no form of the dialect takes (measured: `mov eax, ebx+1 {z}`
+   * is "unsupported mode decorator for instruction", `ebx+1 {k1}` "mask not permitted on this
+   * operand", `mov eax {z}, ebx+1` the decorator's; `mov ebx+1, eax {z}` "register set not valid
+   * for operand"); else the line's error.
+   */
+  private registerSetRead(problem: string, span: Span): void {
+    if (problem === INVALID_SET_SIZE) (this.warnings ??= []).push({ message: problem, start: span.start, end: span.end, code: 'invalid-operands', error: true });
+    else if (!this.decorated) this.fail(problem, span, 'invalid-operands');
   }
 
   /**
@@ -2527,7 +2547,7 @@ class LineParser implements TermReader {
     const constant = constantOf(rest);
     if (factor !== 1 || constant === undefined) this.fail(INVALID_OPERAND, span, 'invalid-operands');
     const problem = registerSetProblem(constant);
-    if (problem !== undefined) this.fail(problem, span, 'invalid-operands');
+    if (problem !== undefined) this.registerSetRead(problem, span);
     const reg = lookupRegister(name)!;
     if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
     return { kind: 'reg', reg, start: from, end: to };
