@@ -22,7 +22,7 @@ import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { namesNumbersOperator, namesProduct } from './eval-vector';
+import { namesNumbersOperator, namesProduct, zeroRegisterFirst } from './eval-vector';
 import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, INVALID_SET_SIZE, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -2545,7 +2545,7 @@ class LineParser implements TermReader {
     const [name, factor] = [...factors][0];
     // (A name's value, a label's or a constant's, is not known here: nasm's error for a label.)
     const constant = constantOf(rest);
-    if (factor !== 1 || constant === undefined) this.fail(INVALID_OPERAND, span, 'invalid-operands');
+    if (factor !== 1 || constant === undefined || (namesProduct(expr) && zeroRegisterFirst(expr))) this.fail(INVALID_OPERAND, span, 'invalid-operands');
     const problem = registerSetProblem(constant);
     if (problem !== undefined) this.registerSetRead(problem, span);
     const reg = lookupRegister(name)!;
