@@ -211,6 +211,21 @@ export interface ParseProblem {
    * reportOperandProblems in index.ts).
    */
   readonly registerOperand?: Expr;
+  /**
+   * The operands of an `equ` of several read before this problem, when one names something (a
+   * symbol, a register, `$`): nasm's parser evaluates each in its first pass as it reads it, its
+   * evaluator's errors come first, and where it gives up on one they are the line's only errors
+   * (measured with nasm 2.16.01, after `x:`: `y equ 1, x>>1` is the shift's error then "bad syntax
+   * for EQU", `y equ 1, 1/x` the division's alone, `y equ 1, x>>1, (` the shift's then "expression
+   * syntax error"; `y equ 1, 1/x` before `x:` "bad syntax for EQU" alone). Which those are
+   * depends on what the names are, which the assembly knows (see reportEquProblems in index.ts).
+   */
+  readonly equOperands?: readonly Expr[];
+}
+
+/** Whether `e` names anything but numbers: a symbol, a register, `$` or `$$`. */
+function namesSomething(e: Expr): boolean {
+  return firstLeaf(e, (x) => x.k !== 'num') !== undefined;
 }
 
 class LineError {
@@ -1289,25 +1304,31 @@ class LineParser implements TermReader {
       // `)'" alone).
       const first = this.pos;
       const values = [value];
-      for (let k = comma + 1; k < end; k = this.operandEnd(k, false) + 1) {
-        const stop = this.operandEnd(k, false);
-        this.pos = k;
-        const more = this.equWords();
-        if (this.pos >= stop && more.read) this.fail('expression syntax error', toks[this.pos - 1]);
-        if (this.pos >= stop) continue;
-        if (toks[this.pos].text === '[') this.equReference(this.pos, this.pos, stop);
-        values.push(this.equOperand(stop));
-        if (more.far) this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
+      try {
+        for (let k = comma + 1; k < end; k = this.operandEnd(k, false) + 1) {
+          const stop = this.operandEnd(k, false);
+          this.pos = k;
+          const more = this.equWords();
+          if (this.pos >= stop && more.read) this.fail('expression syntax error', toks[this.pos - 1]);
+          if (this.pos >= stop) continue;
+          if (toks[this.pos].text === '[') this.equReference(this.pos, this.pos, stop);
+          values.push(this.equOperand(stop));
+          if (more.far) this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
+        }
+        // (Where its evaluator gives up on an operand of numbers, nasm's parser drops the line
+        // before any EQU form is looked for: measured, `y equ 1, 1/0` and `y equ 1/0, 1` are
+        // "division by zero" alone.)
+        for (const v of values) {
+          const failed = numbersGiveUp(v);
+          if (failed !== undefined) this.fail(failed, v, 'expression');
+        }
+        this.pos = first;
+        this.fail(BAD_EQU, toks[this.pos]);
+      } catch (problem) {
+        // (See ParseProblem.equOperands.)
+        if (!(problem instanceof LineError) || !values.some(namesSomething)) throw problem;
+        throw new LineError({ ...problem.problem, equOperands: values });
       }
-      // (Where its evaluator gives up on an operand of numbers, nasm's parser drops the line
-      // before any EQU form is looked for: measured, `y equ 1, 1/0` and `y equ 1/0, 1` are
-      // "division by zero" alone.)
-      for (const v of values) {
-        const failed = numbersGiveUp(v);
-        if (failed !== undefined) this.fail(failed, v, 'expression');
-      }
-      this.pos = first;
-      this.fail(BAD_EQU, toks[this.pos]);
     }
     let named = false;
     for (let k = this.pos; k < this.stoppedAt && !named; k++) named = register(toks[k]) !== undefined;
