@@ -2862,7 +2862,8 @@ class Assembler implements EvalContext {
     const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
     const gaveUp = this.gaveUpIn === this.stmtIndex;
     const given = this.sink.list.length;
-    const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.reservingStarts(); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    let divided = false;
+    const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.reservingStarts(); this.error('non-constant', scalarOnlyMessage('/'), e); divided = true; }) : undefined;
     // (Where the evaluator gives up, the macro's `sectalign` and its padding each read the
     // argument: the error twice, measured with nasm 2.16.01, `align 1/0` and `alignb 1/0` are
     // "division by zero" twice, after `sectalign off` once.)
@@ -2872,6 +2873,7 @@ class Assembler implements EvalContext {
       this.sink.report('error', d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, 1);
     }
     const a = value?.v;
+    if (smart && a === undefined && (divided || this.gaveUpIn === this.stmtIndex)) this.smartPadUnassigned(st.op!);
     // (A count unknown is the `times` error `sectalign`'s "not defined" comes with, after which
     // nasm's parser reads the fill: measured, `alignb x, 0` / `x:` is both, then its error.)
     if (a === undefined && forward && checked) this.fillProblem(st);
@@ -2886,7 +2888,11 @@ class Assembler implements EvalContext {
     if (smartPad?.trailing === true) this.trailingGarbage(st);
     // (After `sectalign`'s error the macro's padding is read all the same: measured with nasm
     // 2.16.01, `align 0` is "segment alignment `0' is not power of two" then "division by zero".)
-    if (a === 0) { this.everyPassError('division by zero', e); return; }
+    if (a === 0) {
+      this.everyPassError('division by zero', e);
+      if (smart) this.smartPadUnassigned(st.op!);
+      return;
+    }
     if (!aligned) return;
     const pad = smartPad?.pad ?? (power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos));
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
@@ -3003,6 +3009,19 @@ class Assembler implements EvalContext {
     this.error(later !== undefined ? 'undefined-symbol' : 'syntax', message, st.op);
     this.error('syntax', 'expression syntax error', st.op);
     return true;
+  }
+
+  /**
+   * smartalign's `align` whose `%assign %$pad (((%1) - (($-$$) % (%1))) % (%1))` divides by 0 or
+   * by an address, or that its evaluator gave up on: after the division's error, the macro's `%if
+   * ... %$pad > ...` reads a `%$pad` never assigned, "expression syntax error" at `word`, and pads
+   * nothing (see smartAssignFailed; measured with nasm 2.16.01: `align 0` and `align x` with `x
+   * equ 0` are "segment alignment ... is not power of two", "division by zero", then this; `align
+   * lab` the division operator's error then this; `align 1/0` "division by zero" twice then this;
+   * `align 0, nop` has no `%if`).
+   */
+  private smartPadUnassigned(word: { readonly start: number; readonly end: number }): void {
+    this.error('syntax', 'expression syntax error', word);
   }
 
   /**
