@@ -2192,8 +2192,39 @@ class Assembler implements EvalContext {
 
   /** Whether nasm's evaluator, given `e` as it is now, carries on after its errors with no number (see firstPassEvaluation). */
   private carriesOnToNoNumber(e: Expr): boolean {
-    const now = this.firstPassEvaluated(e, this);
+    const now = this.keepingExternals(() => this.firstPassEvaluated(e, this));
     return now.errors.length > 0 && !now.gaveUp && !now.number;
+  }
+
+  /** Whether nasm's evaluator, given `e` as it is now, an external name an address, carries on after its errors with an address (see firstPassEvaluation). */
+  private carriesOnToAddress(e: Expr): boolean {
+    const now = this.keepingExternals(() => this.firstPassEvaluated(e, this));
+    return now.errors.length > 0 && !now.gaveUp && now.address;
+  }
+
+  /**
+   * Whether count `e` (a `times` count, a `resb` count), which names an external name a count
+   * reads as no number, gives nasm's evaluator errors: it holds the name as an address of a
+   * segment of its own, which an operator on numbers refuses as a label's, and gives them (see
+   * firstPassEvaluation; measured with nasm 2.16.01, `extern e`: `times (e ? 1 : 2) db 0` and
+   * `times e << 1 nop` are the operator's error then "non-constant argument supplied to TIMES",
+   * `resb (e ? 1 : 2)` the `?`'s then "attempt to reserve non-constant quantity of BSS space",
+   * `times e | 1 nop` the `|`'s alone, its value the number it carries on with).
+   */
+  private externalOperatorErrors(e: Expr): FirstPassEvaluation | undefined {
+    if (this.externals.size === 0 || !this.final || firstLeaf(e, (x) => x.k === 'sym' && this.externals.has(x.name)) === undefined) return undefined;
+    const read = this.keepingExternals(() => this.firstPassEvaluated(e, this));
+    if (read.errors.length === 0) return undefined;
+    this.evaluatorErrors(read.errors, e, false);
+    return read;
+  }
+
+  /** Whether `times` or `dup` count `e` gave errors of an operator on an external name (see externalOperatorErrors), then "non-constant" where nasm's evaluator carried on with no number. */
+  private externalCountFailed(e: Expr, what: 'TIMES' | 'DUP'): boolean {
+    const read = this.externalOperatorErrors(e);
+    if (read === undefined) return false;
+    if (!read.gaveUp && !read.number) this.nonConstantCount(what, e);
+    return true;
   }
 
   /** Whether `e`, of no value now, is a number to nasm's first pass, its undefined symbols' terms cancelled (see firstPassNumber). */
@@ -2219,7 +2250,7 @@ class Assembler implements EvalContext {
 
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
-    if (this.failedAtFirstUnknown(st.times, 'TIMES')) return 0;
+    if (this.externalCountFailed(st.times, 'TIMES') || this.failedAtFirstUnknown(st.times, 'TIMES')) return 0;
     // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
     const v = this.countValue(st.times);
     if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
@@ -2595,6 +2626,8 @@ class Assembler implements EvalContext {
     const count = value?.v;
     const n = none ?? this.timesCount(st);
     if (address !== undefined) this.reservedAddress(e!, address, n, forward());
+    // (An external name an operator carried on with: see externalOperatorErrors.)
+    else if (count === undefined && e !== undefined && this.externals.size > 0 && this.final && this.carriesOnToAddress(e)) this.reservedAddress(e, { v: 0, sec: EXTERNAL_SEGMENTS }, n, false);
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
     if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${value!.big ?? count} is negative`, e);
     this.reserve(size);
@@ -4231,7 +4264,7 @@ class Assembler implements EvalContext {
   private dupCount(g: Extract<DataItem, { kind: 'group' }>): number {
     let count = 1;
     for (const e of g.counts) {
-      if (this.failedAtFirstUnknown(e, 'DUP')) { this.dataWarned = true; return 0; }
+      if (this.externalCountFailed(e, 'DUP') || this.failedAtFirstUnknown(e, 'DUP')) { this.dataWarned = true; return 0; }
       const v = this.countValue(e);
       if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;
