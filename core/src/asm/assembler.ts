@@ -2907,7 +2907,13 @@ class Assembler implements EvalContext {
     const gaveUp = this.gaveUpIn === this.stmtIndex;
     const given = this.sink.list.length;
     let divided = false;
-    const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.reservingStarts(); this.error('non-constant', scalarOnlyMessage('/'), e); divided = true; }) : undefined;
+    const value = e ? this.constantValue(e, rule, () => {
+      if (checked && !this.addressAligns(e)) this.error('align', notPower, e);
+      this.reservingStarts();
+      this.paddingReadsAgain(e, checked ? 2 : 1);
+      this.error('non-constant', scalarOnlyMessage('/'), e);
+      divided = true;
+    }) : undefined;
     // (Where the evaluator gives up, the macro's `sectalign` and its padding each read the
     // argument: the error twice, measured with nasm 2.16.01, `align 1/0` and `alignb 1/0` are
     // "division by zero" twice, after `sectalign off` once.)
@@ -3053,6 +3059,32 @@ class Assembler implements EvalContext {
     this.error(later !== undefined ? 'undefined-symbol' : 'syntax', message, st.op);
     this.error('syntax', 'expression syntax error', st.op);
     return true;
+  }
+
+  /**
+   * The errors nasm's evaluator gives of alignment `e`, an address it carried on with after them,
+   * `times` more: the macro's padding, `(((%1) - (($-$$) % (%1))) % (%1))`, reads it twice before
+   * its division refuses the address, once besides the read the errors were given of, `sectalign`'s
+   * or, after `sectalign off`, the padding's first (see firstPassEvaluation; measured with nasm
+   * 2.16.01: `align (lab ? 1 : 2)` is the `?`'s error, "segment alignment ... is not power of
+   * two", the `?`'s twice more, then the division's; after `sectalign off` the `?`'s twice then
+   * the division's; `align lab << 1` the shift's likewise).
+   */
+  private paddingReadsAgain(e: Expr, times: number): void {
+    if (!this.final) return;
+    const errors = this.keepingExternals(() => this.firstPassEvaluated(e, this)).errors;
+    const expansion = this.lines.origin(this.line).expansion;
+    // (Each message's repetitions after those already given: see evaluatorErrors.)
+    const given = new Map<string, number>();
+    for (const message of errors) given.set(message, (given.get(message) ?? 0) + 1);
+    for (let n = 0; n < times; n++) {
+      for (const message of errors) {
+        const k = given.get(message)!;
+        given.set(message, k + 1);
+        this.errorsGiven++;
+        this.sink.report('error', 'expression', message, this.range(e), expansion, undefined, this.line, this.line, k);
+      }
+    }
   }
 
   /**
