@@ -1628,10 +1628,13 @@ class Assembler implements EvalContext {
       else this.error(rule!.code ?? 'non-constant', rule!.label!, e);
       return undefined;
     }
-    if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
-      const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
+    // (An external name an operator carried on with after its error: see carriedOnAddress.)
+    const carried = v.v === undefined && external !== undefined && !external.named ? this.carriedOnAddress(e) : undefined;
+    if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named) || carried !== undefined) {
+      const at = carried ?? (v.sec >= 0 ? v : evaluateInSegments(e, this));
+      const offset = rule?.offset === true ? this.offsetOf(at) : undefined;
       if (offset !== undefined) return { v: offset, sec: -1 };
-      if (address !== undefined) address(v.sec >= 0 ? v : evaluateInSegments(e, this));
+      if (address !== undefined) address(at);
       else this.error(rule?.code ?? 'non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
       return undefined;
     }
@@ -2196,10 +2199,17 @@ class Assembler implements EvalContext {
     return now.errors.length > 0 && !now.gaveUp && !now.number;
   }
 
-  /** Whether nasm's evaluator, given `e` as it is now, an external name an address, carries on after its errors with an address (see firstPassEvaluation). */
-  private carriesOnToAddress(e: Expr): boolean {
+  /**
+   * The address nasm's evaluator carries on with after its errors of `e`, an external name's (its
+   * segment's, at the offset it adds), which Ringside's evaluator makes no value (measured with
+   * nasm 2.16.01, `extern e`: `resb (e ? 1 : 2)` and `resb e << 1` are the operator's error, then
+   * "attempt to reserve non-constant quantity of BSS space"; `align (e ? 1 : 2)` as with a
+   * label's). Undefined where it carries on with no address, or before the final pass.
+   */
+  private carriedOnAddress(e: Expr): Value | undefined {
+    if (!this.final) return undefined;
     const now = this.keepingExternals(() => this.firstPassEvaluated(e, this));
-    return now.errors.length > 0 && !now.gaveUp && now.address;
+    return now.errors.length > 0 && !now.gaveUp && now.address ? { v: registersOf(now.vector!).number, sec: EXTERNAL_SEGMENTS } : undefined;
   }
 
   /**
@@ -2626,8 +2636,6 @@ class Assembler implements EvalContext {
     const count = value?.v;
     const n = none ?? this.timesCount(st);
     if (address !== undefined) this.reservedAddress(e!, address, n, forward());
-    // (An external name an operator carried on with: see externalOperatorErrors.)
-    else if (count === undefined && e !== undefined && this.externals.size > 0 && this.final && this.carriesOnToAddress(e)) this.reservedAddress(e, { v: 0, sec: EXTERNAL_SEGMENTS }, n, false);
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
     if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${value!.big ?? count} is negative`, e);
     this.reserve(size);
