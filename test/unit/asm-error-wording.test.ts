@@ -59,6 +59,7 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-require-message.asm': 'the error is nasm\'s at the line of the file `%require` reads, which this test leaves out; it takes the `%require` line '
     + '(the command line places it as nasm does: cli-messages-differential.test.ts)',
   'asm/err-segment-override-operands.asm': 'nasm stops after its first pass, before the invalid combination of its final pass, which Ringside also reports (the command line does not print it)',
+  'asm/err-register-set-final-pass.asm': 'nasm stops after its first pass, before the register sets\' errors of its final pass, which Ringside also reports (the command line does not print it)',
   'asm/err-data-later-pass-error.asm': 'nasm stops after its first pass, before the comparison\'s error of a later pass, which Ringside also reports (the command line does not print it)',
 };
 

@@ -1628,10 +1628,13 @@ class Assembler implements EvalContext {
       else this.error(rule!.code ?? 'non-constant', rule!.label!, e);
       return undefined;
     }
-    if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
-      const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
+    // (An external name an operator carried on with after its error: see carriedOnAddress.)
+    const carried = v.v === undefined && external !== undefined && !external.named ? this.carriedOnAddress(e) : undefined;
+    if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named) || carried !== undefined) {
+      const at = carried ?? (v.sec >= 0 ? v : evaluateInSegments(e, this));
+      const offset = rule?.offset === true ? this.offsetOf(at) : undefined;
       if (offset !== undefined) return { v: offset, sec: -1 };
-      if (address !== undefined) address(v.sec >= 0 ? v : evaluateInSegments(e, this));
+      if (address !== undefined) address(at);
       else this.error(rule?.code ?? 'non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
       return undefined;
     }
@@ -1915,7 +1918,18 @@ class Assembler implements EvalContext {
   /** The label of `st`, the current statement's, at `offset` in `section` (undefined: in absolute space). */
   private defineLabelHere(st: ParsedStatement, section: Section | undefined, offset: number): void {
     const label = st.label!;
-    if (section !== undefined) { this.define(st, 'label', this.sec, offset); return; }
+    if (section !== undefined) {
+      // (Where a `%if` on `$` may run other lines in nasm's first pass than in its later ones, a
+      // label it defines there twice at two places is "inconsistently redefined" though later
+      // passes define it once: measured with nasm 2.16.01, `jmp fwd` / `%if ($-$$) == 2` / `lab:
+      // nop` / `%endif` / `lab: nop`, the jump short in that pass only. Elsewhere a label's place
+      // in that pass is nasm's only as far as Ringside sizes that pass's branches alike.)
+      if (this.pass === 0 && this.host.checks !== undefined && this.host.checks.length > 0) {
+        this.firstPassDefinition(fullName(label.name, this.sharedBases?.[this.stmtIndex]), { v: section.address + offset, sec: this.sec }, label, label.src);
+      }
+      this.define(st, 'label', this.sec, offset);
+      return;
+    }
     if (this.absoluteSec >= EXTERNAL_SEGMENTS) { this.externalLabel(label, this.absoluteOffset(offset)); return; }
     if (this.pass === 0) this.firstPassDefinition(fullName(label.name, this.sharedBases?.[this.stmtIndex]), { v: this.absoluteOffset(offset), sec: this.absoluteSec }, label, label.src);
     this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
@@ -2181,8 +2195,46 @@ class Assembler implements EvalContext {
 
   /** Whether nasm's evaluator, given `e` as it is now, carries on after its errors with no number (see firstPassEvaluation). */
   private carriesOnToNoNumber(e: Expr): boolean {
-    const now = this.firstPassEvaluated(e, this);
+    const now = this.keepingExternals(() => this.firstPassEvaluated(e, this));
     return now.errors.length > 0 && !now.gaveUp && !now.number;
+  }
+
+  /**
+   * The address nasm's evaluator carries on with after its errors of `e`, an external name's (its
+   * segment's, at the offset it adds), which Ringside's evaluator makes no value (measured with
+   * nasm 2.16.01, `extern e`: `resb (e ? 1 : 2)` and `resb e << 1` are the operator's error, then
+   * "attempt to reserve non-constant quantity of BSS space"; `align (e ? 1 : 2)` as with a
+   * label's). Undefined where it carries on with no address, or before the final pass.
+   */
+  private carriedOnAddress(e: Expr): Value | undefined {
+    if (!this.final) return undefined;
+    const now = this.keepingExternals(() => this.firstPassEvaluated(e, this));
+    return now.errors.length > 0 && !now.gaveUp && now.address ? { v: registersOf(now.vector!).number, sec: EXTERNAL_SEGMENTS } : undefined;
+  }
+
+  /**
+   * Whether count `e` (a `times` count, a `resb` count), which names an external name a count
+   * reads as no number, gives nasm's evaluator errors: it holds the name as an address of a
+   * segment of its own, which an operator on numbers refuses as a label's, and gives them (see
+   * firstPassEvaluation; measured with nasm 2.16.01, `extern e`: `times (e ? 1 : 2) db 0` and
+   * `times e << 1 nop` are the operator's error then "non-constant argument supplied to TIMES",
+   * `resb (e ? 1 : 2)` the `?`'s then "attempt to reserve non-constant quantity of BSS space",
+   * `times e | 1 nop` the `|`'s alone, its value the number it carries on with).
+   */
+  private externalOperatorErrors(e: Expr): FirstPassEvaluation | undefined {
+    if (this.externals.size === 0 || !this.final || firstLeaf(e, (x) => x.k === 'sym' && this.externals.has(x.name)) === undefined) return undefined;
+    const read = this.keepingExternals(() => this.firstPassEvaluated(e, this));
+    if (read.errors.length === 0) return undefined;
+    this.evaluatorErrors(read.errors, e, false);
+    return read;
+  }
+
+  /** Whether `times` or `dup` count `e` gave errors of an operator on an external name (see externalOperatorErrors), then "non-constant" where nasm's evaluator carried on with no number. */
+  private externalCountFailed(e: Expr, what: 'TIMES' | 'DUP'): boolean {
+    const read = this.externalOperatorErrors(e);
+    if (read === undefined) return false;
+    if (!read.gaveUp && !read.number) this.nonConstantCount(what, e);
+    return true;
   }
 
   /** Whether `e`, of no value now, is a number to nasm's first pass, its undefined symbols' terms cancelled (see firstPassNumber). */
@@ -2208,7 +2260,7 @@ class Assembler implements EvalContext {
 
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
-    if (this.failedAtFirstUnknown(st.times, 'TIMES')) return 0;
+    if (this.externalCountFailed(st.times, 'TIMES') || this.failedAtFirstUnknown(st.times, 'TIMES')) return 0;
     // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
     const v = this.countValue(st.times);
     if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
@@ -2862,7 +2914,14 @@ class Assembler implements EvalContext {
     const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
     const gaveUp = this.gaveUpIn === this.stmtIndex;
     const given = this.sink.list.length;
-    const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.reservingStarts(); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    let divided = false;
+    const value = e ? this.constantValue(e, rule, () => {
+      if (checked && !this.addressAligns(e)) this.error('align', notPower, e);
+      this.reservingStarts();
+      this.paddingReadsAgain(e, checked ? 2 : 1);
+      this.error('non-constant', scalarOnlyMessage('/'), e);
+      divided = true;
+    }) : undefined;
     // (Where the evaluator gives up, the macro's `sectalign` and its padding each read the
     // argument: the error twice, measured with nasm 2.16.01, `align 1/0` and `alignb 1/0` are
     // "division by zero" twice, after `sectalign off` once.)
@@ -2872,6 +2931,7 @@ class Assembler implements EvalContext {
       this.sink.report('error', d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, 1);
     }
     const a = value?.v;
+    if (smart && a === undefined && (divided || this.gaveUpIn === this.stmtIndex)) this.smartPadUnassigned(st.op!);
     // (A count unknown is the `times` error `sectalign`'s "not defined" comes with, after which
     // nasm's parser reads the fill: measured, `alignb x, 0` / `x:` is both, then its error.)
     if (a === undefined && forward && checked) this.fillProblem(st);
@@ -2886,7 +2946,11 @@ class Assembler implements EvalContext {
     if (smartPad?.trailing === true) this.trailingGarbage(st);
     // (After `sectalign`'s error the macro's padding is read all the same: measured with nasm
     // 2.16.01, `align 0` is "segment alignment `0' is not power of two" then "division by zero".)
-    if (a === 0) { this.everyPassError('division by zero', e); return; }
+    if (a === 0) {
+      this.everyPassError('division by zero', e);
+      if (smart) this.smartPadUnassigned(st.op!);
+      return;
+    }
     if (!aligned) return;
     const pad = smartPad?.pad ?? (power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos));
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
@@ -3003,6 +3067,45 @@ class Assembler implements EvalContext {
     this.error(later !== undefined ? 'undefined-symbol' : 'syntax', message, st.op);
     this.error('syntax', 'expression syntax error', st.op);
     return true;
+  }
+
+  /**
+   * The errors nasm's evaluator gives of alignment `e`, an address it carried on with after them,
+   * `times` more: the macro's padding, `(((%1) - (($-$$) % (%1))) % (%1))`, reads it twice before
+   * its division refuses the address, once besides the read the errors were given of, `sectalign`'s
+   * or, after `sectalign off`, the padding's first (see firstPassEvaluation; measured with nasm
+   * 2.16.01: `align (lab ? 1 : 2)` is the `?`'s error, "segment alignment ... is not power of
+   * two", the `?`'s twice more, then the division's; after `sectalign off` the `?`'s twice then
+   * the division's; `align lab << 1` the shift's likewise).
+   */
+  private paddingReadsAgain(e: Expr, times: number): void {
+    if (!this.final) return;
+    const errors = this.keepingExternals(() => this.firstPassEvaluated(e, this)).errors;
+    const expansion = this.lines.origin(this.line).expansion;
+    // (Each message's repetitions after those already given: see evaluatorErrors.)
+    const given = new Map<string, number>();
+    for (const message of errors) given.set(message, (given.get(message) ?? 0) + 1);
+    for (let n = 0; n < times; n++) {
+      for (const message of errors) {
+        const k = given.get(message)!;
+        given.set(message, k + 1);
+        this.errorsGiven++;
+        this.sink.report('error', 'expression', message, this.range(e), expansion, undefined, this.line, this.line, k);
+      }
+    }
+  }
+
+  /**
+   * smartalign's `align` whose `%assign %$pad (((%1) - (($-$$) % (%1))) % (%1))` divides by 0 or
+   * by an address, or that its evaluator gave up on: after the division's error, the macro's `%if
+   * ... %$pad > ...` reads a `%$pad` never assigned, "expression syntax error" at `word`, and pads
+   * nothing (see smartAssignFailed; measured with nasm 2.16.01: `align 0` and `align x` with `x
+   * equ 0` are "segment alignment ... is not power of two", "division by zero", then this; `align
+   * lab` the division operator's error then this; `align 1/0` "division by zero" twice then this;
+   * `align 0, nop` has no `%if`).
+   */
+  private smartPadUnassigned(word: { readonly start: number; readonly end: number }): void {
+    this.error('syntax', 'expression syntax error', word);
   }
 
   /**
@@ -4201,7 +4304,7 @@ class Assembler implements EvalContext {
   private dupCount(g: Extract<DataItem, { kind: 'group' }>): number {
     let count = 1;
     for (const e of g.counts) {
-      if (this.failedAtFirstUnknown(e, 'DUP')) { this.dataWarned = true; return 0; }
+      if (this.externalCountFailed(e, 'DUP') || this.failedAtFirstUnknown(e, 'DUP')) { this.dataWarned = true; return 0; }
       const v = this.countValue(e);
       if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;

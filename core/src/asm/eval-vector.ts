@@ -82,6 +82,21 @@ export function invalidOperandValue(vector: EvalVector, here: number): boolean {
 }
 
 /**
+ * Whether nasm's parser refuses operand `e`, one register of factor 1 plus numbers to Ringside's
+ * parser (see registerFactors in register-sum.ts), for a register a product made 0 that comes
+ * before it in nasm's order (see invalidOperandValue; measured with nasm 2.16.01: `mov eax, ebx*0 +
+ * ecx` and `mov eax, ecx + ebx*0` are "invalid operand type", `mov eax, ebx + ecx*0` is `mov eax,
+ * ebx`). `e` has no name but its registers.
+ */
+export function zeroRegisterFirst(e: Expr): boolean {
+  const vector = firstPassEvaluation(e, NAMES_UNKNOWN, true).vector;
+  return vector !== undefined && invalidOperandValue(vector, -1);
+}
+
+/** A context where no name but a register has a value. */
+const NAMES_UNKNOWN: EvalContext = { symbol: () => undefined, here: () => undefined, base: () => undefined, error: () => undefined };
+
+/**
  * nasm's is_reloc: no register nor unknown part, a segment added once at most and the current
  * segment `here` taken away once at most (a segment of another factor let by, as nasm does).
  */

@@ -138,6 +138,7 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
   if (parsed.segProblems !== undefined) reportSegmentProblems(parsed.segProblems, asm, lines, statementAt, sink);
   if (parsed.countProblems !== undefined) reportCountProblems(parsed.countProblems, asm, lines, statementAt, sink);
   if (parsed.operandProblems !== undefined) reportOperandProblems(parsed.operandProblems, asm, lines, statementAt, sink);
+  if (parsed.equProblems !== undefined) reportEquProblems(parsed.equProblems, asm, lines, statementAt, sink);
   return { parsed, asm: sink.errors > errors ? { ...asm, image: new Uint8Array(0) } : asm };
 }
 
@@ -306,6 +307,8 @@ interface ParsedLines {
   readonly countProblems?: readonly SegmentProblem[];
   /** Problems of operands naming registers under operators, held for the assembly (see reportOperandProblems). */
   readonly operandProblems?: readonly SegmentProblem[];
+  /** Problems of `equ` lines of several operands that name something, held for the assembly (see reportEquProblems). */
+  readonly equProblems?: readonly SegmentProblem[];
 }
 
 /** A `[warning]` line read after the assembly (see ParsedLines.laterSwitches). */
@@ -340,6 +343,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   let segProblems: SegmentProblem[] | undefined;
   let countProblems: SegmentProblem[] | undefined;
   let operandProblems: SegmentProblem[] | undefined;
+  let equProblems: SegmentProblem[] | undefined;
   let laterSwitches: LaterSwitch[] | undefined;
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
   for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
@@ -371,6 +375,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
       else if (problem.segOf !== undefined) (segProblems ??= []).push({ line: i, problem });
       else if (problem.afterCount !== undefined) (countProblems ??= []).push({ line: i, problem });
+      else if (problem.equOperands !== undefined) (equProblems ??= []).push({ line: i, problem });
       else if (problem.registerOperand !== undefined) (operandProblems ??= []).push({ line: i, problem });
       else sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
       // (A failed line's statement is its label alone: see LineParser.failedLineLabel.)
@@ -402,7 +407,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   }
   stmts.length = count;
   if (sharedBases !== undefined) sharedBases.length = count;
-  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase, segProblems, countProblems, operandProblems, ...(laterSwitches !== undefined ? { laterSwitches } : {}) };
+  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase, segProblems, countProblems, operandProblems, equProblems, ...(laterSwitches !== undefined ? { laterSwitches } : {}) };
 }
 
 /** A parse's message on a `seg` of a name, held for the assembly to word (see ParseProblem.segOf). */
@@ -461,15 +466,7 @@ function reportOperandProblems(held: readonly SegmentProblem[], asm: AssemblyOut
     const e = problem.registerOperand!;
     const range = lineRange(lines.file(line), lines.line[line], problem.start, problem.end);
     const expansion = lines.origin(line).expansion;
-    const before = statementAt(line);
-    // (`$` is where the line's statement is, `$$` the start of its section.)
-    const at = before < asm.results.count ? before : asm.results.count - 1;
-    const sec = at >= 0 ? asm.results.section[at] : 0;
-    const here: Value = { v: at >= 0 && !Number.isNaN(asm.results.sectionOffset[at]) ? asm.results.sectionOffset[at] : 0, sec };
-    const view = (later: boolean): EvalContext => ({
-      symbol: (name) => symbolBefore(asm, name, later ? Infinity : before),
-      here: () => here, base: () => ({ v: 0, sec }), error: () => undefined,
-    });
+    const { sec, view } = viewsAt(asm, statementAt(line));
     const first = firstPassEvaluation(e, view(false), true);
     const later = first.errors.length > 0 || (first.vector !== undefined && invalidOperandValue(first.vector, sec)) ? first : firstPassEvaluation(e, view(true), true);
     if (later.errors.length === 0 && (later !== first || first.vector === undefined)) {
@@ -484,6 +481,46 @@ function reportOperandProblems(held: readonly SegmentProblem[], asm: AssemblyOut
       sink.report('error', code, message, range, expansion, undefined, line, line, k);
     }
     if (!later.gaveUp && later.vector !== undefined && invalidOperandValue(later.vector, sec)) sink.error(later === first ? 'invalid-operands' : code, INVALID_OPERAND, range, expansion, undefined, line);
+  }
+}
+
+/**
+ * The names as nasm's passes know them at statement `before` of `asm` (`later` false: its first,
+ * where only those of earlier statements are defined), and the section `before` is in: `$` is
+ * where its statement is, `$$` the start of its section.
+ */
+function viewsAt(asm: AssemblyOutput, before: number): { readonly sec: number; readonly view: (later: boolean) => EvalContext } {
+  const at = before < asm.results.count ? before : asm.results.count - 1;
+  const sec = at >= 0 ? asm.results.section[at] : 0;
+  const here: Value = { v: at >= 0 && !Number.isNaN(asm.results.sectionOffset[at]) ? asm.results.sectionOffset[at] : 0, sec };
+  return {
+    sec,
+    view: (later) => ({ symbol: (name) => symbolBefore(asm, name, later ? Infinity : before), here: () => here, base: () => ({ v: 0, sec }), error: () => undefined }),
+  };
+}
+
+/**
+ * Reports the problems of `equ` lines of several operands held for the assembly (see
+ * ParseProblem.equOperands): nasm's evaluator's errors of each operand read, in its first pass,
+ * up to one it gives up on, which drops the line; where it gives up on none, then the problem.
+ */
+function reportEquProblems(held: readonly SegmentProblem[], asm: AssemblyOutput, lines: PPLines, statementAt: (line: number) => number, sink: DiagnosticSink): void {
+  for (const { line, problem } of held) {
+    const expansion = lines.origin(line).expansion;
+    const first = viewsAt(asm, statementAt(line)).view(false);
+    let gaveUp = false;
+    for (const e of problem.equOperands!) {
+      const evaluation = firstPassEvaluation(e, first, true);
+      const range = lineRange(lines.file(line), lines.line[line], e.start, e.end);
+      const given = new Map<string, number>();
+      for (const message of evaluation.errors) {
+        const k = given.get(message) ?? 0;
+        given.set(message, k + 1);
+        sink.report('error', 'expression', message, range, expansion, undefined, line, line, k);
+      }
+      if (evaluation.gaveUp) { gaveUp = true; break; }
+    }
+    if (!gaveUp) sink.error(problem.code, problem.message, lineRange(lines.file(line), lines.line[line], problem.start, problem.end), expansion, undefined, line);
   }
 }
 

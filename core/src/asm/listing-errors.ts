@@ -21,7 +21,9 @@ interface FinalPassError {
 
 const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   { code: 'undefined-symbol', message: /^symbol `[^']*' not defined$/, dropsStatement: true },
-  { code: 'invalid-operands', message: /^(invalid combination of opcode and operands|unsupported mode decorator for instruction|(mask|broadcast) not permitted on this operand)$/, dropsStatement: true },
+  { code: 'invalid-operands', message: /^(invalid combination of opcode and operands|unsupported mode decorator for instruction|(mask|broadcast) not permitted on this operand|register set not valid for operand)$/, dropsStatement: true },
+  // `mov eax, ebx+2`: nasm's parser reads the register alone on, and puts the instruction out.
+  { code: 'invalid-operands', message: /^invalid register set size$/, dropsStatement: false },
   { code: 'operand-size', message: /^(mismatch in operand sizes|operation size not specified)$/, dropsStatement: true },
   { code: 'encode', message: /^(no instruction for this cpu level|instruction not supported in \d+-bit mode)$/, dropsStatement: true },
   { code: 'encode', message: /^repne prefix is not allowed$/, dropsStatement: false },

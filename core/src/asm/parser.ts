@@ -22,8 +22,8 @@ import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { namesNumbersOperator, namesProduct } from './eval-vector';
-import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
+import { namesNumbersOperator, namesProduct, zeroRegisterFirst } from './eval-vector';
+import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, INVALID_SET_SIZE, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -211,6 +211,21 @@ export interface ParseProblem {
    * reportOperandProblems in index.ts).
    */
   readonly registerOperand?: Expr;
+  /**
+   * The operands of an `equ` of several read before this problem, when one names something (a
+   * symbol, a register, `$`): nasm's parser evaluates each in its first pass as it reads it, its
+   * evaluator's errors come first, and where it gives up on one they are the line's only errors
+   * (measured with nasm 2.16.01, after `x:`: `y equ 1, x>>1` is the shift's error then "bad syntax
+   * for EQU", `y equ 1, 1/x` the division's alone, `y equ 1, x>>1, (` the shift's then "expression
+   * syntax error"; `y equ 1, 1/x` before `x:` "bad syntax for EQU" alone). Which those are
+   * depends on what the names are, which the assembly knows (see reportEquProblems in index.ts).
+   */
+  readonly equOperands?: readonly Expr[];
+}
+
+/** Whether `e` names anything but numbers: a symbol, a register, `$` or `$$`. */
+function namesSomething(e: Expr): boolean {
+  return firstLeaf(e, (x) => x.k !== 'num') !== undefined;
 }
 
 class LineError {
@@ -1289,25 +1304,31 @@ class LineParser implements TermReader {
       // `)'" alone).
       const first = this.pos;
       const values = [value];
-      for (let k = comma + 1; k < end; k = this.operandEnd(k, false) + 1) {
-        const stop = this.operandEnd(k, false);
-        this.pos = k;
-        const more = this.equWords();
-        if (this.pos >= stop && more.read) this.fail('expression syntax error', toks[this.pos - 1]);
-        if (this.pos >= stop) continue;
-        if (toks[this.pos].text === '[') this.equReference(this.pos, this.pos, stop);
-        values.push(this.equOperand(stop));
-        if (more.far) this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
+      try {
+        for (let k = comma + 1; k < end; k = this.operandEnd(k, false) + 1) {
+          const stop = this.operandEnd(k, false);
+          this.pos = k;
+          const more = this.equWords();
+          if (this.pos >= stop && more.read) this.fail('expression syntax error', toks[this.pos - 1]);
+          if (this.pos >= stop) continue;
+          if (toks[this.pos].text === '[') this.equReference(this.pos, this.pos, stop);
+          values.push(this.equOperand(stop));
+          if (more.far) this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
+        }
+        // (Where its evaluator gives up on an operand of numbers, nasm's parser drops the line
+        // before any EQU form is looked for: measured, `y equ 1, 1/0` and `y equ 1/0, 1` are
+        // "division by zero" alone.)
+        for (const v of values) {
+          const failed = numbersGiveUp(v);
+          if (failed !== undefined) this.fail(failed, v, 'expression');
+        }
+        this.pos = first;
+        this.fail(BAD_EQU, toks[this.pos]);
+      } catch (problem) {
+        // (See ParseProblem.equOperands.)
+        if (!(problem instanceof LineError) || !values.some(namesSomething)) throw problem;
+        throw new LineError({ ...problem.problem, equOperands: values });
       }
-      // (Where its evaluator gives up on an operand of numbers, nasm's parser drops the line
-      // before any EQU form is looked for: measured, `y equ 1, 1/0` and `y equ 1/0, 1` are
-      // "division by zero" alone.)
-      for (const v of values) {
-        const failed = numbersGiveUp(v);
-        if (failed !== undefined) this.fail(failed, v, 'expression');
-      }
-      this.pos = first;
-      this.fail(BAD_EQU, toks[this.pos]);
     }
     let named = false;
     for (let k = this.pos; k < this.stoppedAt && !named; k++) named = register(toks[k]) !== undefined;
@@ -2458,16 +2479,36 @@ class LineParser implements TermReader {
    */
   private decoratedOperand(start: number, braces: number, end: number): ParsedOperand {
     const said = this.errorsSaid();
+    this.decorated = true;
     const op = this.operand(start, braces);
     const names = this.decoratorsAfterValue(braces, end);
     return names.length > 0 && this.errorsSaid() === said ? { ...op, decorated: decorationOf(names), end: this.toks[end - 1].end } : op;
   }
 
-  /** How many errors the parser has gone on after in this line. */
+  /** How many errors the parser has gone on after in this line, but those nasm gives in its final pass only (see registerSetRead). */
   private errorsSaid(): number {
     let n = 0;
-    for (const w of this.warnings ?? []) if (w.error === true) n++;
+    for (const w of this.warnings ?? []) if (w.error === true && w.message !== INVALID_SET_SIZE) n++;
     return n;
+  }
+
+  /** Set once an operand with decorators is read: the operands from it on are matched after them (see registerSetRead). */
+  private decorated = false;
+
+  /**
+   * A register with a register set added (`ebx+1`), which `problem` refuses. nasm's parser gives
+   * "invalid register set size" in its final pass only and reads on with the register alone
+   * (measured with nasm 2.16.01: `mov eax, ebx {z}` / `mov eax, ebx+2` is the decorator's error
+   * then the set's; `mov eax, ebx+2` / `mov ecx, 1/0` the division's alone). "Register set not
+   * valid for operand" is what its match says of a form, after what it says of decorators on that
+   * operand or one before it, which no form of the dialect takes (measured: `mov eax, ebx+1 {z}`
+   * is "unsupported mode decorator for instruction", `ebx+1 {k1}` "mask not permitted on this
+   * operand", `mov eax {z}, ebx+1` the decorator's; `mov ebx+1, eax {z}` "register set not valid
+   * for operand"); else the line's error.
+   */
+  private registerSetRead(problem: string, span: Span): void {
+    if (problem === INVALID_SET_SIZE) (this.warnings ??= []).push({ message: problem, start: span.start, end: span.end, code: 'invalid-operands', error: true });
+    else if (!this.decorated) this.fail(problem, span, 'invalid-operands');
   }
 
   /**
@@ -2525,9 +2566,9 @@ class LineParser implements TermReader {
     const [name, factor] = [...factors][0];
     // (A name's value, a label's or a constant's, is not known here: nasm's error for a label.)
     const constant = constantOf(rest);
-    if (factor !== 1 || constant === undefined) this.fail(INVALID_OPERAND, span, 'invalid-operands');
+    if (factor !== 1 || constant === undefined || (namesProduct(expr) && zeroRegisterFirst(expr))) this.fail(INVALID_OPERAND, span, 'invalid-operands');
     const problem = registerSetProblem(constant);
-    if (problem !== undefined) this.fail(problem, span, 'invalid-operands');
+    if (problem !== undefined) this.registerSetRead(problem, span);
     const reg = lookupRegister(name)!;
     if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
     return { kind: 'reg', reg, start: from, end: to };

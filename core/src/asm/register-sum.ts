@@ -16,8 +16,11 @@ export function registerSetProblem(constant: number): string | undefined {
   const setSize = constant + 1;
   // A set of 0 or 1 registers is the register alone; sets of 2, 4, 8 or 16 are AVX-512's.
   if (setSize === 0 || setSize === 1) return undefined;
-  return setSize === 2 || setSize === 4 || setSize === 8 || setSize === 16 ? 'register set not valid for operand' : 'invalid register set size';
+  return setSize === 2 || setSize === 4 || setSize === 8 || setSize === 16 ? 'register set not valid for operand' : INVALID_SET_SIZE;
 }
+
+/** nasm's parser's word on a register set of a size no register set has. */
+export const INVALID_SET_SIZE = 'invalid register set size';
 
 /**
  * The factor of each register in `e` (none of them 0), or nasm's error when `e` is no sum of
