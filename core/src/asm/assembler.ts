@@ -2627,7 +2627,11 @@ class Assembler implements EvalContext {
     const external = this.equOfExtern = { named: false };
     const errors = this.errorsGiven;
     let v: Value;
-    try { v = this.evalImmediate(e); } finally { this.equOfExtern = undefined; }
+    // (nasm's first pass's errors of a value that names something further on stop it there, as
+    // a data item's do (see firstPassItemErrors): measured with nasm 2.16.01, `z equ fwd // 0`
+    // before `fwd:` is "division by zero", not the later passes' "division operator ...".)
+    if (this.final && this.firstPassItemErrors(e)) { this.equOfExtern = undefined; v = { v: undefined, sec: -1 }; }
+    else try { v = this.evalImmediate(e); } finally { this.equOfExtern = undefined; }
     // (Not where the value was refused, which drops the line: measured, `y equ dword x` with x
     // never defined is "symbol `x' not defined" alone.)
     if (operand.equWords !== undefined && this.final && this.errorsGiven === errors) this.equFormUnmatched(operand);
