@@ -1121,8 +1121,30 @@ function scalarOperand(x: Expr, ctx: EvalContext): Value {
   const sections = new Map<number, number>();
   const k = linearSum(x, ctx, 1, sections);
   if (k === undefined || !Number.isSafeInteger(k)) { misplaced(problem.message, problem.node); return v; }
-  for (const c of sections.values()) if (c !== 0) return NOT_SCALAR;
+  for (const c of sections.values()) {
+    if (c !== 0) { notScalarProblem = problem; return NOT_SCALAR; }
+  }
   return { v: k, sec: -1 };
+}
+
+/** The problem scalarOperand took from the operand it last made NOT_SCALAR (see carriedSum). */
+let notScalarProblem: { readonly message: string; readonly node: Expr } | undefined;
+
+/**
+ * The value nasm's evaluator carries on with after a shift's or a `?`'s error, when it is operand
+ * `x`, a sum of labels scalarOperand made NOT_SCALAR whose problem was `problem`: the sum as a label
+ * where it can be one, else NOT_SCALAR with the problem held again for the whole expression, which
+ * its place then words (measured with nasm 2.16.01, lab in .text: `resb -lab << 1` in .bss is the
+ * shift's error then "invalid operand type", `dd (lab*2) << 1` then "expression is not simple or
+ * relocatable", `resb --lab ? 1 : 2` the `?`'s then "attempt to reserve non-constant quantity of
+ * BSS space", as `resb -lab`, `dd lab*2` and `resb lab` are).
+ */
+function carriedSum(x: Expr, problem: typeof notScalarProblem, ctx: EvalContext): Value {
+  if (problem === undefined) return NOT_SCALAR;
+  const sum = relocatableSum(x, ctx);
+  if (sum !== undefined) return sum;
+  misplaced(problem.message, problem.node);
+  return NOT_SCALAR;
 }
 
 /**
@@ -1131,10 +1153,14 @@ function scalarOperand(x: Expr, ctx: EvalContext): Value {
  * around it (measured: `((a - $$) >> 16) & 0xffff` gives the shift's error and the `&`'s).
  */
 function scalarOperator(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
-  const a = scalarOperand(e.a, ctx), b = scalarOperand(e.b, ctx);
+  notScalarProblem = undefined;
+  const a = scalarOperand(e.a, ctx);
+  const problem = a === NOT_SCALAR ? notScalarProblem : undefined;
+  const b = scalarOperand(e.b, ctx);
   if (a !== NOT_SCALAR && b !== NOT_SCALAR) return binary(e, a, b, ctx);
   fail(ctx, scalarOnlyMessage(e.op), e);
-  return afterScalarError(e, a, b, ctx);
+  const v = afterScalarError(e, a, b, ctx);
+  return v === NOT_SCALAR && a === NOT_SCALAR && SHIFTS.has(e.op) && ctx.registerTerms !== true ? carriedSum(e.a, problem, ctx) : v;
 }
 
 /** nasm's `| ^ & || ^^ &&`, which go on after their error for an operand that is no number. */
@@ -1358,7 +1384,9 @@ export function isQuestionMark(t: Token): boolean {
  * the value given its output has it (measured: `extern a, b` / `dd 0 ? a : b` is one error).
  */
 function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  notScalarProblem = undefined;
   const c = scalarOperand(e.a, ctx);
+  const problem = c === NOT_SCALAR ? notScalarProblem : undefined;
   const branches = e.b as Extract<Expr, { k: 'bin' }>;
   const taken = c.sec >= 0 || c.v === undefined ? undefined : c.v !== 0 || c.big !== undefined;
   const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
@@ -1367,7 +1395,7 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   // (After its error nasm's evaluator goes on with the condition, as with a shift's left operand
   // (see afterScalarError): measured with nasm 2.16.01, `resb ($$ ? 4 : 2)` is the error then
   // "attempt to reserve non-constant quantity of BSS space", `dd (lab ? 1 : 2) >> 1` then the shift's.)
-  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, CONDITION_NOT_SCALAR, e); return c.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : c; }
+  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, CONDITION_NOT_SCALAR, e); return c.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : c === NOT_SCALAR && ctx.registerTerms !== true ? carriedSum(e.a, problem, ctx) : c; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
 }
