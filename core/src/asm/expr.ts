@@ -1311,9 +1311,9 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
     return c === undefined ? undefined : linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections);
   }
   if (e.k === 'bin' && e.op === '*') {
-    const fa = scalar(e.a, ctx);
+    const fa = scalar(e.a, ctx) ?? cancelledSum(e.a, ctx);
     if (fa !== undefined) return linearSum(e.b, ctx, m * fa, sections);
-    const fb = scalar(e.b, ctx);
+    const fb = scalar(e.b, ctx) ?? cancelledSum(e.b, ctx);
     return fb === undefined ? undefined : linearSum(e.a, ctx, m * fb, sections);
   }
   // A shift of labels is nasm's error, after which its evaluator goes on with them (see afterScalarError).
@@ -1344,6 +1344,19 @@ function linearChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext, m: number
     sum = sum === undefined || b === undefined ? undefined : sum + b;
   }
   return sum;
+}
+
+/**
+ * `e`'s number when it is a sum of labels whose coefficients all come to 0, which nasm's evaluator
+ * takes for that number (eval.c is_simple: measured with nasm 2.16.01, `resb lab * 0 * $` and
+ * `dd 1 < (lab * 0 * $)` are 0, no error).
+ */
+function cancelledSum(e: Expr, ctx: EvalContext): number | undefined {
+  const sections = new Map<number, number>();
+  const k = linearSum(e, ctx, 1, sections);
+  if (k === undefined) return undefined;
+  for (const c of sections.values()) if (c !== 0) return undefined;
+  return k;
 }
 
 /** `e`'s value when it is a number (no label left in it). */
