@@ -230,6 +230,8 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext, registers = false
       if (x.op === '*') return product(a, b) ?? fail('unable to multiply two non-scalar objects');
       if (x.op === '?') {
         const [f, g] = branches?.get(x.b) ?? [undefined, undefined];
+        // (After an error it gives up at, in either branch, there is no value: see conditional in expr.ts.)
+        if (gaveUp) return undefined;
         if (isSimple(a)) return relocValue(a) !== 0 ? f : g;
         return isJustUnknown(a) ? UNKNOWN : fail(CONDITION_NOT_SCALAR, a);
       }

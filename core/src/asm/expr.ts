@@ -1405,6 +1405,9 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
   const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
   const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
+  // (An error nasm's evaluator gives up at, in either branch, leaves no value: measured with nasm
+  // 2.16.01, `db 1 ? -2 : 1/0 dup (1)` is "division by zero" alone, no negative count.)
+  if (failed === true) return { v: undefined, sec: -1 };
   // (After its error nasm's evaluator goes on with the condition, as with a shift's left operand
   // (see afterScalarError): measured with nasm 2.16.01, `resb ($$ ? 4 : 2)` is the error then
   // "attempt to reserve non-constant quantity of BSS space", `dd (lab ? 1 : 2) >> 1` then the shift's.)
