@@ -967,9 +967,44 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
       if (e.op === '?') return conditional(e, ctx);
       if (e.op === 'wrt') return withRespectTo(e, ctx);
       if (COMPARISONS.has(e.op)) return comparison(e, ctx);
-      if (e.op === '+' || e.op === '-' || e.op === '*') return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
+      if (e.op === '+' || e.op === '-') return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
+      if (e.op === '*') return product(e, ctx);
       return scalarOperator(e, ctx);
   }
+}
+
+/**
+ * `a * b`. A side that is a sum of labels no label alone can be (`-lab`, `lab + lab`), held as
+ * misplaced, is no number to nasm's evaluator either: times a label or another such sum it is
+ * "unable to multiply two non-scalar objects", where nasm gives up (measured with nasm 2.16.01:
+ * `dd lab * -lab` and `times $$ * -$ db 1`, as `dd lab * lab`).
+ */
+function product(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  const outer = takeMisplaced();
+  const a = evaluateTerm(e.a, ctx);
+  const inA = takeMisplaced();
+  const b = evaluateTerm(e.b, ctx);
+  const inB = takeMisplaced();
+  misplacedLabel = outer;
+  if (inA === undefined && inB === undefined) return binary(e, a, b, ctx);
+  const labels = (x: Expr, v: Value, held: typeof inA): boolean => (held === undefined ? v.sec >= 0 && v.v !== undefined : namesSection(x, ctx));
+  // (Held, as binary holds it, when both are further on: see there.)
+  if (labels(e.a, a, inA) && labels(e.b, b, inB)) {
+    if (ctx.knownAtFirst === undefined || ctx.knownAtFirst(e.a) || ctx.knownAtFirst(e.b)) fail(ctx, 'unable to multiply two non-scalar objects', e);
+    else misplaced('unable to multiply two non-scalar objects', e);
+    return { v: undefined, sec: -1 };
+  }
+  if (inA !== undefined) misplaced(inA.message, inA.node);
+  if (inB !== undefined) misplaced(inB.message, inB.node);
+  return binary(e, a, b, ctx);
+}
+
+/** Whether `x` is a sum of labels with a section's coefficient other than 0 (see linearSum). */
+function namesSection(x: Expr, ctx: EvalContext): boolean {
+  const sections = new Map<number, number>();
+  if (sumAside(x, ctx, sections) === undefined) return false;
+  for (const c of sections.values()) if (c !== 0) return true;
+  return false;
 }
 
 /** nasm's SEG_ABS, the bit its evaluator sets in a number given as the segment of WRT. */
