@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, mayRefuse, namesNumbersOperator, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, impossibleSegmentPart, mayRefuse, namesNumbersOperator, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -4584,7 +4584,7 @@ class Assembler implements EvalContext {
     for (const view of [first, later]) {
       const errors: string[] = [];
       sums = [];
-      let zero = false;
+      let zero = false, scaled = false;
       for (const part of parts) {
         const carried = this.keepingExternals(() => this.firstPassEvaluated(part, view, true));
         errors.push(...carried.errors);
@@ -4593,6 +4593,9 @@ class Assembler implements EvalContext {
         sums.push({ registers, rest: carried.errors.length > 0 ? { k: 'num', v: number, start: part.start, end: part.end } : withoutRegisters(part) });
         // (See firstPassOperandErrors.)
         zero ||= hasZeroSegmentPart(carried.vector);
+        // (A segment part it carried on with after an error, of a factor no address takes: measured
+        // with nasm 2.16.01, `[ebx + 4*lab >> 2]` is the shift's error, then the multiplier's.)
+        if (carried.errors.length > 0) scaled ||= impossibleSegmentPart(carried.vector, this.here().sec);
       }
       if (errors.length === 0 && sums.length < parts.length) return undefined;
       if (errors.length === 0 && zero) {
@@ -4605,7 +4608,7 @@ class Assembler implements EvalContext {
       if (sums.length < parts.length) return dropped;
       // (Then its parser's word on the value it carried on with: measured, `[ebx+-2 ^^ ecx >> 1 ?
       // $$ : 0 * $]` is the shift's error, the `^^`'s, then the segment's multiplier's.)
-      if (zero) {
+      if (zero || scaled) {
         this.error(view === first ? 'syntax' : 'expression-later', 'invalid effective address: impossible segment base multiplier', terms);
         return dropped;
       }

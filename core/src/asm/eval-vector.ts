@@ -101,6 +101,21 @@ function isRelocatable(vector: EvalVector, here: number): boolean {
   return true;
 }
 
+/**
+ * Whether `vector` has a segment's part nasm's parser takes in no address: of a factor other than
+ * 1, but for one -1 of the section the statement is in, `here` (parser.c: "impossible segment base
+ * multiplier"; a factor of 0 too, see hasZeroSegmentPart).
+ */
+export function impossibleSegmentPart(vector: EvalVector, here: number): boolean {
+  let self = false;
+  for (const p of vector) {
+    if (p.kind < 0 || p.factor === 1) continue;
+    if (p.factor === -1 && p.kind === here && !self) { self = true; continue; }
+    return true;
+  }
+  return false;
+}
+
 /** Whether `vector` has a segment's part of factor 0, which a product keeps (see scalarMult). */
 export function hasZeroSegmentPart(vector: EvalVector): boolean {
   return vector.some((p) => p.kind >= 0 && p.factor === 0);
