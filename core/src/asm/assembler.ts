@@ -2580,12 +2580,15 @@ class Assembler implements EvalContext {
     // Measured: `resb 4 | fwd` / `fwd:` is the operator's error alone, no "forward reference".)
     if (e !== undefined && this.pass > 0 && forward()) this.expressionCode = 'reserve-later';
     let value: Value | undefined;
+    const errors = this.errorsGiven;
     try { value = e ? this.constantValue(e, name, (v) => { address = v; }) : undefined; } finally { this.expressionCode = 'expression'; }
     const count = value?.v;
     const n = none ?? this.timesCount(st);
     if (address !== undefined) this.reservedAddress(e!, address, n, forward());
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
-    if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${value!.big ?? count} is negative`, e);
+    // (Not after an error of the count's, after which nasm stops before it would put the
+    // count out: measured, `resb (-3 >> $)` is the shift's error alone.)
+    if (count !== undefined && count < 0 && this.errorsGiven === errors) this.error('negative-reserve', `${name} count ${value!.big ?? count} is negative`, e);
     this.reserve(size);
   }
 

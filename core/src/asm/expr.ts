@@ -1226,7 +1226,7 @@ function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ct
   }
   // (An external name's stays no number: nasm's first pass stops on the shift's error before its
   // bin format would refuse the name as it puts it out.)
-  if (shift) return a.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined) ? a : { v: undefined, sec: -1 };
+  if (shift) return a.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : a;
   if (!GOES_ON.has(e.op) || a === NOT_SCALAR || b === NOT_SCALAR || a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
   return binary(e, { v: a.v, sec: -1, big: a.big }, { v: b.v, sec: -1, big: b.big }, ctx);
 }
