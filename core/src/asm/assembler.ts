@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, mayRefuse, namesNumbersOperator, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, impossibleSegmentPart, mayRefuse, namesNumbersOperator, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -2632,12 +2632,15 @@ class Assembler implements EvalContext {
     // Measured: `resb 4 | fwd` / `fwd:` is the operator's error alone, no "forward reference".)
     if (e !== undefined && this.pass > 0 && forward()) this.expressionCode = 'reserve-later';
     let value: Value | undefined;
+    const errors = this.errorsGiven;
     try { value = e ? this.constantValue(e, name, (v) => { address = v; }) : undefined; } finally { this.expressionCode = 'expression'; }
     const count = value?.v;
     const n = none ?? this.timesCount(st);
     if (address !== undefined) this.reservedAddress(e!, address, n, forward());
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
-    if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${value!.big ?? count} is negative`, e);
+    // (Not after an error of the count's, after which nasm stops before it would put the
+    // count out: measured, `resb (-3 >> $)` is the shift's error alone.)
+    if (count !== undefined && count < 0 && this.errorsGiven === errors) this.error('negative-reserve', `${name} count ${value!.big ?? count} is negative`, e);
     this.reserve(size);
   }
 
@@ -2679,7 +2682,11 @@ class Assembler implements EvalContext {
     const external = this.equOfExtern = { named: false };
     const errors = this.errorsGiven;
     let v: Value;
-    try { v = this.evalImmediate(e); } finally { this.equOfExtern = undefined; }
+    // (nasm's first pass's errors of a value that names something further on stop it there, as
+    // a data item's do (see firstPassItemErrors): measured with nasm 2.16.01, `z equ fwd // 0`
+    // before `fwd:` is "division by zero", not the later passes' "division operator ...".)
+    if (this.final && this.firstPassItemErrors(e)) { this.equOfExtern = undefined; v = { v: undefined, sec: -1 }; }
+    else try { v = this.evalImmediate(e); } finally { this.equOfExtern = undefined; }
     // (Not where the value was refused, which drops the line: measured, `y equ dword x` with x
     // never defined is "symbol `x' not defined" alone.)
     if (operand.equWords !== undefined && this.final && this.errorsGiven === errors) this.equFormUnmatched(operand);
@@ -4683,7 +4690,7 @@ class Assembler implements EvalContext {
     for (const view of [first, later]) {
       const errors: string[] = [];
       sums = [];
-      let zero = false;
+      let zero = false, scaled = false;
       for (const part of parts) {
         const carried = this.keepingExternals(() => this.firstPassEvaluated(part, view, true));
         errors.push(...carried.errors);
@@ -4692,6 +4699,9 @@ class Assembler implements EvalContext {
         sums.push({ registers, rest: carried.errors.length > 0 ? { k: 'num', v: number, start: part.start, end: part.end } : withoutRegisters(part) });
         // (See firstPassOperandErrors.)
         zero ||= hasZeroSegmentPart(carried.vector);
+        // (A segment part it carried on with after an error, of a factor no address takes: measured
+        // with nasm 2.16.01, `[ebx + 4*lab >> 2]` is the shift's error, then the multiplier's.)
+        if (carried.errors.length > 0) scaled ||= impossibleSegmentPart(carried.vector, this.here().sec);
       }
       if (errors.length === 0 && sums.length < parts.length) return undefined;
       if (errors.length === 0 && zero) {
@@ -4704,7 +4714,7 @@ class Assembler implements EvalContext {
       if (sums.length < parts.length) return dropped;
       // (Then its parser's word on the value it carried on with: measured, `[ebx+-2 ^^ ecx >> 1 ?
       // $$ : 0 * $]` is the shift's error, the `^^`'s, then the segment's multiplier's.)
-      if (zero) {
+      if (zero || scaled) {
         this.error(view === first ? 'syntax' : 'expression-later', 'invalid effective address: impossible segment base multiplier', terms);
         return dropped;
       }

@@ -116,6 +116,21 @@ function isRelocatable(vector: EvalVector, here: number): boolean {
   return true;
 }
 
+/**
+ * Whether `vector` has a segment's part nasm's parser takes in no address: of a factor other than
+ * 1, but for one -1 of the section the statement is in, `here` (parser.c: "impossible segment base
+ * multiplier"; a factor of 0 too, see hasZeroSegmentPart).
+ */
+export function impossibleSegmentPart(vector: EvalVector, here: number): boolean {
+  let self = false;
+  for (const p of vector) {
+    if (p.kind < 0 || p.factor === 1) continue;
+    if (p.factor === -1 && p.kind === here && !self) { self = true; continue; }
+    return true;
+  }
+  return false;
+}
+
 /** Whether `vector` has a segment's part of factor 0, which a product keeps (see scalarMult). */
 export function hasZeroSegmentPart(vector: EvalVector): boolean {
   return vector.some((p) => p.kind >= 0 && p.factor === 0);
@@ -245,6 +260,8 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext, registers = false
       if (x.op === '*') return product(a, b) ?? fail('unable to multiply two non-scalar objects');
       if (x.op === '?') {
         const [f, g] = branches?.get(x.b) ?? [undefined, undefined];
+        // (After an error it gives up at, in either branch, there is no value: see conditional in expr.ts.)
+        if (gaveUp) return undefined;
         if (isSimple(a)) return relocValue(a) !== 0 ? f : g;
         return isJustUnknown(a) ? UNKNOWN : fail(CONDITION_NOT_SCALAR, a);
       }

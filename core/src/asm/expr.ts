@@ -967,9 +967,44 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
       if (e.op === '?') return conditional(e, ctx);
       if (e.op === 'wrt') return withRespectTo(e, ctx);
       if (COMPARISONS.has(e.op)) return comparison(e, ctx);
-      if (e.op === '+' || e.op === '-' || e.op === '*') return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
+      if (e.op === '+' || e.op === '-') return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
+      if (e.op === '*') return product(e, ctx);
       return scalarOperator(e, ctx);
   }
+}
+
+/**
+ * `a * b`. A side that is a sum of labels no label alone can be (`-lab`, `lab + lab`), held as
+ * misplaced, is no number to nasm's evaluator either: times a label or another such sum it is
+ * "unable to multiply two non-scalar objects", where nasm gives up (measured with nasm 2.16.01:
+ * `dd lab * -lab` and `times $$ * -$ db 1`, as `dd lab * lab`).
+ */
+function product(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  const outer = takeMisplaced();
+  const a = evaluateTerm(e.a, ctx);
+  const inA = takeMisplaced();
+  const b = evaluateTerm(e.b, ctx);
+  const inB = takeMisplaced();
+  misplacedLabel = outer;
+  if (inA === undefined && inB === undefined) return binary(e, a, b, ctx);
+  const labels = (x: Expr, v: Value, held: typeof inA): boolean => (held === undefined ? v.sec >= 0 && v.v !== undefined : namesSection(x, ctx));
+  // (Held, as binary holds it, when both are further on: see there.)
+  if (labels(e.a, a, inA) && labels(e.b, b, inB)) {
+    if (ctx.knownAtFirst === undefined || ctx.knownAtFirst(e.a) || ctx.knownAtFirst(e.b)) fail(ctx, 'unable to multiply two non-scalar objects', e);
+    else misplaced('unable to multiply two non-scalar objects', e);
+    return { v: undefined, sec: -1 };
+  }
+  if (inA !== undefined) misplaced(inA.message, inA.node);
+  if (inB !== undefined) misplaced(inB.message, inB.node);
+  return binary(e, a, b, ctx);
+}
+
+/** Whether `x` is a sum of labels with a section's coefficient other than 0 (see linearSum). */
+function namesSection(x: Expr, ctx: EvalContext): boolean {
+  const sections = new Map<number, number>();
+  if (sumAside(x, ctx, sections) === undefined) return false;
+  for (const c of sections.values()) if (c !== 0) return true;
+  return false;
 }
 
 /** nasm's SEG_ABS, the bit its evaluator sets in a number given as the segment of WRT. */
@@ -1121,8 +1156,30 @@ function scalarOperand(x: Expr, ctx: EvalContext): Value {
   const sections = new Map<number, number>();
   const k = linearSum(x, ctx, 1, sections);
   if (k === undefined || !Number.isSafeInteger(k)) { misplaced(problem.message, problem.node); return v; }
-  for (const c of sections.values()) if (c !== 0) return NOT_SCALAR;
+  for (const c of sections.values()) {
+    if (c !== 0) { notScalarProblem = problem; return NOT_SCALAR; }
+  }
   return { v: k, sec: -1 };
+}
+
+/** The problem scalarOperand took from the operand it last made NOT_SCALAR (see carriedSum). */
+let notScalarProblem: { readonly message: string; readonly node: Expr } | undefined;
+
+/**
+ * The value nasm's evaluator carries on with after a shift's or a `?`'s error, when it is operand
+ * `x`, a sum of labels scalarOperand made NOT_SCALAR whose problem was `problem`: the sum as a label
+ * where it can be one, else NOT_SCALAR with the problem held again for the whole expression, which
+ * its place then words (measured with nasm 2.16.01, lab in .text: `resb -lab << 1` in .bss is the
+ * shift's error then "invalid operand type", `dd (lab*2) << 1` then "expression is not simple or
+ * relocatable", `resb --lab ? 1 : 2` the `?`'s then "attempt to reserve non-constant quantity of
+ * BSS space", as `resb -lab`, `dd lab*2` and `resb lab` are).
+ */
+function carriedSum(x: Expr, problem: typeof notScalarProblem, ctx: EvalContext): Value {
+  if (problem === undefined) return NOT_SCALAR;
+  const sum = relocatableSum(x, ctx);
+  if (sum !== undefined) return sum;
+  misplaced(problem.message, problem.node);
+  return NOT_SCALAR;
 }
 
 /**
@@ -1131,10 +1188,14 @@ function scalarOperand(x: Expr, ctx: EvalContext): Value {
  * around it (measured: `((a - $$) >> 16) & 0xffff` gives the shift's error and the `&`'s).
  */
 function scalarOperator(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
-  const a = scalarOperand(e.a, ctx), b = scalarOperand(e.b, ctx);
+  notScalarProblem = undefined;
+  const a = scalarOperand(e.a, ctx);
+  const problem = a === NOT_SCALAR ? notScalarProblem : undefined;
+  const b = scalarOperand(e.b, ctx);
   if (a !== NOT_SCALAR && b !== NOT_SCALAR) return binary(e, a, b, ctx);
   fail(ctx, scalarOnlyMessage(e.op), e);
-  return afterScalarError(e, a, b, ctx);
+  const v = afterScalarError(e, a, b, ctx);
+  return v === NOT_SCALAR && a === NOT_SCALAR && SHIFTS.has(e.op) && ctx.registerTerms !== true ? carriedSum(e.a, problem, ctx) : v;
 }
 
 /** nasm's `| ^ & || ^^ &&`, which go on after their error for an operand that is no number. */
@@ -1165,7 +1226,7 @@ function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ct
   }
   // (An external name's stays no number: nasm's first pass stops on the shift's error before its
   // bin format would refuse the name as it puts it out.)
-  if (shift) return a.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined) ? a : { v: undefined, sec: -1 };
+  if (shift) return a.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : a;
   if (!GOES_ON.has(e.op) || a === NOT_SCALAR || b === NOT_SCALAR || a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
   return binary(e, { v: a.v, sec: -1, big: a.big }, { v: b.v, sec: -1, big: b.big }, ctx);
 }
@@ -1285,9 +1346,9 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
     return c === undefined ? undefined : linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections);
   }
   if (e.k === 'bin' && e.op === '*') {
-    const fa = scalar(e.a, ctx);
+    const fa = scalar(e.a, ctx) ?? cancelledSum(e.a, ctx);
     if (fa !== undefined) return linearSum(e.b, ctx, m * fa, sections);
-    const fb = scalar(e.b, ctx);
+    const fb = scalar(e.b, ctx) ?? cancelledSum(e.b, ctx);
     return fb === undefined ? undefined : linearSum(e.a, ctx, m * fb, sections);
   }
   // A shift of labels is nasm's error, after which its evaluator goes on with them (see afterScalarError).
@@ -1318,6 +1379,19 @@ function linearChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext, m: number
     sum = sum === undefined || b === undefined ? undefined : sum + b;
   }
   return sum;
+}
+
+/**
+ * `e`'s number when it is a sum of labels whose coefficients all come to 0, which nasm's evaluator
+ * takes for that number (eval.c is_simple: measured with nasm 2.16.01, `resb lab * 0 * $` and
+ * `dd 1 < (lab * 0 * $)` are 0, no error).
+ */
+function cancelledSum(e: Expr, ctx: EvalContext): number | undefined {
+  const sections = new Map<number, number>();
+  const k = linearSum(e, ctx, 1, sections);
+  if (k === undefined) return undefined;
+  for (const c of sections.values()) if (c !== 0) return undefined;
+  return k;
 }
 
 /** `e`'s value when it is a number (no label left in it). */
@@ -1358,16 +1432,21 @@ export function isQuestionMark(t: Token): boolean {
  * the value given its output has it (measured: `extern a, b` / `dd 0 ? a : b` is one error).
  */
 function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  notScalarProblem = undefined;
   const c = scalarOperand(e.a, ctx);
+  const problem = c === NOT_SCALAR ? notScalarProblem : undefined;
   const branches = e.b as Extract<Expr, { k: 'bin' }>;
   const taken = c.sec >= 0 || c.v === undefined ? undefined : c.v !== 0 || c.big !== undefined;
   const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
   const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
   const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
+  // (An error nasm's evaluator gives up at, in either branch, leaves no value: measured with nasm
+  // 2.16.01, `db 1 ? -2 : 1/0 dup (1)` is "division by zero" alone, no negative count.)
+  if (failed === true) return { v: undefined, sec: -1 };
   // (After its error nasm's evaluator goes on with the condition, as with a shift's left operand
   // (see afterScalarError): measured with nasm 2.16.01, `resb ($$ ? 4 : 2)` is the error then
   // "attempt to reserve non-constant quantity of BSS space", `dd (lab ? 1 : 2) >> 1` then the shift's.)
-  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, CONDITION_NOT_SCALAR, e); return c.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : c; }
+  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, CONDITION_NOT_SCALAR, e); return c.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : c === NOT_SCALAR && ctx.registerTerms !== true ? carriedSum(e.a, problem, ctx) : c; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
 }

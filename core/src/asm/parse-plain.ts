@@ -7,6 +7,7 @@
 import { isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
 import { effectiveAddress, mentionsRegister, termExprs, termNegated, type TermReader } from './effective-address';
 import { DEFAULT_EVAL_LIMIT, simpleNumberAt, type Expr } from './expr';
+import { PREFIX_WORDS } from './instruction-set';
 import { isBlank, isIdentChar } from './lexer';
 import { mnemonicKeyword, NO_DATA, NO_OPERANDS, NO_PREFIXES, NO_REFS, NO_TOKENS, statementOf, type Keyword, type ParsedOperand, type ParsedStatement } from './parser';
 import { LONGEST_NASM_REGISTER, NASM_REGISTER_NAMES } from '../isa/nasm-registers';
@@ -65,7 +66,8 @@ class PlainLineParser implements TermReader {
     this.blanks();
     if (text.charCodeAt(this.i) === Ch.Colon) {
       const name = text.slice(wordStart, wordEnd);
-      if (isDirectiveWord(name) || isKeywordWord(name) || namesRegisterAt(text, wordStart, wordEnd)) return undefined;
+      // (A prefix is no label either: LineParser's error, see lineAfterBrackets.)
+      if (isDirectiveWord(name) || isKeywordWord(name) || namesRegisterAt(text, wordStart, wordEnd) || namesPrefix(name)) return undefined;
       label = { name, short: name, local: false, start: wordStart, end: wordEnd, src: undefined };
       this.localBase = name;
       this.i++;
@@ -334,6 +336,11 @@ const REGISTER_NAME_CODES: ReadonlySet<number> = new Set([...NASM_REGISTER_NAMES
 /** Whether the name from `start` to `end` is a register's, in any letter case (a label's length rules out most). */
 function namesRegisterAt(text: string, start: number, end: number): boolean {
   return end - start <= LONGEST_NASM_REGISTER && REGISTER_NAME_CODES.has(nameCodes(text, start, end));
+}
+
+/** Whether `name` is an instruction prefix in any letter case (`rep`, `lock`, `o16`, ...). */
+function namesPrefix(name: string): boolean {
+  return name.length <= 5 && PREFIX_WORDS.has(name.toLowerCase());
 }
 
 /** The register named from `start` to `end` in any letter case, if any. */

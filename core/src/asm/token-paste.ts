@@ -87,8 +87,14 @@ export function pasteTokens(toks: PPToken[], file: string, line: number, implici
       const a = out.pop()!;
       i = j;
       const re = tokenizeLine(a.text + b.text);
-      if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src, at: pastedAt(a, b, file, line), gap: spaced(out[out.length - 1], a) });
-      else { out.push(a); out.push(gapped(b, false)); }
+      if (re.length !== 1) { out.push(a); out.push(gapped(b, false)); continue; }
+      const made: PPToken = { ...re[0], start: a.start, end: b.end, src: a.src, at: pastedAt(a, b, file, line), gap: spaced(out[out.length - 1], a) };
+      // nasm reads on from the pasted token, which joins the names and numbers an expansion put
+      // against it as any name does (measured with nasm 2.16.01: with `%define g(x) x %+ _2`,
+      // `g(val)e` is the name `val_2e`, not the macro `val_2` before an `e`).
+      const after = toks[j + 1];
+      if (implicit && made.kind === 'ident' && after !== undefined && joinsName(after) && !spaced(b, after)) { toks = toks.slice(); toks[j] = made; i = j - 1; continue; }
+      out.push(made);
       continue;
     }
     let j = i + 1;
