@@ -1,8 +1,10 @@
 // `ringside run guest | head`: once the output's reader has gone, the run stops and exits with 141,
 // the status of a process a SIGPIPE ends, as `yes | head` leaves `yes`. Before, a guest that prints
-// for ever (test/fixtures/runtime/chatty.gasm) ran on for ever, its writes failing unseen.
+// for ever (test/fixtures/runtime/chatty.gasm) ran on for ever, its writes failing unseen. Any other
+// failure to write (a full disk) fails the command with its reason.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../core/src/cli/main';
 import { EXIT_OUTPUT_CLOSED } from '../../core/src/cli/run-command';
@@ -32,5 +34,16 @@ describe('ringside run: output whose reader has gone', () => {
     clearTimeout(killer);
     assert.match(first, /^the quick brown fox/);
     assert.equal(code, EXIT_OUTPUT_CLOSED);
+  });
+
+  it('a failure to write other than a gone reader (a full disk) is the command\'s error', () => {
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'asm', '-E', path.join(ROOT, 'examples', 'hello', 'hello.gasm')], { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr, 'ringside: error: unable to write standard output: No space left on device\n');
+    } finally {
+      fs.closeSync(full);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { encodeSource } from '../asm/source-encoding';
 import { asmCommand } from './asm-command';
 import { isCommandName, type CommandName } from './command-names';
 import { disasmCommand } from './disasm-command';
+import { fileErrorReason } from './file-error';
 import { runCommand } from './run-command';
 import { HELP, UsageError, VERSION, commandHelp, type Io } from './usage';
 
@@ -35,9 +36,14 @@ export function main(argv: readonly string[], io: Io): number {
 /** Runs the command line of this process on its standard output and error. */
 export function mainOfProcess(): void {
   // (A source's bytes that were no UTF-8 go out as those bytes: see source-encoding.ts.)
-  // (A write to a pipe whose reader has gone fails at once and leaves stdout unwritable; its
-  // 'error' event, which would come later, is of no use to a command that runs without yielding.)
-  process.stdout.on('error', () => undefined);
+  // A write to a pipe whose reader has gone fails at once and leaves stdout unwritable (a run
+  // stops on outClosed: its 'error' event comes too late for a command that never yields). Any
+  // other failure (a full disk) is the command's error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') return;
+    process.stderr.write(`ringside: error: unable to write standard output: ${fileErrorReason(e)}\n`);
+    process.exitCode = 1;
+  });
   process.exitCode = main(process.argv.slice(2), {
     out: (t) => { if (process.stdout.writable) process.stdout.write(encodeSource(t)); },
     err: (t) => process.stderr.write(encodeSource(t)),
