@@ -23,6 +23,16 @@ describe('ringside run: output whose reader has gone', () => {
     assert.equal(err, '');
   });
 
+  it('stops as well when the reader of its trace on standard error has gone', () => {
+    const storm = path.join(ROOT, 'test', 'fixtures', 'dap', 'fault-storm.gasm');
+    let traced = 0;
+    const code = main(['run', storm, '--trace', 'events'], { out: () => undefined, err: () => { traced++; }, errClosed: () => traced >= 3 });
+    // (The storm never ends: that the run returned is the stop. Events still come to the end of
+    // the batch the failed write was in.)
+    assert.equal(code, EXIT_OUTPUT_CLOSED);
+    assert.ok(traced >= 3, `${traced} trace lines`);
+  });
+
   it('ends when the pipe it writes to is closed by its reader', async function () {
     this.timeout(60_000);
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', CHATTY], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

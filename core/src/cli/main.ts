@@ -44,10 +44,13 @@ export function mainOfProcess(): void {
     process.stderr.write(`ringside: error: unable to write standard output: ${fileErrorReason(e)}\n`);
     process.exitCode = 1;
   });
+  // (Standard error's own failure has nowhere to be reported.)
+  process.stderr.on('error', () => undefined);
   process.exitCode = main(process.argv.slice(2), {
     out: (t) => { if (process.stdout.writable) process.stdout.write(encodeSource(t)); },
-    err: (t) => process.stderr.write(encodeSource(t)),
+    err: (t) => { if (process.stderr.writable) process.stderr.write(encodeSource(t)); },
     outClosed: () => !process.stdout.writable,
+    errClosed: () => !process.stderr.writable,
   });
 }
 

@@ -15,7 +15,7 @@ import { UsageError, type Io } from './usage';
 
 export const EXIT_TRIPLE_FAULT = 3;
 export const EXIT_BUDGET = 124;
-/** The status of a process a SIGPIPE ended (128 + 13): the run stops once its output's reader has gone. */
+/** The status of a process a SIGPIPE ended (128 + 13): the run stops once its output's (or its trace's) reader has gone. */
 export const EXIT_OUTPUT_CLOSED = 141;
 
 interface RunArgs {
@@ -97,7 +97,10 @@ export function runCommand(argv: readonly string[], io: Io): number {
     if (e.kind === 'exception') counts.set('exceptions', (counts.get('exceptions') ?? 0) + 1);
     if (e.kind === 'interrupt') counts.set('interrupts', (counts.get('interrupts') ?? 0) + 1);
     if (e.kind === 'ring-transition') counts.set('ring transitions', (counts.get('ring transitions') ?? 0) + 1);
-    if (args.traceEvents && e.kind !== 'output') io.err(formatEvent(e) + '\n');
+    if (args.traceEvents && e.kind !== 'output') {
+      io.err(formatEvent(e) + '\n');
+      if (io.errClosed?.() === true) session.pause();
+    }
   }, { detailed: args.traceEvents || args.stats });
   const t0 = process.hrtime.bigint();
   const outcome = session.runToEnd();
@@ -109,7 +112,7 @@ export function runCommand(argv: readonly string[], io: Io): number {
     io.err(`ringside: triple fault at eip 0x${outcome.guestEip.toString(16)} after ${outcome.instructions} instructions: the processor shut down (${describeShutdown(outcome.faults ?? [])})\n`);
     return EXIT_TRIPLE_FAULT;
   }
-  if (outcome.reason === 'pause' && io.outClosed?.() === true) return EXIT_OUTPUT_CLOSED;
+  if (outcome.reason === 'pause' && (io.outClosed?.() === true || io.errClosed?.() === true)) return EXIT_OUTPUT_CLOSED;
   if (outcome.reason === 'budget') {
     io.err(`ringside: instruction budget of ${args.maxInstructions} used up at eip 0x${outcome.guestEip.toString(16)}\n`);
     return EXIT_BUDGET;

@@ -88,6 +88,8 @@ export interface Io {
   readonly err: (text: string) => void;
   /** Whether standard output can take no more (its reader has gone: `ringside run guest | head`). */
   readonly outClosed?: () => boolean;
+  /** The same for standard error (`ringside run guest --trace events 2>&1 >/dev/null | head`). */
+  readonly errClosed?: () => boolean;
 }
 
 /** The part of HELP about one subcommand (`ringside run --help`), or undefined. */
