@@ -46,7 +46,9 @@ describe('ringside run: output whose reader has gone', () => {
     assert.equal(code, EXIT_OUTPUT_CLOSED);
   });
 
-  it('a failure to write other than a gone reader (a full disk) is the command\'s error', () => {
+  it('a failure to write other than a gone reader (a full disk) is the command\'s error', function () {
+    // (Linux's device that is always full; other systems have none.)
+    if (!fs.existsSync('/dev/full')) this.skip();
     const full = fs.openSync('/dev/full', 'w');
     try {
       const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'asm', '-E', path.join(ROOT, 'examples', 'hello', 'hello.gasm')], { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
