@@ -473,14 +473,8 @@ function reportOperandProblems(held: readonly SegmentProblem[], asm: AssemblyOut
       sink.error(problem.code, problem.message, range, expansion, undefined, line);
       continue;
     }
-    const code = later === first ? 'expression' : 'expression-later';
-    const given = new Map<string, number>();
-    for (const message of later.errors) {
-      const k = given.get(message) ?? 0;
-      given.set(message, k + 1);
-      sink.report('error', code, message, range, expansion, undefined, line, line, k);
-    }
-    if (!later.gaveUp && later.vector !== undefined && invalidOperandValue(later.vector, sec)) sink.error(later === first ? 'invalid-operands' : code, INVALID_OPERAND, range, expansion, undefined, line);
+    reportEvaluatorErrors(sink, later === first ? 'expression' : 'expression-later', later.errors, range, expansion, line);
+    if (!later.gaveUp && later.vector !== undefined && invalidOperandValue(later.vector, sec)) sink.error(later === first ? 'invalid-operands' : 'expression-later', INVALID_OPERAND, range, expansion, undefined, line);
   }
 }
 
@@ -499,6 +493,16 @@ function viewsAt(asm: AssemblyOutput, before: number): { readonly sec: number; r
   };
 }
 
+/** Evaluator errors of a held line's operand, each at `range`; a message given again is its `k`th repeat, as the sink counts them. */
+function reportEvaluatorErrors(sink: DiagnosticSink, code: string, errors: readonly string[], range: SourceRange, expansion: readonly SourceRange[], line: number): void {
+  const given = new Map<string, number>();
+  for (const message of errors) {
+    const k = given.get(message) ?? 0;
+    given.set(message, k + 1);
+    sink.report('error', code, message, range, expansion, undefined, line, line, k);
+  }
+}
+
 /**
  * Reports the problems of `equ` lines of several operands held for the assembly (see
  * ParseProblem.equOperands): nasm's evaluator's errors of each operand read, in its first pass,
@@ -511,13 +515,7 @@ function reportEquProblems(held: readonly SegmentProblem[], asm: AssemblyOutput,
     let gaveUp = false;
     for (const e of problem.equOperands!) {
       const evaluation = firstPassEvaluation(e, first, true);
-      const range = lineRange(lines.file(line), lines.line[line], e.start, e.end);
-      const given = new Map<string, number>();
-      for (const message of evaluation.errors) {
-        const k = given.get(message) ?? 0;
-        given.set(message, k + 1);
-        sink.report('error', 'expression', message, range, expansion, undefined, line, line, k);
-      }
+      reportEvaluatorErrors(sink, 'expression', evaluation.errors, lineRange(lines.file(line), lines.line[line], e.start, e.end), expansion, line);
       if (evaluation.gaveUp) { gaveUp = true; break; }
     }
     if (!gaveUp) sink.error(problem.code, problem.message, lineRange(lines.file(line), lines.line[line], problem.start, problem.end), expansion, undefined, line);
