@@ -6,20 +6,24 @@
 // language server reads only regular files, within its own limit, and incbin of a stream as empty
 // (server/src/analysis/fileHost.ts).
 
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 
 /** The most a device, FIFO or socket may give as a source file. */
 export const STREAM_LIMIT = 16 * 1024 * 1024;
 
+/** Whether `st` is of a device, a FIFO or a socket: what gives bytes as they come, not a length known up front. */
+export function isStream(st: Stats): boolean {
+  return st.isCharacterDevice() || st.isFIFO() || st.isSocket();
+}
+
 /** The bytes of the file `path` names, as `%include` reads them; undefined when it cannot be read (a directory, a stream past STREAM_LIMIT). */
-export function readSourceBytes(path: string): Uint8Array | undefined {
+export function readSourceBytes(path: string): Buffer | undefined {
   return withFile(path, (fd, kind) => (kind === 'file' ? readFileSync(fd) : kind === 'stream' ? readStream(fd) : undefined));
 }
 
 /** The text of the file `path` names, read as readSourceBytes reads it, as UTF-8. */
 export function readSourceText(path: string): string | undefined {
-  const bytes = readSourceBytes(path);
-  return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return readSourceBytes(path)?.toString('utf8');
 }
 
 /**
@@ -34,7 +38,7 @@ export function readIncbinBytes(path: string): Uint8Array | undefined {
 
 type Kind = 'file' | 'stream' | 'other';
 
-function withFile(path: string, read: (fd: number, kind: Kind) => Uint8Array | undefined): Uint8Array | undefined {
+function withFile<T extends Uint8Array>(path: string, read: (fd: number, kind: Kind) => T | undefined): T | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -43,7 +47,7 @@ function withFile(path: string, read: (fd: number, kind: Kind) => Uint8Array | u
   }
   try {
     const st = fstatSync(fd);
-    const kind: Kind = st.isFile() ? 'file' : st.isCharacterDevice() || st.isFIFO() || st.isSocket() ? 'stream' : 'other';
+    const kind: Kind = st.isFile() ? 'file' : isStream(st) ? 'stream' : 'other';
     return read(fd, kind);
   } catch {
     return undefined;
@@ -53,7 +57,7 @@ function withFile(path: string, read: (fd: number, kind: Kind) => Uint8Array | u
 }
 
 /** What the stream `fd` holds now, up to its end; undefined past STREAM_LIMIT bytes. */
-function readStream(fd: number): Uint8Array | undefined {
+function readStream(fd: number): Buffer | undefined {
   const chunks: Buffer[] = [];
   const buffer = Buffer.allocUnsafe(64 * 1024);
   let total = 0;

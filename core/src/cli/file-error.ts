@@ -2,7 +2,7 @@
 // (strerror), as nasm and ndisasm print them: "No such file or directory", "Is a directory".
 
 import * as fs from 'node:fs';
-import { readSourceBytes, STREAM_LIMIT } from '../host-files';
+import { isStream, readSourceBytes, STREAM_LIMIT } from '../host-files';
 
 const STRERROR: Readonly<Record<string, string>> = {
   ENOENT: 'No such file or directory',
@@ -29,9 +29,9 @@ export function fileErrorReason(e: unknown): string {
  */
 export function readInputFile(file: string | 0, err: (text: string) => void): Buffer | undefined {
   // (A device or FIFO named as the input is read as %include reads one: never for ever.)
-  if (file !== 0 && isStream(file)) {
+  if (file !== 0 && namesStream(file)) {
     const bytes = readSourceBytes(file);
-    if (bytes !== undefined) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytes !== undefined) return bytes;
     err(`${file}: error: unable to open input file \`${file}': it did not end within ${STREAM_LIMIT >> 20} MiB\n`);
     return undefined;
   }
@@ -42,10 +42,9 @@ export function readInputFile(file: string | 0, err: (text: string) => void): Bu
   }
 }
 
-function isStream(file: string): boolean {
+function namesStream(file: string): boolean {
   try {
-    const st = fs.statSync(file);
-    return st.isCharacterDevice() || st.isFIFO() || st.isSocket();
+    return isStream(fs.statSync(file));
   } catch {
     return false;
   }

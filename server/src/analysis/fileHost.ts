@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirName } from '../../../core/src/asm/paths';
 import { decodeSource, withLineFeeds } from '../../../core/src/asm/source-encoding';
 import type { FileHost } from '../../../core/src/asm/api';
+import { isStream } from '../../../core/src/host-files';
 import type { DirectoryEntry } from './document';
 
 /** Files bigger than this are treated as missing for `%include` and skipped for `incbin`. */
@@ -82,7 +83,7 @@ export function readDiskSource(path: string): string | undefined {
 export function readDiskBinary(path: string): Uint8Array | undefined {
   try {
     const st = statSync(path);
-    if (st.isCharacterDevice() || st.isFIFO() || st.isSocket()) return new Uint8Array(0);
+    if (isStream(st)) return new Uint8Array(0);
   } catch {
     return undefined;
   }
