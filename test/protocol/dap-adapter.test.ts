@@ -12,6 +12,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RingsResponse } from '../../core/src/protocol';
 import { testCodeCacheFolder } from './lspClient';
 import { listedAddress } from './nasmListing';
+import { dapFrame, DapFrameReader } from '../support/dap-frames';
 
 const ROOT = path.join(__dirname, '..', '..');
 const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
@@ -73,7 +74,7 @@ type Message = DebugProtocol.ProtocolMessage & Record<string, unknown>;
 
 class DapClient {
   private readonly child: ChildProcessWithoutNullStreams;
-  private buffer = Buffer.alloc(0);
+  private readonly reader = new DapFrameReader((m) => this.message(m as Message));
   private seq = 1;
   private readonly pending = new Map<number, (r: DebugProtocol.Response) => void>();
   readonly events: DebugProtocol.Event[] = [];
@@ -86,23 +87,8 @@ class DapClient {
   /** `args`: the adapter's arguments; by default, the test run's code cache (see lspClient.ts). */
   constructor(args: readonly string[] = [`--code-cache=${testCodeCacheFolder()}`]) {
     this.child = spawn(process.execPath, [ADAPTER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stdout.on('data', (d: Buffer) => this.data(d));
+    this.child.stdout.on('data', (d: Buffer) => this.reader.push(d));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => { this.exitCode = code; resolve(code); }));
-  }
-
-  private data(d: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, d]);
-    for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const m = /Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'));
-      assert.ok(m, 'every DAP message has a Content-Length header');
-      const len = Number(m[1]);
-      if (this.buffer.length < headerEnd + 4 + len) return;
-      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + len).toString('utf8');
-      this.buffer = this.buffer.subarray(headerEnd + 4 + len);
-      this.message(JSON.parse(body) as Message);
-    }
   }
 
   private message(m: Message): void {
@@ -126,7 +112,7 @@ class DapClient {
   }
 
   sendRaw(text: string): void {
-    this.child.stdin.write(`Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+    this.child.stdin.write(dapFrame(text));
   }
 
   request<R extends DebugProtocol.Response = DebugProtocol.Response>(command: string, args?: unknown): Promise<R> {

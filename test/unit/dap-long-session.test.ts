@@ -9,6 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { RingsideDebugSession } from '../../debug-adapter/src/session';
+import { dapFrame, DapFrameReader } from '../support/dap-frames';
 
 const SPIN = path.join(__dirname, '..', 'fixtures', 'dap', 'spin.gasm');
 
@@ -16,14 +17,14 @@ const SPIN = path.join(__dirname, '..', 'fixtures', 'dap', 'spin.gasm');
 class InProcessClient {
   private readonly toAdapter = new PassThrough();
   private readonly fromAdapter = new PassThrough();
-  private buffer = Buffer.alloc(0);
+  private readonly reader = new DapFrameReader((m) => this.message(m as DebugProtocol.ProtocolMessage));
   private seq = 1;
   private readonly pending = new Map<number, (r: DebugProtocol.Response) => void>();
   private readonly waiting = new Map<string, () => void>();
 
   constructor(session: RingsideDebugSession) {
     session.start(this.toAdapter, this.fromAdapter);
-    this.fromAdapter.on('data', (chunk: Buffer) => this.read(chunk));
+    this.fromAdapter.on('data', (chunk: Buffer) => this.reader.push(chunk));
   }
 
   request(command: string, args: object = {}): Promise<DebugProtocol.Response> {
@@ -31,7 +32,7 @@ class InProcessClient {
     const body = JSON.stringify({ seq, type: 'request', command, arguments: args });
     // (Set first: the session may answer within the write.)
     const answered = new Promise<DebugProtocol.Response>((resolve) => this.pending.set(seq, resolve));
-    this.toAdapter.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    this.toAdapter.write(dapFrame(body));
     return answered;
   }
 
@@ -45,24 +46,15 @@ class InProcessClient {
     return new Promise((resolve) => this.waiting.set(name, resolve));
   }
 
-  private read(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const head = this.buffer.indexOf('\r\n\r\n');
-      if (head < 0) return;
-      const length = Number(/Content-Length: (\d+)/.exec(this.buffer.subarray(0, head).toString())?.[1]);
-      if (this.buffer.length < head + 4 + length) return;
-      const message = JSON.parse(this.buffer.subarray(head + 4, head + 4 + length).toString()) as DebugProtocol.ProtocolMessage;
-      this.buffer = this.buffer.subarray(head + 4 + length);
-      if (message.type === 'response') {
-        const r = message as DebugProtocol.Response;
-        this.pending.get(r.request_seq)?.(r);
-        this.pending.delete(r.request_seq);
-      } else if (message.type === 'event') {
-        const name = (message as DebugProtocol.Event).event;
-        this.waiting.get(name)?.();
-        this.waiting.delete(name);
-      }
+  private message(message: DebugProtocol.ProtocolMessage): void {
+    if (message.type === 'response') {
+      const r = message as DebugProtocol.Response;
+      this.pending.get(r.request_seq)?.(r);
+      this.pending.delete(r.request_seq);
+    } else if (message.type === 'event') {
+      const name = (message as DebugProtocol.Event).event;
+      this.waiting.get(name)?.();
+      this.waiting.delete(name);
     }
   }
 }
