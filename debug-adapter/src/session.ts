@@ -28,6 +28,7 @@ import { planLaunch } from './launch';
 import { callerName, unwind, type GuestFrame } from './stack';
 import { argumentProblem } from './request-arguments';
 import { RegisterVariables } from './variables';
+import { wholeMessages } from './whole-messages';
 
 const THREAD_ID = 1;
 /** How far below a breakpoint's line to look for the next line that emits code. */
@@ -99,6 +100,11 @@ export class RingsideDebugSession extends DebugSession {
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
+
+  /** The library reads `input` a whole message at a time (whole-messages.ts: it reads large requests in linear time). */
+  override start(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void {
+    super.start(wholeMessages(input), output);
+  }
 
   /**
    * Arguments that do not fit the schema are refused first (the handlers read them as typed);
