@@ -127,6 +127,17 @@ describe('runtime: GuestSession', function () {
     assert.equal(s.translate(0x80000000).ok, true);
   });
 
+  // The debugger's writes beyond RAM go nowhere (reads there give 0xFF, as an open bus does), so
+  // they are reported as a partial write of the bytes that were in RAM, not as written.
+  it('reports a memory write that runs past the end of RAM as partial', () => {
+    const s = load();
+    const end = s.machine.memory.sizeBytes;
+    const w = s.writeMemory(end - 16, new Uint8Array(64).fill(0xa5));
+    assert.deepEqual(w, { ok: false, written: 16, message: `address 0x${end.toString(16)} is beyond the end of physical memory (0x${end.toString(16)})` });
+    assert.deepEqual([...s.readMemory(end - 17, 2).bytes], [0, 0xa5]);
+    assert.deepEqual(s.writeMemory(end - 16, new Uint8Array(16).fill(1)), { ok: true, written: 16 });
+  });
+
   it('pauses a running guest between batches', async () => {
     const s = load();
     // Spin forever at `start`: overwrite the first instruction with `jmp $` (EB FE).

@@ -127,8 +127,14 @@ export function writeLinear(machine: Machine, la: number, data: Uint8Array): Mem
       return { ok: false, written: done, message: `linear address 0x${at.toString(16)} is not mapped` };
     }
     const chunk = Math.min(4096 - (at & 0xfff), data.length - done);
-    machine.memory.writeBytes(pa, data.subarray(done, done + chunk));
-    done += chunk;
+    const room = Math.max(0, Math.min(chunk, machine.memory.sizeBytes - pa));
+    machine.memory.writeBytes(pa, data.subarray(done, done + room));
+    done += room;
+    if (room < chunk) {
+      machine.cpu.flushCodeCache();
+      const where = machine.mmu.pagingEnabled ? `linear address 0x${((la + done) >>> 0).toString(16)} maps to physical 0x${(pa + room).toString(16)}, beyond` : `address 0x${(pa + room).toString(16)} is beyond`;
+      return { ok: false, written: done, message: `${where} the end of physical memory (0x${machine.memory.sizeBytes.toString(16)})` };
+    }
   }
   machine.cpu.flushCodeCache();
   return { ok: true, written: done };
