@@ -5,6 +5,10 @@
 // (/dev/zero, /dev/urandom) is refused at STREAM_LIMIT bytes, where nasm reads on for ever. The
 // language server reads only regular files, within its own limit, and incbin of a stream as empty
 // (server/src/analysis/fileHost.ts).
+//
+// The one file the user names as a command's input (or standard input) is read as `cat` reads it:
+// a pipe or FIFO is waited on until its writer closes it (`ringside asm <(generate)`), still
+// refused at STREAM_LIMIT when it does not end.
 
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 
@@ -56,8 +60,28 @@ function withFile<T extends Uint8Array>(path: string, read: (fd: number, kind: K
   }
 }
 
-/** What the stream `fd` holds now, up to its end; undefined past STREAM_LIMIT bytes. */
-function readStream(fd: number): Buffer | undefined {
+/**
+ * The bytes of a command's input file (`0`: standard input), read to its end, a stream waited on
+ * (see above); undefined when a stream goes past STREAM_LIMIT. Throws the file system's error when
+ * it cannot be opened or read (a directory: EISDIR), for the caller to report.
+ */
+export function readInputBytes(file: string | 0): Buffer | undefined {
+  const fd = file === 0 ? 0 : openSync(file, 'r');
+  try {
+    return isStream(fstatSync(fd)) ? readStream(fd, true) : readFileSync(fd);
+  } finally {
+    if (file !== 0) closeSync(fd);
+  }
+}
+
+/** Ten milliseconds' wait between reads of a non-blocking standard input with nothing in it yet. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * What the stream `fd` holds, up to its end; undefined past STREAM_LIMIT bytes. Without `wait`, only
+ * what it holds now (a non-blocking FIFO's "nothing yet" ends it); with it, until its writer ends it.
+ */
+function readStream(fd: number, wait = false): Buffer | undefined {
   const chunks: Buffer[] = [];
   const buffer = Buffer.allocUnsafe(64 * 1024);
   let total = 0;
@@ -67,8 +91,10 @@ function readStream(fd: number): Buffer | undefined {
       n = readSync(fd, buffer, 0, buffer.length, null);
     } catch (e) {
       // (Nothing more for now: a FIFO's writer has not written yet.)
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') break;
-      throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      if (!wait) break;
+      Atomics.wait(PAUSE, 0, 0, 10);
+      continue;
     }
     if (n === 0) break;
     total += n;

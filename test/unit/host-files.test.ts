@@ -3,7 +3,7 @@
 // character device puts out nothing (its length is where a seek to the end lands, 0), `%include
 // "/dev/null"` is an empty file, and `%include "/dev/zero"` or a FIFO nobody writes to never ends.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,9 @@ import { GuestSession } from '../../core/src/runtime/session';
 import { OverlayFileHost } from '../../server/src/analysis/fileHost';
 import { planLaunch } from '../../debug-adapter/src/launch';
 import { hasNasm } from '../support/random';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'core', 'src', 'cli', 'main.ts');
 
 describe('host files: what %include and incbin read from the disk', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-host-files-'));
@@ -59,14 +62,37 @@ describe('host files: what %include and incbin read from the disk', () => {
     assert.match(err, /endless\.asm:2:10: error: unable to open include file `\/dev\/zero'/);
   });
 
-  it('the CLI takes a device or FIFO named as its input as the same reads take it', () => {
+  it('the CLI reads a device named as its input as %include does, refusing one without end', () => {
     let err = '';
     const run = (input: string) => { err = ''; return main(['asm', input, '-o', path.join(dir, 'input.bin')], { out: () => undefined, err: (t) => { err += t; } }); };
     assert.equal(run('/dev/zero'), 1);
     assert.equal(err, "/dev/zero: error: unable to open input file `/dev/zero': it did not end within 16 MiB\n");
     assert.equal(run('/dev/null'), 0, err);
     assert.equal(fs.statSync(path.join(dir, 'input.bin')).size, 0);
-    assert.equal(run(fifo), 0, err);
+  });
+
+  // As `cat` reads it, so that `ringside asm <(generate)` assembles what `generate` writes, however
+  // late it starts (it read nothing, an empty pipe being "nothing yet", and wrote an empty image).
+  it('the CLI waits for a FIFO named as its input to be written and closed', () => {
+    const piped = path.join(dir, 'late.asm');
+    assert.equal(spawnSync('mkfifo', [piped]).status, 0);
+    const writer = spawn('sh', ['-c', 'sleep 0.3; printf "db 1\\n" > "$1"; sleep 0.2; printf "db 2\\n" > "$1"', 'sh', piped], { stdio: 'ignore' });
+    let err = '';
+    const status = main(['asm', piped, '-o', path.join(dir, 'late.bin')], { out: () => undefined, err: (t) => { err += t; } });
+    writer.kill();
+    assert.equal(status, 0, err);
+    assert.deepEqual([...fs.readFileSync(path.join(dir, 'late.bin'))], [1]);
+  });
+
+  it('the CLI refuses an endless standard input at the stream limit', function () {
+    this.timeout(20_000);
+    const zero = fs.openSync('/dev/zero', 'r');
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'disasm', '-'], { cwd: ROOT, stdio: [zero, 'pipe', 'pipe'], encoding: 'utf8' });
+      assert.deepEqual([r.status, r.stderr, r.stdout], [1, "-: error: unable to open input file `-': it did not end within 16 MiB\n", '']);
+    } finally {
+      fs.closeSync(zero);
+    }
   });
 
   it('the language server reads them as the command line does, without opening a device or a FIFO', () => {

@@ -1,8 +1,7 @@
 // Why a file could not be read or written, for the CLI's error lines, in the C library's words
 // (strerror), as nasm and ndisasm print them: "No such file or directory", "Is a directory".
 
-import * as fs from 'node:fs';
-import { isStream, readSourceBytes, STREAM_LIMIT } from '../host-files';
+import { readInputBytes, STREAM_LIMIT } from '../host-files';
 
 const STRERROR: Readonly<Record<string, string>> = {
   ENOENT: 'No such file or directory',
@@ -28,24 +27,13 @@ export function fileErrorReason(e: unknown): string {
  * such file or directory").
  */
 export function readInputFile(file: string | 0, err: (text: string) => void): Buffer | undefined {
-  // (A device or FIFO named as the input is read as %include reads one: never for ever.)
-  if (file !== 0 && namesStream(file)) {
-    const bytes = readSourceBytes(file);
-    if (bytes !== undefined) return bytes;
-    err(`${file}: error: unable to open input file \`${file}': it did not end within ${STREAM_LIMIT >> 20} MiB\n`);
-    return undefined;
-  }
-  try { return fs.readFileSync(file); } catch (e) {
-    const name = file === 0 ? '-' : file;
+  const name = file === 0 ? '-' : file;
+  try {
+    const bytes = readInputBytes(file);
+    if (bytes === undefined) err(`${name}: error: unable to open input file \`${name}': it did not end within ${STREAM_LIMIT >> 20} MiB\n`);
+    return bytes;
+  } catch (e) {
     err(`${name}: error: unable to open input file \`${name}': ${fileErrorReason(e)}\n`);
     return undefined;
-  }
-}
-
-function namesStream(file: string): boolean {
-  try {
-    return isStream(fs.statSync(file));
-  } catch {
-    return false;
   }
 }
