@@ -97,4 +97,13 @@ describe('ringside run', function () {
     assert.equal(usage.code, 2);
     assert.match(usage.err, /bad memory size/);
   });
+  // A size the machine cannot have is bad usage too, said before the guest is assembled (it was
+  // found after, and exited 1 as if the guest had an error).
+  it('exits 2 on a memory size outside what the multiboot memory map holds', () => {
+    for (const [size, bytes] of [['0', 0], ['1M', 1 << 20], ['4G', 2 ** 32], ['33001K', 33001 * 1024]] as const) {
+      const usage = ringside(['run', 'examples/hello/no-such-guest.gasm', '--memory', size]);
+      assert.equal(usage.code, 2, size);
+      assert.match(usage.err, new RegExp(`^ringside: memory size must be a multiple of 4 KiB from 2 MiB to 3584 MiB \\(3\\.5 GiB\\), got ${bytes}\n`), size);
+    }
+  });
 });

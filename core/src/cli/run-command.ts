@@ -3,7 +3,7 @@
 // 0 after `cli; hlt`, 3 on a triple fault and 124 when the instruction budget runs out.
 
 import * as path from 'node:path';
-import { GuestSession } from '../runtime/session';
+import { GuestSession, memorySizeProblem } from '../runtime/session';
 import { formatEvent } from '../runtime/events';
 import { describeShutdown } from '../machine/cpu/exceptions';
 import { readInputFile } from './file-error';
@@ -33,7 +33,10 @@ function parseSize(text: string): number {
   const m = /^(\d+)\s*([kmg])?(i?b)?$/i.exec(text.trim());
   if (!m) throw new UsageError(`bad memory size \`${text}' (use e.g. 32M)`);
   const unit = { k: 1 << 10, m: 1 << 20, g: 1 << 30 }[(m[2] ?? '').toLowerCase() as 'k' | 'm' | 'g'] ?? 1;
-  return Number(m[1]) * unit;
+  const bytes = Number(m[1]) * unit;
+  const problem = memorySizeProblem(bytes);
+  if (problem !== undefined) throw new UsageError(problem);
+  return bytes;
 }
 
 function parseArgs(argv: readonly string[]): RunArgs {

@@ -105,6 +105,12 @@ function defaultHost(): FileHost {
   };
 }
 
+/** Why `memoryBytes` cannot be a guest's RAM (a multiple of 4 KiB the multiboot memory map holds), or undefined. */
+export function memorySizeProblem(memoryBytes: number): string | undefined {
+  if (Number.isInteger(memoryBytes) && memoryBytes >= MIN_MULTIBOOT_MEMORY && memoryBytes % 4096 === 0 && memoryBytes <= MAX_MULTIBOOT_MEMORY) return undefined;
+  return `memory size must be a multiple of 4 KiB from ${MIN_MULTIBOOT_MEMORY >>> 20} MiB to ${MAX_MULTIBOOT_MEMORY >>> 20} MiB (3.5 GiB), got ${memoryBytes}`;
+}
+
 export class GuestSession {
   readonly technique: Technique = 'native';
   private readonly listeners = new Set<EventListener>();
@@ -172,9 +178,8 @@ export class GuestSession {
     }
     if (image === undefined) return { ok: false, message: 'nothing to load: give a source or an image' };
     const memoryBytes = options.memoryBytes ?? DEFAULT_MEMORY_BYTES;
-    if (!Number.isInteger(memoryBytes) || memoryBytes < MIN_MULTIBOOT_MEMORY || memoryBytes % 4096 !== 0 || memoryBytes > MAX_MULTIBOOT_MEMORY) {
-      return { ok: false, message: `memory size must be a multiple of 4 KiB from ${MIN_MULTIBOOT_MEMORY >>> 20} MiB to ${MAX_MULTIBOOT_MEMORY >>> 20} MiB (3.5 GiB), got ${memoryBytes}` };
-    }
+    const memoryProblem = memorySizeProblem(memoryBytes);
+    if (memoryProblem !== undefined) return { ok: false, message: memoryProblem };
     // COM1 output reaches the session created below; bytes before that (none: nothing runs) would be dropped.
     const sink: { session?: GuestSession } = {};
     const r = Machine.fromMultiboot(image, {
