@@ -74,8 +74,12 @@ export function readInputBytes(file: string | 0): Buffer | undefined {
   }
 }
 
-/** Ten milliseconds' wait between reads of a non-blocking standard input with nothing in it yet. */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks this thread for `ms` milliseconds (between tries of a non-blocking descriptor that has nothing for now). */
+export function waitMs(ms: number): void {
+  Atomics.wait(PAUSE, 0, 0, ms);
+}
 
 /**
  * What the stream `fd` holds, up to its end; undefined past STREAM_LIMIT bytes. Without `wait`, only
@@ -93,7 +97,7 @@ function readStream(fd: number, wait = false): Buffer | undefined {
       // (Nothing more for now: a FIFO's writer has not written yet.)
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
       if (!wait) break;
-      Atomics.wait(PAUSE, 0, 0, 10);
+      waitMs(10);
       continue;
     }
     if (n === 0) break;

@@ -46,6 +46,36 @@ describe('ringside run: output whose reader has gone', () => {
     assert.equal(code, EXIT_OUTPUT_CLOSED);
   });
 
+  // Node's stream for a pipe queues, without limit, what the pipe cannot take yet: a guest printing
+  // for ever into `less` grew the process by its output rate for as long as nobody read. Now a
+  // write waits, as a C program's does, and a run whose reader has stopped reading stops too.
+  it('waits while its reader does not read, taking no CPU and no memory meanwhile', async function () {
+    // (Reads the process's CPU time from Linux's /proc.)
+    if (!fs.existsSync('/proc/self/stat')) this.skip();
+    this.timeout(60_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', CHATTY], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      child.stdout.pause();
+      const cpuTicks = (): number => {
+        const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+        return Number(fields[11]) + Number(fields[12]);
+      };
+      const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const [ticks, kb] = [cpuTicks(), rss()];
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // (Clock ticks are 1/100 s: running on, it would have taken about 200 in these 2 s.)
+      assert.ok(cpuTicks() - ticks < 20, `${cpuTicks() - ticks} ticks of CPU while nobody read`);
+      assert.ok(rss() - kb < 4096, `grew by ${rss() - kb} KiB while nobody read`);
+      child.stdout.resume();
+      const more = await new Promise<Buffer>((resolve) => child.stdout.once('data', resolve));
+      assert.match(more.toString('latin1'), /the quick brown fox/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('a failure to write other than a gone reader (a full disk) is the command\'s error', function () {
     // (Linux's device that is always full; other systems have none.)
     if (!fs.existsSync('/dev/full')) this.skip();

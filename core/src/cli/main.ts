@@ -3,6 +3,7 @@
 
 import { encodeSource } from '../asm/source-encoding';
 import { asmCommand } from './asm-command';
+import { BlockingOutput } from './blocking-output';
 import { isCommandName, type CommandName } from './command-names';
 import { disasmCommand } from './disasm-command';
 import { fileErrorReason } from './file-error';
@@ -35,23 +36,22 @@ export function main(argv: readonly string[], io: Io): number {
 
 /** Runs the command line of this process on its standard output and error. */
 export function mainOfProcess(): void {
-  // (A source's bytes that were no UTF-8 go out as those bytes: see source-encoding.ts.)
-  // A write to a pipe whose reader has gone fails at once and leaves stdout unwritable (a run
-  // stops on outClosed: its 'error' event comes too late for a command that never yields). Any
-  // other failure (a full disk) is the command's error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') return;
-    process.stderr.write(`ringside: error: unable to write standard output: ${fileErrorReason(e)}\n`);
-    process.exitCode = 1;
+  // (A source's bytes that were no UTF-8 go out as those bytes: see source-encoding.ts.) A write
+  // to a pipe whose reader has gone leaves that output closed (a run stops on outClosed); any other
+  // failure (a full disk) is the command's error. Standard error's own failure has nowhere to go.
+  let failedOutput = false;
+  const stderr = new BlockingOutput(2, () => undefined);
+  const stdout = new BlockingOutput(1, (e) => {
+    stderr.write(encodeSource(`ringside: error: unable to write standard output: ${fileErrorReason(e)}\n`));
+    failedOutput = true;
   });
-  // (Standard error's own failure has nowhere to be reported.)
-  process.stderr.on('error', () => undefined);
-  process.exitCode = main(process.argv.slice(2), {
-    out: (t) => { if (process.stdout.writable) process.stdout.write(encodeSource(t)); },
-    err: (t) => { if (process.stderr.writable) process.stderr.write(encodeSource(t)); },
-    outClosed: () => !process.stdout.writable,
-    errClosed: () => !process.stderr.writable,
+  const status = main(process.argv.slice(2), {
+    out: (t) => stdout.write(encodeSource(t)),
+    err: (t) => stderr.write(encodeSource(t)),
+    outClosed: () => stdout.closed,
+    errClosed: () => stderr.closed,
   });
+  process.exitCode = failedOutput ? 1 : status;
 }
 
 if (require.main === module) mainOfProcess();
