@@ -8,6 +8,7 @@ import { isCommandName, type CommandName } from './command-names';
 import { disasmCommand } from './disasm-command';
 import { fileErrorReason } from './file-error';
 import { runCommand } from './run-command';
+import { stdinSerialInput } from './stdin-serial';
 import { HELP, UsageError, VERSION, commandHelp, type Io } from './usage';
 
 const COMMANDS: Readonly<Record<CommandName, (argv: readonly string[], io: Io) => number>> = {
@@ -50,6 +51,7 @@ export function mainOfProcess(): void {
     err: (t) => stderr.write(encodeSource(t)),
     outClosed: () => stdout.closed,
     errClosed: () => stderr.closed,
+    serialInput: stdinSerialInput,
   });
   process.exitCode = failedOutput ? 1 : status;
 }

@@ -106,7 +106,7 @@ export function runCommand(argv: readonly string[], io: Io): number {
     }
   }, { detailed: args.traceEvents || args.stats });
   const t0 = process.hrtime.bigint();
-  const outcome = session.runToEnd();
+  const outcome = session.runToEnd(io.serialInput?.());
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (args.stats) printStats(session, seconds, counts, io);
   if (outcome.kind === 'exited') {

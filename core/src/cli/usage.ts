@@ -1,5 +1,7 @@
 // The `ringside` command line's help text, version and usage errors (exit code 2).
 
+import type { SerialInput } from '../runtime/session';
+
 export const VERSION = '0.1.0';
 
 /** The nasm whose `-f bin` output `ringside asm` reproduces byte for byte. */
@@ -67,12 +69,16 @@ Usage:
       emulated PC. A source is assembled with the nasm flags given, read as asm
       reads them: those that shape the assembly (-D, -U, -I, -P, -O, -w/-W,
       -f bin, --before, --pragma, --limit-NAME, --no-line); the others (-o, -l,
-      -E, -M..., -X...) are refused. COM1 goes to stdout; --trace events prints one event per line to
-      stderr; --stats prints instructions, MIPS, TLB and page-walk counters and
-      exception counts to stderr. Exit status: the value the guest wrote to
-      isa-debug-exit (port 0xF4; QEMU exits with (value << 1) | 1 for the same write),
-      0 after \`cli; hlt', 3 on a triple fault, 124 when the budget runs out, 141
-      when stdout's reader has gone (\`ringside run guest | head').
+      -E, -M..., -X...) are refused. COM1 goes to stdout, and a file or pipe on
+      stdin is typed into COM1 as the guest reads it (as QEMU's -serial stdio; a
+      terminal is not read): a guest halted with interrupts on waits for it until
+      it ends. --trace events prints one event per line to stderr; --stats prints
+      instructions, MIPS, TLB and page-walk counters and exception counts to
+      stderr. Exit status: the value the guest wrote to isa-debug-exit (port 0xF4;
+      QEMU exits with (value << 1) | 1 for the same write), 0 after \`cli; hlt'
+      (or \`hlt' with interrupts on once stdin has ended), 3 on a triple fault,
+      124 when the budget runs out, 141 when stdout's reader has gone
+      (\`ringside run guest | head').
   ringside --help | --version
 
 Exit status: 0 success, 1 errors in the input, 2 bad usage.
@@ -90,6 +96,8 @@ export interface Io {
   readonly outClosed?: () => boolean;
   /** The same for standard error (`ringside run guest --trace events 2>&1 >/dev/null | head`). */
   readonly errClosed?: () => boolean;
+  /** What `run` types into the guest's COM1: the process's standard input (stdin-serial.ts). */
+  readonly serialInput?: () => SerialInput | undefined;
 }
 
 /** The part of HELP about one subcommand (`ringside run --help`), or undefined. */

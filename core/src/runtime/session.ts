@@ -71,6 +71,21 @@ export type LoadResult =
 /** How a run command ended: stopped (can continue) or exited (the guest is done). */
 export type RunOutcome = StoppedEvent | ExitedEvent;
 
+/**
+ * Bytes typed into COM1 while a run goes on to its end (the command line's standard input, as
+ * QEMU's `-serial stdio` takes it). They enter the UART's receive queue between batches, as much
+ * as the guest has room for; a CPU halted with interrupts on waits for more rather than ending.
+ */
+export interface SerialInput {
+  /** Up to `most` bytes there are now, without waiting: none when there are none yet. */
+  available(most: number): Uint8Array;
+  /** Waits for bytes (up to `most`); undefined once the input has ended. */
+  wait(most: number): Uint8Array | undefined;
+}
+
+/** How many received bytes may wait in the UART before no more are taken from the input. */
+const SERIAL_INPUT_ROOM = 4096;
+
 export type Granularity = 'line' | 'instruction';
 
 export interface ExceptionStops {
@@ -122,6 +137,8 @@ export class GuestSession {
   private mode: Mode = { kind: 'continue' };
   private pending: PendingStop | null = null;
   private serialPending = '';
+  /** The input runToEnd was given, while it runs. */
+  private serialInput: SerialInput | undefined;
   private readonly initial: MachineSnapshot;
   /** Instructions the next batch may run: BATCH_INSTRUCTIONS, or fewer while they take long (fitBatch). */
   private batchInstructions = BATCH_INSTRUCTIONS;
@@ -440,19 +457,33 @@ export class GuestSession {
    * Runs the guest synchronously until it stops or exits, for headless runs (the CLI, tests)
    * where nothing needs to get through in between; a debugger uses continue().
    */
-  runToEnd(): RunOutcome {
+  runToEnd(input?: SerialInput): RunOutcome {
     if (this.current !== null || this.state === 'exited') return this.exitedEvent();
     this.mode = { kind: 'continue' };
     this.state = 'running';
     this.pauseRequested = false;
+    this.serialInput = input;
     let resume = this.resumeFromStop;
-    for (;;) {
-      const r = this.batch(resume);
-      if (r !== null && typeof r === 'object') return r;
-      resume = r === true;
-      // (A listener may ask for the stop: the CLI's, when its output's reader has gone.)
-      if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
+    try {
+      for (;;) {
+        if (input !== undefined) this.takeSerialInput(input);
+        const r = this.batch(resume);
+        if (r !== null && typeof r === 'object') return r;
+        resume = r === true;
+        // (A listener may ask for the stop: the CLI's, when its output's reader has gone.)
+        if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
+      }
+    } finally {
+      this.serialInput = undefined;
     }
+  }
+
+  private takeSerialInput(input: SerialInput): void {
+    const uart = this.machine.uart;
+    const room = SERIAL_INPUT_ROOM - uart.pendingInput;
+    if (room <= 0) return;
+    const bytes = input.available(room);
+    if (bytes.length > 0) uart.receive(bytes);
   }
 
   /** One bounded batch: an outcome, or whether the next batch resumes from a breakpoint. */
@@ -504,7 +535,16 @@ export class GuestSession {
     const cpu = this.machine.cpu;
     switch (status.reason) {
       case 'debug-exit': return this.exit({ how: 'debug-exit', value: status.value });
-      case 'halted': return this.exit({ how: 'halted' });
+      case 'halted': {
+        // (Only a byte from the input can wake it now: wait for one, unless the input has ended,
+        // once what the guest wrote is out: it may be the prompt the input answers.)
+        if (this.serialInput === undefined || !cpu.interruptible) return this.exit({ how: 'halted' });
+        this.flushOutput();
+        const more = this.serialInput.wait(SERIAL_INPUT_ROOM);
+        if (more === undefined) return this.exit({ how: 'halted' });
+        this.machine.uart.receive(more);
+        return null;
+      }
       case 'triple-fault':
         // The processor is shut down: nothing can run any more, so this always ends the run.
         this.emit({ ...this.context(), kind: 'triple-fault', faults: status.faults });
