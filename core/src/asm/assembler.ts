@@ -974,13 +974,13 @@ class Assembler implements EvalContext {
       report: this.final,
       here: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.here(); },
       base: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.base(); },
-      symbolBefore: (name, before) => {
+      symbolBefore: (name, before, later) => {
         const full = this.qualifyAt(name, before);
         const s = this.symbols.get(full);
         // (An external name, or an `equ` of one, is a value but no number: measured, `extern a` /
         // `%if a` is "non-constant value given to `%if'".)
         if (s === undefined) return this.deferredConstant(name) ?? (this.externsInPass.has(full) ? { v: undefined, sec: -1 } : undefined);
-        if (s.stmt >= before) return undefined;
+        if (s.stmt >= before && !(later === true && this.pass > 0)) return undefined;
         const v = this.symbolValue(s);
         // An `equ` of a label further on is its number 0 in nasm's first pass (see firstPassEqus),
         // which decides the block there (measured with nasm 2.16.01: `SIZE equ L` / `%if SIZE == 0`
