@@ -1389,7 +1389,11 @@ class Preprocessor {
     const assembled = this.lineAssembled();
     if (assembled) this.warnOpenString(f, file, line, text, written);
     const toks = assembled ? this.lineParameters(f, file, line, written) : written;
-    const read = readLineDirective(toks, file, line);
+    const read = readLineDirective(toks, file, line, (name, from, to) => {
+      const value = this.environment[name];
+      if (value === undefined && assembled) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, lineRange(file, line, from.start, to.end), f.expansion);
+      return value ?? '';
+    });
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
     if (typeof read === 'string') { if (assembled) this.sink.error('syntax', read, here, f.expansion); return; }
