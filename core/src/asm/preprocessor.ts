@@ -483,9 +483,10 @@ class Preprocessor {
     this.smacros = this.singles.byName;
     // (So the structure names of `nasm -E` are expanded with the macros of their lines: see
     // structureText; assembling, so an `at`'s member is, where a macro of a dotted name, a
-    // structure's field's, may change after it: see atMember.)
+    // structure's field's, may change after it: see atMember. No name: the whole table changes, as
+    // a branch of a block the assembler decides ends, which may undo such a macro the branch defined.)
     if (opts.preprocessOnly === true || opts.structureNames === true) this.singles.beforeChange = () => this.standardCalls.idsUpTo(this.out);
-    else this.singles.beforeChange = (name) => { if (name?.includes('.') === true) this.standardCalls.idsUpTo(this.out); };
+    else this.singles.beforeChange = (name) => { if (name === undefined || name.includes('.')) this.standardCalls.idsUpTo(this.out); };
     this.equs = new EquConstants(this.limits.eval);
   }
 
