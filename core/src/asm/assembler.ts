@@ -980,7 +980,10 @@ class Assembler implements EvalContext {
         // (An external name, or an `equ` of one, is a value but no number: measured, `extern a` /
         // `%if a` is "non-constant value given to `%if'".)
         if (s === undefined) return this.deferredConstant(name) ?? (this.externsInPass.has(full) ? { v: undefined, sec: -1 } : undefined);
-        if (s.stmt >= before && !(later === true && this.pass > 0)) return undefined;
+        // (A label further on of a name declared external above is that name to nasm's first
+        // pass, where the label takes it over only once defined: measured, `extern a` / `%if a-$$`
+        // / `a:` is "non-constant value given to `%if'".)
+        if (s.stmt >= before && !(later === true && this.pass > 0)) return this.externsInPass.has(full) ? { v: undefined, sec: -1 } : undefined;
         const v = this.symbolValue(s);
         // An `equ` of a label further on is its number 0 in nasm's first pass (see firstPassEqus),
         // which decides the block there (measured with nasm 2.16.01: `SIZE equ L` / `%if SIZE == 0`
