@@ -327,7 +327,8 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   // (Its messages are about the directive's line, where the listing puts them.)
   const line = c.outputLine;
   if (toks.length === 0) { if (report) sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion, undefined, line); return undefined; }
-  const { expr, error, trailing } = parseWhole(toks, evalLimit, true);
+  const { expr, error, unreadFloat, trailing } = parseWhole(toks, evalLimit, true);
+  if (unreadFloat !== undefined && report) sink.error(unreadFloat.inFinalPass === true ? 'float-significand' : 'syntax', unreadFloat.message, at(unreadFloat.start, unreadFloat.end), expansion, undefined, line);
   if (expr === undefined) {
     if (report) sink.error('syntax', error!.message, at(error!.start, error!.end), expansion, undefined, line);
     return undefined;

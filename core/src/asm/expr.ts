@@ -5,7 +5,7 @@
 // is absolute, as in nasm.
 
 import type { Token } from './lexer';
-import { DEFAULT_FLOAT_MODE, encodeFloat, type FloatConstant, floatConstant, FLOAT_FORMATS, type FloatFunction, floatFunction, floatFunctionValue, type FloatWarning, packedBcd, packedBcdDigits, specialFloat } from './floats';
+import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, type FloatFunction, floatFunction, floatFunctionValue, type FloatWarning, packedBcd, packedBcdDigits, QUIET_NAN, specialFloat } from './floats';
 import { exceeds64Bits, isFloatText, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 import { foldExpr } from './expr-walk';
@@ -101,6 +101,7 @@ export interface WholeExpression {
   readonly expr: Expr | undefined;
   readonly error: ParseError | undefined;
   readonly warning: ExprParser['warning'];
+  readonly unreadFloat?: ExprParser['unreadFloat'];
   /** The tokens past a preprocessor expression, which nasm ignores with a warning (see parseWhole). */
   readonly trailing?: ParseError;
   /** The warning of the first of them, read by nasm's scanner (see scannedOverflow). */
@@ -117,14 +118,15 @@ export function parseWhole(tokens: readonly Token[], evalLimit: number, preproce
   const p = new ExprParser(tokens, 0, tokens.length, undefined, evalLimit);
   p.preprocessor = preprocessor;
   const expr = p.parse();
-  if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning };
+  const unreadFloat = p.unreadFloat;
+  if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning, unreadFloat };
   if (expr !== undefined && preprocessor && p.error === undefined) {
     const trailing = { message: 'trailing garbage after expression ignored', start: tokens[p.pos].start, end: tokens[tokens.length - 1].end };
-    return { expr, error: undefined, warning: p.warning, scanned: scannedOverflow(tokens[p.pos]), trailing };
+    return { expr, error: undefined, warning: p.warning, unreadFloat, scanned: scannedOverflow(tokens[p.pos]), trailing };
   }
   const at = tokens[Math.min(p.pos, tokens.length - 1)];
   const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };
-  return { expr: undefined, error, warning: p.warning };
+  return { expr: undefined, error, warning: p.warning, unreadFloat };
 }
 
 /** A step of ExprParser.read under way: a conditional, a binary operator's operands, or an operand with its prefixes. */
@@ -148,6 +150,13 @@ export class ExprParser {
   error: ParseError | undefined;
   /** A problem that does not stop the expression (a character constant cut to four bytes), with its diagnostic code. */
   warning: (ParseError & { readonly code: string }) | undefined;
+  /**
+   * In a preprocessor expression, the first floating-point constant a `__?floatN?__()` could not
+   * read: nasm's error, after which its evaluator goes on with a quiet NaN (`inFinalPass`: see
+   * FloatProblem; measured with nasm 2.16.01, `%assign b __?float32?__(17e+36a)` is the error and
+   * b = 0x7FC00000, which `nasm -E` writes).
+   */
+  unreadFloat: (ParseError & { readonly inFinalPass?: true }) | undefined;
 
   /**
    * Operands and unary operators read so far: nasm's `deadman`, which counts every call of its
@@ -290,12 +299,15 @@ export class ExprParser {
     const value = t !== undefined && !(this.preprocessor && t.text.endsWith('.')) ? floatConstant(t) : undefined;
     if (value === undefined) return this.fail('expecting floating-point number', t);
     const bcdDigits = t!.kind === 'number' ? packedBcdDigits(t!.text) : undefined;
-    if (bcdDigits === undefined && 'error' in value) return this.fail(value.error, t);
+    if (bcdDigits === undefined && 'error' in value) {
+      if (!this.preprocessor) return this.fail(value.error, t);
+      this.unreadFloat ??= { message: value.error, start: t!.start, end: t!.end, ...(value.inFinalPass === true ? { inFinalPass: true as const } : {}) };
+    }
     this.pos++;
     const close = this.peek();
     if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
     this.pos++;
-    const encoded = bcdDigits !== undefined ? this.packedBcdFloat(t!, bcdDigits, negative, fn) : encodeFloat(value as FloatConstant, negative, fn.format, this.floatMode);
+    const encoded = bcdDigits !== undefined ? this.packedBcdFloat(t!, bcdDigits, negative, fn) : encodeFloat('error' in value ? QUIET_NAN : value, negative, fn.format, this.floatMode);
     if (encoded === undefined) return undefined;
     if (encoded.warnings.length > 0 && !this.warning) this.warning = { ...encoded.warnings[0], start: t!.start, end: t!.end };
     // As a 64-bit value, like any number (`__?float64?__(-1.5)` is negative).
