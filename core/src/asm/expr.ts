@@ -1334,34 +1334,39 @@ function sumAside(e: Expr, ctx: EvalContext, sections: Map<number, number>): num
   return k;
 }
 
-/** `m` times `e`'s value, adding `m` times each label's coefficient to `sections`; undefined when not a sum of labels. */
-function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<number, number>): number | undefined {
+/**
+ * `m` times `e`'s value, adding `m` times each label's coefficient to `sections`; undefined when not
+ * a sum of labels. With `big`, a number beyond ±2^53 in the sum is added to `big.sum` (exactly)
+ * instead of failing it.
+ */
+function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<number, number>, big?: { sum: bigint }): number | undefined {
   let e = expr, m = factor;
   // (A sign in a loop: as many as nasm allows are deeper than the host's stack.)
   while (e.k === 'un' && (e.op === '-' || e.op === '+')) { if (e.op === '-') m = -m; e = e.a; }
   if (e.k === 'here' || e.k === 'base' || e.k === 'sym') {
     const v = evaluateTerm(e, ctx);
+    if (v.big !== undefined && v.sec < 0 && big !== undefined) { big.sum += BigInt(m) * v.big; return 0; }
     if (v.v === undefined || v.big !== undefined) return undefined;
     if (v.sec >= 0) sections.set(v.sec, (sections.get(v.sec) ?? 0) + m);
     return m * v.v;
   }
-  if (e.k === 'bin' && e.op === 'wrt') return linearSum(e.a, ctx, m, sections);
+  if (e.k === 'bin' && e.op === 'wrt') return linearSum(e.a, ctx, m, sections, big);
   if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
-    if (e.a.k === 'bin' && (e.a.op === '+' || e.a.op === '-')) return linearChain(e, ctx, m, sections);
-    const a = linearSum(e.a, ctx, m, sections), b = linearSum(e.b, ctx, e.op === '-' ? -m : m, sections);
+    if (e.a.k === 'bin' && (e.a.op === '+' || e.a.op === '-')) return linearChain(e, ctx, m, sections, big);
+    const a = linearSum(e.a, ctx, m, sections, big), b = linearSum(e.b, ctx, e.op === '-' ? -m : m, sections, big);
     return a === undefined || b === undefined ? undefined : a + b;
   }
   // `c ? a : b` is the sum its condition picks (measured: `dd 2*(1 ? x : 0) - x` is `dd x`).
   if (e.k === 'bin' && e.op === '?') {
     const c = scalar(e.a, ctx);
     const branches = e.b as Extract<Expr, { k: 'bin' }>;
-    return c === undefined ? undefined : linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections);
+    return c === undefined ? undefined : linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections, big);
   }
   if (e.k === 'bin' && e.op === '*') {
     const fa = scalar(e.a, ctx) ?? cancelledSum(e.a, ctx);
-    if (fa !== undefined) return linearSum(e.b, ctx, m * fa, sections);
+    if (fa !== undefined) return linearSum(e.b, ctx, m * fa, sections, big);
     const fb = scalar(e.b, ctx) ?? cancelledSum(e.b, ctx);
-    return fb === undefined ? undefined : linearSum(e.a, ctx, m * fb, sections);
+    return fb === undefined ? undefined : linearSum(e.a, ctx, m * fb, sections, big);
   }
   // A shift of labels is nasm's error, after which its evaluator goes on with them (see afterScalarError).
   if (e.k === 'bin' && (e.op === '>>' || e.op === '<<' || e.op === '>>>' || e.op === '<<<')) {
@@ -1373,7 +1378,20 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
     }
   }
   const v = scalar(e, ctx);
+  if (v === undefined && big !== undefined) {
+    const n = bigScalar(e, ctx);
+    if (n !== undefined) { big.sum += BigInt(m) * n; return 0; }
+  }
   return v === undefined ? undefined : m * v;
+}
+
+/** `e`'s value when it is a number beyond ±2^53 (see linearSum's `big`). */
+function bigScalar(e: Expr, ctx: EvalContext): bigint | undefined {
+  const outer = takeMisplaced();
+  const v = termOrChain(e, ctx);
+  const misplacedHere = takeMisplaced() !== undefined;
+  misplacedLabel = outer;
+  return misplacedHere || v.sec >= 0 ? undefined : v.big;
 }
 
 /**
@@ -1381,13 +1399,13 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
  * loop, in linearSum's order: a chain as long as nasm allows is deeper than the host's stack (see
  * evaluateChain).
  */
-function linearChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext, m: number, sections: Map<number, number>): number | undefined {
+function linearChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext, m: number, sections: Map<number, number>, big?: { sum: bigint }): number | undefined {
   const spine: Extract<Expr, { k: 'bin' }>[] = [];
   let x: Expr = e;
   while (x.k === 'bin' && (x.op === '+' || x.op === '-')) { spine.push(x); x = x.a; }
-  let sum = linearSum(x, ctx, m, sections);
+  let sum = linearSum(x, ctx, m, sections, big);
   for (let i = spine.length - 1; i >= 0; i--) {
-    const b = linearSum(spine[i].b, ctx, spine[i].op === '-' ? -m : m, sections);
+    const b = linearSum(spine[i].b, ctx, spine[i].op === '-' ? -m : m, sections, big);
     sum = sum === undefined || b === undefined ? undefined : sum + b;
   }
   return sum;
@@ -1613,9 +1631,13 @@ function comparison(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   // unknown, whatever the other side sums to (measured: `($$ <=> Lb1) == 0F9x - $$` is 0).
   if ((a.v === undefined && inA === undefined) || (b.v === undefined && inB === undefined)) return { v: undefined, sec: -1 };
   const sections = new Map<number, number>();
-  const ka = linearSum(e.a, ctx, 1, sections), kb = linearSum(e.b, ctx, -1, sections);
+  // (A number beyond ±2^53 on a side is still a number: measured with nasm 2.16.01, `dd ~3 / 3 -
+  // 4 * $$ <= $$` is "`<=': operands differ by a non-scalar".)
+  const bigA = { sum: 0n }, bigB = { sum: 0n };
+  const ka = linearSum(e.a, ctx, 1, sections, bigA), kb = linearSum(e.b, ctx, -1, sections, bigB);
   if (ka === undefined || kb === undefined) { misplaced(problem.message, problem.node); return { v: undefined, sec: -1 }; }
   for (const c of sections.values()) if (c !== 0) return notScalarDifference(e, ctx);
+  if (bigA.sum !== 0n || bigB.sum !== 0n) return binary(e, int64(BigInt(ka) + bigA.sum), int64(-(BigInt(kb) + bigB.sum)), ctx);
   return binary(e, { v: ka, sec: -1 }, { v: -kb, sec: -1 }, ctx);
 }
 
