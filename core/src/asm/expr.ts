@@ -1239,8 +1239,18 @@ function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ct
   // (An external name's stays no number: nasm's first pass stops on the shift's error before its
   // bin format would refuse the name as it puts it out.)
   if (shift) return a.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : a;
-  if (!GOES_ON.has(e.op) || a === NOT_SCALAR || b === NOT_SCALAR || a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
-  return binary(e, { v: a.v, sec: -1, big: a.big }, { v: b.v, sec: -1, big: b.big }, ctx);
+  if (!GOES_ON.has(e.op)) return { v: undefined, sec: -1 };
+  // (A sum of labels no single label is, `3 - $`, is its number to reloc_value too: measured with
+  // nasm 2.16.01, `dd 4 | y - $ <= fwd`, y a constant, is the `|`'s error then the `<=`'s.)
+  const x = a === NOT_SCALAR ? sumNumber(e.a, ctx) : a, y = b === NOT_SCALAR ? sumNumber(e.b, ctx) : b;
+  if (x.v === undefined || y.v === undefined) return { v: undefined, sec: -1 };
+  return binary(e, { v: x.v, sec: -1, big: x.big }, { v: y.v, sec: -1, big: y.big }, ctx);
+}
+
+/** The number part of sum of labels `x` (see linearSum), as nasm's reloc_value reads it; unknown when it is no such sum. */
+function sumNumber(x: Expr, ctx: EvalContext): Value {
+  const k = sumAside(x, ctx, new Map());
+  return k === undefined ? { v: undefined, sec: -1 } : { v: k, sec: -1 };
 }
 
 /**
