@@ -531,6 +531,12 @@ class Assembler implements EvalContext {
    * column (see failedAtFirst, failedAtFirstUnknown).
    */
   private readonly firstPassCounts = new Map<string, FirstPassEvaluation>();
+  /**
+   * By statement and column, the `times` and `dup` counts nasm's first pass took for a number where
+   * Ringside's first had none (unknown terms that cancel, `(2 | fwd) <=> y`): a count that is no
+   * number after is an error of a later pass (see nonConstantCount).
+   */
+  private numberAtFirst: Set<string> | undefined;
   /** By statement and place, `align` arguments as nasm's first pass read them (see firstPassAlignment). */
   private readonly firstPassAlignments = new Map<string, number | undefined>();
   /** By statement and argument, the value nasm's first pass gives an `align` argument that names an `equ` it read as 0 (see equAlignmentFailed). */
@@ -2050,6 +2056,7 @@ class Assembler implements EvalContext {
       if (v.v === undefined || v.sec >= 0 || this.carriedBefore > 0) {
         const first = this.firstPassEvaluated(e, view);
         if (!first.number || (first.unknown && first.errors.length > 0)) this.firstPassCounts.set(`${this.stmtIndex}:${e.start}`, first);
+        else if (v.v === undefined) (this.numberAtFirst ??= new Set()).add(`${this.stmtIndex}:${e.start}`);
       }
       return false;
     }
@@ -2180,7 +2187,11 @@ class Assembler implements EvalContext {
 
   /** nasm's error for a count that is no number; a `times` line is then run once (see timesEqu). */
   private nonConstantCount(what: 'TIMES' | 'DUP', e: Expr): void {
-    this.error('non-constant', `non-constant argument supplied to ${what}`, e);
+    // (Where nasm's first pass had a number, its error is a later pass's, given with that pass's
+    // others: measured with nasm 2.16.01, `times (2 | fwd) <=> y db 1` before `fwd:` and `y equ 3`
+    // is the `|`'s error then this one; nasm's first pass took `unknown <=> unknown` for 0.)
+    const later = this.numberAtFirst?.has(`${this.stmtIndex}:${e.start}`) === true;
+    this.error(later ? 'expression-later' : 'non-constant', `non-constant argument supplied to ${what}`, e);
     this.countRunsOnce = true;
   }
 
