@@ -4333,7 +4333,9 @@ class Assembler implements EvalContext {
         this.countProblem(e, v, 'DUP', 'undefined-symbol');
         return 0;
       }
-      if (v.v < 0) {
+      // (Not after an error nasm's evaluator gives up at, where its parser drops the line: measured
+      // with nasm 2.16.01, `db $$ - 1 << -~$ * 4 ^ 3 dup (1)` is the `~`'s error alone.)
+      if (v.v < 0 && this.gaveUpIn !== this.stmtIndex) {
         this.dataWarned = true;
         this.error('dup-negative', 'negative argument supplied to DUP', e);
         return 0;
