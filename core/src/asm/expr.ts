@@ -1662,7 +1662,9 @@ function compareRelocatable(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, 
   // address apart: measured with nasm 2.16.01, `dd 1 - $ << 2 > $` is the shift's error then the
   // `>`'s, as `dd -$ > $` is the `>`'s.)
   if (a.sec !== b.sec || (a.offset === undefined) !== (b.offset === undefined)) return notScalarDifference(e, ctx);
-  return binary(e, { v: a.v, sec: -1 }, { v: b.v, sec: -1 }, ctx);
+  // (Exactly, by the sign of the 64-bit difference: measured, `l + 0x7fffffffffffffff <= l +
+  // 0x7ffffffffffffffe` is 0.)
+  return binary(e, { v: a.v, sec: -1, big: a.big }, { v: b.v, sec: -1, big: b.big }, ctx);
 }
 
 /** A comparison whose sides differ by more than a number: unequal, and no order (an error). */
