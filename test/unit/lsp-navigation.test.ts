@@ -137,3 +137,21 @@ describe('lsp navigation through macros', () => {
     assert.match(edit.error, /b\.wait/);
   });
 });
+
+describe('lsp rename next to a line the dialect leaves out', () => {
+  // nasm 2.16.01 assembles `jmpe target` (0F B8 and the address); Ringside reports the line and
+  // reads no further, so its `target` is no reference Rename could edit.
+  const TEXT = ['bits 32', 'target: nop', 'jmpe target', 'dd target', 'other: dd other'].join('\n');
+  const ws = workspace({ 'jmpe.asm': TEXT }, ['jmpe.asm']);
+  after(() => ws.dispose());
+
+  it('refuses to rename a name that line may write, naming the line, and renames the others', () => {
+    const doc = ws.doc('jmpe.asm');
+    const edit = rename(doc, at(doc, 'target', 1), 'dest');
+    assert.ok('error' in edit);
+    assert.match(edit.error, /jmpe target.*jmpe\.asm:3/);
+    const other = rename(doc, at(doc, 'other', 1), 'another');
+    assert.ok(!('error' in other));
+    assert.equal(applyEdits(TEXT, (other.changes as Record<string, TextEdit[]>)[ws.uri('jmpe.asm')]), TEXT.replaceAll('other', 'another'));
+  });
+});

@@ -531,6 +531,12 @@ class Assembler implements EvalContext {
    * column (see failedAtFirst, failedAtFirstUnknown).
    */
   private readonly firstPassCounts = new Map<string, FirstPassEvaluation>();
+  /**
+   * By statement and column, the `times` and `dup` counts nasm's first pass took for a number where
+   * Ringside's first had none (unknown terms that cancel, `(2 | fwd) <=> y`): a count that is no
+   * number after is an error of a later pass (see nonConstantCount).
+   */
+  private numberAtFirst: Set<string> | undefined;
   /** By statement and place, `align` arguments as nasm's first pass read them (see firstPassAlignment). */
   private readonly firstPassAlignments = new Map<string, number | undefined>();
   /** By statement and argument, the value nasm's first pass gives an `align` argument that names an `equ` it read as 0 (see equAlignmentFailed). */
@@ -974,13 +980,16 @@ class Assembler implements EvalContext {
       report: this.final,
       here: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.here(); },
       base: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.base(); },
-      symbolBefore: (name, before) => {
+      symbolBefore: (name, before, later) => {
         const full = this.qualifyAt(name, before);
         const s = this.symbols.get(full);
         // (An external name, or an `equ` of one, is a value but no number: measured, `extern a` /
         // `%if a` is "non-constant value given to `%if'".)
         if (s === undefined) return this.deferredConstant(name) ?? (this.externsInPass.has(full) ? { v: undefined, sec: -1 } : undefined);
-        if (s.stmt >= before) return undefined;
+        // (A label further on of a name declared external above is that name to nasm's first
+        // pass, where the label takes it over only once defined: measured, `extern a` / `%if a-$$`
+        // / `a:` is "non-constant value given to `%if'".)
+        if (s.stmt >= before && !(later === true && this.pass > 0)) return this.externsInPass.has(full) ? { v: undefined, sec: -1 } : undefined;
         const v = this.symbolValue(s);
         // An `equ` of a label further on is its number 0 in nasm's first pass (see firstPassEqus),
         // which decides the block there (measured with nasm 2.16.01: `SIZE equ L` / `%if SIZE == 0`
@@ -2047,6 +2056,7 @@ class Assembler implements EvalContext {
       if (v.v === undefined || v.sec >= 0 || this.carriedBefore > 0) {
         const first = this.firstPassEvaluated(e, view);
         if (!first.number || (first.unknown && first.errors.length > 0)) this.firstPassCounts.set(`${this.stmtIndex}:${e.start}`, first);
+        else if (v.v === undefined) (this.numberAtFirst ??= new Set()).add(`${this.stmtIndex}:${e.start}`);
       }
       return false;
     }
@@ -2177,7 +2187,11 @@ class Assembler implements EvalContext {
 
   /** nasm's error for a count that is no number; a `times` line is then run once (see timesEqu). */
   private nonConstantCount(what: 'TIMES' | 'DUP', e: Expr): void {
-    this.error('non-constant', `non-constant argument supplied to ${what}`, e);
+    // (Where nasm's first pass had a number, its error is a later pass's, given with that pass's
+    // others: measured with nasm 2.16.01, `times (2 | fwd) <=> y db 1` before `fwd:` and `y equ 3`
+    // is the `|`'s error then this one; nasm's first pass took `unknown <=> unknown` for 0.)
+    const later = this.numberAtFirst?.has(`${this.stmtIndex}:${e.start}`) === true;
+    this.error(later ? 'expression-later' : 'non-constant', `non-constant argument supplied to ${what}`, e);
     this.countRunsOnce = true;
   }
 
@@ -4319,7 +4333,9 @@ class Assembler implements EvalContext {
         this.countProblem(e, v, 'DUP', 'undefined-symbol');
         return 0;
       }
-      if (v.v < 0) {
+      // (Not after an error nasm's evaluator gives up at, where its parser drops the line: measured
+      // with nasm 2.16.01, `db $$ - 1 << -~$ * 4 ^ 3 dup (1)` is the `~`'s error alone.)
+      if (v.v < 0 && this.gaveUpIn !== this.stmtIndex) {
         this.dataWarned = true;
         this.error('dup-negative', 'negative argument supplied to DUP', e);
         return 0;

@@ -134,9 +134,11 @@ export interface CheckScope {
   base(): Value;
   /**
    * A symbol defined by a statement before statement `before` (a `.local` name qualified as
-   * there); undefined when there is none (nasm: not defined before use).
+   * there); undefined when there is none (nasm: not defined before use). With `later`, after the
+   * first pass also one defined further on, as an earlier pass left it: nasm's passes after its
+   * first know every label that pass defined.
    */
-  symbolBefore(name: string, before: number): Value | undefined;
+  symbolBefore(name: string, before: number, later?: boolean): Value | undefined;
   /** The qualified name of `name` at statement `at` (a `.local` name under the label above). */
   qualify(name: string, at: number): string;
   /**
@@ -325,7 +327,8 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   // (Its messages are about the directive's line, where the listing puts them.)
   const line = c.outputLine;
   if (toks.length === 0) { if (report) sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion, undefined, line); return undefined; }
-  const { expr, error, trailing } = parseWhole(toks, evalLimit, true);
+  const { expr, error, unreadFloat, trailing } = parseWhole(toks, evalLimit, true);
+  if (unreadFloat !== undefined && report) sink.error(unreadFloat.inFinalPass === true ? 'float-significand' : 'syntax', unreadFloat.message, at(unreadFloat.start, unreadFloat.end), expansion, undefined, line);
   if (expr === undefined) {
     if (report) sink.error('syntax', error!.message, at(error!.start, error!.end), expansion, undefined, line);
     return undefined;
@@ -355,12 +358,16 @@ function numberOf(c: CheckCondition, expr: Expr, compared: Expr, trailing: Parse
   // nasm's evaluation stops at the first symbol it has no value for: one message (measured:
   // `%if un-un` and `%if un-un2` are "symbol `un' not defined before use" once), as pp-expressions.ts.
   let failed = false;
+  // An `%elif` naming a label further on fails without a word in nasm's first pass, which goes on;
+  // its later passes know the label (measured with nasm 2.16.01: `db 1` / `%if 0` / `%elif y-$$` /
+  // `db 3` / `%endif` / `y:` is 01 03).
+  const later = c.directive.startsWith('%elif');
   const ctx: EvalContext = {
     symbol: (name: string, node: Expr) => {
       if (node.k === 'sym' && isRegisterNode(node)) return { v: 0, sec: -1 };
       // (A name written with a `$` names no symbol here: see pp-expressions.ts evaluateExpression.)
       const escaped = node.k === 'sym' && node.escaped === true;
-      const v = escaped ? undefined : scope.symbolBefore(name, c.statement);
+      const v = escaped ? undefined : scope.symbolBefore(name, c.statement, later);
       // (nasm's evaluator stops at the first: `%assign x lb - lb` before `lb:` names it once, measured.)
       if (v === undefined) {
         if (report && !failed) sink.error('undefined-symbol', `symbol \`${escaped ? `$${name}` : scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion, undefined, line);

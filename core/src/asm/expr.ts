@@ -5,7 +5,7 @@
 // is absolute, as in nasm.
 
 import type { Token } from './lexer';
-import { DEFAULT_FLOAT_MODE, encodeFloat, type FloatConstant, floatConstant, FLOAT_FORMATS, type FloatFunction, floatFunction, floatFunctionValue, type FloatWarning, packedBcd, packedBcdDigits, specialFloat } from './floats';
+import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, type FloatFunction, floatFunction, floatFunctionValue, type FloatWarning, packedBcd, packedBcdDigits, QUIET_NAN, specialFloat } from './floats';
 import { exceeds64Bits, isFloatText, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 import { foldExpr } from './expr-walk';
@@ -101,6 +101,7 @@ export interface WholeExpression {
   readonly expr: Expr | undefined;
   readonly error: ParseError | undefined;
   readonly warning: ExprParser['warning'];
+  readonly unreadFloat?: ExprParser['unreadFloat'];
   /** The tokens past a preprocessor expression, which nasm ignores with a warning (see parseWhole). */
   readonly trailing?: ParseError;
   /** The warning of the first of them, read by nasm's scanner (see scannedOverflow). */
@@ -117,14 +118,15 @@ export function parseWhole(tokens: readonly Token[], evalLimit: number, preproce
   const p = new ExprParser(tokens, 0, tokens.length, undefined, evalLimit);
   p.preprocessor = preprocessor;
   const expr = p.parse();
-  if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning };
+  const unreadFloat = p.unreadFloat;
+  if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning, unreadFloat };
   if (expr !== undefined && preprocessor && p.error === undefined) {
     const trailing = { message: 'trailing garbage after expression ignored', start: tokens[p.pos].start, end: tokens[tokens.length - 1].end };
-    return { expr, error: undefined, warning: p.warning, scanned: scannedOverflow(tokens[p.pos]), trailing };
+    return { expr, error: undefined, warning: p.warning, unreadFloat, scanned: scannedOverflow(tokens[p.pos]), trailing };
   }
   const at = tokens[Math.min(p.pos, tokens.length - 1)];
   const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };
-  return { expr: undefined, error, warning: p.warning };
+  return { expr: undefined, error, warning: p.warning, unreadFloat };
 }
 
 /** A step of ExprParser.read under way: a conditional, a binary operator's operands, or an operand with its prefixes. */
@@ -148,6 +150,13 @@ export class ExprParser {
   error: ParseError | undefined;
   /** A problem that does not stop the expression (a character constant cut to four bytes), with its diagnostic code. */
   warning: (ParseError & { readonly code: string }) | undefined;
+  /**
+   * In a preprocessor expression, the first floating-point constant a `__?floatN?__()` could not
+   * read: nasm's error, after which its evaluator goes on with a quiet NaN (`inFinalPass`: see
+   * FloatProblem; measured with nasm 2.16.01, `%assign b __?float32?__(17e+36a)` is the error and
+   * b = 0x7FC00000, which `nasm -E` writes).
+   */
+  unreadFloat: (ParseError & { readonly inFinalPass?: true }) | undefined;
 
   /**
    * Operands and unary operators read so far: nasm's `deadman`, which counts every call of its
@@ -290,12 +299,15 @@ export class ExprParser {
     const value = t !== undefined && !(this.preprocessor && t.text.endsWith('.')) ? floatConstant(t) : undefined;
     if (value === undefined) return this.fail('expecting floating-point number', t);
     const bcdDigits = t!.kind === 'number' ? packedBcdDigits(t!.text) : undefined;
-    if (bcdDigits === undefined && 'error' in value) return this.fail(value.error, t);
+    if (bcdDigits === undefined && 'error' in value) {
+      if (!this.preprocessor) return this.fail(value.error, t);
+      this.unreadFloat ??= { message: value.error, start: t!.start, end: t!.end, ...(value.inFinalPass === true ? { inFinalPass: true as const } : {}) };
+    }
     this.pos++;
     const close = this.peek();
     if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
     this.pos++;
-    const encoded = bcdDigits !== undefined ? this.packedBcdFloat(t!, bcdDigits, negative, fn) : encodeFloat(value as FloatConstant, negative, fn.format, this.floatMode);
+    const encoded = bcdDigits !== undefined ? this.packedBcdFloat(t!, bcdDigits, negative, fn) : encodeFloat('error' in value ? QUIET_NAN : value, negative, fn.format, this.floatMode);
     if (encoded === undefined) return undefined;
     if (encoded.warnings.length > 0 && !this.warning) this.warning = { ...encoded.warnings[0], start: t!.start, end: t!.end };
     // As a 64-bit value, like any number (`__?float64?__(-1.5)` is negative).
@@ -1227,8 +1239,18 @@ function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ct
   // (An external name's stays no number: nasm's first pass stops on the shift's error before its
   // bin format would refuse the name as it puts it out.)
   if (shift) return a.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : a;
-  if (!GOES_ON.has(e.op) || a === NOT_SCALAR || b === NOT_SCALAR || a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
-  return binary(e, { v: a.v, sec: -1, big: a.big }, { v: b.v, sec: -1, big: b.big }, ctx);
+  if (!GOES_ON.has(e.op)) return { v: undefined, sec: -1 };
+  // (A sum of labels no single label is, `3 - $`, is its number to reloc_value too: measured with
+  // nasm 2.16.01, `dd 4 | y - $ <= fwd`, y a constant, is the `|`'s error then the `<=`'s.)
+  const x = a === NOT_SCALAR ? sumNumber(e.a, ctx) : a, y = b === NOT_SCALAR ? sumNumber(e.b, ctx) : b;
+  if (x.v === undefined || y.v === undefined) return { v: undefined, sec: -1 };
+  return binary(e, { v: x.v, sec: -1, big: x.big }, { v: y.v, sec: -1, big: y.big }, ctx);
+}
+
+/** The number part of sum of labels `x` (see linearSum), as nasm's reloc_value reads it; unknown when it is no such sum. */
+function sumNumber(x: Expr, ctx: EvalContext): Value {
+  const k = sumAside(x, ctx, new Map());
+  return k === undefined ? { v: undefined, sec: -1 } : { v: k, sec: -1 };
 }
 
 /**
@@ -1322,34 +1344,39 @@ function sumAside(e: Expr, ctx: EvalContext, sections: Map<number, number>): num
   return k;
 }
 
-/** `m` times `e`'s value, adding `m` times each label's coefficient to `sections`; undefined when not a sum of labels. */
-function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<number, number>): number | undefined {
+/**
+ * `m` times `e`'s value, adding `m` times each label's coefficient to `sections`; undefined when not
+ * a sum of labels. With `big`, a number beyond ±2^53 in the sum is added to `big.sum` (exactly)
+ * instead of failing it.
+ */
+function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<number, number>, big?: { sum: bigint }): number | undefined {
   let e = expr, m = factor;
   // (A sign in a loop: as many as nasm allows are deeper than the host's stack.)
   while (e.k === 'un' && (e.op === '-' || e.op === '+')) { if (e.op === '-') m = -m; e = e.a; }
   if (e.k === 'here' || e.k === 'base' || e.k === 'sym') {
     const v = evaluateTerm(e, ctx);
+    if (v.big !== undefined && v.sec < 0 && big !== undefined) { big.sum += BigInt(m) * v.big; return 0; }
     if (v.v === undefined || v.big !== undefined) return undefined;
     if (v.sec >= 0) sections.set(v.sec, (sections.get(v.sec) ?? 0) + m);
     return m * v.v;
   }
-  if (e.k === 'bin' && e.op === 'wrt') return linearSum(e.a, ctx, m, sections);
+  if (e.k === 'bin' && e.op === 'wrt') return linearSum(e.a, ctx, m, sections, big);
   if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
-    if (e.a.k === 'bin' && (e.a.op === '+' || e.a.op === '-')) return linearChain(e, ctx, m, sections);
-    const a = linearSum(e.a, ctx, m, sections), b = linearSum(e.b, ctx, e.op === '-' ? -m : m, sections);
+    if (e.a.k === 'bin' && (e.a.op === '+' || e.a.op === '-')) return linearChain(e, ctx, m, sections, big);
+    const a = linearSum(e.a, ctx, m, sections, big), b = linearSum(e.b, ctx, e.op === '-' ? -m : m, sections, big);
     return a === undefined || b === undefined ? undefined : a + b;
   }
   // `c ? a : b` is the sum its condition picks (measured: `dd 2*(1 ? x : 0) - x` is `dd x`).
   if (e.k === 'bin' && e.op === '?') {
     const c = scalar(e.a, ctx);
     const branches = e.b as Extract<Expr, { k: 'bin' }>;
-    return c === undefined ? undefined : linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections);
+    return c === undefined ? undefined : linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections, big);
   }
   if (e.k === 'bin' && e.op === '*') {
     const fa = scalar(e.a, ctx) ?? cancelledSum(e.a, ctx);
-    if (fa !== undefined) return linearSum(e.b, ctx, m * fa, sections);
+    if (fa !== undefined) return linearSum(e.b, ctx, m * fa, sections, big);
     const fb = scalar(e.b, ctx) ?? cancelledSum(e.b, ctx);
-    return fb === undefined ? undefined : linearSum(e.a, ctx, m * fb, sections);
+    return fb === undefined ? undefined : linearSum(e.a, ctx, m * fb, sections, big);
   }
   // A shift of labels is nasm's error, after which its evaluator goes on with them (see afterScalarError).
   if (e.k === 'bin' && (e.op === '>>' || e.op === '<<' || e.op === '>>>' || e.op === '<<<')) {
@@ -1361,7 +1388,20 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
     }
   }
   const v = scalar(e, ctx);
+  if (v === undefined && big !== undefined) {
+    const n = bigScalar(e, ctx);
+    if (n !== undefined) { big.sum += BigInt(m) * n; return 0; }
+  }
   return v === undefined ? undefined : m * v;
+}
+
+/** `e`'s value when it is a number beyond ±2^53 (see linearSum's `big`). */
+function bigScalar(e: Expr, ctx: EvalContext): bigint | undefined {
+  const outer = takeMisplaced();
+  const v = termOrChain(e, ctx);
+  const misplacedHere = takeMisplaced() !== undefined;
+  misplacedLabel = outer;
+  return misplacedHere || v.sec >= 0 ? undefined : v.big;
 }
 
 /**
@@ -1369,13 +1409,13 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
  * loop, in linearSum's order: a chain as long as nasm allows is deeper than the host's stack (see
  * evaluateChain).
  */
-function linearChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext, m: number, sections: Map<number, number>): number | undefined {
+function linearChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext, m: number, sections: Map<number, number>, big?: { sum: bigint }): number | undefined {
   const spine: Extract<Expr, { k: 'bin' }>[] = [];
   let x: Expr = e;
   while (x.k === 'bin' && (x.op === '+' || x.op === '-')) { spine.push(x); x = x.a; }
-  let sum = linearSum(x, ctx, m, sections);
+  let sum = linearSum(x, ctx, m, sections, big);
   for (let i = spine.length - 1; i >= 0; i--) {
-    const b = linearSum(spine[i].b, ctx, spine[i].op === '-' ? -m : m, sections);
+    const b = linearSum(spine[i].b, ctx, spine[i].op === '-' ? -m : m, sections, big);
     sum = sum === undefined || b === undefined ? undefined : sum + b;
   }
   return sum;
@@ -1601,9 +1641,13 @@ function comparison(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   // unknown, whatever the other side sums to (measured: `($$ <=> Lb1) == 0F9x - $$` is 0).
   if ((a.v === undefined && inA === undefined) || (b.v === undefined && inB === undefined)) return { v: undefined, sec: -1 };
   const sections = new Map<number, number>();
-  const ka = linearSum(e.a, ctx, 1, sections), kb = linearSum(e.b, ctx, -1, sections);
+  // (A number beyond ±2^53 on a side is still a number: measured with nasm 2.16.01, `dd ~3 / 3 -
+  // 4 * $$ <= $$` is "`<=': operands differ by a non-scalar".)
+  const bigA = { sum: 0n }, bigB = { sum: 0n };
+  const ka = linearSum(e.a, ctx, 1, sections, bigA), kb = linearSum(e.b, ctx, -1, sections, bigB);
   if (ka === undefined || kb === undefined) { misplaced(problem.message, problem.node); return { v: undefined, sec: -1 }; }
   for (const c of sections.values()) if (c !== 0) return notScalarDifference(e, ctx);
+  if (bigA.sum !== 0n || bigB.sum !== 0n) return binary(e, int64(BigInt(ka) + bigA.sum), int64(-(BigInt(kb) + bigB.sum)), ctx);
   return binary(e, { v: ka, sec: -1 }, { v: -kb, sec: -1 }, ctx);
 }
 
@@ -1614,8 +1658,13 @@ function comparison(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
  */
 function compareRelocatable(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
   if (a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
-  if (a.sec !== b.sec) return notScalarDifference(e, ctx);
-  return binary(e, { v: a.v, sec: -1 }, { v: b.v, sec: -1 }, ctx);
+  // (A section's address taken away, `-$` (see Value.offset), against one added is twice the
+  // address apart: measured with nasm 2.16.01, `dd 1 - $ << 2 > $` is the shift's error then the
+  // `>`'s, as `dd -$ > $` is the `>`'s.)
+  if (a.sec !== b.sec || (a.offset === undefined) !== (b.offset === undefined)) return notScalarDifference(e, ctx);
+  // (Exactly, by the sign of the 64-bit difference: measured, `l + 0x7fffffffffffffff <= l +
+  // 0x7ffffffffffffffe` is 0.)
+  return binary(e, { v: a.v, sec: -1, big: a.big }, { v: b.v, sec: -1, big: b.big }, ctx);
 }
 
 /** A comparison whose sides differ by more than a number: unequal, and no order (an error). */

@@ -76,13 +76,24 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
 
 /** `expanded` parsed whole as a preprocessor expression, its warning reported; undefined after reporting its error. */
 function parseReported(expanded: readonly PPToken[], evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): { expr: Expr; trailing: WholeExpression['trailing'] } | undefined {
-  const { expr, error, warning, scanned, trailing } = parseWhole(expanded, evalLimit, true);
+  const { expr, error, warning, unreadFloat, scanned, trailing } = parseWhole(expanded, evalLimit, true);
   for (const w of [warning, scanned]) if (w) sink.warning(w.code, w.message, lineRange(file, line, w.start, w.end), expansion);
+  reportUnreadFloat(unreadFloat, sink, file, line, expansion);
   if (expr === undefined) {
     sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), expansion);
     return undefined;
   }
   return { expr, trailing };
+}
+
+/**
+ * nasm's error for a floating-point constant a preprocessor expression could not read, which it
+ * evaluates on as a quiet NaN (see ExprParser.unreadFloat). One its significand has, nasm gives in
+ * its final pass alone, as a data item's (see listing-errors.ts): not when an error of an earlier
+ * pass stopped it (measured with nasm 2.16.01; `nasm -E` gives it).
+ */
+export function reportUnreadFloat(unread: ExprParser['unreadFloat'], sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): void {
+  if (unread !== undefined) sink.error(unread.inFinalPass === true ? 'float-significand' : 'syntax', unread.message, lineRange(file, line, unread.start, unread.end), expansion);
 }
 
 /**
@@ -111,6 +122,7 @@ export function parseLeading(expanded: readonly PPToken[], from: number, evalLim
   p.preprocessor = true;
   const expr = p.parse();
   if (p.warning) sink.warning(p.warning.code, p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), expansion);
+  reportUnreadFloat(p.unreadFloat, sink, file, line, expansion);
   if (expr === undefined || p.error !== undefined) {
     const at = expanded[Math.min(p.pos, expanded.length - 1)];
     const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };

@@ -483,9 +483,10 @@ class Preprocessor {
     this.smacros = this.singles.byName;
     // (So the structure names of `nasm -E` are expanded with the macros of their lines: see
     // structureText; assembling, so an `at`'s member is, where a macro of a dotted name, a
-    // structure's field's, may change after it: see atMember.)
+    // structure's field's, may change after it: see atMember. No name: the whole table changes, as
+    // a branch of a block the assembler decides ends, which may undo such a macro the branch defined.)
     if (opts.preprocessOnly === true || opts.structureNames === true) this.singles.beforeChange = () => this.standardCalls.idsUpTo(this.out);
-    else this.singles.beforeChange = (name) => { if (name?.includes('.') === true) this.standardCalls.idsUpTo(this.out); };
+    else this.singles.beforeChange = (name) => { if (name === undefined || name.includes('.')) this.standardCalls.idsUpTo(this.out); };
     this.equs = new EquConstants(this.limits.eval);
   }
 
@@ -1389,7 +1390,11 @@ class Preprocessor {
     const assembled = this.lineAssembled();
     if (assembled) this.warnOpenString(f, file, line, text, written);
     const toks = assembled ? this.lineParameters(f, file, line, written) : written;
-    const read = readLineDirective(toks, file, line);
+    const read = readLineDirective(toks, file, line, (name, from, to) => {
+      const value = this.environment[name];
+      if (value === undefined && assembled) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, lineRange(file, line, from.start, to.end), f.expansion);
+      return value ?? '';
+    });
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
     if (typeof read === 'string') { if (assembled) this.sink.error('syntax', read, here, f.expansion); return; }

@@ -19,7 +19,7 @@ import type { LineDirective } from './api';
 import { isFloatText } from './numbers';
 import type { Token } from './lexer';
 import { parseNumber, parseNumberExact } from './numbers';
-import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, decodeString, stringText } from './strings';
 
 /** How nasm reports a place: the name `%line` gave (undefined: the file's own) and line. */
 export interface ReportedPlace {
@@ -116,7 +116,13 @@ export function opensLineDirective(first: Token | undefined, atStart: boolean): 
  * directive, or nasm's error message; a name cut at a control character is the directive with
  * `nameError`, nasm's error for it (see cutAtControl).
  */
-export function readLineDirective(written: readonly Token[], file: string, line: number): (LineDirective & { readonly nameError?: string }) | string {
+/**
+ * The value of environment variable `name`, written from token `from` to `to` in a `%line`'s file
+ * name (`%!NAME`, `%!'NAME'`): nothing when it is not set, after nasm's warning.
+ */
+export type LineEnvironment = (name: string, from: Token, to: Token) => string;
+
+export function readLineDirective(written: readonly Token[], file: string, line: number, environment?: LineEnvironment): (LineDirective & { readonly nameError?: string }) | string {
   const toks = numbersApart(written);
   const integer = (t: Token | undefined): t is Token => t !== undefined && t.kind === 'number' && !isFloatText(t.text);
   const value = (t: Token): number => {
@@ -144,8 +150,18 @@ export function readLineDirective(written: readonly Token[], file: string, line:
     if (cut !== undefined) nameError = CONTROL_IN_STRING;
     if (bytes !== undefined) name = new TextDecoder().decode(cut ?? bytes);
     else {
-      name = toks[i].text;
-      for (let k = i + 1; k < toks.length; k++) name += (toks[k].start > toks[k - 1].end ? ' ' : '') + toks[k].text;
+      // Its tokens written back as nasm's detoken writes them, a `%!NAME` as the variable's value
+      // (measured with nasm 2.16.01: `%line 40 dn %!UNSET` names `dn `, `%line 40 %!"V"x` with V
+      // set to `p q` names `p qx`).
+      name = '';
+      for (let k = i; k < toks.length; k++) {
+        const t = toks[k];
+        const spacing = k > i && t.start > toks[k - 1].end ? ' ' : '';
+        const quoted = t.text === '%!' && toks[k + 1]?.kind === 'string' && toks[k + 1].start === t.end;
+        if (environment === undefined || t.kind !== 'preproc' || !t.text.startsWith('%!') || (t.text.length === 2 && !quoted)) { name += spacing + t.text; continue; }
+        const last = quoted ? toks[++k] : t;
+        name += spacing + environment(quoted ? stringText(last.text) : t.text.slice(2), t, last);
+      }
     }
   }
   return { file, line, number: value(n), step, ...(name !== undefined ? { name } : {}), ...(nameError !== undefined ? { nameError } : {}) };

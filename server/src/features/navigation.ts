@@ -109,7 +109,7 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
     return lines[r.start.line] ?? '';
   };
   const writtenAt = (r: SourceRange): string => lineAt(r).slice(r.start.col, r.end.col);
-  const shared = unrenamableUse(doc, symbol.name) ?? sharedName(doc, symbol, lineAt) ?? sectalignWord(doc, symbol, lineAt);
+  const shared = unrenamableUse(doc, symbol.name) ?? sharedName(doc, symbol, lineAt) ?? sectalignWord(doc, symbol, lineAt) ?? unreadLine(doc, symbol, lineAt);
   if (shared) return { error: shared };
   const changes: Record<string, TextEdit[]> = {};
   const edit = (r: SourceRange, newText: string) => (changes[doc.toUri(r.file)] ??= []).push({ range: toLspRange(r), newText });
@@ -143,6 +143,37 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
   }
   return { changes };
 }
+
+/** The errors of a line the assembler did not read through, for an instruction or register the dialect leaves out (core/src/asm/parser.ts). */
+const UNREAD_LINE_CODES: ReadonlySet<string> = new Set(['unsupported-instruction', 'unsupported-register']);
+
+/**
+ * Why `symbol`'s uses may not all be known, if so: a line with an instruction or register the
+ * dialect leaves out (`jmpe target`, which nasm assembles) is not read past it, so a use of the
+ * name there is no reference; renaming the others would leave that one naming nothing.
+ */
+function unreadLine(doc: AnalyzedDocument, symbol: SymbolInfo, lineAt: (r: SourceRange) => string): string | undefined {
+  for (const d of doc.result.diagnostics) {
+    if (!UNREAD_LINE_CODES.has(d.code)) continue;
+    const line = lineAt(d.range);
+    if (writesName(line, symbol.name) || (isDotted(symbol) && writesName(line, symbol.shortName))) {
+      return `\`${symbol.name}\` may be written in \`${line.trim()}\` (${d.range.file}:${d.range.start.line + 1}), a line Ringside's dialect leaves out and does not read: rename it by hand.`;
+    }
+  }
+  return undefined;
+}
+
+/** Whether `line` has `name` as a whole word (NASM manual §3.1's name characters around it). */
+function writesName(line: string, name: string): boolean {
+  for (let at = line.indexOf(name); at >= 0; at = line.indexOf(name, at + 1)) {
+    const before = line[at - 1];
+    const after = line[at + name.length];
+    if ((before === undefined || !NAME_CHAR.test(before)) && (after === undefined || !NAME_CHAR.test(after))) return true;
+  }
+  return false;
+}
+
+const NAME_CHAR = /[A-Za-z0-9_$#@~.?]/;
 
 /** An `align`, `alignb` or `sectalign` line up to its argument (after a label, if there is one). */
 const ALIGNMENT_BEFORE_ARGUMENT = /^\s*(?:[\w.?$@#~]+:?\s+)?(?:align|alignb|sectalign)\s+$/i;
