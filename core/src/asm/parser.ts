@@ -2669,6 +2669,9 @@ class LineParser implements TermReader {
       // `[far]` is this and "expression syntax error", `[near ebx+4]` and `[o16 ebx]` this alone.)
       else if (NOT_IN_ADDRESS.has(lower)) this.goOn('invalid size specification in effective address', t);
       else if (isMasmFlat(t, toks[i + 1])) i++;
+      // (Without its colon nasm says so, drops the word and reads the address from the next
+      // token: measured, `[__?masm_flat?__]` is this and "expression syntax error".)
+      else if (lower === '__?masm_flat?__') { this.goOn('unknown use of FLAT in MASM emulation', t); return i + 1; }
       else {
         const r = register(t);
         if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { words.segment = this.segmentOverride(t, r) ?? words.segment; i++; continue; }
