@@ -2,7 +2,7 @@
 // statement with the symbol values of the pass before; passes repeat until no label moves, then a
 // final pass emits bytes and reports problems. Sections are laid out after every pass (sections.ts).
 
-import type { SourceRange } from './api';
+import { type SourceRange, UNREADABLE_DIRECTORY } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
@@ -161,7 +161,7 @@ interface ConstantSet {
 }
 
 export interface AssemblerHost {
-  readonly readBinary?: (path: string) => Uint8Array | undefined;
+  readonly readBinary?: (path: string) => Uint8Array | typeof UNREADABLE_DIRECTORY | undefined;
   readonly includePaths: readonly string[];
   /** incbin, like %include, looks in the working directory first (see searchPlaces). */
   readonly mainFile: string;
@@ -444,7 +444,7 @@ class Assembler implements EvalContext {
   /** Those of `externals` an expression has named (see DeclarationHost.externalNamed). */
   private externsUsed: Set<string> | undefined;
   /** Each `incbin` name's file: its bytes, and its name as nasm's `%pathsearch` gives it. */
-  private readonly incbinCache = new Map<string, { readonly data: Uint8Array; readonly name: string } | undefined>();
+  private readonly incbinCache = new Map<string, { readonly data: Uint8Array | typeof UNREADABLE_DIRECTORY; readonly name: string } | undefined>();
   private stmtIndex = 0;
   /** See AssemblyOutput.atStructures. */
   private atStructures: Map<number, string> | undefined;
@@ -4039,6 +4039,7 @@ class Assembler implements EvalContext {
     // nasm 2.16.01 crashes on a negative length: an error here.
     if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
     const n = this.timesCount(st);
+    if (data === UNREADABLE_DIRECTORY) { this.incbinDirectory(found.name, off, len, n, fileTok, offE); return; }
     if (off < 0) {
       // nasm counts the file from there on (at most `len`) in its first passes, cannot seek there
       // in its last, and puts nothing out, with the error once for all repetitions, none for no
@@ -4050,6 +4051,23 @@ class Assembler implements EvalContext {
     }
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     this.emit(slice, n);
+  }
+
+  /**
+   * `incbin` of a directory, which nasm opens, measures at the end a seek there finds (on ext4 the
+   * largest offset, 2^63-1) and then fails to read (measured with nasm 2.16.01: `incbin "dir"` and
+   * `incbin "dir", 0, 1` are "unexpected EOF while reading file" and "error while reading file",
+   * once for all repetitions; `incbin "dir", 0, 0`, an offset at that end and `times 0` put out
+   * nothing and say nothing). Ringside puts out nothing either way: the program is refused.
+   */
+  private incbinDirectory(name: string, off: number, len: number | undefined, repetitions: number, fileTok: PPToken, offE: Expr | undefined): void {
+    if (repetitions === 0) return;
+    // (nasm 2.16.01 runs out of memory on a negative offset here: the error it gives a file's.)
+    if (off < 0) { this.error('incbin', `\`incbin': unable to seek on file \`${name}'`, offE); return; }
+    const end = 2 ** 63 - 1;
+    if (off >= end || len === 0) return;
+    this.error('incbin', `\`incbin': unexpected EOF while reading file \`${name}'`, fileTok);
+    this.error('incbin', `\`incbin': error while reading file \`${name}'`, fileTok);
   }
 
   /**
