@@ -8,7 +8,7 @@ import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, 
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, SHIFTS, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
-import { firstLeaf } from './expr-walk';
+import { firstLeaf, holdsConditional } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, formReachesOperand, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter, type FloatMode } from './floats';
@@ -2113,6 +2113,17 @@ class Assembler implements EvalContext {
   }
 
   /**
+   * Whether count `e`, a number, names a symbol no line defines in a conditional's branch it does
+   * not take: nasm's evaluator reads both branches, and in the passes that report, names it and
+   * drops the line (measured with nasm 2.16.01: `times 0 ? lab : 2 nop`, `times 1 ? 2 : lab nop`
+   * and `db 1 ? 2 : lab dup (1)` are "symbol `lab' not defined"). Ringside's count takes the branch alone.
+   */
+  private untakenUndefined(e: Expr, code: string): boolean {
+    if ((!this.final && this.pass === 0) || !holdsConditional(e)) return false;
+    return this.namesUndefined(e, code);
+  }
+
+  /**
    * Whether count `e` named something nasm's first pass did not know and was no number there, or
    * gave that pass's evaluator an error: nasm gives that pass's messages and stops after it (see
    * firstPassEvaluation; its parser drops the line where the evaluator gave up, and gives no
@@ -2269,6 +2280,7 @@ class Assembler implements EvalContext {
       this.countProblem(st.times, v, 'TIMES', 'count-undefined');
       return 0;
     }
+    if (this.untakenUndefined(st.times, 'count-undefined')) return 0;
     const before = this.timesBefore.get(this.stmtIndex);
     this.timesBefore.set(this.stmtIndex, v.v);
     if (before !== undefined && before !== v.v && this.pass >= this.lastPasses) this.timesUnsettled.add(this.stmtIndex);
@@ -4337,6 +4349,7 @@ class Assembler implements EvalContext {
         this.countProblem(e, v, 'DUP', 'undefined-symbol');
         return 0;
       }
+      if (this.untakenUndefined(e, 'undefined-symbol')) { this.dataWarned = true; return 0; }
       if (v.v < 0) {
         this.dataWarned = true;
         this.error('dup-negative', 'negative argument supplied to DUP', e);
