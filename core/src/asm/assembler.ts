@@ -553,9 +553,17 @@ class Assembler implements EvalContext {
   private readonly firstPassEqus = new FirstPassEqus({
     definition: (name) => this.symbols.get(name) ?? this.externalDefinition(name),
     valueOf: (def) => 'external' in def ? this.externalSegmentValue(def.external as ExternalName) : this.symbolValue(def as SymbolDef),
-    equValue: (stmt) => {
+    // (As `equ` reads it, an instruction's immediate, its sum as equSum keeps it: measured with
+    // nasm 2.16.01, `C equ y + y - x` before `y:` in another section is a number to `push !C`.)
+    equValue: (stmt, ctx) => {
       const o = this.stmts[stmt].operands[0];
-      return o?.kind === 'imm' ? o.expr : undefined;
+      if (o?.kind !== 'imm') return undefined;
+      const immediate = this.immediate;
+      this.immediate = true;
+      try {
+        const v = evaluate(o.expr, ctx);
+        return v.v !== undefined && (v.sec >= 0 || v.offset !== undefined) ? this.equSum(o.expr, v) : v;
+      } finally { this.immediate = immediate; }
     },
     here: () => this.here(),
     base: () => this.base(),
