@@ -1,7 +1,7 @@
 // The assembler's FileHost inside VS Code: open editor buffers first (unsaved edits count), then disk.
 
 import * as vscode from 'vscode';
-import type { FileHost } from '../../core/src/asm/api';
+import type { FileHost, UNREADABLE_DIRECTORY } from '../../core/src/asm/api';
 import { readIncbinBytes, readSourceText } from '../../core/src/host-files';
 
 export class EditorFileHost implements FileHost {
@@ -12,7 +12,7 @@ export class EditorFileHost implements FileHost {
     return readSourceText(path);
   }
 
-  readBinary(path: string): Uint8Array | undefined {
+  readBinary(path: string): Uint8Array | typeof UNREADABLE_DIRECTORY | undefined {
     return readIncbinBytes(path);
   }
 }

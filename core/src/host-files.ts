@@ -2,7 +2,8 @@
 // the host's disk, so that no name makes them wait forever or fill the heap. A regular file is read
 // whole. A device, a FIFO or a socket gives what it holds now (opened without blocking: a FIFO no
 // program writes to would otherwise hold the open, as it holds nasm's), and one that does not end
-// (/dev/zero, /dev/urandom) is refused at STREAM_LIMIT bytes, where nasm reads on for ever. The
+// (/dev/zero, /dev/urandom) is refused at STREAM_LIMIT bytes, where nasm reads on for ever. A
+// directory opens, as it does for nasm, and reads as nothing (see readSourceBytes, readIncbinBytes). The
 // language server reads only regular files, within its own limit, and incbin of a stream as empty
 // (server/src/analysis/fileHost.ts).
 //
@@ -11,6 +12,7 @@
 // refused at STREAM_LIMIT when it does not end.
 
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
+import { UNREADABLE_DIRECTORY } from './asm/api';
 
 /** The most a device, FIFO or socket may give as a source file. */
 export const STREAM_LIMIT = 16 * 1024 * 1024;
@@ -20,9 +22,13 @@ export function isStream(st: Stats): boolean {
   return st.isCharacterDevice() || st.isFIFO() || st.isSocket();
 }
 
-/** The bytes of the file `path` names, as `%include` reads them; undefined when it cannot be read (a directory, a stream past STREAM_LIMIT). */
+/**
+ * The bytes of the file `path` names, as `%include` reads them; undefined when it cannot be opened
+ * or is a stream past STREAM_LIMIT. A directory is an empty file: nasm opens it and its first read
+ * ends it (measured with nasm 2.16.01: `%include "dir"` assembles as if the line were not there).
+ */
 export function readSourceBytes(path: string): Buffer | undefined {
-  return withFile(path, (fd, kind) => (kind === 'file' ? readFileSync(fd) : kind === 'stream' ? readStream(fd) : undefined));
+  return withFile(path, (fd, kind) => (kind === 'file' ? readFileSync(fd) : kind === 'stream' ? readStream(fd) : kind === 'directory' ? Buffer.alloc(0) : undefined));
 }
 
 /** The text of the file `path` names, read as readSourceBytes reads it, as UTF-8. */
@@ -34,15 +40,16 @@ export function readSourceText(path: string): string | undefined {
  * The bytes `incbin` takes from the file `path` names. nasm takes a file's length from a seek to its
  * end when it is not a regular file, which is 0 for a character device (measured with nasm 2.16.01:
  * `incbin "/dev/zero"` and `incbin "/dev/urandom"` put out nothing), and reads that many bytes: a
- * stream is empty here. Undefined for a directory (nasm: "unable to get length of file").
+ * stream is empty here. A directory is UNREADABLE_DIRECTORY: ext4 puts the end of one at the
+ * largest offset there is, and its reads fail (see Assembler.incbin).
  */
-export function readIncbinBytes(path: string): Uint8Array | undefined {
-  return withFile(path, (fd, kind) => (kind === 'file' ? readFileSync(fd) : kind === 'stream' ? new Uint8Array(0) : undefined));
+export function readIncbinBytes(path: string): Uint8Array | typeof UNREADABLE_DIRECTORY | undefined {
+  return withFile(path, (fd, kind) => (kind === 'file' ? readFileSync(fd) : kind === 'stream' ? new Uint8Array(0) : kind === 'directory' ? UNREADABLE_DIRECTORY : undefined));
 }
 
-type Kind = 'file' | 'stream' | 'other';
+type Kind = 'file' | 'stream' | 'directory' | 'other';
 
-function withFile<T extends Uint8Array>(path: string, read: (fd: number, kind: Kind) => T | undefined): T | undefined {
+function withFile<T>(path: string, read: (fd: number, kind: Kind) => T | undefined): T | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -51,7 +58,7 @@ function withFile<T extends Uint8Array>(path: string, read: (fd: number, kind: K
   }
   try {
     const st = fstatSync(fd);
-    const kind: Kind = st.isFile() ? 'file' : isStream(st) ? 'stream' : 'other';
+    const kind: Kind = st.isFile() ? 'file' : isStream(st) ? 'stream' : st.isDirectory() ? 'directory' : 'other';
     return read(fd, kind);
   } catch {
     return undefined;

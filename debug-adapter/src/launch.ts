@@ -84,8 +84,9 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
   const common = { memoryBytes, tlbShape, maxInstructions, commandLine: raw.commandLine as string | undefined, kernelName: file, assemblyBudgetMs: LAUNCH_ASSEMBLY_BUDGET_MS };
   let options: LoadOptions;
   if (IMAGE_EXTENSIONS.has(path.extname(file).toLowerCase())) {
-    // (As the assembler reads its files: a device or FIFO gives what it holds, and not for ever.)
-    const image = readSourceBytes(file);
+    // (As the assembler reads its files: a device or FIFO gives what it holds, and not for ever;
+    // but a directory, which the assembler reads as empty, is no image.)
+    const image = fs.statSync(file).isDirectory() ? undefined : readSourceBytes(file);
     if (image === undefined) return { ok: false, message: `cannot read the image ${file}: not a file, or a stream that did not end within ${STREAM_LIMIT >> 20} MiB` };
     options = { ...common, image: new Uint8Array(image) };
   } else {

@@ -1,13 +1,15 @@
 // What the command line and the debugger read for `%include` and `incbin` (core/src/host-files.ts):
 // no file name makes them wait for ever or fill the heap. nasm 2.16.01, measured: `incbin` of a
 // character device puts out nothing (its length is where a seek to the end lands, 0), `%include
-// "/dev/null"` is an empty file, and `%include "/dev/zero"` or a FIFO nobody writes to never ends.
+// "/dev/null"` is an empty file, and `%include "/dev/zero"` or a FIFO nobody writes to never ends;
+// a directory opens, is an empty file to `%include` and cannot be read by `incbin`.
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../core/src/cli/main';
+import { UNREADABLE_DIRECTORY } from '../../core/src/asm/api';
 import { readIncbinBytes, readSourceBytes } from '../../core/src/host-files';
 import { GuestSession } from '../../core/src/runtime/session';
 import { OverlayFileHost } from '../../server/src/analysis/fileHost';
@@ -26,14 +28,83 @@ describe('host files: what %include and incbin read from the disk', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('reads a regular file whole, and nothing of a directory', () => {
+  it('reads a regular file whole, a directory as nothing, and a missing file as undefined', () => {
     const file = path.join(dir, 'a.bin');
     fs.writeFileSync(file, Buffer.from([1, 2, 3, 0, 255]));
     assert.deepEqual(Array.from(readSourceBytes(file)!), [1, 2, 3, 0, 255]);
-    assert.deepEqual(Array.from(readIncbinBytes(file)!), [1, 2, 3, 0, 255]);
-    assert.equal(readSourceBytes(dir), undefined);
-    assert.equal(readIncbinBytes(dir), undefined);
+    assert.deepEqual(Array.from(readIncbinBytes(file) as Uint8Array), [1, 2, 3, 0, 255]);
+    assert.equal(readSourceBytes(dir)?.length, 0);
+    assert.equal(readIncbinBytes(dir), UNREADABLE_DIRECTORY);
     assert.equal(readSourceBytes(path.join(dir, 'missing')), undefined);
+    assert.equal(readIncbinBytes(path.join(dir, 'missing')), undefined);
+  });
+
+  describe('a directory, a broken link and a link loop, as nasm 2.16.01 reads them', () => {
+    // Each program is assembled in `where`, which holds the directory `d`, the link `broken` to
+    // nothing and the links `loop1` and `loop2` to each other. The references are nasm 2.16.01's
+    // output there (on ext4), from `nasm -f bin NAME.asm -o nasm.bin`.
+    const where = path.join(dir, 'links');
+    before(() => {
+      fs.mkdirSync(path.join(where, 'd'), { recursive: true });
+      fs.symlinkSync('nowhere', path.join(where, 'broken'));
+      fs.symlinkSync('loop2', path.join(where, 'loop1'));
+      fs.symlinkSync('loop1', path.join(where, 'loop2'));
+    });
+    const run = (name: string, text: string) => {
+      fs.writeFileSync(path.join(where, name), text);
+      let err = '';
+      const home = process.cwd();
+      process.chdir(where);
+      try {
+        const code = main(['asm', name, '-o', `${name}.bin`], { out: () => undefined, err: (t) => { err += t; } });
+        // (nasm names no column.)
+        return { code, err: err.replace(/^([^:\n]+:\d+):\d+:/gm, '$1:'), bytes: code === 0 ? Array.from(fs.readFileSync(path.join(where, `${name}.bin`))) : undefined };
+      } finally {
+        process.chdir(home);
+      }
+    };
+
+    it('`%include` of a directory is an empty file, and `incbin` of one for no bytes puts out nothing', () => {
+      // nasm: exit 0, no message, 01 02 03.
+      const r = run('empty.asm', 'db 1\n%include "d"\ndb 2\nincbin "d", 0, 0\ntimes 0 incbin "d"\ndb 3\n');
+      assert.deepEqual(r, { code: 0, err: '', bytes: [1, 2, 3] });
+    });
+
+    it('`incbin` of a directory cannot read it', () => {
+      const r = run('refused.asm', 'db 1\ntimes 2 incbin "d"\nincbin "d", 2, 1\n');
+      assert.deepEqual(r, {
+        code: 1,
+        err: [
+          "refused.asm:2: error: `incbin': unexpected EOF while reading file `d'",
+          "refused.asm:2: error: `incbin': error while reading file `d'",
+          "refused.asm:3: error: `incbin': unexpected EOF while reading file `d'",
+          "refused.asm:3: error: `incbin': error while reading file `d'",
+        ].map((l) => `${l}\n`).join(''),
+        bytes: undefined,
+      });
+    });
+
+    it('a broken link and a link loop are no file, to `%include` and `incbin` alike', () => {
+      const r = run('links.asm', 'db 1\n%include "broken"\nincbin "loop1"\n%include "loop1"\nincbin "broken"\n');
+      assert.deepEqual(r, {
+        code: 1,
+        err: [
+          "links.asm:2: error: unable to open include file `broken': No such file or directory",
+          "links.asm:3: error: `incbin': unable to get length of file `loop1'",
+          "links.asm:4: error: unable to open include file `loop1': No such file or directory",
+          "links.asm:5: error: `incbin': unable to get length of file `broken'",
+        ].map((l) => `${l}\n`).join(''),
+        bytes: undefined,
+      });
+    });
+
+    it('the language server reads a directory as the command line does', () => {
+      const host = new OverlayFileHost();
+      assert.equal(host.readFile(path.join(where, 'd')), '');
+      assert.equal(host.readBinary(path.join(where, 'd')), UNREADABLE_DIRECTORY);
+      assert.equal(host.readFile(path.join(where, 'broken')), undefined);
+      assert.equal(host.readBinary(path.join(where, 'loop1')), undefined);
+    });
   });
 
   it('takes a device or a FIFO as what it holds, refuses one without end as a source, and never waits', () => {
@@ -101,7 +172,7 @@ describe('host files: what %include and incbin read from the disk', () => {
       assert.equal(host.readBinary(device)?.length, 0, device);
       assert.equal(host.readFile(device), undefined, device);
     }
-    assert.equal(host.readBinary(dir), undefined);
+    assert.equal(host.readBinary(path.join(dir, 'missing')), undefined);
   });
 
   it('the debugger reads an image that is an endless device as an error, and a FIFO as empty', () => {

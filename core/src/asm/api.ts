@@ -45,9 +45,12 @@ export interface Diagnostic {
 export interface FileHost {
   /** Returns the text of a file, or undefined when it does not exist. */
   readFile(path: string): string | undefined;
-  /** Binary read for `incbin`. */
-  readBinary?(path: string): Uint8Array | undefined;
+  /** Binary read for `incbin`: the bytes, UNREADABLE_DIRECTORY, or undefined when there is nothing to open. */
+  readBinary?(path: string): Uint8Array | typeof UNREADABLE_DIRECTORY | undefined;
 }
+
+/** What `readBinary` gives for a directory: nasm opens one, but cannot read it (see Assembler.incbin). */
+export const UNREADABLE_DIRECTORY = 'directory';
 
 export interface AssembleOptions {
   /** Absolute path of the main file; its directory is the working directory when none is given. */

@@ -2,13 +2,13 @@
 // statement with the symbol values of the pass before; passes repeat until no label moves, then a
 // final pass emits bytes and reports problems. Sections are laid out after every pass (sections.ts).
 
-import type { SourceRange } from './api';
+import { type SourceRange, UNREADABLE_DIRECTORY } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, SHIFTS, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
-import { firstLeaf } from './expr-walk';
+import { firstLeaf, holdsConditional } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, formReachesOperand, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter, type FloatMode } from './floats';
@@ -161,7 +161,7 @@ interface ConstantSet {
 }
 
 export interface AssemblerHost {
-  readonly readBinary?: (path: string) => Uint8Array | undefined;
+  readonly readBinary?: (path: string) => Uint8Array | typeof UNREADABLE_DIRECTORY | undefined;
   readonly includePaths: readonly string[];
   /** incbin, like %include, looks in the working directory first (see searchPlaces). */
   readonly mainFile: string;
@@ -444,7 +444,7 @@ class Assembler implements EvalContext {
   /** Those of `externals` an expression has named (see DeclarationHost.externalNamed). */
   private externsUsed: Set<string> | undefined;
   /** Each `incbin` name's file: its bytes, and its name as nasm's `%pathsearch` gives it. */
-  private readonly incbinCache = new Map<string, { readonly data: Uint8Array; readonly name: string } | undefined>();
+  private readonly incbinCache = new Map<string, { readonly data: Uint8Array | typeof UNREADABLE_DIRECTORY; readonly name: string } | undefined>();
   private stmtIndex = 0;
   /** See AssemblyOutput.atStructures. */
   private atStructures: Map<number, string> | undefined;
@@ -559,9 +559,17 @@ class Assembler implements EvalContext {
   private readonly firstPassEqus = new FirstPassEqus({
     definition: (name) => this.symbols.get(name) ?? this.externalDefinition(name),
     valueOf: (def) => 'external' in def ? this.externalSegmentValue(def.external as ExternalName) : this.symbolValue(def as SymbolDef),
-    equValue: (stmt) => {
+    // (As `equ` reads it, an instruction's immediate, its sum as equSum keeps it: measured with
+    // nasm 2.16.01, `C equ y + y - x` before `y:` in another section is a number to `push !C`.)
+    equValue: (stmt, ctx) => {
       const o = this.stmts[stmt].operands[0];
-      return o?.kind === 'imm' ? o.expr : undefined;
+      if (o?.kind !== 'imm') return undefined;
+      const immediate = this.immediate;
+      this.immediate = true;
+      try {
+        const v = evaluate(o.expr, ctx);
+        return v.v !== undefined && (v.sec >= 0 || v.offset !== undefined) ? this.equSum(o.expr, v) : v;
+      } finally { this.immediate = immediate; }
     },
     here: () => this.here(),
     base: () => this.base(),
@@ -2123,6 +2131,17 @@ class Assembler implements EvalContext {
   }
 
   /**
+   * Whether count `e`, a number, names a symbol no line defines in a conditional's branch it does
+   * not take: nasm's evaluator reads both branches, and in the passes that report, names it and
+   * drops the line (measured with nasm 2.16.01: `times 0 ? lab : 2 nop`, `times 1 ? 2 : lab nop`
+   * and `db 1 ? 2 : lab dup (1)` are "symbol `lab' not defined"). Ringside's count takes the branch alone.
+   */
+  private untakenUndefined(e: Expr, code: string): boolean {
+    if ((!this.final && this.pass === 0) || !holdsConditional(e)) return false;
+    return this.namesUndefined(e, code);
+  }
+
+  /**
    * Whether count `e` named something nasm's first pass did not know and was no number there, or
    * gave that pass's evaluator an error: nasm gives that pass's messages and stops after it (see
    * firstPassEvaluation; its parser drops the line where the evaluator gave up, and gives no
@@ -2283,6 +2302,7 @@ class Assembler implements EvalContext {
       this.countProblem(st.times, v, 'TIMES', 'count-undefined');
       return 0;
     }
+    if (this.untakenUndefined(st.times, 'count-undefined')) return 0;
     const before = this.timesBefore.get(this.stmtIndex);
     this.timesBefore.set(this.stmtIndex, v.v);
     if (before !== undefined && before !== v.v && this.pass >= this.lastPasses) this.timesUnsettled.add(this.stmtIndex);
@@ -4053,6 +4073,7 @@ class Assembler implements EvalContext {
     // nasm 2.16.01 crashes on a negative length: an error here.
     if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
     const n = this.timesCount(st);
+    if (data === UNREADABLE_DIRECTORY) { this.incbinDirectory(found.name, off, len, n, fileTok, offE); return; }
     if (off < 0) {
       // nasm counts the file from there on (at most `len`) in its first passes, cannot seek there
       // in its last, and puts nothing out, with the error once for all repetitions, none for no
@@ -4064,6 +4085,23 @@ class Assembler implements EvalContext {
     }
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     this.emit(slice, n);
+  }
+
+  /**
+   * `incbin` of a directory, which nasm opens, measures at the end a seek there finds (on ext4 the
+   * largest offset, 2^63-1) and then fails to read (measured with nasm 2.16.01: `incbin "dir"` and
+   * `incbin "dir", 0, 1` are "unexpected EOF while reading file" and "error while reading file",
+   * once for all repetitions; `incbin "dir", 0, 0`, an offset at that end and `times 0` put out
+   * nothing and say nothing). Ringside puts out nothing either way: the program is refused.
+   */
+  private incbinDirectory(name: string, off: number, len: number | undefined, repetitions: number, fileTok: PPToken, offE: Expr | undefined): void {
+    if (repetitions === 0) return;
+    // (nasm 2.16.01 runs out of memory on a negative offset here: the error it gives a file's.)
+    if (off < 0) { this.error('incbin', `\`incbin': unable to seek on file \`${name}'`, offE); return; }
+    const end = 2 ** 63 - 1;
+    if (off >= end || len === 0) return;
+    this.error('incbin', `\`incbin': unexpected EOF while reading file \`${name}'`, fileTok);
+    this.error('incbin', `\`incbin': error while reading file \`${name}'`, fileTok);
   }
 
   /**
@@ -4333,6 +4371,7 @@ class Assembler implements EvalContext {
         this.countProblem(e, v, 'DUP', 'undefined-symbol');
         return 0;
       }
+      if (this.untakenUndefined(e, 'undefined-symbol')) { this.dataWarned = true; return 0; }
       // (Not after an error nasm's evaluator gives up at, where its parser drops the line: measured
       // with nasm 2.16.01, `db $$ - 1 << -~$ * 4 ^ 3 dup (1)` is the `~`'s error alone.)
       if (v.v < 0 && this.gaveUpIn !== this.stmtIndex) {

@@ -59,6 +59,9 @@ const KEYWORDS: ReadonlySet<string> = new Set([
   ...['float8', 'float16', 'bfloat16', 'float32', 'float64', 'float80m', 'float80e', 'float128l', 'float128h',
     'utf16', 'utf16le', 'utf16be', 'utf32', 'utf32le', 'utf32be', 'ilog2e', 'ilog2w', 'ilog2f', 'ilog2c',
     'infinity', 'nan', 'qnan', 'snan'].flatMap((w) => [`__${w}__`, `__?${w}?__`]),
+  // The masm package's `ptr` and `flat` as nasm's tokenizer reads them, with or without
+  // `%use masm` (measured: `__?masm_ptr?__: nop` and `__?masm_flat?__ nop`).
+  '__?masm_ptr?__', '__?masm_flat?__',
 ]);
 
 /**
@@ -70,11 +73,14 @@ const UNREADABLE_WORDS: ReadonlySet<string> = new Set([
   'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword', 'long', 'strict', 'nosplit', 'rel', 'abs', 'far', 'near', 'short', 'to',
   'a16', 'a32', 'a64', 'asp', 'o16', 'o32', 'o64', 'osp', 'lock', 'rep', 'repe', 'repne', 'repnz', 'repz', 'times', 'wait',
   'xacquire', 'xrelease', 'bnd', 'nobnd', 'evex', 'vex', 'vex2', 'vex3', 'rex',
+  // The masm package's words, where the parser does not read them as the start of a memory
+  // reference (measured: `dd __?masm_ptr?__`, `mov eax, [ebx+__?masm_flat?__]`, `%if __?masm_ptr?__`).
+  '__?masm_ptr?__', '__?masm_flat?__',
 ]);
 
 /** Whether nasm's evaluator cannot read word `name` at all (see UNREADABLE_WORDS). */
 export function isUnreadableWord(name: string): boolean {
-  return name.length <= 8 && UNREADABLE_WORDS.has(name.toLowerCase());
+  return (name.length <= 8 || name.charCodeAt(0) === 0x5f) && UNREADABLE_WORDS.has(name.toLowerCase());
 }
 
 /** Whether a line starting with `name` is an error for being one of nasm's keywords (see KEYWORDS). */

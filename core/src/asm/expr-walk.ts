@@ -71,3 +71,14 @@ export function firstLeaf(root: Expr, test: (e: Leaf) => boolean): Leaf | undefi
   }
   return undefined;
 }
+
+/** Whether `root` holds a conditional, `c ? a : b`. */
+export function holdsConditional(root: Expr): boolean {
+  let pending: Expr[] | undefined;
+  for (let e: Expr | undefined = root; e !== undefined; e = pending?.pop()) {
+    if (e.k === 'bin' && e.op === '?') return true;
+    if (e.k === 'un') (pending ??= []).push(e.a);
+    else if (e.k === 'bin') (pending ??= []).push(e.b, e.a);
+  }
+  return false;
+}

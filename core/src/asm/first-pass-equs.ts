@@ -5,7 +5,7 @@
 // pass leaves such a name unknown; the assembler checks these expressions again as nasm's first
 // and second passes see them, through the views made here.
 
-import { evaluate, symbolName, type EvalContext, type Expr, type ExternalName, type Value } from './expr';
+import { symbolName, type EvalContext, type Expr, type ExternalName, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 
 /** What a view reads of the assembly: its symbols as they stand, and where the statement is. */
@@ -13,8 +13,8 @@ export interface FirstPassHost {
   /** A symbol's definition: the statement that defined it (`stmt`) and its value now. */
   definition(name: string): { readonly stmt: number } | undefined;
   valueOf(def: { readonly stmt: number }): Value;
-  /** The value expression of the `equ` at statement `stmt`. */
-  equValue(stmt: number): Expr | undefined;
+  /** The value the `equ` at statement `stmt` gives its name, read as `equ` reads it, its names from `ctx`. */
+  equValue(stmt: number, ctx: EvalContext): Value | undefined;
   here(): Value | undefined;
   base(): Value | undefined;
   sectionAddress(sec: number): number | undefined;
@@ -64,8 +64,7 @@ export class FirstPassEqus {
         // `equ`s ahead of it (`C1 equ C2 + 3` before `C2 equ x - $$` is 3 there).
         if (!second.has(name)) {
           second.set(name, undefined);
-          const e = host.equValue(early.stmt);
-          second.set(name, e === undefined ? undefined : evaluate(e, this.view(early.stmt, false, () => undefined, second)));
+          second.set(name, host.equValue(early.stmt, this.view(early.stmt, false, () => undefined, second)));
         }
         return second.get(name);
       },

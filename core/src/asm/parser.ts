@@ -13,7 +13,7 @@ import { firstLeaf } from './expr-walk';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
-import { startsBlank } from './macros';
+import { startsBlank, UNCLOSED_BRACE } from './macros';
 import { nasmTokenType } from './nasm-token-types';
 import { wordTable } from '../word-table';
 import type { LineEntry } from './line-cache';
@@ -608,6 +608,11 @@ function isMasmFlat(t: PPToken | undefined, colon: PPToken | undefined): boolean
   return t !== undefined && t.kind === 'ident' && t.text.length === 15 && colon?.text === ':' && t.text.toLowerCase() === '__?masm_flat?__';
 }
 
+/** `toks` without the commas after source offset `at`: what follows is one argument. */
+function withoutCommasAfter(toks: PPToken[], at: number): PPToken[] {
+  return toks.filter((t) => t.start <= at || t.kind !== 'op' || t.text !== ',');
+}
+
 /** The error for a NASM instruction the dialect leaves out. */
 function outsideDialect(word: string): string {
   return WIDE_DATA.has(word.toLowerCase()) ? `\`${word}' is a NASM data directive that Ringside's dialect leaves out (${DIALECT})`
@@ -1110,9 +1115,15 @@ class LineParser implements TermReader {
       // follows the braces, and warned of all the same: measured, `align 4, {nop},`.)
       const last = unbraced.toks[unbraced.toks.length - 1];
       if (endsInComma && !fillOfNothing && lower !== 'at' && last?.text !== ',') this.withoutTrailingParameter(word, lower);
-      this.toks = toks = unbraced.toks;
       const p = unbraced.problem;
-      if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
+      // (`incbin`'s argument whose `{` is not closed is the rest of the line, commas and all, and
+      // nasm's macro runs all the same: a file name so written has no offset after it, only
+      // `%pathsearch`'s trailing garbage (measured with nasm 2.16.01: `incbin {"a.bin", 2` warns
+      // of it and reads from offset 0; `incbin "a.bin", {1, 2` reads from 1, 2 bytes).)
+      const wholeLine = p?.message === UNCLOSED_BRACE && lower === 'incbin';
+      if (wholeLine && p.at === this.toks[this.pos]) this.toks = toks = withoutCommasAfter(unbraced.toks, p.at.start);
+      else this.toks = toks = unbraced.toks;
+      if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true, ...(wholeLine ? { putOut: true as const } : {}) });
     }
     if (lower === 'at') {
       if (endsInComma) this.withoutTrailingParameter(word, 'at');
@@ -2669,6 +2680,9 @@ class LineParser implements TermReader {
       // `[far]` is this and "expression syntax error", `[near ebx+4]` and `[o16 ebx]` this alone.)
       else if (NOT_IN_ADDRESS.has(lower)) this.goOn('invalid size specification in effective address', t);
       else if (isMasmFlat(t, toks[i + 1])) i++;
+      // (Without its colon nasm says so, drops the word and reads the address from the next
+      // token: measured, `[__?masm_flat?__]` is this and "expression syntax error".)
+      else if (lower === '__?masm_flat?__') { this.goOn('unknown use of FLAT in MASM emulation', t); return i + 1; }
       else {
         const r = register(t);
         if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { words.segment = this.segmentOverride(t, r) ?? words.segment; i++; continue; }

@@ -337,6 +337,9 @@ function greedy(args: readonly string[], rest: string, braced: readonly boolean[
 
 /** The text of a macro's greedy second parameter `%2`: what follows the first comma of `rest`, or an argument written in braces (see bracedText). */
 function second(args: readonly string[], rest: string, braced: readonly boolean[]): string {
+  // (A first argument whose `{` is not closed takes the line, commas and all, and there is no
+  // second: measured with nasm 2.16.01 -E, `incbin {"a.bin" 0, 2` is `incbin 'a.bin',0`.)
+  if (args.length < 2) return '';
   return braced[1] ? args[1] : after(rest, 1);
 }
 

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirName } from '../../../core/src/asm/paths';
 import { decodeSource, withLineFeeds } from '../../../core/src/asm/source-encoding';
-import type { FileHost } from '../../../core/src/asm/api';
+import { type FileHost, UNREADABLE_DIRECTORY } from '../../../core/src/asm/api';
 import { isStream } from '../../../core/src/host-files';
 import type { DirectoryEntry } from './document';
 
@@ -63,13 +63,17 @@ export class OverlayFileHost implements FileHost {
     return out;
   }
 
-  readBinary(path: string): Uint8Array | undefined {
+  readBinary(path: string): Uint8Array | typeof UNREADABLE_DIRECTORY | undefined {
     return readDiskBinary(path);
   }
 }
 
-/** A regular file of at most MAX_FILE_BYTES, as `%include` reads it from the disk; undefined for anything else. */
+/**
+ * A regular file of at most MAX_FILE_BYTES, as `%include` reads it from the disk, and a directory
+ * as an empty file, as the command line reads one (see core/src/host-files.ts); undefined for anything else.
+ */
 export function readDiskSource(path: string): string | undefined {
+  if (isDirectory(path)) return '';
   const bytes = readRegular(path);
   // (Bytes that are no UTF-8 stay bytes, as for the command line: see source-encoding.ts.)
   return bytes === undefined ? undefined : withLineFeeds(decodeSource(bytes));
@@ -77,13 +81,14 @@ export function readDiskSource(path: string): string | undefined {
 
 /**
  * What `incbin` takes from the disk: a regular file of at most MAX_FILE_BYTES; nothing from a
- * device, a FIFO or a socket, as the command line and nasm (see core/src/host-files.ts), found
- * without opening it (a FIFO's open would wait for a writer).
+ * device, a FIFO or a socket, and UNREADABLE_DIRECTORY of a directory, as the command line and
+ * nasm (see core/src/host-files.ts), found without opening it (a FIFO's open would wait for a writer).
  */
-export function readDiskBinary(path: string): Uint8Array | undefined {
+export function readDiskBinary(path: string): Uint8Array | typeof UNREADABLE_DIRECTORY | undefined {
   try {
     const st = statSync(path);
     if (isStream(st)) return new Uint8Array(0);
+    if (st.isDirectory()) return UNREADABLE_DIRECTORY;
   } catch {
     return undefined;
   }
