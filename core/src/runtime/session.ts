@@ -7,6 +7,7 @@
 import { assemble } from '../asm/index';
 import { readIncbinBytes, readSourceText } from '../host-files';
 import type { AssembleResult, AssemblerFlags, Diagnostic, FileHost, SourceMap } from '../asm/api';
+import { COM1_IRQ } from '../machine/devices/uart16550';
 import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } from '../machine/machine';
 import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
 import type { MmuCounters } from '../machine/mmu/mmu';
@@ -478,6 +479,16 @@ export class GuestSession {
     }
   }
 
+  /**
+   * Whether a byte typed into COM1 would wake the halted CPU: interrupts on, the UART's received-data
+   * interrupt enabled and IRQ 4 unmasked, and no byte waiting unread (one that would have woken it
+   * already). Otherwise the guest sleeps for good, as it did without input.
+   */
+  private inputCanWake(): boolean {
+    const { cpu, uart, pic } = this.machine;
+    return cpu.interruptible && uart.interruptsOnReceive && (pic.registers().master.imr & (1 << COM1_IRQ)) === 0 && uart.pendingInput === 0;
+  }
+
   private takeSerialInput(input: SerialInput): void {
     const uart = this.machine.uart;
     const room = SERIAL_INPUT_ROOM - uart.pendingInput;
@@ -530,15 +541,19 @@ export class GuestSession {
     this.batchInstructions = Math.max(MIN_BATCH_INSTRUCTIONS, Math.min(BATCH_INSTRUCTIONS, 2 * this.batchInstructions, fit));
   }
 
-  /** Turns a machine stop into an outcome, or null to keep running (a breakpoint whose condition is false). */
+  /**
+   * Turns a machine stop into an outcome, or null to keep running (a breakpoint whose condition is
+   * false; a halted CPU given serial input that will wake it).
+   */
   private settle(status: StopStatus): RunOutcome | null {
     const cpu = this.machine.cpu;
     switch (status.reason) {
       case 'debug-exit': return this.exit({ how: 'debug-exit', value: status.value });
       case 'halted': {
-        // (Only a byte from the input can wake it now: wait for one, unless the input has ended,
-        // once what the guest wrote is out: it may be the prompt the input answers.)
-        if (this.serialInput === undefined || !cpu.interruptible) return this.exit({ how: 'halted' });
+        // Only a byte from the input can wake it now, and only through COM1's receive interrupt:
+        // wait for one (what the guest wrote out first: it may be the prompt the input answers),
+        // unless the input has ended or no byte could wake it.
+        if (this.serialInput === undefined || !this.inputCanWake()) return this.exit({ how: 'halted' });
         this.flushOutput();
         const more = this.serialInput.wait(SERIAL_INPUT_ROOM);
         if (more === undefined) return this.exit({ how: 'halted' });

@@ -69,6 +69,11 @@ export class Uart16550 implements PortHandler {
     return this.state.rxFifo.length + this.state.hostQueue.length;
   }
 
+  /** Whether a byte received now would raise the interrupt line (IER's received-data bit). */
+  get interruptsOnReceive(): boolean {
+    return (this.state.ier & IER_RDA) !== 0;
+  }
+
   /** The divisor latch (baud = 115200 / divisor). */
   get divisor(): number {
     return this.state.divisor;
