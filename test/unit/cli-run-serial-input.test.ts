@@ -58,6 +58,14 @@ describe('ringside run: standard input typed into COM1', function () {
     if (q) assert.deepEqual([r.out, r.status], [q.out, q.value]);
   });
 
+  // (Node's own child processes are given sockets for pipes; a shell's pipe is a pipe, opened again
+  // without blocking.)
+  it('reads a shell pipeline\'s pipe as well', () => {
+    const r = spawnSync('sh', ['-c', '(printf "from "; sleep 0.3; printf "a pipe.") | "$0" --import tsx "$1" run "$2"', process.execPath, MAIN, path.join(FIX, 'echo-irq.gasm')],
+      { cwd: ROOT, encoding: 'latin1', timeout: 60_000 });
+    assert.deepEqual([r.stdout, r.status, r.stderr], ['from a pipe', 11, '']);
+  });
+
   // (QEMU waits for ever there: its serial backend may yet get input. A run of ours ends, halted.)
   it('once the input has ended, a guest halted with interrupts on has nothing to wake it: the run ends', () => {
     const r = ringside(['run', path.join(FIX, 'echo-irq.gasm')], 'abc');
