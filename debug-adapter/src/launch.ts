@@ -86,11 +86,20 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
   if (IMAGE_EXTENSIONS.has(path.extname(file).toLowerCase())) {
     // (As the assembler reads its files: a device or FIFO gives what it holds, and not for ever;
     // but a directory, which the assembler reads as empty, is no image.)
-    const image = fs.statSync(file).isDirectory() ? undefined : readSourceBytes(file);
+    const image = isDirectory(file) ? undefined : readSourceBytes(file);
     if (image === undefined) return { ok: false, message: `cannot read the image ${file}: not a file, or a stream that did not end within ${STREAM_LIMIT >> 20} MiB` };
     options = { ...common, image: new Uint8Array(image) };
   } else {
     options = { ...common, source: { ...assembly, file, includePaths: [path.dirname(file), ...assembly.includePaths ?? [], ...includePaths ?? []] } };
   }
   return { ok: true, program: file, options, stopOnEntry: raw.stopOnEntry === true, noDebug: raw.noDebug === true };
+}
+
+/** Whether `file` names a directory (false when it cannot be looked at: reading it then says why). */
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }

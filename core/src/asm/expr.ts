@@ -1353,6 +1353,8 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
   let e = expr, m = factor;
   // (A sign in a loop: as many as nasm allows are deeper than the host's stack.)
   while (e.k === 'un' && (e.op === '-' || e.op === '+')) { if (e.op === '-') m = -m; e = e.a; }
+  // (Factors past the doubles' range, ~17 nested `2^62 *`: no sum the exact sums could take.)
+  if (!Number.isFinite(m)) return undefined;
   if (e.k === 'here' || e.k === 'base' || e.k === 'sym') {
     const v = evaluateTerm(e, ctx);
     if (v.big !== undefined && v.sec < 0 && big !== undefined) { big.sum += BigInt(m) * v.big; return 0; }
@@ -1647,7 +1649,7 @@ function comparison(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const ka = linearSum(e.a, ctx, 1, sections, bigA), kb = linearSum(e.b, ctx, -1, sections, bigB);
   if (ka === undefined || kb === undefined) { misplaced(problem.message, problem.node); return { v: undefined, sec: -1 }; }
   for (const c of sections.values()) if (c !== 0) return notScalarDifference(e, ctx);
-  if (bigA.sum !== 0n || bigB.sum !== 0n) return binary(e, int64(BigInt(ka) + bigA.sum), int64(-(BigInt(kb) + bigB.sum)), ctx);
+  if ((bigA.sum !== 0n || bigB.sum !== 0n) && Number.isFinite(ka) && Number.isFinite(kb)) return binary(e, int64(BigInt(ka) + bigA.sum), int64(-(BigInt(kb) + bigB.sum)), ctx);
   return binary(e, { v: ka, sec: -1 }, { v: -kb, sec: -1 }, ctx);
 }
 
