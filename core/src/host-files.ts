@@ -13,6 +13,7 @@
 
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import { UNREADABLE_DIRECTORY } from './asm/api';
+import { waitMs } from './wait-ms';
 
 /** The most a device, FIFO or socket may give as a source file. */
 export const STREAM_LIMIT = 16 * 1024 * 1024;
@@ -81,12 +82,6 @@ export function readInputBytes(file: string | 0): Buffer | undefined {
   }
 }
 
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
-
-/** Blocks this thread for `ms` milliseconds (between tries of a non-blocking descriptor that has nothing for now). */
-export function waitMs(ms: number): void {
-  Atomics.wait(PAUSE, 0, 0, ms);
-}
 
 /**
  * What the stream `fd` holds, up to its end; undefined past STREAM_LIMIT bytes. Without `wait`, only

@@ -6,8 +6,9 @@
 // once, when its last byte is in, so the library sees each message as one chunk, on an empty buffer.
 //
 // The framing is the library's (a header ending in CRLF CRLF whose `Content-Length' line gives the
-// body's length in bytes). A header without a usable length is passed on by itself, and the
-// library skips it as it always has.
+// body's length in bytes). A header without a whole number of bytes is passed on by itself: the
+// library skips one that has no length, and one whose length is a fraction or past any size (3.5,
+// 1e400) puts it out of step with the messages after it, as it always did.
 
 import { EventEmitter } from 'node:events';
 
@@ -71,7 +72,8 @@ function contentLength(header: string): number | undefined {
 
 /**
  * `input` as the library reads a stream ('data', 'close' and 'error' events, and resume()), its
- * data framed into whole messages. Events are passed on as they come, in order.
+ * data framed into whole messages. Events are passed on as they come, in order. (The 'data'
+ * listener already sets `input` flowing; the library's resume() is passed on all the same.)
  */
 export function wholeMessages(input: NodeJS.ReadableStream): NodeJS.ReadableStream {
   const out = new EventEmitter();

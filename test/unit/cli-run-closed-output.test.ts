@@ -62,6 +62,8 @@ describe('ringside run: output whose reader has gone', () => {
         return Number(fields[11]) + Number(fields[12]);
       };
       const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]);
+      // (The waits are the windows measured, not a guess at when something is done: a second for
+      // the pipe to fill, then two seconds of nobody reading.)
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const [ticks, kb] = [cpuTicks(), rss()];
       await new Promise((resolve) => setTimeout(resolve, 2000));

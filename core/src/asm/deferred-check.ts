@@ -7,7 +7,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink, HeldDiagnostic } from './diagnostics';
 import { evaluate, MISPLACED_LABEL, parseWhole, type EvalContext, type Expr, type ExternalName, type ParseError, type Value } from './expr';
 import { lineRange, type PPToken } from './source';
-import { isRegisterWord, symbolsLeft } from './pp-expressions';
+import { isRegisterWord, symbolsLeft, unreadFloatCode } from './pp-expressions';
 import { registersCompared } from './register-sum';
 
 /**
@@ -328,7 +328,7 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   const line = c.outputLine;
   if (toks.length === 0) { if (report) sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion, undefined, line); return undefined; }
   const { expr, error, unreadFloat, trailing } = parseWhole(toks, evalLimit, true);
-  if (unreadFloat !== undefined && report) sink.error(unreadFloat.inFinalPass === true ? 'float-significand' : 'syntax', unreadFloat.message, at(unreadFloat.start, unreadFloat.end), expansion, undefined, line);
+  if (unreadFloat !== undefined && report) sink.error(unreadFloatCode(unreadFloat), unreadFloat.message, at(unreadFloat.start, unreadFloat.end), expansion, undefined, line);
   if (expr === undefined) {
     if (report) sink.error('syntax', error!.message, at(error!.start, error!.end), expansion, undefined, line);
     return undefined;

@@ -92,8 +92,13 @@ function parseReported(expanded: readonly PPToken[], evalLimit: number, sink: Di
  * its final pass alone, as a data item's (see listing-errors.ts): not when an error of an earlier
  * pass stopped it (measured with nasm 2.16.01; `nasm -E` gives it).
  */
-export function reportUnreadFloat(unread: ExprParser['unreadFloat'], sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): void {
-  if (unread !== undefined) sink.error(unread.inFinalPass === true ? 'float-significand' : 'syntax', unread.message, lineRange(file, line, unread.start, unread.end), expansion);
+function reportUnreadFloat(unread: ExprParser['unreadFloat'], sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): void {
+  if (unread !== undefined) sink.error(unreadFloatCode(unread), unread.message, lineRange(file, line, unread.start, unread.end), expansion);
+}
+
+/** The code of that error: a significand's is given in the final pass alone (see above). */
+export function unreadFloatCode(unread: NonNullable<ExprParser['unreadFloat']>): 'float-significand' | 'syntax' {
+  return unread.inFinalPass === true ? 'float-significand' : 'syntax';
 }
 
 /**

@@ -109,6 +109,12 @@ export function opensLineDirective(first: Token | undefined, atStart: boolean): 
 }
 
 /**
+ * The value of environment variable `name`, written from token `from` to `to` in a `%line`'s file
+ * name (`%!NAME`, `%!'NAME'`): nothing when it is not set, after nasm's warning.
+ */
+export type LineEnvironment = (name: string, from: Token, to: Token) => string;
+
+/**
  * `%line nnn[+mmm] [filename]` (tokens `toks`) on line `line` of file `file`, as nasm 2.16.01 reads
  * it (measured): `nnn` an integer constant in any of its forms (`12x` is 0x12, a malformed one 0, a
  * float is none), `+mmm` written against it, and the rest of the line the name: a quoted string's
@@ -116,12 +122,6 @@ export function opensLineDirective(first: Token | undefined, atStart: boolean): 
  * directive, or nasm's error message; a name cut at a control character is the directive with
  * `nameError`, nasm's error for it (see cutAtControl).
  */
-/**
- * The value of environment variable `name`, written from token `from` to `to` in a `%line`'s file
- * name (`%!NAME`, `%!'NAME'`): nothing when it is not set, after nasm's warning.
- */
-export type LineEnvironment = (name: string, from: Token, to: Token) => string;
-
 export function readLineDirective(written: readonly Token[], file: string, line: number, environment?: LineEnvironment): (LineDirective & { readonly nameError?: string }) | string {
   const toks = numbersApart(written);
   const integer = (t: Token | undefined): t is Token => t !== undefined && t.kind === 'number' && !isFloatText(t.text);

@@ -1,15 +1,15 @@
-// Standard output and error written as a C program writes them: a write returns once the kernel
-// has the bytes, waiting while a pipe is full. Node's own streams for a pipe queue what it cannot
+// Standard output and error written as write(2) writes them: a write returns once the kernel has
+// the bytes, waiting while a pipe is full. Node's own streams for a pipe queue what it cannot
 // take yet, without limit: `ringside run guest | less` on a guest that prints for ever grew by the
 // guest's output rate (about 2.5 MB/s) for as long as `less` was not reading, until the heap ran out.
 
 import { writeSync } from 'node:fs';
-import { waitMs } from '../host-files';
+import { waitMs } from '../wait-ms';
 
 export class BlockingOutput {
   private failed = false;
 
-  /** `onFailure` hears the first error but a closed pipe's (EPIPE); no write is tried after one. */
+  /** `onFailure` hears the first error, except a closed pipe's (EPIPE); no write is tried after one. */
   constructor(private readonly fd: number, private readonly onFailure: (error: NodeJS.ErrnoException) => void) {}
 
   /** Whether a write failed (the reader has gone, the disk is full): nothing more goes out. */
