@@ -43,13 +43,17 @@ function blocking(fd: number): boolean | undefined {
   }
 }
 
+const NOTHING = new Uint8Array(0);
+
 class DescriptorInput implements SerialInput {
   private ended = false;
+  /** Read into, and copied out of only when a read gave bytes (a poll of an empty pipe makes nothing). */
+  private buffer = new Uint8Array(0);
 
   constructor(private readonly fd: number) {}
 
   available(most: number): Uint8Array {
-    return this.read(most) ?? new Uint8Array(0);
+    return this.read(most) ?? NOTHING;
   }
 
   wait(most: number): Uint8Array | undefined {
@@ -63,11 +67,11 @@ class DescriptorInput implements SerialInput {
   /** What there is now; undefined when nothing yet or at the end. */
   private read(most: number): Uint8Array | undefined {
     if (this.ended) return undefined;
-    const buffer = new Uint8Array(most);
+    if (this.buffer.length < most) this.buffer = new Uint8Array(most);
     try {
-      const n = readSync(this.fd, buffer, 0, most, null);
+      const n = readSync(this.fd, this.buffer, 0, most, null);
       if (n === 0) this.ended = true;
-      return n === 0 ? undefined : buffer.subarray(0, n);
+      return n === 0 ? undefined : this.buffer.slice(0, n);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') this.ended = true;
       return undefined;
