@@ -24,6 +24,7 @@ const entries = [
   { in: 'server/src/main.ts', out: 'dist/server-main.js' },
   { in: 'debug-adapter/src/entry.ts', out: 'dist/debugAdapter.js' },
   { in: 'debug-adapter/src/main.ts', out: 'dist/debugAdapter-main.js' },
+  { in: 'debug-adapter/src/serial-bridge.ts', out: 'dist/serialTerminal.js' },
   { in: 'core/src/cli/entry.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { in: 'core/src/cli/main.ts', out: 'dist/cli-main.js' },
 ];

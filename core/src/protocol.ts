@@ -33,6 +33,14 @@ export interface RingsideLaunchArguments {
   readonly maxInstructions?: number;
   /** Multiboot command line passed to the guest. */
   readonly commandLine?: string;
+  /** Text typed into COM1 (as UTF-8) as the guest starts, and again on each restart. */
+  readonly serialInput?: string;
+  /**
+   * Where COM1 is: in the Debug Console ('internalConsole', the default: its output there, input
+   * typed with the `serial TEXT` command) or in a terminal of its own ('integratedTerminal', through
+   * the client's runInTerminal: keys typed there go to the guest).
+   */
+  readonly console?: 'internalConsole' | 'integratedTerminal';
 }
 
 // ---- requests --------------------------------------------------------------------------------

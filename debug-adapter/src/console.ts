@@ -1,13 +1,13 @@
 // Debug Console commands (gdb-like, DESIGN.md §5): `info registers`, `info tlb`, `info pt [ADDR]`,
-// `translate ADDR`, `x/NFU ADDR`, `help`; anything else is an expression. Each command renders
+// `translate ADDR`, `x/NFU ADDR`, `serial TEXT` (typed into COM1), `help`; anything else is an expression. Each command renders
 // the runtime's plain records as text. Also the REPL completions (commands, registers, symbols).
 
-import type { GuestSession } from '../../core/src/runtime/session';
+import { TYPED_INPUT_LIMIT, type GuestSession } from '../../core/src/runtime/session';
 import { formatAddress } from './addresses';
 
 export type ConsoleResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
 
-export const COMMANDS = ['info registers', 'info tlb', 'info pt', 'translate', 'x/', 'help'] as const;
+export const COMMANDS = ['info registers', 'info tlb', 'info pt', 'translate', 'x/', 'serial', 'help'] as const;
 const REGISTER_NAMES = [
   'eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'esp', 'eip', 'eflags', 'ax', 'bx', 'cx', 'dx', 'si', 'di', 'bp', 'sp',
   'al', 'ah', 'bl', 'bh', 'cl', 'ch', 'dl', 'dh', 'cs', 'ds', 'es', 'fs', 'gs', 'ss', 'cr0', 'cr2', 'cr3', 'cr4', 'cpl',
@@ -22,6 +22,8 @@ const HELP = [
   '  translate ADDR      the page walk of linear address ADDR, step by step',
   '  x/NFU ADDR          examine memory: N units, F = x (hex) | d (decimal) | i (instructions),',
   '                      U = b (byte) | h (2 bytes) | w (4 bytes); e.g. x/8xb esp, x/4i eip',
+  '  serial TEXT         type TEXT into COM1, running or paused; nothing is added to it: end a line',
+  '                      with \\r (the Enter key) or \\n; also \\t \\e \\0 \\xHH \\\\',
   '  help                this text',
   'Anything else is an expression: registers, labels, [addr] (dword), byte/word/dword [addr],',
   'C operators; numbers as 0x1F, 1Fh, 0b101, 17, \'A\'.',
@@ -30,7 +32,7 @@ const HELP = [
 /** Whether `text` is a console command rather than an expression. */
 export function isCommand(text: string): boolean {
   const t = text.trim();
-  return t === 'help' || /^info\b/.test(t) || /^translate\b/.test(t) || /^x(\/|\s)/.test(t);
+  return t === 'help' || /^info\b/.test(t) || /^translate\b/.test(t) || /^x(\/|\s)/.test(t) || /^serial(\s|$)/.test(t);
 }
 
 export function runCommand(session: GuestSession, text: string): ConsoleResult {
@@ -42,8 +44,41 @@ export function runCommand(session: GuestSession, text: string): ConsoleResult {
   if ((m = /^info\s+pt(?:\s+(.+))?$/.exec(t))) return infoPageTables(session, m[1]);
   if ((m = /^translate(?:\s+(.*))?$/.exec(t))) return translate(session, m[1]);
   if ((m = /^x(?:\/(\d*)([xdibhw]*))?\s+(.+)$/.exec(t))) return examine(session, m[1], m[2] ?? '', m[3]);
+  // (TEXT as typed: blanks at its end are text too.)
+  if ((m = /^\s*serial(?:\s(.*))?$/s.exec(text))) return typeSerial(session, m[1] ?? '');
   if (/^info\b/.test(t)) return { ok: false, message: `unknown info command \`${t}' (info registers, info tlb, info pt [ADDR])` };
   return { ok: false, message: `cannot parse \`${t}' (type help)` };
+}
+
+/** `serial TEXT`: TEXT's escapes read, then its bytes (UTF-8) typed into COM1. */
+function typeSerial(session: GuestSession, text: string): ConsoleResult {
+  const bytes = serialBytes(text);
+  if (typeof bytes === 'string') return { ok: false, message: bytes };
+  if (bytes.length === 0) return { ok: false, message: 'serial needs the text to type, e.g. serial hello\\r' };
+  if (session.status === 'exited') return { ok: false, message: 'the guest has exited: nothing reads COM1 any more' };
+  if (!session.typeSerial(bytes)) return { ok: false, message: `COM1 would hold more than ${TYPED_INPUT_LIMIT} bytes the guest has not read: not typed` };
+  return { ok: true, text: `typed ${bytes.length} byte${bytes.length === 1 ? '' : 's'} into COM1` };
+}
+
+const ESCAPES: Readonly<Record<string, number>> = { r: 13, n: 10, t: 9, e: 27, 0: 0, '\\': 92 };
+
+/** The bytes `text` stands for: UTF-8, with the escapes `serial` reads; or why it cannot be read. */
+export function serialBytes(text: string): Uint8Array | string {
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  let from = 0;
+  for (const m of text.matchAll(/\\(x[0-9a-fA-F]{2}|[^]?)/g)) {
+    const e = m[1];
+    const code = e.length === 3 ? parseInt(e.slice(1), 16) : ESCAPES[e];
+    if (code === undefined) return `serial: unknown escape \`\\${e}' at column ${m.index + 1} (\\r \\n \\t \\e \\0 \\xHH \\\\)`;
+    parts.push(encoder.encode(text.slice(from, m.index)), Uint8Array.of(code));
+    from = m.index + m[0].length;
+  }
+  parts.push(encoder.encode(text.slice(from)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
 }
 
 function address(session: GuestSession, expr: string | undefined, what: string): number | string {

@@ -5,14 +5,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AssemblerFlags } from '../../core/src/asm/api';
 import { describeArgumentProblems, readAssemblerArguments } from '../../core/src/cli/assembler-arguments';
-import type { LoadOptions } from '../../core/src/runtime/session';
+import { TYPED_INPUT_LIMIT, type LoadOptions } from '../../core/src/runtime/session';
 import { readSourceBytes, STREAM_LIMIT } from '../../core/src/host-files';
 import { DEFAULT_TLB_SHAPE, type ReplacementPolicy } from '../../core/src/machine/mmu/tlb';
 import { MAX_MULTIBOOT_MEMORY, MIN_MULTIBOOT_MEMORY } from '../../core/src/machine/loader/multiboot';
 
 export type LaunchPlan =
-  | { readonly ok: true; readonly program: string; readonly options: LoadOptions; readonly stopOnEntry: boolean; readonly noDebug: boolean }
+  | {
+    readonly ok: true; readonly program: string; readonly options: LoadOptions; readonly stopOnEntry: boolean; readonly noDebug: boolean;
+    /** Typed into COM1 as the guest starts (and again on each restart). */
+    readonly serialInput: Uint8Array | undefined;
+    /** Where COM1 is: the Debug Console (output events, `serial TEXT` to type) or a terminal of its own. */
+    readonly console: SerialConsole;
+  }
   | { readonly ok: false; readonly message: string };
+
+export type SerialConsole = 'internalConsole' | 'integratedTerminal';
+const SERIAL_CONSOLES: readonly SerialConsole[] = ['internalConsole', 'integratedTerminal'];
 
 const IMAGE_EXTENSIONS = new Set(['.bin', '.img', '.elf', '.kernel']);
 
@@ -80,6 +89,11 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
     maxInstructions = raw.maxInstructions;
   }
   if (raw.commandLine !== undefined && typeof raw.commandLine !== 'string') return { ok: false, message: '`commandLine` must be a string' };
+  if (raw.serialInput !== undefined && typeof raw.serialInput !== 'string') return { ok: false, message: '`serialInput` must be a string (the bytes typed into COM1 as the guest starts)' };
+  const serialInput = typeof raw.serialInput === 'string' && raw.serialInput !== '' ? new TextEncoder().encode(raw.serialInput) : undefined;
+  if (serialInput !== undefined && serialInput.length > TYPED_INPUT_LIMIT) return { ok: false, message: `\`serialInput\` is ${serialInput.length} bytes: at most ${TYPED_INPUT_LIMIT} (1 MiB) may wait unread in COM1` };
+  const console = raw.console ?? 'internalConsole';
+  if (typeof console !== 'string' || !(SERIAL_CONSOLES as readonly string[]).includes(console)) return { ok: false, message: '`console` must be "internalConsole" (COM1 in the Debug Console) or "integratedTerminal" (COM1 in a terminal of its own)' };
 
   const common = { memoryBytes, tlbShape, maxInstructions, commandLine: raw.commandLine as string | undefined, kernelName: file, assemblyBudgetMs: LAUNCH_ASSEMBLY_BUDGET_MS };
   let options: LoadOptions;
@@ -92,7 +106,7 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
   } else {
     options = { ...common, source: { ...assembly, file, includePaths: [path.dirname(file), ...assembly.includePaths ?? [], ...includePaths ?? []] } };
   }
-  return { ok: true, program: file, options, stopOnEntry: raw.stopOnEntry === true, noDebug: raw.noDebug === true };
+  return { ok: true, program: file, options, stopOnEntry: raw.stopOnEntry === true, noDebug: raw.noDebug === true, serialInput, console: console as SerialConsole };
 }
 
 /** Whether `file` names a directory (false when it cannot be looked at: reading it then says why). */

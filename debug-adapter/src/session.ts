@@ -24,7 +24,8 @@ import { BreakpointTable, type PlannedBreakpoint } from './breakpoint-table';
 import { complete, isCommand, runCommand } from './console';
 import { exceptionBreakpointFilters, filterById, filterForVector } from './exception-filters';
 import { exceptionLines, exceptionTitle } from './exception-info';
-import { planLaunch } from './launch';
+import { planLaunch, type SerialConsole } from './launch';
+import { SerialTerminal } from './serial-terminal';
 import { callerName, unwind, type GuestFrame } from './stack';
 import { argumentProblem } from './request-arguments';
 import { RegisterVariables } from './variables';
@@ -34,6 +35,8 @@ const THREAD_ID = 1;
 /** How far below a breakpoint's line to look for the next line that emits code. */
 const LINE_SEARCH = 200;
 const TRACE_LIMIT = 2000;
+/** How long a COM1 terminal the client has started may take to connect before COM1 goes back to the Debug Console. */
+const TERMINAL_JOIN_MS = 10_000;
 
 interface LaunchState {
   readonly program: string;
@@ -42,6 +45,9 @@ interface LaunchState {
   readonly options: Parameters<typeof GuestSession.load>[0];
   /** Source files read and their text at assembly time, to know whether restart must re-assemble. */
   readonly files: ReadonlyMap<string, string>;
+  /** Typed into COM1 as the guest starts, and again on each restart. */
+  readonly serialInput: Uint8Array | undefined;
+  readonly console: SerialConsole;
 }
 
 type LastStop = {
@@ -89,6 +95,10 @@ export class RingsideDebugSession extends DebugSession {
   private traceFlushScheduled = false;
   private serialText = '';
   private serialFlushScheduled = false;
+  /** Whether the client runs commands in its terminals (initialize's supportsRunInTerminalRequest). */
+  private clientRunsTerminals = false;
+  /** COM1's own terminal (launch `console: integratedTerminal`) while it is there; else COM1 is in the Debug Console. */
+  private terminal: SerialTerminal | null = null;
   /** Why the session ended (the guest exited, terminate, disconnect), or null while it goes on; nothing runs after. */
   private ended: string | null = null;
 
@@ -264,7 +274,52 @@ export class RingsideDebugSession extends DebugSession {
     if (this.serialText === '') return;
     const text = this.serialText;
     this.serialText = '';
-    this.post(new OutputEvent(text, 'stdout'));
+    if (this.terminal !== null) this.terminal.write(text);
+    else this.post(new OutputEvent(text, 'stdout'));
+  }
+
+  // ---- COM1's input, and its terminal ------------------------------------------------------------
+
+  /** The launch's `serialInput`, typed into a guest that has just started (launch, restart). */
+  private typeLaunchInput(g: GuestSession): void {
+    const input = this.launch?.serialInput;
+    if (input !== undefined) g.typeSerial(input);
+  }
+
+  /**
+   * COM1 in a terminal of its own: a socket for it, and the client asked to run the program that
+   * joins its terminal to that socket. Where the client cannot (no runInTerminal) or the terminal
+   * fails, COM1 stays in (or comes back to) the Debug Console, and the console says why.
+   */
+  private openTerminal(program: string): void {
+    if (!this.clientRunsTerminals) {
+      this.post(new OutputEvent('COM1 is in the Debug Console (type into it with `serial TEXT`): this client cannot open a terminal for it (no runInTerminal)\n', 'console'));
+      return;
+    }
+    const terminal = new SerialTerminal({
+      listening: (address) => {
+        const args: DebugProtocol.RunInTerminalRequestArguments = {
+          kind: 'integrated', title: `COM1: ${path.basename(program)}`, cwd: path.dirname(program),
+          args: [process.execPath, path.join(__dirname, 'serialTerminal.js'), address],
+          // (In VS Code the adapter's Node is its Electron, which runs as Node with this set.)
+          env: { ELECTRON_RUN_AS_NODE: '1' },
+        };
+        this.runInTerminalRequest(args, TERMINAL_JOIN_MS, (r) => {
+          if (!r.success) { terminal.end(`the client could not start it (${r.message ?? 'runInTerminal failed'})`); return; }
+          setTimeout(() => { if (!terminal.joined) terminal.end(`it did not connect within ${TERMINAL_JOIN_MS / 1000} s`); }, TERMINAL_JOIN_MS).unref();
+        });
+      },
+      typed: (bytes) => { this.guest?.typeSerial(bytes); },
+      gone: (why) => {
+        if (this.terminal !== terminal) return;
+        this.terminal = null;
+        if (this.ended !== null) return;
+        this.post(new OutputEvent(`COM1 is in the Debug Console now (type into it with \`serial TEXT\`): ${why}\n`, 'console'));
+        const unseen = terminal.takeBacklog();
+        if (unseen !== '') this.post(new OutputEvent(unseen, 'stdout'));
+      },
+    });
+    this.terminal = terminal;
   }
 
   private queueTrace(e: TraceRecord): void {
@@ -288,7 +343,8 @@ export class RingsideDebugSession extends DebugSession {
 
   // ---- lifecycle -----------------------------------------------------------------------------
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientRunsTerminals = args.supportsRunInTerminalRequest === true;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsFunctionBreakpoints: true,
@@ -325,8 +381,13 @@ export class RingsideDebugSession extends DebugSession {
     if (!plan.ok) { this.fail(response, plan.message); return; }
     const loaded = this.load(plan.options);
     if (typeof loaded === 'string') { this.fail(response, loaded); return; }
-    this.launch = { program: plan.program, stopOnEntry: plan.stopOnEntry, noDebug: plan.noDebug, options: plan.options, files: loaded.files };
+    this.launch = {
+      program: plan.program, stopOnEntry: plan.stopOnEntry, noDebug: plan.noDebug, options: plan.options, files: loaded.files,
+      serialInput: plan.serialInput, console: plan.console,
+    };
     this.attach(loaded.guest);
+    this.typeLaunchInput(loaded.guest);
+    if (plan.console === 'integratedTerminal') this.openTerminal(plan.program);
     this.sendResponse(response);
     // Configuration requests (breakpoints, filters) need the loaded guest's source map: ready now.
     this.sendEvent(new InitializedEvent());
@@ -367,6 +428,8 @@ export class RingsideDebugSession extends DebugSession {
     this.guest = guest;
     this.ended = null;
     this.shutdownShown = false;
+    // (Typed at any time: the Debug Console's `serial`, the COM1 terminal.)
+    guest.openSerialInput();
     this.unsubscribe = guest.onEvent((e) => this.onRuntimeEvent(e), { detailed: false });
   }
 
@@ -386,6 +449,8 @@ export class RingsideDebugSession extends DebugSession {
     this.unsubscribeTrace = null;
     this.watchExceptions(null);
     this.ended ??= 'the session was disconnected';
+    this.terminal?.close();
+    this.terminal = null;
     super.disconnectRequest(response, args);
   }
 
@@ -416,6 +481,7 @@ export class RingsideDebugSession extends DebugSession {
       if (typeof loaded === 'string') { this.fail(response, loaded); return; }
       this.launch = { ...launch, files: loaded.files };
       this.attach(loaded.guest);
+      this.typeLaunchInput(loaded.guest);
       this.rearm(loaded.guest);
       this.sendResponse(response);
       this.sendEvent(new InvalidatedEvent(['all']));
@@ -427,6 +493,7 @@ export class RingsideDebugSession extends DebugSession {
     this.suppressEntryStop = !launch.stopOnEntry;
     void g.restart();
     this.suppressEntryStop = false;
+    this.typeLaunchInput(g);
     this.sendResponse(response);
     if (!launch.stopOnEntry) void g.continue();
   }

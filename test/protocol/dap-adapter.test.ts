@@ -3,7 +3,7 @@
 // (../shared/spec/debugAdapterProtocol.json). Expected values come from the guest sources
 // (registers the guest sets, the lines the source says) and QEMU-checked exit values.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +24,12 @@ const FAULT = path.join(FIXTURES, 'fault.gasm');
 const SPIN = path.join(FIXTURES, 'spin.gasm');
 const STORM = path.join(FIXTURES, 'fault-storm.gasm');
 const KERNEL = path.join(ROOT, 'examples', 'kernel', 'kernel.gasm');
+/**
+ * Guests that read COM1 (checked against QEMU 7.2 in cli-run-serial-input.test.ts): echo-irq sleeps
+ * in `hlt` for the receive interrupt and writes back each byte; at a `.` it exits with the count
+ * (`hello, irq.` gives `hello, irq` and 10).
+ */
+const ECHO_IRQ = path.join(ROOT, 'test', 'fixtures', 'runtime', 'echo-irq.gasm');
 const KERNEL_INCLUDES = [path.join(ROOT, 'examples', 'include'), path.join(ROOT, 'examples', 'kernel')];
 /** A guest nasm assembled with -O0 (its flags in the .args file, its listing recorded by test/protocol/fixtures/record.sh). */
 const O0_GUEST = path.join(ROOT, 'test', 'protocol', 'fixtures', 'args-o0-guest.asm');
@@ -65,6 +71,10 @@ function definitionOf(m: { type: string; command?: string; event?: string; succe
     const name = `${cap(m.event ?? '')}Event`;
     return schema.definitions[name] !== undefined ? name : 'Event';
   }
+  if (m.type === 'request') {
+    const name = `${cap(m.command ?? '')}Request`;
+    return schema.definitions[name] !== undefined ? name : 'Request';
+  }
   return 'ProtocolMessage';
 }
 
@@ -83,6 +93,8 @@ class DapClient {
   readonly received: Message[] = [];
   exitCode: number | null = null;
   readonly exited: Promise<number | null>;
+  /** How this client answers the adapter's reverse requests (runInTerminal): a body, or a message to fail with. */
+  answer: (r: DebugProtocol.Request) => { body: unknown } | { message: string } = () => ({ message: 'not supported by the test client' });
 
   /** `args`: the adapter's arguments; by default, the test run's code cache (see lspClient.ts). */
   constructor(args: readonly string[] = [`--code-cache=${testCodeCacheFolder()}`]) {
@@ -108,6 +120,11 @@ class DapClient {
         this.waiters = this.waiters.filter((x) => x !== w);
         w.resolve(e);
       }
+    } else if (m.type === 'request') {
+      const r = m as unknown as DebugProtocol.Request;
+      const a = this.answer(r);
+      const head = { seq: this.seq++, type: 'response', request_seq: r.seq, command: r.command };
+      this.sendRaw(JSON.stringify('body' in a ? { ...head, success: true, body: a.body } : { ...head, success: false, message: a.message }));
     }
   }
 
@@ -772,6 +789,150 @@ describe('debug adapter over stdio (every message validated against the DAP sche
       .flatMap((e) => (e.body as { records: { kind: string; vector?: number; errorCode?: number }[] }).records);
     const faults = records.filter((r) => r.kind === 'exception');
     assert.deepEqual(faults.map((r) => [r.vector, r.errorCode]), [[13, 0x1230], [13, 0x1230]]);
+  });
+});
+
+describe('debug adapter: COM1 input, in the Debug Console or a terminal of its own', function () {
+  this.timeout(20000);
+  let client: DapClient;
+  const terminals: ChildProcess[] = [];
+
+  beforeEach(() => { client = new DapClient(); });
+  afterEach(() => {
+    client.kill();
+    for (const t of terminals.splice(0)) t.kill();
+    assert.deepEqual(client.invalid, [], 'messages that do not match the DAP schema');
+  });
+
+  const outputs = (category: string): string => client.events
+    .filter((e): e is DebugProtocol.OutputEvent => e.event === 'output' && (e.body.category ?? 'console') === category)
+    .map((e) => e.body.output).join('');
+  async function until(test: () => boolean): Promise<void> {
+    while (!test()) await client.event('output');
+  }
+  const initialize = (supportsRunInTerminalRequest: boolean): Promise<DebugProtocol.Response> =>
+    client.ok('initialize', { adapterID: 'ringside', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest });
+  async function launch(args: Record<string, unknown>): Promise<void> {
+    const initialized = client.event('initialized');
+    await client.ok('launch', args);
+    await initialized;
+    await client.ok('configurationDone');
+  }
+  /** Answers runInTerminal as a client does: runs its command (here with pipes for the terminal). */
+  function runTerminals(): { asked: DebugProtocol.RunInTerminalRequestArguments[]; output: () => string; type: (text: string) => void; exited: Promise<number | null> } {
+    const asked: DebugProtocol.RunInTerminalRequestArguments[] = [];
+    let out = '';
+    let started: (t: ChildProcess) => void = () => undefined;
+    const child = new Promise<ChildProcess>((resolve) => { started = resolve; });
+    client.answer = (r) => {
+      const a = r.arguments as DebugProtocol.RunInTerminalRequestArguments;
+      asked.push(a);
+      const env = { ...process.env };
+      for (const [k, v] of Object.entries(a.env ?? {})) {
+        if (v === null) delete env[k];
+        else env[k] = v;
+      }
+      const t: ChildProcess = spawn(a.args[0], a.args.slice(1), { cwd: a.cwd, env, stdio: ['pipe', 'pipe', 'inherit'] });
+      t.stdout!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
+      terminals.push(t);
+      started(t);
+      return { body: { processId: t.pid } };
+    };
+    return {
+      asked, output: () => out,
+      type: (text) => { void child.then((t) => t.stdin!.write(text)); },
+      exited: child.then((t) => new Promise((resolve) => t.on('exit', resolve))),
+    };
+  }
+
+  it('the launch types serialInput; `serial TEXT` types more while the guest sleeps for it, running', async () => {
+    await initialize(false);
+    await launch({ program: ECHO_IRQ, serialInput: 'hello, ' });
+    await until(() => /waiting for input on COM1/.test(outputs('console')));
+    assert.equal(outputs('stdout'), 'hello, ');
+    assert.ok(!client.events.some((e) => e.event === 'terminated' || e.event === 'stopped'), 'the guest waits, running');
+    assert.equal(await evaluate(client, 'serial irq'), 'typed 3 bytes into COM1');
+    for (const [text, message] of [['serial \\q', /unknown escape `\\q' at column 1/], ['serial', /needs the text/]] as const) {
+      const r = await client.request('evaluate', { expression: text, context: 'repl' });
+      assert.deepEqual([r.success, message.test(r.message ?? '')], [false, true], r.message);
+    }
+    const exited = client.event<DebugProtocol.ExitedEvent>('exited');
+    assert.equal(await evaluate(client, 'serial \\x2e'), 'typed 1 byte into COM1');
+    assert.equal((await exited).body.exitCode, 10);
+    assert.equal(outputs('stdout'), 'hello, irq');
+  });
+
+  it('restart types serialInput again into the restarted guest', async () => {
+    await initialize(false);
+    await launch({ program: ECHO_IRQ, serialInput: 'ab', stopOnEntry: true });
+    await client.stopped(0);
+    await client.ok('continue', { threadId: 1 });
+    await until(() => /waiting for input/.test(outputs('console')));
+    let from = client.events.length;
+    await client.ok('pause', { threadId: 1 });
+    await client.stopped(from);
+    from = client.events.length;
+    await client.ok('restart', {});
+    await client.stopped(from);
+    const exited = client.event<DebugProtocol.ExitedEvent>('exited');
+    await client.ok('continue', { threadId: 1 });
+    while (outputs('stdout') !== 'abab') await client.event('output');
+    assert.equal(await evaluate(client, 'serial .'), 'typed 1 byte into COM1');
+    // The count is the restarted guest's alone: `ab` typed again, then `.`.
+    assert.equal((await exited).body.exitCode, 2);
+  });
+
+  it('"console": "integratedTerminal" puts COM1 in a terminal through runInTerminal: keys in, output out', async () => {
+    await initialize(true);
+    const terminal = runTerminals();
+    await launch({ program: ECHO_IRQ, console: 'integratedTerminal', serialInput: 'hel' });
+    while (terminal.output() !== 'hel') await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual([terminal.asked.length, terminal.asked[0].kind, terminal.asked[0].title], [1, 'integrated', 'COM1: echo-irq.gasm']);
+    const exited = client.event<DebugProtocol.ExitedEvent>('exited');
+    terminal.type('lo, irq.');
+    assert.equal((await exited).body.exitCode, 10);
+    // (The terminal's program passes the echo on after the adapter has sent it: it may come after the exit.)
+    while (terminal.output() !== 'hello, irq') await new Promise((r) => setTimeout(r, 10));
+    assert.equal(outputs('stdout'), '', 'none of COM1 in the Debug Console');
+    await client.ok('disconnect', {});
+    assert.equal(await terminal.exited, 0, 'the terminal\'s program ends with the session');
+  });
+
+  it('COM1 comes back to the Debug Console, saying why, where the terminal cannot be had or is closed', async () => {
+    await initialize(false);
+    await launch({ program: ECHO_IRQ, console: 'integratedTerminal', serialInput: 'a' });
+    await until(() => outputs('stdout') === 'a');
+    assert.match(outputs('console'), /COM1 is in the Debug Console \(type into it with `serial TEXT`\): this client cannot open a terminal for it \(no runInTerminal\)/);
+    client.kill();
+
+    client = new DapClient();
+    await initialize(true);
+    client.answer = () => ({ message: 'no terminal here' });
+    await launch({ program: ECHO_IRQ, console: 'integratedTerminal', serialInput: 'b' });
+    await until(() => outputs('stdout') === 'b');
+    assert.match(outputs('console'), /COM1 is in the Debug Console now \(type into it with `serial TEXT`\): the client could not start it \(no terminal here\)/);
+    client.kill();
+
+    client = new DapClient();
+    await initialize(true);
+    const terminal = runTerminals();
+    await launch({ program: ECHO_IRQ, console: 'integratedTerminal', serialInput: 'c' });
+    while (terminal.output() !== 'c') await new Promise((r) => setTimeout(r, 10));
+    terminals[0].kill();
+    await until(() => /the COM1 terminal was closed/.test(outputs('console')));
+    await evaluate(client, 'serial d');
+    await until(() => outputs('stdout') === 'd');
+  });
+
+  it('refuses a launch whose serialInput or console is not one', async () => {
+    await initialize(false);
+    for (const [args, message] of [
+      [{ serialInput: 7 }, /`serialInput` must be a string/],
+      [{ console: 'externalTerminal' }, /`console` must be "internalConsole" .* or "integratedTerminal"/],
+    ] as const) {
+      const r = await client.request('launch', { program: ECHO_IRQ, ...args });
+      assert.deepEqual([r.success, message.test(r.message ?? '')], [false, true], r.message);
+    }
   });
 });
 

@@ -74,6 +74,8 @@ describe('client: launch configurations', () => {
     ['assemblerArguments a string', { request: 'launch', program: 'a.gasm', assemblerArguments: '-O0' }, /`assemblerArguments`/],
     ['assemblerArguments with a number', { request: 'launch', program: 'a.gasm', assemblerArguments: ['-O', 0] }, /`assemblerArguments`/],
     ['maxInstructions zero', { request: 'launch', program: 'a.gasm', maxInstructions: 0 }, /`maxInstructions`/],
+    ['serialInput a number', { request: 'launch', program: 'a.gasm', serialInput: 13 }, /`serialInput`/],
+    ['console externalTerminal', { request: 'launch', program: 'a.gasm', console: 'externalTerminal' }, /`console`/],
   ];
   for (const [what, raw, field] of bad) {
     it(`rejects ${what}, naming the field and the configuration`, () => {

@@ -84,6 +84,8 @@ function checkFields(c: RawLaunchConfig): string | undefined {
   if (c.assemblerArguments !== undefined && (!Array.isArray(c.assemblerArguments) || c.assemblerArguments.some((a) => typeof a !== 'string'))) return '`assemblerArguments` must be a list of nasm flags (strings), as on nasm\'s command line';
   if (c.maxInstructions !== undefined && !isPositiveInteger(c.maxInstructions)) return '`maxInstructions` must be a positive integer';
   if (c.commandLine !== undefined && typeof c.commandLine !== 'string') return '`commandLine` must be a string';
+  if (c.serialInput !== undefined && typeof c.serialInput !== 'string') return '`serialInput` must be a string: the text typed into COM1 as the guest starts';
+  if (c.console !== undefined && c.console !== 'internalConsole' && c.console !== 'integratedTerminal') return '`console` must be "internalConsole" (COM1 in the Debug Console) or "integratedTerminal" (COM1 in a terminal of its own)';
   return undefined;
 }
 

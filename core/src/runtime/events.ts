@@ -40,10 +40,13 @@ export interface StoppedEvent extends EventContext {
   readonly exitValue?: number;
 }
 
-/** Bytes the guest wrote to COM1 (category 'serial') or a log point's message ('log'). */
+/**
+ * Bytes the guest wrote to COM1 (category 'serial'), a log point's message ('log'), or a word from
+ * the runtime to whoever watches ('note': the guest sleeps until COM1 input comes).
+ */
 export interface OutputEvent extends EventContext {
   readonly kind: 'output';
-  readonly category: 'serial' | 'log';
+  readonly category: 'serial' | 'log' | 'note';
   readonly text: string;
 }
 

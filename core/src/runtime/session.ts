@@ -87,6 +87,12 @@ export interface SerialInput {
 /** How many received bytes may wait in the UART before no more are taken from the input. */
 const SERIAL_INPUT_ROOM = 4096;
 
+/** What a batch gives when the CPU sleeps until COM1 input is typed (GuestSession.openSerialInput). */
+const WAIT_FOR_INPUT = 'wait-for-input';
+
+/** How many typed bytes (typeSerial) may wait unread in the UART: more is refused, not queued. */
+export const TYPED_INPUT_LIMIT = 1 << 20;
+
 export type Granularity = 'line' | 'instruction';
 
 export interface ExceptionStops {
@@ -140,6 +146,12 @@ export class GuestSession {
   private serialPending = '';
   /** The input runToEnd was given, while it runs. */
   private serialInput: SerialInput | undefined;
+  /** Whether someone may type into COM1 at any time (openSerialInput): a halted CPU such a byte could wake waits. */
+  private serialOpen = false;
+  /** While a run waits for typed input (or a pause), what ends the wait. */
+  private wakeFromInput: (() => void) | null = null;
+  /** Whether this run command has said it waits for input (once a command: the guest may sleep again after each byte). */
+  private waitSaid = false;
   private readonly initial: MachineSnapshot;
   /** Instructions the next batch may run: BATCH_INSTRUCTIONS, or fewer while they take long (fitBatch). */
   private batchInstructions = BATCH_INSTRUCTIONS;
@@ -396,7 +408,36 @@ export class GuestSession {
   pause(): boolean {
     if (this.state !== 'running') return false;
     this.pauseRequested = true;
+    this.wake();
     return true;
+  }
+
+  /**
+   * From now on someone may type into COM1 at any time (typeSerial), as into QEMU's serial console:
+   * a CPU halted where a received byte could wake it (inputCanWake) waits for one, running, rather
+   * than ending the run; pause stops the wait. A halt nothing can wake still ends it.
+   */
+  openSerialInput(): void {
+    this.serialOpen = true;
+  }
+
+  /**
+   * Bytes typed into COM1: they join the UART's receive queue now, running or stopped, and wake a
+   * run waiting for them. False (nothing taken) once the guest has exited, or when the guest has
+   * TYPED_INPUT_LIMIT bytes unread already.
+   */
+  typeSerial(bytes: Uint8Array): boolean {
+    const uart = this.machine.uart;
+    if (this.state === 'exited' || uart.pendingInput + bytes.length > TYPED_INPUT_LIMIT) return false;
+    uart.receive(bytes);
+    this.wake();
+    return true;
+  }
+
+  private wake(): void {
+    const wake = this.wakeFromInput;
+    this.wakeFromInput = null;
+    wake?.();
   }
 
   /** Moves EIP without executing anything (the debugger's goto / set next statement). */
@@ -431,6 +472,7 @@ export class GuestSession {
     this.mode = mode;
     this.state = 'running';
     this.pauseRequested = false;
+    this.waitSaid = false;
     // The first batch starts on a later turn of the event loop: a command's response goes out
     // before the stop event it causes (STYLE.md §6).
     const p = new Promise<RunOutcome>((resolve) => setImmediate(() => resolve(this.drive())));
@@ -446,7 +488,8 @@ export class GuestSession {
         if (r !== null && typeof r === 'object') return r;
         resume = r === true;
         if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
-        await new Promise<void>((done) => setImmediate(done));
+        if (r === WAIT_FOR_INPUT) await this.typedInput();
+        else await new Promise<void>((done) => setImmediate(done));
         if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
       }
     } finally {
@@ -489,6 +532,22 @@ export class GuestSession {
     return cpu.interruptible && uart.interruptsOnReceive && (pic.registers().master.imr & (1 << COM1_IRQ)) === 0 && uart.pendingInput === 0;
   }
 
+  /**
+   * Until a byte is typed (or a pause is asked for): the guest sleeps in `hlt` for COM1 input, as
+   * the note the runtime sends the first time in a run command says (its output so far goes out
+   * first: it may be the prompt).
+   */
+  private typedInput(): Promise<void> {
+    this.flushOutput();
+    if (this.machine.uart.pendingInput > 0) return Promise.resolve();
+    if (!this.waitSaid) {
+      this.waitSaid = true;
+      const eip = this.machine.cpu.eip;
+      this.emit({ ...this.context(), kind: 'output', category: 'note', text: `the guest is halted at ${hex(eip)} with interrupts on, waiting for input on COM1\n` });
+    }
+    return new Promise<void>((done) => { this.wakeFromInput = done; });
+  }
+
   private takeSerialInput(input: SerialInput): void {
     const uart = this.machine.uart;
     const room = SERIAL_INPUT_ROOM - uart.pendingInput;
@@ -497,8 +556,11 @@ export class GuestSession {
     if (bytes.length > 0) uart.receive(bytes);
   }
 
-  /** One bounded batch: an outcome, or whether the next batch resumes from a breakpoint. */
-  private batch(resume: boolean): RunOutcome | boolean {
+  /**
+   * One bounded batch: an outcome, whether the next batch resumes from a breakpoint, or
+   * WAIT_FOR_INPUT (the CPU sleeps until a byte is typed: see openSerialInput).
+   */
+  private batch(resume: boolean): RunOutcome | boolean | typeof WAIT_FOR_INPUT {
     this.pending = null;
     this.syncObserver();
     const left = this.maxInstructions - this.machine.cpu.instret;
@@ -543,17 +605,19 @@ export class GuestSession {
 
   /**
    * Turns a machine stop into an outcome, or null to keep running (a breakpoint whose condition is
-   * false; a halted CPU given serial input that will wake it).
+   * false; a halted CPU given serial input that will wake it), or WAIT_FOR_INPUT.
    */
-  private settle(status: StopStatus): RunOutcome | null {
+  private settle(status: StopStatus): RunOutcome | null | typeof WAIT_FOR_INPUT {
     const cpu = this.machine.cpu;
     switch (status.reason) {
       case 'debug-exit': return this.exit({ how: 'debug-exit', value: status.value });
       case 'halted': {
         // Only a byte from the input can wake it now, and only through COM1's receive interrupt:
         // wait for one (what the guest wrote out first: it may be the prompt the input answers),
-        // unless the input has ended or no byte could wake it.
-        if (this.serialInput === undefined || !this.inputCanWake()) return this.exit({ how: 'halted' });
+        // unless the input has ended or no byte could wake it. Typed input (openSerialInput) is
+        // waited for by the run a debugger drives, never by runToEnd, which could only spin.
+        if (!this.inputCanWake()) return this.exit({ how: 'halted' });
+        if (this.serialInput === undefined) return this.serialOpen && this.current !== null ? WAIT_FOR_INPUT : this.exit({ how: 'halted' });
         this.flushOutput();
         const more = this.serialInput.wait(SERIAL_INPUT_ROOM);
         if (more === undefined) return this.exit({ how: 'halted' });
