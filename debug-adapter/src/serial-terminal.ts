@@ -27,6 +27,8 @@ export class SerialTerminal {
   private backlog: Buffer[] = [];
   private backlogBytes = 0;
   private ended = false;
+  /** Whether the last byte the guest wrote ended a line (a farewell then starts its own). */
+  private atLineStart = true;
   /** Where the terminal's program connects: a Unix socket's path or a Windows pipe's name. */
   readonly address: string;
 
@@ -61,6 +63,7 @@ export class SerialTerminal {
   write(text: string): void {
     if (this.ended) return;
     const bytes = Buffer.from(text, 'latin1');
+    if (bytes.length > 0) this.atLineStart = bytes[bytes.length - 1] === 0x0a;
     if (this.socket !== null) { this.socket.write(bytes); return; }
     this.backlog.push(bytes);
     this.backlogBytes += bytes.length;
@@ -82,8 +85,12 @@ export class SerialTerminal {
     this.on.gone(why);
   }
 
-  /** Ends the connection (the terminal's program then ends) and stops listening; `gone` is not called. */
-  close(): void {
+  /**
+   * Ends the connection (the terminal's program then ends) and stops listening; `gone` is not
+   * called. `farewell` is Ringside's last line in the terminal, set apart from the guest's output.
+   */
+  close(farewell?: string): void {
+    if (farewell !== undefined && !this.ended) this.write(`${this.atLineStart ? '' : '\r\n'}[Ringside: ${farewell}]\r\n`);
     this.ended = true;
     this.server.close();
     this.socket?.end();

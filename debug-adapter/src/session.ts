@@ -242,9 +242,11 @@ export class RingsideDebugSession extends DebugSession {
     if (this.ended !== null) return;
     // Exit codes as `ringside run` gives them: the isa-debug-exit value, 0 for a halt, 3 for a triple fault.
     const code = how === 'debug-exit' ? (value ?? 0) & 0xff : how === 'triple-fault' ? 3 : 0;
-    const what = how === 'debug-exit' ? `wrote ${value ?? 0} to isa-debug-exit` : how === 'halted' ? 'halted with interrupts off' : `triple fault (shutdown after ${this.shutdownFaults})`;
+    // (A halt ends the run only where nothing can wake the CPU: interrupts off, or none that could come.)
+    const what = how === 'debug-exit' ? `wrote ${value ?? 0} to isa-debug-exit` : how === 'halted' ? 'halted with nothing left to wake it' : `triple fault (shutdown after ${this.shutdownFaults})`;
     this.ended = `the guest has exited (${how === 'triple-fault' ? 'triple fault' : what})`;
     this.post(new OutputEvent(`guest ${what}; exit code ${code}\n`, 'console'));
+    this.terminal?.close(`guest ${what}; exit code ${code}`);
     this.post(new ExitedEvent(code));
     this.post(new TerminatedEvent());
   }
@@ -449,7 +451,7 @@ export class RingsideDebugSession extends DebugSession {
     this.unsubscribeTrace = null;
     this.watchExceptions(null);
     this.ended ??= 'the session was disconnected';
-    this.terminal?.close();
+    this.terminal?.close('the debug session has ended');
     this.terminal = null;
     super.disconnectRequest(response, args);
   }

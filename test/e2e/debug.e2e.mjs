@@ -1,6 +1,8 @@
 // End-to-end debugger checks of the installed .vsix in code-server: F5 on a guest file, breakpoints,
 // steps, registers in Variables, COM1 output in the Debug Console, and the Rings, Page Tables and
-// TLB views on hello.gasm and the paging kernel. Run by test/e2e/run.sh (see README.md).
+// TLB views on hello.gasm and the paging kernel; then COM1 in a terminal of its own (launch.json's
+// `"console": "integratedTerminal"`), typed into. Run by test/e2e/run.sh (see README.md).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { URL, fileURLToPath } from 'node:url';
 import { CheckRunner, expect } from './lib/checks.mjs';
@@ -36,6 +38,7 @@ await inWorkbench(runner, env, SPEC, 'debugger', async (opened) => {
   await emptyViewChecks(ui, 'before any session', '01-views-empty');
   await helloChecks(ui);
   await kernelChecks(ui);
+  await serialTerminalChecks(ui);
 }, { width: 1400, height: 1200 });
 process.exitCode = runner.finish();
 
@@ -276,3 +279,53 @@ async function kernelChecks(ui) {
   }, shoot);
 }
 
+
+/**
+ * echo-irq.gasm (test/fixtures/runtime, copied into the workspace by run.sh; QEMU 7.2 gives `hello, irq` and exit value 10 for the
+ * input `hello, irq.`, see test/unit/cli-run-serial-input.test.ts) debugged with COM1 in a
+ * terminal: launch.json types `hello, ` as it starts, the rest is typed with the keyboard into the
+ * terminal VS Code opened through runInTerminal. The launch.json goes again afterwards, so F5 on a
+ * file means what it did for the specs after this one.
+ */
+async function serialTerminalChecks(ui) {
+  const { page } = wb;
+  const launchJson = join(env.workspace, '.vscode', 'launch.json');
+  mkdirSync(join(env.workspace, '.vscode'), { recursive: true });
+  writeFileSync(launchJson, JSON.stringify({
+    version: '0.2.0',
+    configurations: [{
+      type: 'ringside', request: 'launch', name: 'COM1 in a terminal', program: '${workspaceFolder}/echo-irq.gasm',
+      console: 'integratedTerminal', serialInput: 'hello, ',
+    }],
+  }, null, 2));
+  const rows = page.locator('.terminal-wrapper.active .xterm-rows');
+  try {
+    await runner.check('echo-irq.gasm with "console": "integratedTerminal": F5 opens a COM1 terminal showing the guest\'s echo of serialInput', async () => {
+      await wb.openFile('echo-irq.gasm');
+      // (launch.json was written while the workbench runs: F5 waits until VS Code has read it.)
+      await eventually('F5 to start the launch.json configuration', async () => {
+        await ui.press('F5');
+        return ui.toolbar.isVisible();
+      });
+      await rows.filter({ hasText: 'hello,' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      await wb.screenshot('20-com1-terminal');
+      // (The terminal took the panel: the Debug Console renders its rows once shown again.)
+      await page.getByRole('tab', { name: /^Debug Console/ }).click();
+      await ui.waitForConsole(/waiting for input on COM1/);
+    }, shoot);
+
+    await runner.check('echo-irq.gasm: keys typed in the COM1 terminal reach the guest, which echoes them and exits with 10', async () => {
+      await wb.runCommand('Terminal: Focus Terminal');
+      await page.keyboard.type('irq.');
+      await rows.filter({ hasText: 'hello, irq' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      const text = (await rows.innerText()).replace(/\s+/g, ' ');
+      console.log(`       terminal: ${text.slice(-120)}`);
+      await wb.screenshot('21-com1-terminal-typed');
+      await page.getByRole('tab', { name: /^Debug Console/ }).click();
+      await ui.waitForConsole(/guest wrote 10 to isa-debug-exit; exit code 10/);
+      await ui.waitForNoSession();
+    }, shoot);
+  } finally {
+    rmSync(launchJson, { force: true });
+  }
+}

@@ -892,7 +892,9 @@ describe('debug adapter: COM1 input, in the Debug Console or a terminal of its o
     terminal.type('lo, irq.');
     assert.equal((await exited).body.exitCode, 10);
     // (The terminal's program passes the echo on after the adapter has sent it: it may come after the exit.)
-    while (terminal.output() !== 'hello, irq') await new Promise((r) => setTimeout(r, 10));
+    // The guest's echo, then Ringside's farewell on a line of its own.
+    const farewell = 'hello, irq\r\n[Ringside: guest wrote 10 to isa-debug-exit; exit code 10]\r\n';
+    while (terminal.output() !== farewell) await new Promise((r) => setTimeout(r, 10));
     assert.equal(outputs('stdout'), '', 'none of COM1 in the Debug Console');
     await client.ok('disconnect', {});
     assert.equal(await terminal.exited, 0, 'the terminal\'s program ends with the session');
