@@ -122,3 +122,103 @@ describe('ringside run: standard input typed into COM1', function () {
     }
   });
 });
+
+// A terminal on standard input gives its keys as typed, as QEMU's -serial stdio puts it in raw
+// mode. The terminal here is a pseudo-terminal util-linux's script(1) makes for the run, its keys
+// the bytes written to script's input; the terminal's mode is read with stty(1) on that pty.
+describe('ringside run: a terminal on standard input', function () {
+  this.timeout(60_000);
+  const script = spawnSync('script', ['--version']).status === 0 && fs.existsSync('/proc/self/stat');
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+  before(function () {
+    if (!script) this.skip(); // (util-linux's script and Linux's /proc are needed; Debian has both.)
+  });
+
+  /** The run of `command` (a shell command) in a fresh pty: what it wrote there, its status, and the pty's mode when asked. */
+  function inTerminal(command: string) {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString('latin1'); });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    void exited.then(() => clearTimeout(killer));
+    /** The pty: standard input of the processes script started. */
+    const pty = (): string | undefined => {
+      const below = (pid: number): number[] => {
+        try {
+          const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+          return children.flatMap((c) => [c, ...below(c)]);
+        } catch {
+          return [];
+        }
+      };
+      for (const pid of below(child.pid!)) {
+        try {
+          const target = fs.readlinkSync(`/proc/${pid}/fd/0`);
+          if (/^\/dev\/pts\/\d+$/.test(target)) return target;
+        } catch { /* gone */ }
+      }
+      return undefined;
+    };
+    /** Waits until the pty is in raw mode (stty's -icanon): the run has set it up, keys typed now are the guest's. */
+    const raw = async (): Promise<void> => {
+      for (;;) {
+        const tty = pty();
+        if (tty !== undefined) {
+          const fd = fs.openSync(tty, 'r');
+          try {
+            if (/(^|\s)-icanon(\s|$)/.test(spawnSync('stty', ['-a'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' }).stdout)) return;
+          } finally {
+            fs.closeSync(fd);
+          }
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    return { type: (text: string) => child.stdin.write(text), output: () => out, exited, raw, kill: () => child.kill('SIGKILL') };
+  }
+
+  const ringsideRun = (guest: string): string => `${quote(process.execPath)} --import tsx ${quote(MAIN)} run ${quote(guest)}`;
+  const run = (guest: string, after = ''): string => `${ringsideRun(guest)}; echo " status $?"${after}`;
+
+  it('each key typed reaches the guest as typed: no line editing, no echo but the guest\'s (QEMU\'s output and exit value)', async () => {
+    const t = inTerminal(run(path.join(FIX, 'echo-irq.gasm')));
+    try {
+      await t.raw();
+      // No line feed: a terminal still in line mode would hold the keys (and echo them itself).
+      t.type('hello, irq.');
+      assert.equal(await t.exited, 0);
+      assert.equal(t.output(), 'hello, irq status 10\r\n');
+    } finally {
+      t.kill();
+    }
+  });
+
+  it('Ctrl-C ends the run with status 130, and the terminal is put back in line mode', async () => {
+    const t = inTerminal(run(path.join(ROOT, 'test', 'fixtures', 'dap', 'spin.gasm'), '; stty -a | grep -o -- "-\\?icanon"'));
+    try {
+      await t.raw();
+      // More than the guest holds unread (it reads none): the keys are still read, to see the Ctrl-C.
+      t.type('x'.repeat(10_000));
+      await new Promise((r) => setTimeout(r, 200));
+      t.type('\x03');
+      assert.equal(await t.exited, 0);
+      assert.equal(t.output(), ' status 130\r\nicanon\r\n');
+    } finally {
+      t.kill();
+    }
+  });
+
+  it('a run in the background does not read its terminal (nor stop for it): the halted guest ends the run', async () => {
+    // (With job control on, `&` gives the run a process group of its own, out of the terminal's
+    // foreground; its standard input is the terminal, explicitly.)
+    const t = inTerminal(`sh -mc ${quote(`${ringsideRun(path.join(FIX, 'echo-irq.gasm'))} < /dev/tty & wait $!; echo " status $?"`)}`);
+    try {
+      assert.equal(await t.exited, 0);
+      assert.equal(t.output(), ' status 0\r\n');
+    } finally {
+      t.kill();
+    }
+  });
+});

@@ -1,17 +1,22 @@
 // `ringside run`'s standard input as what is typed into the guest's COM1, as QEMU's `-serial stdio`
 // takes it: `printf 'help\nexit\n' | ringside run shell.gasm` scripts a guest that reads its
 // serial port. A file, pipe, FIFO, socket or device is read as the guest takes the bytes, without
-// waiting unless the guest has nothing else to do (see SerialInput). A terminal is not read: it would give whole
-// edited lines, echoed by the terminal itself, and a read of it stops a run put in the background.
+// waiting unless the guest has nothing else to do (see SerialInput). A terminal gives its keys as
+// they are typed, as QEMU's -serial stdio puts it in raw mode: no line editing and no echo but
+// the guest's; Ctrl-C ends the run. A run in the background does not read its terminal (a read, or
+// the change of mode, would stop it: SIGTTIN, SIGTTOU).
 
-import { constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { isatty, type ReadStream } from 'node:tty';
 import { waitMs } from '../wait-ms';
 import type { SerialInput } from '../runtime/session';
 
-/** Standard input as the guest's serial input, or undefined when it is a terminal or cannot be read without blocking. */
+/** Exit status of a run Ctrl-C ended: a shell's for a command SIGINT ended (128 + 2). */
+export const INTERRUPTED_STATUS = 130;
+
+/** Standard input as the guest's serial input, or undefined when it cannot be read without blocking (or a background run's terminal). */
 export function stdinSerialInput(): SerialInput | undefined {
-  if (isatty(0)) return undefined;
+  if (isatty(0)) return terminalInput();
   let file: boolean;
   try {
     file = fstatSync(0).isFile();
@@ -45,6 +50,86 @@ function blocking(fd: number): boolean | undefined {
 
 const NOTHING = new Uint8Array(0);
 
+/**
+ * The terminal on standard input, in raw mode until the process exits, when this process is in its
+ * foreground; undefined otherwise (or where that cannot be told: no /proc).
+ */
+function terminalInput(): SerialInput | undefined {
+  if (!inForeground()) return undefined;
+  let fd: number;
+  try {
+    // (The terminal opened again, with a file of its own that does not block: see stdinSerialInput.)
+    fd = openSync('/dev/stdin', constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  const stdin = process.stdin as ReadStream;
+  try {
+    stdin.setRawMode(true);
+  } catch {
+    closeSync(fd);
+    return undefined;
+  }
+  process.once('exit', () => stdin.setRawMode(false));
+  return new TerminalInput(fd, () => process.exit(INTERRUPTED_STATUS));
+}
+
+/** Whether this process's group is its terminal's foreground group (Linux's /proc/self/stat: pgrp and tpgid). */
+function inForeground(): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // (The fields after the command name, which is in parentheses and may hold any character.)
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [pgrp, tpgid] = [Number(fields[2]), Number(fields[5])];
+    return Number.isInteger(pgrp) && pgrp === tpgid;
+  } catch {
+    return false;
+  }
+}
+
+/** Ctrl-C as a raw terminal gives it (ETX): the run ends, as QEMU's does on the SIGINT its terminal sends. */
+const CTRL_C = 0x03;
+/** How many keys typed ahead of the guest are kept: the terminal is read even when the guest reads nothing, to see Ctrl-C. */
+const TYPE_AHEAD = 1 << 16;
+
+class TerminalInput implements SerialInput {
+  private readonly keys: DescriptorInput;
+  private typed: number[] = [];
+
+  constructor(fd: number, private readonly interrupt: () => void) {
+    this.keys = new DescriptorInput(fd);
+  }
+
+  available(most: number): Uint8Array {
+    this.poll();
+    return this.take(most);
+  }
+
+  wait(most: number): Uint8Array | undefined {
+    for (;;) {
+      this.poll();
+      if (this.typed.length > 0) return this.take(most);
+      waitMs(5);
+    }
+  }
+
+  private poll(): void {
+    for (let bytes = this.keys.available(TYPE_AHEAD); bytes.length > 0; bytes = this.keys.available(TYPE_AHEAD)) {
+      for (const b of bytes) {
+        if (b === CTRL_C) this.interrupt();
+        else if (this.typed.length < TYPE_AHEAD) this.typed.push(b);
+      }
+    }
+  }
+
+  private take(most: number): Uint8Array {
+    if (most <= 0 || this.typed.length === 0) return NOTHING;
+    const out = Uint8Array.from(this.typed.slice(0, most));
+    this.typed = this.typed.slice(out.length);
+    return out;
+  }
+}
+
 class DescriptorInput implements SerialInput {
   private ended = false;
   /** Read into, and copied out of only when a read gave bytes (a poll of an empty pipe makes nothing). */
@@ -66,7 +151,7 @@ class DescriptorInput implements SerialInput {
 
   /** What there is now; undefined when nothing yet or at the end. */
   private read(most: number): Uint8Array | undefined {
-    if (this.ended) return undefined;
+    if (this.ended || most <= 0) return undefined;
     if (this.buffer.length < most) this.buffer = new Uint8Array(most);
     try {
       const n = readSync(this.fd, this.buffer, 0, most, null);

@@ -70,11 +70,13 @@ Usage:
       reads them: those that shape the assembly (-D, -U, -I, -P, -O, -w/-W,
       -f bin, --before, --pragma, --limit-NAME, --no-line); the others (-o, -l,
       -E, -M..., -X...) are refused. COM1 goes to stdout, and a file or pipe on
-      stdin is typed into COM1 as the guest reads it (as QEMU's -serial stdio; a
-      terminal is not read): a guest halted with interrupts on waits for it until
-      it ends. --trace events prints one event per line to stderr; --stats prints
-      instructions, MIPS, TLB and page-walk counters and exception counts to
-      stderr. Exit status: the value the guest wrote to isa-debug-exit (port 0xF4;
+      stdin is typed into COM1 as the guest reads it, as QEMU's -serial stdio
+      does: a guest halted with interrupts on waits for it until it ends. A
+      terminal gives each key as typed (raw mode: the guest echoes what it
+      echoes), and Ctrl-C ends the run (exit status 130); a run in the
+      background does not read its terminal. --trace events prints one event
+      per line to stderr; --stats prints instructions, MIPS, TLB and page-walk
+      counters and exception counts to stderr. Exit status: the value the guest wrote to isa-debug-exit (port 0xF4;
       QEMU exits with (value << 1) | 1 for the same write), 0 after \`cli; hlt'
       (or \`hlt' with interrupts on once stdin has ended), 3 on a triple fault,
       124 when the budget runs out, 141 when stdout's reader has gone
