@@ -32,7 +32,12 @@ const HELP = [
 /** Whether `text` is a console command rather than an expression. */
 export function isCommand(text: string): boolean {
   const t = text.trim();
-  return t === 'help' || /^info\b/.test(t) || /^translate\b/.test(t) || /^x(\/|\s)/.test(t) || /^serial(\s|$)/.test(t);
+  return t === 'help' || /^info\b/.test(t) || /^translate\b/.test(t) || /^x(\/|\s)/.test(t) || isSerialCommand(t);
+}
+
+/** Whether `text` is the `serial TEXT` command (which types into COM1). */
+export function isSerialCommand(text: string): boolean {
+  return /^\s*serial(\s|$)/.test(text);
 }
 
 export function runCommand(session: GuestSession, text: string): ConsoleResult {
@@ -45,14 +50,14 @@ export function runCommand(session: GuestSession, text: string): ConsoleResult {
   if ((m = /^translate(?:\s+(.*))?$/.exec(t))) return translate(session, m[1]);
   if ((m = /^x(?:\/(\d*)([xdibhw]*))?\s+(.+)$/.exec(t))) return examine(session, m[1], m[2] ?? '', m[3]);
   // (TEXT as typed: blanks at its end are text too.)
-  if ((m = /^\s*serial(?:\s(.*))?$/s.exec(text))) return typeSerial(session, m[1] ?? '');
+  if ((m = /^\s*serial(?:\s(.*))?$/s.exec(text))) return typeSerial(session, m[1] ?? '', text.length - (m[1] ?? '').length);
   if (/^info\b/.test(t)) return { ok: false, message: `unknown info command \`${t}' (info registers, info tlb, info pt [ADDR])` };
   return { ok: false, message: `cannot parse \`${t}' (type help)` };
 }
 
-/** `serial TEXT`: TEXT's escapes read, then its bytes (UTF-8) typed into COM1. */
-function typeSerial(session: GuestSession, text: string): ConsoleResult {
-  const bytes = serialBytes(text);
+/** `serial TEXT`: TEXT's escapes read, then its bytes (UTF-8) typed into COM1. TEXT begins at `column` (0-based) of the line. */
+function typeSerial(session: GuestSession, text: string, column: number): ConsoleResult {
+  const bytes = serialBytes(text, column);
   if (typeof bytes === 'string') return { ok: false, message: bytes };
   if (bytes.length === 0) return { ok: false, message: 'serial needs the text to type, e.g. serial hello\\r' };
   if (session.status === 'exited') return { ok: false, message: 'the guest has exited: nothing reads COM1 any more' };
@@ -62,15 +67,17 @@ function typeSerial(session: GuestSession, text: string): ConsoleResult {
 
 const ESCAPES: Readonly<Record<string, number>> = { r: 13, n: 10, t: 9, e: 27, 0: 0, '\\': 92 };
 
-/** The bytes `text` stands for: UTF-8, with the escapes `serial` reads; or why it cannot be read. */
-export function serialBytes(text: string): Uint8Array | string {
+/** The bytes `text` stands for: UTF-8, with the escapes `serial` reads; or why it cannot be read (at a column counted from `column`, 0-based). */
+export function serialBytes(text: string, column = 0): Uint8Array | string {
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [];
   let from = 0;
   for (const m of text.matchAll(/\\(x[0-9a-fA-F]{2}|[^]?)/g)) {
     const e = m[1];
     const code = e.length === 3 ? parseInt(e.slice(1), 16) : ESCAPES[e];
-    if (code === undefined) return `serial: unknown escape \`\\${e}' at column ${m.index + 1} (\\r \\n \\t \\e \\0 \\xHH \\\\)`;
+    const at = column + m.index + 1;
+    if (e === 'x') return `serial: \`\\x' needs two hex digits at column ${at} (\\x0d is a carriage return)`;
+    if (code === undefined) return `serial: unknown escape \`\\${e}' at column ${at} (\\r \\n \\t \\e \\0 \\xHH \\\\)`;
     parts.push(encoder.encode(text.slice(from, m.index)), Uint8Array.of(code));
     from = m.index + m[0].length;
   }

@@ -20,7 +20,13 @@ function main(): void {
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.pipe(socket);
   });
-  socket.on('data', (d) => process.stdout.write(d));
+  // (A terminal slow to take the output holds the socket back, and the adapter then holds the guest.)
+  socket.on('data', (d) => {
+    if (!process.stdout.write(d)) {
+      socket.pause();
+      process.stdout.once('drain', () => socket.resume());
+    }
+  });
   socket.on('error', (e) => {
     restore();
     process.stderr.write(`cannot reach the debug session's COM1 (${address}): ${e.message}\n`);

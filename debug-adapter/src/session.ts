@@ -2,13 +2,14 @@
 // runtime's GuestSession and its events into DAP events — in one place, onRuntimeEvent(). Handles,
 // 1-based lines, address strings and base64 stay here; the runtime speaks plain records.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   Breakpoint, DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
   Event, InvalidatedEvent, Response,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { GuestSession } from '../../core/src/runtime/session';
+import { GuestSession, TYPED_INPUT_LIMIT } from '../../core/src/runtime/session';
 import { readSourceText } from '../../core/src/host-files';
 import type { ExceptionEvent, RuntimeEvent, StoppedEvent as RuntimeStop } from '../../core/src/runtime/events';
 import { readDescriptorTables } from '../../core/src/runtime/descriptor-tables';
@@ -21,7 +22,7 @@ import {
 } from '../../core/src/protocol';
 import { beyondAddressSpace, formatAddress, parseAddress } from './addresses';
 import { BreakpointTable, type PlannedBreakpoint } from './breakpoint-table';
-import { complete, isCommand, runCommand } from './console';
+import { complete, isCommand, isSerialCommand, runCommand } from './console';
 import { exceptionBreakpointFilters, filterById, filterForVector } from './exception-filters';
 import { exceptionLines, exceptionTitle } from './exception-info';
 import { planLaunch, type SerialConsole } from './launch';
@@ -95,10 +96,16 @@ export class RingsideDebugSession extends DebugSession {
   private traceFlushScheduled = false;
   private serialText = '';
   private serialFlushScheduled = false;
+  /** Whether the guest has exited (its terminal has said so). */
+  private guestExited = false;
   /** Whether the client runs commands in its terminals (initialize's supportsRunInTerminalRequest). */
   private clientRunsTerminals = false;
   /** COM1's own terminal (launch `console: integratedTerminal`) while it is there; else COM1 is in the Debug Console. */
   private terminal: SerialTerminal | null = null;
+  /** Guest output for the Debug Console, read as UTF-8 across flushes (a character's bytes may come in two). */
+  private utf8 = new TextDecoder();
+  /** Whether the Debug Console has said that typed keys were dropped (COM1 full). */
+  private droppedSaid = false;
   /** Why the session ended (the guest exited, terminate, disconnect), or null while it goes on; nothing runs after. */
   private ended: string | null = null;
 
@@ -169,7 +176,8 @@ export class RingsideDebugSession extends DebugSession {
       case 'output':
         if (e.category === 'serial') { this.queueSerial(e.text); return; }
         this.flushSerial();
-        this.post(new OutputEvent(e.text, 'console'));
+        // (The runtime's note that the guest waits for COM1 input says where to type it.)
+        this.post(new OutputEvent(e.category === 'note' ? `${e.text.trimEnd()} ${this.typingHint()}\n` : e.text, 'console'));
         return;
       case 'stopped':
         this.flushSerial();
@@ -246,7 +254,8 @@ export class RingsideDebugSession extends DebugSession {
     const what = how === 'debug-exit' ? `wrote ${value ?? 0} to isa-debug-exit` : how === 'halted' ? 'halted with nothing left to wake it' : `triple fault (shutdown after ${this.shutdownFaults})`;
     this.ended = `the guest has exited (${how === 'triple-fault' ? 'triple fault' : what})`;
     this.post(new OutputEvent(`guest ${what}; exit code ${code}\n`, 'console'));
-    this.terminal?.close(`guest ${what}; exit code ${code}`);
+    this.terminal?.say(`guest ${what}; exit code ${code}`);
+    this.guestExited = true;
     this.post(new ExitedEvent(code));
     this.post(new TerminatedEvent());
   }
@@ -276,11 +285,23 @@ export class RingsideDebugSession extends DebugSession {
     if (this.serialText === '') return;
     const text = this.serialText;
     this.serialText = '';
-    if (this.terminal !== null) this.terminal.write(text);
-    else this.post(new OutputEvent(text, 'stdout'));
+    if (this.terminal === null) { this.post(new OutputEvent(this.consoleText(text), 'stdout')); return; }
+    this.terminal.write(text);
+    // (A terminal that has fallen behind holds the guest, as a slow pipe holds a program.)
+    if (this.terminal.backedUp) this.guest?.holdUntil(this.terminal.drained());
+  }
+
+  /** Guest bytes (one character each, as the runtime gives them) as the Debug Console shows them: UTF-8, as a terminal reads them. */
+  private consoleText(bytes: string): string {
+    return this.utf8.decode(Buffer.from(bytes, 'latin1'), { stream: true });
   }
 
   // ---- COM1's input, and its terminal ------------------------------------------------------------
+
+  /** Where the user types into COM1 now. */
+  private typingHint(): string {
+    return this.terminal !== null ? '(type in its terminal)' : '(type here: serial TEXT, with \\r for Enter)';
+  }
 
   /** The launch's `serialInput`, typed into a guest that has just started (launch, restart). */
   private typeLaunchInput(g: GuestSession): void {
@@ -294,31 +315,39 @@ export class RingsideDebugSession extends DebugSession {
    * fails, COM1 stays in (or comes back to) the Debug Console, and the console says why.
    */
   private openTerminal(program: string): void {
-    if (!this.clientRunsTerminals) {
-      this.post(new OutputEvent('COM1 is in the Debug Console (type into it with `serial TEXT`): this client cannot open a terminal for it (no runInTerminal)\n', 'console'));
+    const runtime = terminalRuntime();
+    if (!this.clientRunsTerminals || runtime === undefined) {
+      const why = runtime === undefined
+        ? 'on Windows the terminal needs Node.js on PATH (VS Code\'s own runtime cannot read a console there)'
+        : 'this client cannot open a terminal for it (no runInTerminal)';
+      this.post(new OutputEvent(`COM1 is in the Debug Console (type into it with \`serial TEXT\`): ${why}\n`, 'console'));
       return;
     }
     const terminal = new SerialTerminal({
       listening: (address) => {
         const args: DebugProtocol.RunInTerminalRequestArguments = {
           kind: 'integrated', title: `COM1: ${path.basename(program)}`, cwd: path.dirname(program),
-          args: [process.execPath, path.join(__dirname, 'serialTerminal.js'), address],
-          // (In VS Code the adapter's Node is its Electron, which runs as Node with this set.)
-          env: { ELECTRON_RUN_AS_NODE: '1' },
+          args: [runtime.command, path.join(__dirname, 'serialTerminal.js'), address],
+          ...(runtime.env !== undefined ? { env: runtime.env } : {}),
         };
         this.runInTerminalRequest(args, TERMINAL_JOIN_MS, (r) => {
           if (!r.success) { terminal.end(`the client could not start it (${r.message ?? 'runInTerminal failed'})`); return; }
           setTimeout(() => { if (!terminal.joined) terminal.end(`it did not connect within ${TERMINAL_JOIN_MS / 1000} s`); }, TERMINAL_JOIN_MS).unref();
         });
       },
-      typed: (bytes) => { this.guest?.typeSerial(bytes); },
+      typed: (bytes) => {
+        const g = this.guest;
+        if (g === null || this.ended !== null || g.typeSerial(bytes) || g.status === 'exited' || this.droppedSaid) return;
+        this.droppedSaid = true;
+        this.post(new OutputEvent(`keys typed in the COM1 terminal were dropped: the guest has ${TYPED_INPUT_LIMIT} bytes it has not read\n`, 'console'));
+      },
       gone: (why) => {
         if (this.terminal !== terminal) return;
         this.terminal = null;
         if (this.ended !== null) return;
         this.post(new OutputEvent(`COM1 is in the Debug Console now (type into it with \`serial TEXT\`): ${why}\n`, 'console'));
         const unseen = terminal.takeBacklog();
-        if (unseen !== '') this.post(new OutputEvent(unseen, 'stdout'));
+        if (unseen !== '') this.post(new OutputEvent(this.consoleText(unseen), 'stdout'));
       },
     });
     this.terminal = terminal;
@@ -429,6 +458,8 @@ export class RingsideDebugSession extends DebugSession {
     this.watchExceptions(null);
     this.guest = guest;
     this.ended = null;
+    this.guestExited = false;
+    this.utf8 = new TextDecoder();
     this.shutdownShown = false;
     // (Typed at any time: the Debug Console's `serial`, the COM1 terminal.)
     guest.openSerialInput();
@@ -439,8 +470,12 @@ export class RingsideDebugSession extends DebugSession {
     const g = this.loaded(response);
     if (g === null) return;
     this.sendResponse(response);
-    if (this.launch?.stopOnEntry === true && !this.launch.noDebug) this.stopEvent('entry', 'stopped on entry');
-    else void g.continue();
+    if (this.launch?.stopOnEntry === true && !this.launch.noDebug) { this.stopEvent('entry', 'stopped on entry'); return; }
+    // The guest starts once its COM1 terminal is there (or given up on: COM1 is then in the Debug
+    // Console), so that none of its output or a prompt goes before it.
+    const terminal = this.terminal;
+    if (terminal === null || terminal.joined) { void g.continue(); return; }
+    void terminal.ready.then(() => { if (this.guest === g && this.ended === null && g.status === 'stopped') void g.continue(); });
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
@@ -451,7 +486,8 @@ export class RingsideDebugSession extends DebugSession {
     this.unsubscribeTrace = null;
     this.watchExceptions(null);
     this.ended ??= 'the session was disconnected';
-    this.terminal?.close('the debug session has ended');
+    // (After the guest's exit the terminal has said how it ended.)
+    this.terminal?.close(this.guestExited ? undefined : 'the debug session has ended');
     this.terminal = null;
     super.disconnectRequest(response, args);
   }
@@ -491,6 +527,7 @@ export class RingsideDebugSession extends DebugSession {
       return;
     }
     this.ended = null;
+    this.guestExited = false;
     this.shutdownShown = false;
     this.suppressEntryStop = !launch.stopOnEntry;
     void g.restart();
@@ -909,6 +946,8 @@ export class RingsideDebugSession extends DebugSession {
     const g = this.loaded(response);
     if (g === null) return;
     if (args.context === 'repl' && isCommand(args.expression)) {
+      // (Once the session is over nothing will read COM1, though the guest has not exited.)
+      if (this.ended !== null && isSerialCommand(args.expression)) { this.fail(response, `${this.ended}: nothing reads COM1 any more`); return; }
       const r = runCommand(g, args.expression);
       if (!r.ok) { this.fail(response, r.message); return; }
       response.body = { result: r.text, variablesReference: 0 };
@@ -1152,4 +1191,19 @@ export class RingsideDebugSession extends DebugSession {
     } else return 'translate needs `address` (0..0xffffffff) or `expression`';
     return g.translate(linear);
   }
+}
+
+/**
+ * What the COM1 terminal runs serialTerminal.js with: this adapter's Node, which in VS Code is its
+ * Electron run as Node (ELECTRON_RUN_AS_NODE). On Windows that is a GUI program, which cannot read
+ * the console it would run in (electron/electron#4218): Node.js from PATH then, or none.
+ */
+function terminalRuntime(): { readonly command: string; readonly env?: Record<string, string> } | undefined {
+  if (process.versions.electron === undefined) return { command: process.execPath };
+  if (process.platform !== 'win32') return { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } };
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const node = path.join(dir, 'node.exe');
+    if (dir !== '' && fs.existsSync(node)) return { command: node };
+  }
+  return undefined;
 }

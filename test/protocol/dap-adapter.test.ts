@@ -30,6 +30,10 @@ const KERNEL = path.join(ROOT, 'examples', 'kernel', 'kernel.gasm');
  * (`hello, irq.` gives `hello, irq` and 10).
  */
 const ECHO_IRQ = path.join(ROOT, 'test', 'fixtures', 'runtime', 'echo-irq.gasm');
+/** echo-poll polls COM1, upper-cases what it reads and exits with the count at a `.` (`hello, guest.`: `HELLO, GUEST`, 12). */
+const ECHO_POLL = path.join(ROOT, 'test', 'fixtures', 'runtime', 'echo-poll.gasm');
+/** Prints lines of `#` to COM1 for ever, as fast as it runs. */
+const PRINT_FOREVER = path.join(FIXTURES, 'print-forever.gasm');
 const KERNEL_INCLUDES = [path.join(ROOT, 'examples', 'include'), path.join(ROOT, 'examples', 'kernel')];
 /** A guest nasm assembled with -O0 (its flags in the .args file, its listing recorded by test/protocol/fixtures/record.sh). */
 const O0_GUEST = path.join(ROOT, 'test', 'protocol', 'fixtures', 'args-o0-guest.asm');
@@ -818,8 +822,11 @@ describe('debug adapter: COM1 input, in the Debug Console or a terminal of its o
     await initialized;
     await client.ok('configurationDone');
   }
-  /** Answers runInTerminal as a client does: runs its command (here with pipes for the terminal). */
-  function runTerminals(): { asked: DebugProtocol.RunInTerminalRequestArguments[]; output: () => string; type: (text: string) => void; exited: Promise<number | null> } {
+  /**
+   * Answers runInTerminal as a client does: runs its command (here with pipes for the terminal),
+   * `delayMs` later (VS Code starts a shell first), its output read unless `unread`.
+   */
+  function runTerminals({ delayMs = 0, unread = false } = {}): { asked: DebugProtocol.RunInTerminalRequestArguments[]; output: () => string; type: (text: string) => void; exited: Promise<number | null> } {
     const asked: DebugProtocol.RunInTerminalRequestArguments[] = [];
     let out = '';
     let started: (t: ChildProcess) => void = () => undefined;
@@ -832,11 +839,13 @@ describe('debug adapter: COM1 input, in the Debug Console or a terminal of its o
         if (v === null) delete env[k];
         else env[k] = v;
       }
-      const t: ChildProcess = spawn(a.args[0], a.args.slice(1), { cwd: a.cwd, env, stdio: ['pipe', 'pipe', 'inherit'] });
-      t.stdout!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
-      terminals.push(t);
-      started(t);
-      return { body: { processId: t.pid } };
+      setTimeout(() => {
+        const t: ChildProcess = spawn(a.args[0], a.args.slice(1), { cwd: a.cwd, env, stdio: ['pipe', 'pipe', 'inherit'] });
+        if (!unread) t.stdout!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
+        terminals.push(t);
+        started(t);
+      }, delayMs);
+      return { body: {} };
     };
     return {
       asked, output: () => out,
@@ -849,10 +858,11 @@ describe('debug adapter: COM1 input, in the Debug Console or a terminal of its o
     await initialize(false);
     await launch({ program: ECHO_IRQ, serialInput: 'hello, ' });
     await until(() => /waiting for input on COM1/.test(outputs('console')));
+    assert.match(outputs('console'), /^the guest is halted at 0x[0-9a-f]+ with interrupts on, waiting for input on COM1 \(type here: serial TEXT, with \\r for Enter\)\n$/m);
     assert.equal(outputs('stdout'), 'hello, ');
     assert.ok(!client.events.some((e) => e.event === 'terminated' || e.event === 'stopped'), 'the guest waits, running');
     assert.equal(await evaluate(client, 'serial irq'), 'typed 3 bytes into COM1');
-    for (const [text, message] of [['serial \\q', /unknown escape `\\q' at column 1/], ['serial', /needs the text/]] as const) {
+    for (const [text, message] of [['serial \\q', /unknown escape `\\q' at column 8\b/], ['serial', /needs the text/]] as const) {
       const r = await client.request('evaluate', { expression: text, context: 'repl' });
       assert.deepEqual([r.success, message.test(r.message ?? '')], [false, true], r.message);
     }
@@ -924,6 +934,88 @@ describe('debug adapter: COM1 input, in the Debug Console or a terminal of its o
     await until(() => /the COM1 terminal was closed/.test(outputs('console')));
     await evaluate(client, 'serial d');
     await until(() => outputs('stdout') === 'd');
+  });
+
+  it('the guest starts once its terminal is there: a guest done before a slow terminal starts loses nothing', async () => {
+    await initialize(true);
+    const terminal = runTerminals({ delayMs: 1500 });
+    const exited = client.event<DebugProtocol.ExitedEvent>('exited');
+    await launch({ program: ECHO_POLL, console: 'integratedTerminal', serialInput: 'hello, guest.' });
+    assert.equal((await exited).body.exitCode, 12);
+    assert.equal(terminals.length, 1, 'the guest ran to its end before its terminal was started');
+    const expected = 'HELLO, GUEST\r\n[Ringside: guest wrote 12 to isa-debug-exit; exit code 12]\r\n';
+    while (terminal.output() !== expected) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(outputs('stdout'), '');
+  });
+
+  it('a restart after the exit goes on in the same terminal', async () => {
+    await initialize(true);
+    const terminal = runTerminals();
+    let exited = client.event<DebugProtocol.ExitedEvent>('exited');
+    await launch({ program: ECHO_IRQ, console: 'integratedTerminal', serialInput: 'ab.' });
+    assert.equal((await exited).body.exitCode, 2);
+    exited = client.event<DebugProtocol.ExitedEvent>('exited', () => true, client.events.length);
+    await client.ok('restart', {});
+    assert.equal((await exited).body.exitCode, 2);
+    const line = 'ab\r\n[Ringside: guest wrote 2 to isa-debug-exit; exit code 2]\r\n';
+    while (terminal.output() !== line + line) await new Promise((r) => setTimeout(r, 10));
+  });
+
+  it('a terminal that does not keep up holds the guest back, as a slow pipe holds a program', async () => {
+    await initialize(true);
+    runTerminals({ unread: true });
+    await launch({ program: PRINT_FOREVER, console: 'integratedTerminal' });
+    const instructions = async (): Promise<number> => ((await client.ok('ringside/rings', {})).body as RingsResponse).vcpus[0].instructions;
+    // Once the terminal's pipe and the socket are full, the guest waits: a few batches at most in
+    // a second, where it runs hundreds of millions of instructions a second unheld.
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = await instructions();
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await instructions();
+    assert.ok(after - before < 2_000_000, `${after - before} instructions in a second while held`);
+    const from = client.events.length;
+    await client.ok('pause', { threadId: 1 });
+    assert.equal((await client.stopped(from)).body.reason, 'pause');
+  });
+
+  it('shows guest output in the Debug Console as UTF-8, the bytes `serial` types', async () => {
+    await initialize(false);
+    await launch({ program: ECHO_IRQ, serialInput: 'é→' });
+    await until(() => /waiting for input/.test(outputs('console')));
+    assert.equal(outputs('stdout'), 'é→');
+    const exited = client.event<DebugProtocol.ExitedEvent>('exited');
+    assert.equal(await evaluate(client, 'serial \\xe2\\x82\\xac.'), 'typed 4 bytes into COM1');
+    // The byte count: é (2), → (3), € (3).
+    assert.equal((await exited).body.exitCode, 8);
+    assert.equal(outputs('stdout'), 'é→€');
+  });
+
+  it('`serial` says where its text is wrong, and types nothing once the session has ended', async () => {
+    await initialize(false);
+    await launch({ program: ECHO_IRQ, stopOnEntry: true });
+    await client.stopped(0);
+    for (const [text, message] of [['serial abc\\', /unknown escape `\\' at column 11\b/], ['serial \\x4', /`\\x' needs two hex digits at column 8\b/]] as const) {
+      const r = await client.request('evaluate', { expression: text, context: 'repl' });
+      assert.deepEqual([r.success, message.test(r.message ?? '')], [false, true], r.message);
+    }
+    await client.ok('terminate', {});
+    const r = await client.request('evaluate', { expression: 'serial a', context: 'repl' });
+    assert.deepEqual([r.success, /the session was terminated: nothing reads COM1 any more/.test(r.message ?? '')], [false, true], r.message);
+  });
+
+  it('leaves no socket file behind when it ends before the terminal joined', async () => {
+    await initialize(true);
+    let address = '';
+    client.answer = (r) => {
+      address = (r.arguments as DebugProtocol.RunInTerminalRequestArguments).args[2];
+      return { body: {} };
+    };
+    await launch({ program: ECHO_IRQ, console: 'integratedTerminal' });
+    while (address === '') await new Promise((r) => setTimeout(r, 10));
+    assert.ok(fs.existsSync(address), 'listening');
+    client.kill();
+    await client.exited;
+    assert.equal(fs.existsSync(address), false);
   });
 
   it('refuses a launch whose serialInput or console is not one', async () => {

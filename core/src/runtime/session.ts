@@ -148,8 +148,10 @@ export class GuestSession {
   private serialInput: SerialInput | undefined;
   /** Whether someone may type into COM1 at any time (openSerialInput): a halted CPU such a byte could wake waits. */
   private serialOpen = false;
-  /** While a run waits for typed input (or a pause), what ends the wait. */
-  private wakeFromInput: (() => void) | null = null;
+  /** While a run waits (for typed input, a held output's reader, or a pause), what ends the wait. */
+  private endWait: (() => void) | null = null;
+  /** What the run waits for before its next batch (holdUntil), if anything. */
+  private held: Promise<void> | null = null;
   /** Whether this run command has said it waits for input (once a command: the guest may sleep again after each byte). */
   private waitSaid = false;
   private readonly initial: MachineSnapshot;
@@ -434,10 +436,19 @@ export class GuestSession {
     return true;
   }
 
+  /**
+   * Holds the run before its next batch until `until` resolves (or a pause is asked for), running:
+   * the guest's output has a reader that has fallen behind (the debugger's COM1 terminal), which
+   * the guest waits for as a program waits for a slow pipe.
+   */
+  holdUntil(until: Promise<void>): void {
+    this.held = until;
+  }
+
   private wake(): void {
-    const wake = this.wakeFromInput;
-    this.wakeFromInput = null;
-    wake?.();
+    const end = this.endWait;
+    this.endWait = null;
+    end?.();
   }
 
   /** Moves EIP without executing anything (the debugger's goto / set next statement). */
@@ -490,6 +501,8 @@ export class GuestSession {
         if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
         if (r === WAIT_FOR_INPUT) await this.typedInput();
         else await new Promise<void>((done) => setImmediate(done));
+        // (Between batches the listeners have had the output: one may have asked to be waited for.)
+        if (this.held !== null && !this.pauseRequested) await this.release();
         if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
       }
     } finally {
@@ -545,7 +558,17 @@ export class GuestSession {
       const eip = this.machine.cpu.eip;
       this.emit({ ...this.context(), kind: 'output', category: 'note', text: `the guest is halted at ${hex(eip)} with interrupts on, waiting for input on COM1\n` });
     }
-    return new Promise<void>((done) => { this.wakeFromInput = done; });
+    return new Promise<void>((done) => { this.endWait = done; });
+  }
+
+  /** Until what holdUntil was given resolves, or a pause (or typed input) ends the wait. */
+  private release(): Promise<void> {
+    const held = this.held!;
+    this.held = null;
+    return new Promise<void>((done) => {
+      this.endWait = done;
+      void held.then(() => { if (this.endWait === done) this.wake(); });
+    });
   }
 
   private takeSerialInput(input: SerialInput): void {
