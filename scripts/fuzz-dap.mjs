@@ -144,6 +144,8 @@ function launchArguments(guest) {
     assemblerArguments: odd([[5], 'x', [null]]) ?? (chance(4) ? Array.from({ length: rand(4) }, () => pick(FLAGS)) : undefined),
     includePaths: odd([[1], 'inc', {}]) ?? (chance(6) ? [] : INCLUDES),
     commandLine: odd([5, {}]) ?? maybe(pick(['', 'quiet', 'x'.repeat(70000), '\u0000\uffff'])),
+    serialInput: odd([5, {}, 'x'.repeat(2 ** 20 + 1)]) ?? maybe(pick(['', 'ab.', 'hello\r', '\u00e9\u2192', '\u0000\u0003', 'x'.repeat(5000)])),
+    console: odd(['externalTerminal', 5, '']) ?? maybe(pick(['internalConsole', 'integratedTerminal'])),
     cwd: chance(10) ? pick([workspace, '/nonexistent', 7]) : undefined,
   };
   if (args.tlb !== undefined && typeof args.tlb === 'object') for (const k of Object.keys(args.tlb)) if (args.tlb[k] === undefined) delete args.tlb[k];
@@ -163,6 +165,7 @@ class Adapter {
     this.waiters = [];
     this.stderr = '';
     this.exited = undefined;
+    this.terminals = [];
     this.child.stdout.on('data', (d) => this.data(d));
     this.child.stderr.on('data', (d) => { this.stderr += d; });
     this.child.stdin.on('error', () => undefined);
@@ -192,8 +195,33 @@ class Adapter {
       } else if (message.type === 'event') {
         this.events.push(message);
         for (const w of this.waiters.filter((x) => x.test(message))) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(message); }
+      } else if (message.type === 'request') {
+        this.reverse(message);
       }
     }
+  }
+
+  /**
+   * The adapter's runInTerminal (COM1's terminal): refused, answered without a terminal ever
+   * coming, or run with pipes for the terminal (typed into, its output read), at random.
+   */
+  reverse(message) {
+    const reply = (success, body) => {
+      const text = JSON.stringify({ seq: this.seq++, type: 'response', request_seq: message.seq, command: message.command, success, ...(success ? { body } : { message: 'refused by the fuzzer' }) });
+      this.child.stdin.write(`Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+    };
+    const how = message.command === 'runInTerminal' ? rand(3) : 0;
+    if (how === 0) { reply(false); return; }
+    if (how === 2) {
+      const [command, ...args] = message.arguments.args;
+      const terminal = spawn(command, args, { cwd: message.arguments.cwd, env: { ...process.env, ...message.arguments.env }, stdio: ['pipe', 'pipe', 'ignore'] });
+      terminal.on('error', () => undefined);
+      terminal.stdin.on('error', () => undefined);
+      terminal.stdout.on('data', () => undefined);
+      terminal.stdin.write(pick(['ab.', 'hello\r', '\x03', 'x'.repeat(10000)]));
+      this.terminals.push(terminal);
+    }
+    reply(true, {});
   }
 
   /** The response, or undefined (adapter gone) — or 'timeout'. */
@@ -221,7 +249,10 @@ class Adapter {
   }
 
   /** SIGKILL: a hung adapter's event loop never runs the library's SIGTERM handler. */
-  kill() { if (this.exited === undefined) this.child.kill('SIGKILL'); }
+  kill() {
+    if (this.exited === undefined) this.child.kill('SIGKILL');
+    for (const t of this.terminals) t.kill('SIGKILL');
+  }
 }
 
 // ---- one launch ------------------------------------------------------------------------------------
@@ -235,7 +266,8 @@ const EXPRESSIONS = ['eax', 'eip', 'esp', '[esp]', '[eax]', 'byte [0xffffffff]',
   "'", '"x"', '0b', '0x', '1Fh', 'eax ? 1 : 2', 'eax == 1 && ebx', 'eax = 5', 'foo', '', ' ', '\n', 'info registers', 'info tlb', 'info pt', 'info pt 0xffffffff',
   'info pt x', 'info bogus', 'info', 'help', 'translate', 'translate 0x100000', 'translate -1', 'translate [esp]', 'x/4xw esp', 'x/100000000xb 0', 'x/4i eip',
   'x/0i eip', 'x/3dh 0xfffffffe', 'x esp', 'x/', 'x/4q esp', 'x/i 0xfffffff0', `${'('.repeat(5000)}1${')'.repeat(5000)}`, '1+'.repeat(5000) + '1',
-  'word [esp+ebp*4]', 'ax', 'al+ah', 'multiboot_header', 'load_end-start', '.forever', 'start.forever', 'dr7', 'tr', 'gdtr', 'idtr', '__proto__', 'constructor', 'toString', 'info constructor', 'info pt __proto__', 'x/4toString esp', 'hasOwnProperty+1'];
+  'word [esp+ebp*4]', 'ax', 'al+ah', 'multiboot_header', 'load_end-start', '.forever', 'start.forever', 'dr7', 'tr', 'gdtr', 'idtr', '__proto__', 'constructor', 'toString', 'info constructor', 'info pt __proto__', 'x/4toString esp', 'hasOwnProperty+1',
+  'serial', 'serial ', 'serial a', 'serial \\r', 'serial \\x', 'serial \\x4g', 'serial \\q', 'serial \\', `serial ${'y'.repeat(70000)}`, 'serial\t.', ' serial x'];
 const CONTEXTS = ['repl', 'watch', 'hover', 'clipboard', 'variables', undefined, 'bogus'];
 const LOGS = ['eax={eax}', '{', '}', '{}', '{bad(}', '{[esp]} {cr2}', 'plain', '{{eax}}', '{1/0}', '{x/4i eip}'];
 const CONDITIONS = ['eax == 0', 'eax', '1', '0', '', '(', '[0xffffffff]', '1/0', 'foo', 'cpl == 3', 'cr2 >= 0x80000000'];
@@ -369,7 +401,7 @@ async function fuzzLaunch(n) {
   }
 
   try {
-    const init = await ask('initialize', { adapterID: 'ringside', clientID: 'fuzz', linesStartAt1: chance(8) ? false : true, columnsStartAt1: true, pathFormat: 'path', supportsMemoryReferences: true, supportsInvalidatedEvent: true });
+    const init = await ask('initialize', { adapterID: 'ringside', clientID: 'fuzz', linesStartAt1: chance(8) ? false : true, columnsStartAt1: true, pathFormat: 'path', supportsMemoryReferences: true, supportsInvalidatedEvent: true, supportsRunInTerminalRequest: chance(2) });
     if (init?.success !== true) return;
     const initialized = dap.event(['initialized'], 2000);
     const launched = await ask('launch', launch);

@@ -96,6 +96,8 @@ export class RingsideDebugSession extends DebugSession {
   private traceFlushScheduled = false;
   private serialText = '';
   private serialFlushScheduled = false;
+  /** Whether configurationDone's start of the guest waits for its COM1 terminal to join. */
+  private startPending = false;
   /** Whether the guest has exited (its terminal has said so). */
   private guestExited = false;
   /** Whether the client runs commands in its terminals (initialize's supportsRunInTerminalRequest). */
@@ -475,7 +477,12 @@ export class RingsideDebugSession extends DebugSession {
     // Console), so that none of its output or a prompt goes before it.
     const terminal = this.terminal;
     if (terminal === null || terminal.joined) { void g.continue(); return; }
-    void terminal.ready.then(() => { if (this.guest === g && this.ended === null && g.status === 'stopped') void g.continue(); });
+    this.startPending = true;
+    void terminal.ready.then(() => {
+      if (!this.startPending) return;
+      this.startPending = false;
+      if (this.guest === g && this.ended === null && g.status === 'stopped') void g.continue();
+    });
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
@@ -803,6 +810,12 @@ export class RingsideDebugSession extends DebugSession {
     const g = this.loaded(response);
     if (g === null) return;
     this.sendResponse(response);
+    // (A guest waiting for its COM1 terminal to start it stops where it would have started.)
+    if (this.startPending) {
+      this.startPending = false;
+      this.stopEvent('pause', 'paused before the guest started (its COM1 terminal had not joined yet)');
+      return;
+    }
     g.pause();
   }
 

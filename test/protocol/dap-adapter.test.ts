@@ -1003,6 +1003,16 @@ describe('debug adapter: COM1 input, in the Debug Console or a terminal of its o
     assert.deepEqual([r.success, /the session was terminated: nothing reads COM1 any more/.test(r.message ?? '')], [false, true], r.message);
   });
 
+  it('pause while the guest waits for its terminal stops it there, before it has run', async () => {
+    await initialize(true);
+    client.answer = () => ({ body: {} });
+    await launch({ program: ECHO_IRQ, console: 'integratedTerminal' });
+    await client.ok('pause', { threadId: 1 });
+    const stop = await client.stopped(0);
+    assert.deepEqual([stop.body.reason, stop.body.text], ['pause', 'paused before the guest started (its COM1 terminal had not joined yet)']);
+    assert.equal((await topFrame(client)).line, lineOf(ECHO_IRQ, 'mov esp, stack_top'));
+  });
+
   it('leaves no socket file behind when it ends before the terminal joined', async () => {
     await initialize(true);
     let address = '';
