@@ -210,6 +210,20 @@ describe('ringside run: a terminal on standard input', function () {
     }
   });
 
+  it('Ctrl-Z stops the run, as the terminal\'s SIGTSTP would, with the terminal back in line mode', async () => {
+    // (A shell with job control goes on when its job stops: `$?` is 128 + SIGTSTP's 20.)
+    const command = `${ringsideRun(path.join(FIX, 'echo-irq.gasm'))}; echo " status $?"; stty -a | grep -o -- "-\\?icanon"; kill -9 %1`;
+    const t = inTerminal(`sh -mc ${quote(command)}`);
+    try {
+      await t.raw();
+      t.type('\x1a');
+      assert.equal(await t.exited, 0);
+      assert.equal(t.output(), ' status 148\r\nicanon\r\n');
+    } finally {
+      t.kill();
+    }
+  });
+
   it('a run in the background does not read its terminal (nor stop for it): the halted guest ends the run', async () => {
     // (With job control on, `&` gives the run a process group of its own, out of the terminal's
     // foreground; its standard input is the terminal, explicitly.)

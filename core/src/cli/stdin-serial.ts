@@ -63,15 +63,12 @@ function terminalInput(): SerialInput | undefined {
   } catch {
     return undefined;
   }
-  const stdin = process.stdin as ReadStream;
   try {
-    stdin.setRawMode(true);
+    return new TerminalInput(fd, process.stdin as ReadStream);
   } catch {
     closeSync(fd);
     return undefined;
   }
-  process.once('exit', () => stdin.setRawMode(false));
-  return new TerminalInput(fd, () => process.exit(INTERRUPTED_STATUS));
 }
 
 /** Whether this process's group is its terminal's foreground group (Linux's /proc/self/stat: pgrp and tpgid). */
@@ -87,17 +84,44 @@ function inForeground(): boolean {
   }
 }
 
-/** Ctrl-C as a raw terminal gives it (ETX): the run ends, as QEMU's does on the SIGINT its terminal sends. */
+// Ctrl-C and Ctrl-Z as a raw terminal gives them (ETX, SUB): they do what the terminal's SIGINT
+// and SIGTSTP do to QEMU, whose -serial stdio keeps the terminal's signals: the run ends; the run
+// stops, to go on as the shell's `fg` or `bg` has it.
 const CTRL_C = 0x03;
+const CTRL_Z = 0x1a;
 /** How many keys typed ahead of the guest are kept: the terminal is read even when the guest reads nothing, to see Ctrl-C. */
 const TYPE_AHEAD = 1 << 16;
 
 class TerminalInput implements SerialInput {
   private readonly keys: DescriptorInput;
   private typed: number[] = [];
+  /** Whether the terminal is in raw mode, read by this run: not while the run goes on in the background. */
+  private raw = false;
 
-  constructor(fd: number, private readonly interrupt: () => void) {
+  /** Puts the terminal in raw mode (a throw when it cannot be), and back in line mode as the process exits. */
+  constructor(fd: number, private readonly terminal: ReadStream) {
     this.keys = new DescriptorInput(fd);
+    this.enter();
+    process.once('exit', () => this.leave());
+  }
+
+  private enter(): void {
+    this.terminal.setRawMode(true);
+    this.raw = true;
+  }
+
+  private leave(): void {
+    if (!this.raw) return;
+    this.raw = false;
+    this.terminal.setRawMode(false);
+  }
+
+  /** Ctrl-Z: the terminal back in line mode and the process stopped; in raw mode again when it goes on in the foreground. */
+  private suspend(): void {
+    this.leave();
+    process.kill(process.pid, 'SIGTSTP');
+    // (Here once the shell has continued the process.)
+    if (inForeground()) this.enter();
   }
 
   available(most: number): Uint8Array {
@@ -114,12 +138,27 @@ class TerminalInput implements SerialInput {
   }
 
   private poll(): void {
-    for (let bytes = this.keys.available(TYPE_AHEAD); bytes.length > 0; bytes = this.keys.available(TYPE_AHEAD)) {
-      for (const b of bytes) {
-        if (b === CTRL_C) this.interrupt();
-        else if (this.typed.length < TYPE_AHEAD) this.typed.push(b);
-      }
+    if (!this.raw) {
+      // (Continued in the background: the terminal is the shell's until the run is back in the foreground.)
+      if (!inForeground()) return;
+      this.enter();
     }
+    for (let bytes = this.keys.available(TYPE_AHEAD); bytes.length > 0; bytes = this.keys.available(TYPE_AHEAD)) {
+      for (const [i, b] of bytes.entries()) {
+        if (b === CTRL_C) process.exit(INTERRUPTED_STATUS);
+        if (b === CTRL_Z) {
+          // (The keys after it come once the run is back: they may be the shell's meanwhile.)
+          this.keep(bytes.subarray(0, i));
+          this.suspend();
+          return;
+        }
+      }
+      this.keep(bytes);
+    }
+  }
+
+  private keep(bytes: Uint8Array): void {
+    for (const b of bytes) if (this.typed.length < TYPE_AHEAD) this.typed.push(b);
   }
 
   private take(most: number): Uint8Array {

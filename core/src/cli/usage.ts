@@ -73,8 +73,9 @@ Usage:
       stdin is typed into COM1 as the guest reads it, as QEMU's -serial stdio
       does: a guest halted with interrupts on waits for it until it ends. A
       terminal gives each key as typed (raw mode: the guest echoes what it
-      echoes), and Ctrl-C ends the run (exit status 130); a run in the
-      background does not read its terminal. --trace events prints one event
+      echoes); Ctrl-C ends the run (exit status 130) and Ctrl-Z stops it, as
+      the terminal's signals do to QEMU; a run in the background does not read
+      its terminal. --trace events prints one event
       per line to stderr; --stats prints instructions, MIPS, TLB and page-walk
       counters and exception counts to stderr. Exit status: the value the guest wrote to isa-debug-exit (port 0xF4;
       QEMU exits with (value << 1) | 1 for the same write), 0 after \`cli; hlt'
