@@ -814,6 +814,11 @@ describe('debug adapter: COM1 input, in the Debug Console or a terminal of its o
   async function until(test: () => boolean): Promise<void> {
     while (!test()) await client.event('output');
   }
+  /** A Debug Console line the adapter refuses, saying `message`. */
+  async function refused(expression: string, message: RegExp): Promise<void> {
+    const r = await client.request('evaluate', { expression, context: 'repl' });
+    assert.deepEqual([r.success, message.test(r.message ?? '')], [false, true], r.message);
+  }
   const initialize = (supportsRunInTerminalRequest: boolean): Promise<DebugProtocol.Response> =>
     client.ok('initialize', { adapterID: 'ringside', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest });
   async function launch(args: Record<string, unknown>): Promise<void> {
@@ -862,10 +867,8 @@ describe('debug adapter: COM1 input, in the Debug Console or a terminal of its o
     assert.equal(outputs('stdout'), 'hello, ');
     assert.ok(!client.events.some((e) => e.event === 'terminated' || e.event === 'stopped'), 'the guest waits, running');
     assert.equal(await evaluate(client, 'serial irq'), 'typed 3 bytes into COM1');
-    for (const [text, message] of [['serial \\q', /unknown escape `\\q' at column 8\b/], ['serial', /needs the text/]] as const) {
-      const r = await client.request('evaluate', { expression: text, context: 'repl' });
-      assert.deepEqual([r.success, message.test(r.message ?? '')], [false, true], r.message);
-    }
+    await refused('serial \\q', /unknown escape `\\q' at column 8\b/);
+    await refused('serial', /needs the text/);
     const exited = client.event<DebugProtocol.ExitedEvent>('exited');
     assert.equal(await evaluate(client, 'serial \\x2e'), 'typed 1 byte into COM1');
     assert.equal((await exited).body.exitCode, 10);
@@ -994,13 +997,10 @@ describe('debug adapter: COM1 input, in the Debug Console or a terminal of its o
     await initialize(false);
     await launch({ program: ECHO_IRQ, stopOnEntry: true });
     await client.stopped(0);
-    for (const [text, message] of [['serial abc\\', /unknown escape `\\' at column 11\b/], ['serial \\x4', /`\\x' needs two hex digits at column 8\b/]] as const) {
-      const r = await client.request('evaluate', { expression: text, context: 'repl' });
-      assert.deepEqual([r.success, message.test(r.message ?? '')], [false, true], r.message);
-    }
+    await refused('serial abc\\', /unknown escape `\\' at column 11\b/);
+    await refused('serial \\x4', /`\\x' needs two hex digits at column 8\b/);
     await client.ok('terminate', {});
-    const r = await client.request('evaluate', { expression: 'serial a', context: 'repl' });
-    assert.deepEqual([r.success, /the session was terminated: nothing reads COM1 any more/.test(r.message ?? '')], [false, true], r.message);
+    await refused('serial a', /the session was terminated: nothing reads COM1 any more/);
   });
 
   it('pause while the guest waits for its terminal stops it there, before it has run', async () => {

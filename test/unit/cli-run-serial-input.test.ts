@@ -181,58 +181,46 @@ describe('ringside run: a terminal on standard input', function () {
 
   const ringsideRun = (guest: string): string => `${quote(process.execPath)} --import tsx ${quote(MAIN)} run ${quote(guest)}`;
   const run = (guest: string, after = ''): string => `${ringsideRun(guest)}; echo " status $?"${after}`;
+  /** The terminal's mode once the shell has it back. */
+  const mode = '; stty -a | grep -o -- "-\\?icanon"';
 
-  it('each key typed reaches the guest as typed: no line editing, no echo but the guest\'s (QEMU\'s output and exit value)', async () => {
-    const t = inTerminal(run(path.join(FIX, 'echo-irq.gasm')));
+  /** What the terminal shows once `command` has ended, `keys` typed 200 ms apart once the run has the terminal in raw mode. */
+  async function session(command: string, keys: readonly string[] = []): Promise<string> {
+    const t = inTerminal(command);
     try {
-      await t.raw();
-      // No line feed: a terminal still in line mode would hold the keys (and echo them itself).
-      t.type('hello, irq.');
+      if (keys.length > 0) await t.raw();
+      for (const [i, k] of keys.entries()) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 200));
+        t.type(k);
+      }
       assert.equal(await t.exited, 0);
-      assert.equal(t.output(), 'hello, irq status 10\r\n');
+      return t.output();
     } finally {
       t.kill();
     }
+  }
+
+  it('each key typed reaches the guest as typed: no line editing, no echo but the guest\'s (QEMU\'s output and exit value)', async () => {
+    // No line feed: a terminal still in line mode would hold the keys (and echo them itself).
+    assert.equal(await session(run(path.join(FIX, 'echo-irq.gasm')), ['hello, irq.']), 'hello, irq status 10\r\n');
   });
 
   it('Ctrl-C ends the run with status 130, and the terminal is put back in line mode', async () => {
-    const t = inTerminal(run(path.join(ROOT, 'test', 'fixtures', 'dap', 'spin.gasm'), '; stty -a | grep -o -- "-\\?icanon"'));
-    try {
-      await t.raw();
-      // More than the guest holds unread (it reads none): the keys are still read, to see the Ctrl-C.
-      t.type('x'.repeat(10_000));
-      await new Promise((r) => setTimeout(r, 200));
-      t.type('\x03');
-      assert.equal(await t.exited, 0);
-      assert.equal(t.output(), ' status 130\r\nicanon\r\n');
-    } finally {
-      t.kill();
-    }
+    // More than the guest holds unread (it reads none) comes first: the keys are still read, to see the Ctrl-C.
+    const out = await session(run(path.join(ROOT, 'test', 'fixtures', 'dap', 'spin.gasm'), mode), ['x'.repeat(10_000), '\x03']);
+    assert.equal(out, ' status 130\r\nicanon\r\n');
   });
 
   it('Ctrl-Z stops the run, as the terminal\'s SIGTSTP would, with the terminal back in line mode', async () => {
     // (A shell with job control goes on when its job stops: `$?` is 128 + SIGTSTP's 20.)
-    const command = `${ringsideRun(path.join(FIX, 'echo-irq.gasm'))}; echo " status $?"; stty -a | grep -o -- "-\\?icanon"; kill -9 %1`;
-    const t = inTerminal(`sh -mc ${quote(command)}`);
-    try {
-      await t.raw();
-      t.type('\x1a');
-      assert.equal(await t.exited, 0);
-      assert.equal(t.output(), ' status 148\r\nicanon\r\n');
-    } finally {
-      t.kill();
-    }
+    const out = await session(`sh -mc ${quote(`${run(path.join(FIX, 'echo-irq.gasm'), mode)}; kill -9 %1`)}`, ['\x1a']);
+    assert.equal(out, ' status 148\r\nicanon\r\n');
   });
 
   it('a run in the background does not read its terminal (nor stop for it): the halted guest ends the run', async () => {
     // (With job control on, `&` gives the run a process group of its own, out of the terminal's
     // foreground; its standard input is the terminal, explicitly.)
-    const t = inTerminal(`sh -mc ${quote(`${ringsideRun(path.join(FIX, 'echo-irq.gasm'))} < /dev/tty & wait $!; echo " status $?"`)}`);
-    try {
-      assert.equal(await t.exited, 0);
-      assert.equal(t.output(), ' status 0\r\n');
-    } finally {
-      t.kill();
-    }
+    const out = await session(`sh -mc ${quote(`${ringsideRun(path.join(FIX, 'echo-irq.gasm'))} < /dev/tty & wait $!; echo " status $?"`)}`);
+    assert.equal(out, ' status 0\r\n');
   });
 });
