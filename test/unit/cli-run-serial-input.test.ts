@@ -217,6 +217,11 @@ describe('ringside run: a terminal on standard input', function () {
     assert.equal(out, ' status 148\r\nicanon\r\n');
   });
 
+  it('a run whose output goes to a pipe leaves the terminal\'s keys alone (`ringside run guest | less`)', async () => {
+    const out = await session(`{ ${ringsideRun(path.join(FIX, 'echo-irq.gasm'))}; echo " status $?" >&2; } | cat${mode}`);
+    assert.equal(out, ' status 0\r\nicanon\r\n');
+  });
+
   it('a run in the background does not read its terminal (nor stop for it): the halted guest ends the run', async () => {
     // (With job control on, `&` gives the run a process group of its own, out of the terminal's
     // foreground; its standard input is the terminal, explicitly.)

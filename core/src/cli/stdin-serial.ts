@@ -4,7 +4,7 @@
 // waiting unless the guest has nothing else to do (see SerialInput). A terminal gives its keys as
 // they are typed, as QEMU's -serial stdio puts it in raw mode: no line editing and no echo but
 // the guest's; Ctrl-C ends the run. A run in the background does not read its terminal (a read, or
-// the change of mode, would stop it: SIGTTIN, SIGTTOU).
+// the change of mode, would stop it: SIGTTIN, SIGTTOU), nor one whose output goes elsewhere.
 
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isatty, type ReadStream } from 'node:tty';
@@ -52,10 +52,12 @@ const NOTHING = new Uint8Array(0);
 
 /**
  * The terminal on standard input, in raw mode until the process exits, when this process is in its
- * foreground; undefined otherwise (or where that cannot be told: no /proc).
+ * foreground and writes to a terminal too; undefined otherwise (or where that cannot be told: no
+ * /proc). Output that goes elsewhere leaves the keys alone: `ringside run guest | less` is read
+ * with less, which takes its keys from the terminal.
  */
 function terminalInput(): SerialInput | undefined {
-  if (!inForeground()) return undefined;
+  if (!isatty(1) || !inForeground()) return undefined;
   let fd: number;
   try {
     // (The terminal opened again, with a file of its own that does not block: see stdinSerialInput.)

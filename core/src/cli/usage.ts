@@ -74,14 +74,15 @@ Usage:
       does: a guest halted with interrupts on waits for it until it ends. A
       terminal gives each key as typed (raw mode: the guest echoes what it
       echoes); Ctrl-C ends the run (exit status 130) and Ctrl-Z stops it, as
-      the terminal's signals do to QEMU; a run in the background does not read
-      its terminal. --trace events prints one event
-      per line to stderr; --stats prints instructions, MIPS, TLB and page-walk
-      counters and exception counts to stderr. Exit status: the value the guest wrote to isa-debug-exit (port 0xF4;
-      QEMU exits with (value << 1) | 1 for the same write), 0 after \`cli; hlt'
-      (or \`hlt' with interrupts on once stdin has ended), 3 on a triple fault,
-      124 when the budget runs out, 141 when stdout's reader has gone
-      (\`ringside run guest | head').
+      the terminal's signals do to QEMU. A terminal is not read by a run in
+      the background, nor when stdout is no terminal (\`run guest | less').
+      --trace events prints one event per line to stderr; --stats prints
+      instructions, MIPS, TLB and page-walk counters and exception counts to
+      stderr. Exit status: the value the guest wrote to isa-debug-exit (port
+      0xF4; QEMU exits with (value << 1) | 1 for the same write), 0 after
+      \`cli; hlt' (or \`hlt' with interrupts on once stdin has ended), 3 on a
+      triple fault, 124 when the budget runs out, 130 after Ctrl-C, 141 when
+      stdout's reader has gone (\`ringside run guest | head').
   ringside --help | --version
 
 Exit status: 0 success, 1 errors in the input, 2 bad usage.
