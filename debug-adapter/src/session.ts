@@ -36,6 +36,8 @@ const THREAD_ID = 1;
 /** How far below a breakpoint's line to look for the next line that emits code. */
 const LINE_SEARCH = 200;
 const TRACE_LIMIT = 2000;
+/** Requests that take over from a start still waiting for the COM1 terminal (configurationDone's). */
+const OVERTAKE_START = new Set(['continue', 'next', 'stepIn', 'stepOut', 'goto', 'restart', 'terminate', 'disconnect']);
 /** How long a COM1 terminal the client has started may take to connect before COM1 goes back to the Debug Console. */
 const TERMINAL_JOIN_MS = 10_000;
 
@@ -135,6 +137,8 @@ export class RingsideDebugSession extends DebugSession {
       this.fail(new Response(request), problem);
       return;
     }
+    // (A run or restart asked for meanwhile is what the guest does next: not the start it waited for.)
+    if (this.startPending && OVERTAKE_START.has(request.command)) this.startPending = false;
     this.inRequest = true;
     try {
       super.dispatchRequest(request);

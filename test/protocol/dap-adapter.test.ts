@@ -1013,6 +1013,23 @@ describe('debug adapter: COM1 input, in the Debug Console or a terminal of its o
     assert.equal((await topFrame(client)).line, lineOf(ECHO_IRQ, 'mov esp, stack_top'));
   });
 
+  it('a restart while the guest waits for its terminal takes over from that start', async () => {
+    await initialize(true);
+    runTerminals({ delayMs: 1500 });
+    const initialized = client.event('initialized');
+    await client.ok('launch', { program: SPIN, console: 'integratedTerminal' });
+    await initialized;
+    await client.ok('setBreakpoints', { source: { path: SPIN }, breakpoints: [{ line: lineOf(SPIN, 'inc eax') }] });
+    await client.ok('configurationDone');
+    await client.ok('restart', {});
+    assert.equal((await client.stopped(0)).body.reason, 'breakpoint');
+    // The terminal joins later: the guest stays where it stopped.
+    while (terminals.length === 0) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await topFrame(client)).line, lineOf(SPIN, 'inc eax'));
+    assert.equal(client.events.filter((e) => e.event === 'stopped').length, 1);
+  });
+
   it('leaves no socket file behind when it ends before the terminal joined', async () => {
     await initialize(true);
     let address = '';

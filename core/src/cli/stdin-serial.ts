@@ -3,16 +3,15 @@
 // serial port. A file, pipe, FIFO, socket or device is read as the guest takes the bytes, without
 // waiting unless the guest has nothing else to do (see SerialInput). A terminal gives its keys as
 // they are typed, as QEMU's -serial stdio puts it in raw mode: no line editing and no echo but
-// the guest's; Ctrl-C ends the run. A run in the background does not read its terminal (a read, or
-// the change of mode, would stop it: SIGTTIN, SIGTTOU), nor one whose output goes elsewhere.
+// the guest's, the terminal's signals kept (Ctrl-C, Ctrl-Z). A run in the background does not read
+// its terminal (a read, or the change of mode, would stop it: SIGTTIN, SIGTTOU), nor one whose
+// output goes elsewhere.
 
+import { spawnSync } from 'node:child_process';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isatty, type ReadStream } from 'node:tty';
 import { waitMs } from '../wait-ms';
 import type { SerialInput } from '../runtime/session';
-
-/** Exit status of a run Ctrl-C ended: a shell's for a command SIGINT ended (128 + 2). */
-export const INTERRUPTED_STATUS = 130;
 
 /** Standard input as the guest's serial input, or undefined when it cannot be read without blocking (or a background run's terminal). */
 export function stdinSerialInput(): SerialInput | undefined {
@@ -51,13 +50,13 @@ function blocking(fd: number): boolean | undefined {
 const NOTHING = new Uint8Array(0);
 
 /**
- * The terminal on standard input, in raw mode until the process exits, when this process is in its
- * foreground and writes to a terminal too; undefined otherwise (or where that cannot be told: no
- * /proc). Output that goes elsewhere leaves the keys alone: `ringside run guest | less` is read
- * with less, which takes its keys from the terminal.
+ * The terminal on standard input, in raw mode until the process exits, when it is this process's
+ * own terminal, in whose foreground it runs, and its output goes there too; undefined otherwise
+ * (or where that cannot be told: no /proc, no stty). Output that goes elsewhere leaves the keys
+ * alone: `ringside run guest | less` is read with less, which takes its keys from the terminal.
  */
 function terminalInput(): SerialInput | undefined {
-  if (!isatty(1) || !inForeground()) return undefined;
+  if (!ownTerminal()) return undefined;
   let fd: number;
   try {
     // (The terminal opened again, with a file of its own that does not block: see stdinSerialInput.)
@@ -65,109 +64,86 @@ function terminalInput(): SerialInput | undefined {
   } catch {
     return undefined;
   }
-  try {
-    return new TerminalInput(fd, process.stdin as ReadStream);
-  } catch {
-    closeSync(fd);
-    return undefined;
-  }
+  const input = new TerminalInput(fd, process.stdin as ReadStream);
+  if (input.enter()) return input;
+  closeSync(fd);
+  return undefined;
 }
 
-/** Whether this process's group is its terminal's foreground group (Linux's /proc/self/stat: pgrp and tpgid). */
-function inForeground(): boolean {
+/**
+ * Whether standard input and output are this process's controlling terminal and the process runs
+ * in its foreground (Linux's /proc/self/stat: tty_nr, pgrp and tpgid).
+ */
+function ownTerminal(): boolean {
   try {
+    if (!isatty(1)) return false;
     const stat = readFileSync('/proc/self/stat', 'utf8');
     // (The fields after the command name, which is in parentheses and may hold any character.)
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const [pgrp, tpgid] = [Number(fields[2]), Number(fields[5])];
-    return Number.isInteger(pgrp) && pgrp === tpgid;
+    const [pgrp, ttyNr, tpgid] = [Number(fields[2]), Number(fields[4]), Number(fields[5])];
+    const device = fstatSync(0).rdev;
+    return Number.isInteger(pgrp) && pgrp === tpgid && device === ttyNr && fstatSync(1).rdev === device;
   } catch {
     return false;
   }
 }
 
-// Ctrl-C and Ctrl-Z as a raw terminal gives them (ETX, SUB): they do what the terminal's SIGINT
-// and SIGTSTP do to QEMU, whose -serial stdio keeps the terminal's signals: the run ends; the run
-// stops, to go on as the shell's `fg` or `bg` has it.
-const CTRL_C = 0x03;
-const CTRL_Z = 0x1a;
-/** How many keys typed ahead of the guest are kept: the terminal is read even when the guest reads nothing, to see Ctrl-C. */
-const TYPE_AHEAD = 1 << 16;
+/** A gap between two reads this long means the run was stopped meanwhile (Ctrl-Z, then `fg`). */
+const STOPPED_GAP_MS = 250;
 
+/**
+ * The terminal in raw mode, as QEMU's -serial stdio puts it: no line editing, no echo but the
+ * guest's, every key as typed, but with the terminal's signals kept (Ctrl-C ends the run, Ctrl-Z
+ * stops it, as for QEMU; Node puts the terminal back as SIGINT ends the process). Read as a pipe
+ * is, as far as the guest has room: keys typed ahead wait in the terminal, not here.
+ */
 class TerminalInput implements SerialInput {
   private readonly keys: DescriptorInput;
-  private typed: number[] = [];
-  /** Whether the terminal is in raw mode, read by this run: not while the run goes on in the background. */
-  private raw = false;
+  private lastRead = 0;
 
-  /** Puts the terminal in raw mode (a throw when it cannot be), and back in line mode as the process exits. */
   constructor(fd: number, private readonly terminal: ReadStream) {
     this.keys = new DescriptorInput(fd);
-    this.enter();
-    process.once('exit', () => this.leave());
   }
 
-  private enter(): void {
-    this.terminal.setRawMode(true);
-    this.raw = true;
-  }
-
-  private leave(): void {
-    if (!this.raw) return;
-    this.raw = false;
-    this.terminal.setRawMode(false);
-  }
-
-  /** Ctrl-Z: the terminal back in line mode and the process stopped; in raw mode again when it goes on in the foreground. */
-  private suspend(): void {
-    this.leave();
-    process.kill(process.pid, 'SIGTSTP');
-    // (Here once the shell has continued the process.)
-    if (inForeground()) this.enter();
+  /** Raw mode with the terminal's signals on; false (and the mode as it was) where that cannot be had. */
+  enter(): boolean {
+    try {
+      this.terminal.setRawMode(true);
+      if (spawnSync('stty', ['isig'], { stdio: [0, 'ignore', 'ignore'] }).status === 0) {
+        if (this.lastRead === 0) process.once('exit', () => this.terminal.setRawMode(false));
+        this.lastRead = performance.now();
+        return true;
+      }
+      this.terminal.setRawMode(false);
+    } catch { /* no terminal to set */ }
+    return false;
   }
 
   available(most: number): Uint8Array {
-    this.poll();
-    return this.take(most);
+    this.resumed();
+    return this.keys.available(most);
   }
 
   wait(most: number): Uint8Array | undefined {
     for (;;) {
-      this.poll();
-      if (this.typed.length > 0) return this.take(most);
+      this.resumed();
+      const bytes = this.keys.available(most);
+      if (bytes.length > 0) return bytes;
       waitMs(5);
     }
   }
 
-  private poll(): void {
-    if (!this.raw) {
-      // (Continued in the background: the terminal is the shell's until the run is back in the foreground.)
-      if (!inForeground()) return;
+  /**
+   * After a stop (Ctrl-Z) the shell had the terminal, in its own mode, and gave it back with `fg`:
+   * raw mode again (QEMU sets it again on SIGCONT, a signal this synchronous run cannot hear).
+   */
+  private resumed(): void {
+    const now = performance.now();
+    if (now - this.lastRead > STOPPED_GAP_MS) {
+      this.terminal.setRawMode(false);
       this.enter();
     }
-    for (let bytes = this.keys.available(TYPE_AHEAD); bytes.length > 0; bytes = this.keys.available(TYPE_AHEAD)) {
-      for (const [i, b] of bytes.entries()) {
-        if (b === CTRL_C) process.exit(INTERRUPTED_STATUS);
-        if (b === CTRL_Z) {
-          // (The keys after it come once the run is back: they may be the shell's meanwhile.)
-          this.keep(bytes.subarray(0, i));
-          this.suspend();
-          return;
-        }
-      }
-      this.keep(bytes);
-    }
-  }
-
-  private keep(bytes: Uint8Array): void {
-    for (const b of bytes) if (this.typed.length < TYPE_AHEAD) this.typed.push(b);
-  }
-
-  private take(most: number): Uint8Array {
-    if (most <= 0 || this.typed.length === 0) return NOTHING;
-    const out = Uint8Array.from(this.typed.slice(0, most));
-    this.typed = this.typed.slice(out.length);
-    return out;
+    this.lastRead = now;
   }
 }
 
