@@ -38,6 +38,7 @@ import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, O
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
 import { chosenAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
+import { ifidniCommaTooMany } from './standard-macros';
 import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 import { wordTable } from '../word-table';
@@ -2906,7 +2907,7 @@ class Assembler implements EvalContext {
   private alignPadding(st: ParsedStatement, name: string): void {
     const args = st.args;
     const word = st.op!;
-    const parts = splitComma(args);
+    const parts = st.wholeArgument !== true ? splitComma(args) : args.length > 0 ? [args.slice()] : [];
     // (Called with no parameter, the macro's `times` count is `(() - ...)`: see the parser's calledEmpty.)
     // It calls `sectalign %1` first, as empty, unless `sectalign off` (measured).
     if (parts.length === 0) {
@@ -2927,6 +2928,7 @@ class Assembler implements EvalContext {
       this.alignRaisesSection = onOff === 'on';
       checked = false;
     }
+    if (st.wholeArgument === true && parts.length > 0 && parts[0].some((t) => t.text === ',')) { this.alignOfCommas(st, parts[0], checked); return; }
     // (A comma in the argument splits it to nasm's macro call, parentheses or not: see splitComma.)
     const smart = this.smartAlign !== undefined && name === 'align' && parts.length === 1 && !parts[0].some((t) => t.text === ',');
     if (smart && this.smartAssignFailed(st, parts[0])) return;
@@ -3025,6 +3027,29 @@ class Assembler implements EvalContext {
     this.emit(fill, pad);
   }
 
+  /**
+   * `align` of an argument `toks` with commas in it (see ParsedStatement.wholeArgument): the
+   * `sectalign` macro nasm's macro calls (when `checked`) takes it as written, dropping a trailing
+   * empty parameter, and its `%ifidni %1,off` may find a comma too many; the `times` count
+   * `(((%1) - ...` cannot be read (measured with nasm 2.16.01: `align {4,` warns of the dropped
+   * parameter then is "expecting `)'", `align {4,,` has the `%ifidni` error between, `align {x, 8`
+   * is "symbol `x' not defined before use" then "expecting `)'", `align {,` ends in "expression
+   * syntax error").
+   */
+  private alignOfCommas(st: ParsedStatement, toks: readonly PPToken[], checked: boolean): void {
+    if (checked) {
+      let param = toks;
+      if (toks[toks.length - 1].text === ',') {
+        this.warning('pp-macro-params-legacy', "dropping trailing empty parameter in call to multi-line macro `sectalign'", st.op!);
+        // (A second comma before it stays, and a comma alone: see the parser's withoutTrailingParameter.)
+        if (toks.length > 1 && toks[toks.length - 2].text !== ',') param = toks.slice(0, -1);
+      }
+      if (ifidniCommaTooMany(param)) this.error('syntax', "`%ifidni': more than one comma on line", st.op);
+      else this.sectalignValue(st, param);
+    }
+    this.error('syntax', this.writtenExpression(alignPadText(toks)).problem ?? "expecting `)'", st.op);
+  }
+
   /** `sectalign N`, `sectalign on|off`. */
   private sectalignDirective(st: ParsedStatement): void {
     const args = st.args;
@@ -3041,7 +3066,7 @@ class Assembler implements EvalContext {
     if (macro && percentEatsComma(args)) { this.error('syntax', "`%ifidni' expects two comma-separated arguments", st.op); return; }
     // (Commas alone are its parameter, which the macro's `%ifidni %1,off` reads as one comma too
     // many: measured, `sectalign ,` and `sectalign ,,`.)
-    if (macro && args.every((t) => t.text === ',')) { this.error('syntax', "`%ifidni': more than one comma on line", st.op); return; }
+    if (macro && ifidniCommaTooMany(args)) { this.error('syntax', "`%ifidni': more than one comma on line", st.op); return; }
     const value = this.sectalignValue(st, args);
     if (value !== undefined && this.absolute === undefined) raiseAlignment(this.sections[this.sec], value);
   }
