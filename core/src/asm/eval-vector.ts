@@ -322,8 +322,11 @@ function comparison(op: string, d: EvalVector, fail: (message: string, carryOn?:
  */
 export function firstPassEquValue(e: Expr, first: EvalContext): Value | undefined {
   const t = vectorOf(e, (x) => {
-    // Another operator than a sum or a product: unknown when a side has an unknown part, else as evaluated now.
-    if ((x.k === 'un' || x.k === 'bin') && firstLeaf(x, (y) => y.k === 'sym' && evaluate(y, first).v === undefined) !== undefined) return UNKNOWN;
+    // Another operator than a sum or a product, over a name not known: as nasm's first pass
+    // evaluates it, where unknown parts that cancel leave a number (measured with nasm 2.16.01:
+    // `z equ (e - b) || 1` before `b:` and `e:` is 1 there, `z equ (e - b) && 1` 0); else as
+    // evaluated now.
+    if ((x.k === 'un' || x.k === 'bin') && firstLeaf(x, (y) => y.k === 'sym' && evaluate(y, first).v === undefined) !== undefined) return firstPassEvaluation(x, first).vector;
     const v = evaluate(x, first);
     if (v.v === undefined) return x.k === 'sym' ? UNKNOWN : undefined;
     return valueVector(v.v, v.sec);
