@@ -569,7 +569,8 @@ class Assembler implements EvalContext {
       this.immediate = true;
       try {
         const v = evaluate(o.expr, ctx);
-        return v.v !== undefined && (v.sec >= 0 || v.offset !== undefined) ? this.equSum(o.expr, v) : v;
+        // (Its sum read with the view's names, quietly: the `equ`'s errors are its own line's.)
+        return v.v !== undefined && (v.sec >= 0 || v.offset !== undefined) ? this.equSum(o.expr, v, ctx) : v;
       } finally { this.immediate = immediate; }
     },
     here: () => this.here(),
@@ -1806,10 +1807,11 @@ class Assembler implements EvalContext {
    * section (the one added, else none) and the labels' offsets in their sections, so the base
    * taken away is left out (measured with nasm 2.16.01 at `org 0x7c00`: `dd size` is bss_end's
    * address, `dd x` is 5 less `$`'s offset; an instruction's `bss_end - $$` is the difference).
+   * Its labels read from `ctx`.
    */
-  private equSum(e: Expr, v: Value): Value {
+  private equSum(e: Expr, v: Value, ctx: EvalContext = this): Value {
     if (this.absolute !== undefined || e.k === 'sym') return v;
-    const terms = sectionTerms(e, this);
+    const terms = sectionTerms(e, ctx);
     if (terms === undefined || terms.sections.get(this.sec) !== -1) return v;
     let added = -1;
     for (const [sec, c] of terms.sections) if (c === 1) added = sec;
