@@ -1164,7 +1164,10 @@ function scalarOperand(x: Expr, ctx: EvalContext): Value {
   const v = evaluateTerm(x, ctx);
   const problem = takeMisplaced();
   misplacedLabel = outer;
-  if (problem === undefined) return v;
+  // (A sum an immediate counts by its scaled labels' offsets, carried on with after a shift's
+  // error (see carriedSum), is still no number to the operator around it: measured with nasm
+  // 2.16.01, `resb 2 | lab*8 >> 8` is the shift's error then the `|`'s.)
+  if (problem === undefined) return v.scaled === true ? NOT_SCALAR : v;
   const sections = new Map<number, number>();
   const k = linearSum(x, ctx, 1, sections);
   if (k === undefined || !Number.isSafeInteger(k)) { misplaced(problem.message, problem.node); return v; }
