@@ -1375,7 +1375,10 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
   if (e.k === 'bin' && e.op === '?') {
     const c = scalar(e.a, ctx);
     const branches = e.b as Extract<Expr, { k: 'bin' }>;
-    return c === undefined ? undefined : linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections, big);
+    if (c !== undefined) return linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections, big);
+    // (A condition of labels is nasm's error, after which its evaluator goes on with it (see
+    // conditional): measured with nasm 2.16.01, `push 3 + -(lab ? 1 : 2)` is the `?`'s error alone.)
+    return labelsAside(e.a, ctx, m, sections);
   }
   if (e.k === 'bin' && e.op === '*') {
     const fa = scalar(e.a, ctx) ?? cancelledSum(e.a, ctx);
@@ -1385,12 +1388,8 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
   }
   // A shift of labels is nasm's error, after which its evaluator goes on with them (see afterScalarError).
   if (e.k === 'bin' && (e.op === '>>' || e.op === '<<' || e.op === '>>>' || e.op === '<<<')) {
-    const left = new Map<number, number>();
-    const k = linearSum(e.a, ctx, m, left);
-    if (k !== undefined && [...left.values()].some((c) => c !== 0)) {
-      for (const [sec, c] of left) sections.set(sec, (sections.get(sec) ?? 0) + c);
-      return k;
-    }
+    const k = labelsAside(e.a, ctx, m, sections);
+    if (k !== undefined) return k;
   }
   const v = scalar(e, ctx);
   if (v === undefined && big !== undefined) {
@@ -1398,6 +1397,15 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
     if (n !== undefined) { big.sum += BigInt(m) * n; return 0; }
   }
   return v === undefined ? undefined : m * v;
+}
+
+/** linearSum of `e` when it has labels whose coefficients do not cancel, added to `sections`; else undefined and `sections` left as it was. */
+function labelsAside(e: Expr, ctx: EvalContext, m: number, sections: Map<number, number>): number | undefined {
+  const own = new Map<number, number>();
+  const k = linearSum(e, ctx, m, own);
+  if (k === undefined || ![...own.values()].some((c) => c !== 0)) return undefined;
+  for (const [sec, c] of own) sections.set(sec, (sections.get(sec) ?? 0) + c);
+  return k;
 }
 
 /** `e`'s value when it is a number beyond ±2^53 (see linearSum's `big`). */
