@@ -1456,9 +1456,14 @@ function scalar(e: Expr, ctx: EvalContext): number | undefined {
   return misplacedHere || v.sec >= 0 || v.v === undefined || v.big !== undefined ? undefined : v.v;
 }
 
-/** A leaf's value (a number, a name, `$` or `$$`), with no check of the whole expression around it (see evaluate). */
+/**
+ * A leaf's value (a number, a name, `$` or `$$`), with no check of the whole expression around it
+ * (see evaluate), nor a mark on an evaluation under way: a name with no value read here, on the
+ * side (a first-pass view's), is none of that evaluation's (see undefinedRead).
+ */
 export function leafValue(e: Exclude<Expr, { k: 'un' | 'bin' }>, ctx: EvalContext): Value {
-  return evaluateTerm(e, ctx);
+  const outerUndefined = undefinedRead;
+  try { return evaluateTerm(e, ctx); } finally { undefinedRead = outerUndefined; }
 }
 
 /**
