@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, impossibleSegmentPart, mayRefuse, namesNumbersOperator, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, impossibleSegmentPart, invalidOperandValue, mayRefuse, namesNumbersOperator, namesProduct, registersOf, segmentBased, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -2661,11 +2661,14 @@ class Assembler implements EvalContext {
       // then "attempt to reserve non-constant quantity of BSS space".)
       const first = this.firstPassEvaluated(e!, this);
       if (first.errors.length > 0) this.firstPassCounts.set(`${this.stmtIndex}:${e!.start}`, first);
-      if (!first.gaveUp && !first.address) this.reservesForward(e!);
+      if (!first.gaveUp && !segmentBased(first)) this.reservesForward(e!);
     } else if (e !== undefined) {
       const first = this.firstPassErrors(e);
       if (first !== undefined) {
-        if (first.address) this.error('non-constant', 'attempt to reserve non-constant quantity of BSS space', e);
+        // (One nasm's parser takes for no address, a section taken away that is not the current
+        // one, is its "invalid operand type": measured, `resb -lab ? fwd : 1` in .bss.)
+        if (first.address && first.vector !== undefined && invalidOperandValue(first.vector, this.here().sec)) this.error('invalid-operands', INVALID_OPERAND, e);
+        else if (segmentBased(first)) this.error('non-constant', 'attempt to reserve non-constant quantity of BSS space', e);
         this.reserve(0);
         return;
       }

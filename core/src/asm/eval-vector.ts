@@ -93,6 +93,19 @@ export function zeroRegisterFirst(e: Expr): boolean {
   return vector !== undefined && invalidOperandValue(vector, -1);
 }
 
+/**
+ * Whether `evaluation`, carried on with after its errors, is an address nasm's parser gives a
+ * segment, or takes as relative to the current one: a segment's part of factor 1 or -1 (parser.c,
+ * reloc_seg and is_self_relative). One of another factor is no segment of the operand, which is
+ * then a number to `resb` (measured with nasm 2.16.01, lab in .text: `resb lab*5 ? fwd : 1` in
+ * .bss is the `?`'s error then "forward reference in RESx ...", `resb lab ? fwd : 1` the `?`'s
+ * then "attempt to reserve non-constant quantity of BSS space").
+ */
+export function segmentBased(evaluation: FirstPassEvaluation): boolean {
+  if (!evaluation.address) return false;
+  return evaluation.vector === undefined || evaluation.vector.some((p) => p.kind >= 0 && (p.factor === 1 || p.factor === -1));
+}
+
 /** A context where no name but a register has a value. */
 const NAMES_UNKNOWN: EvalContext = { symbol: () => undefined, here: () => undefined, base: () => undefined, error: () => undefined };
 
