@@ -1187,6 +1187,11 @@ class Assembler implements EvalContext {
     return this.immediate && this.sections[segmentSection(sec)] !== undefined ? this.segmentAddress(sec) : undefined;
   }
 
+  /** EvalContext.sectionStart: a section's address. */
+  sectionStart(sec: number): number | undefined {
+    return this.sections[segmentSection(sec)] !== undefined ? this.segmentAddress(sec) : undefined;
+  }
+
   /** Where segment `sec` of a value starts: its section's address, or for `section.NAME.start`'s the load address (see LOAD_SEGMENTS). */
   private segmentAddress(sec: number): number {
     return segmentAddress(this.sections, sec, this.origin);
@@ -2713,7 +2718,9 @@ class Assembler implements EvalContext {
    * stops after its second (see LATER_PASS_ERRORS in index.ts).
    */
   private reservedAddress(e: Expr, v: Value, n: number, forward: boolean): void {
-    if (!this.final) return;
+    // (Not after an error nasm's evaluator gives up at, which drops the line: measured with nasm
+    // 2.16.01, `resb $ - 4 %% $$` in .bss is the division's error alone.)
+    if (!this.final || this.gaveUpIn === this.stmtIndex) return;
     const times = this.offsetOf(v) === 0 ? Math.min(n, 1) : n;
     const expansion = this.lines.origin(this.line).expansion;
     for (let k = 0; k < times; k++) {

@@ -54,6 +54,12 @@ export interface EvalContext {
    * immediate; undefined elsewhere.
    */
   sectionAddress?(sec: number): number | undefined;
+  /**
+   * Where section `sec`'s labels start (its address): nasm's evaluator holds a label as its offset
+   * from there, the number an operator it carries on after its error reads (see afterScalarError);
+   * the assembler's.
+   */
+  sectionStart?(sec: number): number | undefined;
   /** The external names (see ExternalName), where there are any: the assembler's. */
   readonly externals?: ReadonlyMap<string, ExternalName>;
   /** Whether nasm's first pass knows every name in `e` (one defined further on it does not): the assembler's. */
@@ -879,6 +885,7 @@ function withSymbols(ctx: EvalContext, symbol: EvalContext['symbol'], error: Eva
     symbol, error, here: () => ctx.here(), base: () => ctx.base(),
     warn: ctx.warn && ((code, message, node) => ctx.warn!(code, message, node)),
     sectionAddress: ctx.sectionAddress && ((sec) => ctx.sectionAddress!(sec)),
+    sectionStart: ctx.sectionStart && ((sec) => ctx.sectionStart!(sec)),
   };
 }
 
@@ -1244,16 +1251,28 @@ function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ct
   if (shift) return a.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : a;
   if (!GOES_ON.has(e.op)) return { v: undefined, sec: -1 };
   // (A sum of labels no single label is, `3 - $`, is its number to reloc_value too: measured with
-  // nasm 2.16.01, `dd 4 | y - $ <= fwd`, y a constant, is the `|`'s error then the `<=`'s.)
-  const x = a === NOT_SCALAR ? sumNumber(e.a, ctx) : a, y = b === NOT_SCALAR ? sumNumber(e.b, ctx) : b;
+  // nasm 2.16.01, `dd 4 | y - $ <= fwd`, y a constant, is the `|`'s error then the `<=`'s. A
+  // label's number there is its offset in its section: measured, `resb 3 ^^ $ ? lab : 0` in .bss
+  // at offset 0, after .text, is the `^^`'s error then "attempt to reserve ...", 0 ^^ 3 being 1.)
+  const x = a === NOT_SCALAR ? sumNumber(e.a, ctx) : labelOffset(a, ctx), y = b === NOT_SCALAR ? sumNumber(e.b, ctx) : labelOffset(b, ctx);
   if (x.v === undefined || y.v === undefined) return { v: undefined, sec: -1 };
   return binary(e, { v: x.v, sec: -1, big: x.big }, { v: y.v, sec: -1, big: y.big }, ctx);
 }
 
 /** The number part of sum of labels `x` (see linearSum), as nasm's reloc_value reads it; unknown when it is no such sum. */
 function sumNumber(x: Expr, ctx: EvalContext): Value {
-  const k = sumAside(x, ctx, new Map());
-  return k === undefined ? { v: undefined, sec: -1 } : { v: k, sec: -1 };
+  const sections = new Map<number, number>();
+  let k = sumAside(x, ctx, sections);
+  if (k === undefined) return { v: undefined, sec: -1 };
+  for (const [sec, c] of sections) k -= c * (ctx.sectionStart?.(sec) ?? 0);
+  return { v: k, sec: -1 };
+}
+
+/** `v` as nasm's reloc_value reads it: a label's offset in its section (see EvalContext.sectionStart). */
+function labelOffset(v: Value, ctx: EvalContext): Value {
+  if (v.sec < 0 || v.v === undefined) return v;
+  const start = ctx.sectionStart?.(v.sec);
+  return start === undefined ? v : { v: v.v - start, sec: v.sec };
 }
 
 /**
@@ -1508,7 +1527,9 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   // (A label where none can be in a branch is then no part of the value: measured, `mov eax, $ ?
   // $$*2 : 5` and `dd $ ? 5 : $$+$$` are the `?`'s error alone.)
   if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { misplacedLabel = held; fail(ctx, CONDITION_NOT_SCALAR, e); return c.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : c === NOT_SCALAR && ctx.registerTerms !== true ? carriedSum(e.a, problem, ctx) : c; }
-  if (c.v === undefined) return { v: undefined, sec: -1 };
+  // (Nor in a value not known: measured, `dd 0 <=> (fwd-lab) ? 2*lab : 0`, whose `<=>` of a
+  // smaller side nasm takes for unknown, is no error.)
+  if (c.v === undefined) { misplacedLabel = held; return { v: undefined, sec: -1 }; }
   return c.v !== 0 || c.big !== undefined ? a : b;
 }
 
