@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, impossibleSegmentPart, invalidOperandValue, mayRefuse, namesNumbersOperator, namesProduct, registersOf, segmentBased, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, impossibleSegmentPart, invalidOperandValue, mayRefuse, namesNumbersOperator, namesProduct, refusedAsData, registersOf, segmentBased, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -4322,7 +4322,7 @@ class Assembler implements EvalContext {
         continue;
       }
       // (nasm's first pass's errors of it, where it names something further on, stop it: see firstPassOperandErrors.)
-      if (this.final && this.firstPassItemErrors(item.expr)) { w.integer(0, unit); continue; }
+      if (this.final && this.firstPassItemErrors(item.expr, true)) { w.integer(0, unit); continue; }
       const v = this.eval(item.expr);
       const value = v.v ?? 0;
       // A label's address is not checked (nasm: a relocation, cut to the unit without a word; measured).
@@ -4874,17 +4874,21 @@ class Assembler implements EvalContext {
    * which are given (see firstPassOperandErrors): none of its later passes' then (measured with
    * nasm 2.16.01, x a constant further on: `dd x * $$` is "unable to multiply two non-scalar
    * objects", not "expression is not simple or relocatable"; `dd y || fwd / (x-x) > 0` "division
-   * by zero", not the division's error on a label).
+   * by zero", not the division's error on a label). Of a data item (`data`), the value its
+   * evaluator carried on with after them, which its parser then refuses as data takes no such
+   * value (measured: `dd lab <=> 3 ? 1 : $ * 3 ? fwd : 2` is the `<=>`'s error, the `?`'s, then
+   * "expression is not simple or relocatable").
    */
-  private firstPassItemErrors(e: Expr): boolean {
+  private firstPassItemErrors(e: Expr, data = false): boolean {
     if ((e.k !== 'bin' && e.k !== 'un') || !mayRefuse(e) || !this.namesForward(e)) return false;
     const first = this.firstPassView ??= {
       symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
       here: () => this.here(), base: () => this.base(), error: () => undefined,
     };
-    const errors = this.keepingExternals(() => this.firstPassEvaluated(e, first)).errors;
-    if (errors.length === 0) return false;
-    this.evaluatorErrors(errors, e, false);
+    const read = this.keepingExternals(() => this.firstPassEvaluated(e, first));
+    if (read.errors.length === 0) return false;
+    const refused = data && !read.gaveUp && read.vector !== undefined && refusedAsData(read.vector, this.here().sec);
+    this.evaluatorErrors(refused ? [...read.errors, 'expression is not simple or relocatable'] : read.errors, e, false);
     return true;
   }
 

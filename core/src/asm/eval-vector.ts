@@ -106,6 +106,25 @@ export function segmentBased(evaluation: FirstPassEvaluation): boolean {
   return evaluation.vector === undefined || evaluation.vector.some((p) => p.kind >= 0 && (p.factor === 1 || p.factor === -1));
 }
 
+/**
+ * Whether nasm's parser refuses `vector` as a data item's value, "expression is not simple or
+ * relocatable" (parser.c, value_to_extop): read in order up to an unknown part, a register, a
+ * segment added twice or of a factor other than 1, or taken away when it is not the current one
+ * `here` or a second time.
+ */
+export function refusedAsData(vector: EvalVector, here: number): boolean {
+  let added = false, self = false;
+  for (const p of vector) {
+    if (p.factor === 0 || p.kind === NUMBER_PART) continue;
+    if (p.kind === UNKNOWN_PART) return false;
+    if (p.kind < UNKNOWN_PART) return true;
+    if (p.factor === -1 && p.kind === here && !self) self = true;
+    else if (p.factor === 1 && !added) added = true;
+    else return true;
+  }
+  return false;
+}
+
 /** A context where no name but a register has a value. */
 const NAMES_UNKNOWN: EvalContext = { symbol: () => undefined, here: () => undefined, base: () => undefined, error: () => undefined };
 
