@@ -538,8 +538,12 @@ class Assembler implements EvalContext {
    * number after is an error of a later pass (see nonConstantCount).
    */
   private numberAtFirst: Set<string> | undefined;
-  /** While a count of numberAtFirst's is evaluated: nasm reads it again in its second pass, where every name is known (see knownAtFirst). */
-  private countReadAgain = false;
+  /**
+   * While a count of numberAtFirst's, or a data item naming a label further on that nasm's first
+   * pass gave no error, is evaluated: nasm reads it again in its second pass, where every name is
+   * known (see knownAtFirst).
+   */
+  private readAgain = false;
   /** By statement and place, `align` arguments as nasm's first pass read them (see firstPassAlignment). */
   private readonly firstPassAlignments = new Map<string, number | undefined>();
   /** By statement and argument, the value nasm's first pass gives an `align` argument that names an `equ` it read as 0 (see equAlignmentFailed). */
@@ -1326,7 +1330,7 @@ class Assembler implements EvalContext {
     // (A count nasm's first pass took for a number is read by its second, which knows every name:
     // measured with nasm 2.16.01, `times -fwd + fwd*fwd db 1` before `fwd:` is "unable to
     // multiply two non-scalar objects", the first pass's sum 0.)
-    if (this.countReadAgain) return true;
+    if (this.readAgain) return true;
     return laterSymbol(e, (name) => !this.symbols.has(name) || this.definedLater(name)) === undefined;
   }
 
@@ -2237,8 +2241,8 @@ class Assembler implements EvalContext {
   private countValue(e: Expr): Value {
     this.inCount = true;
     this.errorsBeforeCount = this.sink.errors;
-    this.countReadAgain = this.numberAtFirst !== undefined && this.pass > 0 && this.numberAtFirst.has(`${this.stmtIndex}:${e.start}`);
-    try { return this.evalWith(e, Undefined.Quiet); } finally { this.inCount = false; this.countReadAgain = false; }
+    this.readAgain = this.numberAtFirst !== undefined && this.pass > 0 && this.numberAtFirst.has(`${this.stmtIndex}:${e.start}`);
+    try { return this.evalWith(e, Undefined.Quiet); } finally { this.inCount = false; this.readAgain = false; }
   }
 
   /** Whether nasm's evaluator, given `e` as it is now, carries on after its errors with no number (see firstPassEvaluation). */
@@ -4323,7 +4327,11 @@ class Assembler implements EvalContext {
       }
       // (nasm's first pass's errors of it, where it names something further on, stop it: see firstPassOperandErrors.)
       if (this.final && this.firstPassItemErrors(item.expr, true)) { w.integer(0, unit); continue; }
-      const v = this.eval(item.expr);
+      // (Else, naming one, it is read again in nasm's second pass: measured with nasm 2.16.01,
+      // `dd 0 ? 1 : fwd << fwd*fwd` before `fwd:` is "unable to multiply two non-scalar objects"
+      // alone, the evaluator giving up there.)
+      let v: Value;
+      try { v = this.eval(item.expr); } finally { this.readAgain = false; }
       const value = v.v ?? 0;
       // A label's address is not checked (nasm: a relocation, cut to the unit without a word; measured).
       if (v.v !== undefined && v.sec < 0 && unit <= 4) {
@@ -4886,7 +4894,8 @@ class Assembler implements EvalContext {
       here: () => this.here(), base: () => this.base(), error: () => undefined,
     };
     const read = this.keepingExternals(() => this.firstPassEvaluated(e, first));
-    if (read.errors.length === 0) return false;
+    // (A data item it read with no error is read again in its second pass: see readAgain.)
+    if (read.errors.length === 0) { this.readAgain = data; return false; }
     const refused = data && !read.gaveUp && read.vector !== undefined && refusedAsData(read.vector, this.here().sec);
     this.evaluatorErrors(refused ? [...read.errors, 'expression is not simple or relocatable'] : read.errors, e, false);
     return true;
