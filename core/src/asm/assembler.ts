@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, impossibleSegmentPart, mayRefuse, namesNumbersOperator, namesProduct, registersOf, type FirstPassEvaluation } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstTermValue, hasZeroSegmentPart, impossibleSegmentPart, invalidOperandValue, mayRefuse, namesNumbersOperator, namesProduct, refusedAsData, registersOf, segmentBased, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -38,6 +38,7 @@ import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, O
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
 import { chosenAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
+import { ifidniCommaTooMany } from './standard-macros';
 import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 import { wordTable } from '../word-table';
@@ -537,6 +538,12 @@ class Assembler implements EvalContext {
    * number after is an error of a later pass (see nonConstantCount).
    */
   private numberAtFirst: Set<string> | undefined;
+  /**
+   * While a count of numberAtFirst's, or a data item naming a label further on that nasm's first
+   * pass gave no error, is evaluated: nasm reads it again in its second pass, where every name is
+   * known (see knownAtFirst).
+   */
+  private readAgain = false;
   /** By statement and place, `align` arguments as nasm's first pass read them (see firstPassAlignment). */
   private readonly firstPassAlignments = new Map<string, number | undefined>();
   /** By statement and argument, the value nasm's first pass gives an `align` argument that names an `equ` it read as 0 (see equAlignmentFailed). */
@@ -568,7 +575,8 @@ class Assembler implements EvalContext {
       this.immediate = true;
       try {
         const v = evaluate(o.expr, ctx);
-        return v.v !== undefined && (v.sec >= 0 || v.offset !== undefined) ? this.equSum(o.expr, v) : v;
+        // (Its sum read with the view's names, quietly: the `equ`'s errors are its own line's.)
+        return v.v !== undefined && (v.sec >= 0 || v.offset !== undefined) ? this.equSum(o.expr, v, ctx) : v;
       } finally { this.immediate = immediate; }
     },
     here: () => this.here(),
@@ -1183,6 +1191,11 @@ class Assembler implements EvalContext {
     return this.immediate && this.sections[segmentSection(sec)] !== undefined ? this.segmentAddress(sec) : undefined;
   }
 
+  /** EvalContext.sectionStart: a section's address. */
+  sectionStart(sec: number): number | undefined {
+    return this.sections[segmentSection(sec)] !== undefined ? this.segmentAddress(sec) : undefined;
+  }
+
   /** Where segment `sec` of a value starts: its section's address, or for `section.NAME.start`'s the load address (see LOAD_SEGMENTS). */
   private segmentAddress(sec: number): number {
     return segmentAddress(this.sections, sec, this.origin);
@@ -1314,6 +1327,10 @@ class Assembler implements EvalContext {
   }
 
   knownAtFirst(e: Expr): boolean {
+    // (A count nasm's first pass took for a number is read by its second, which knows every name:
+    // measured with nasm 2.16.01, `times -fwd + fwd*fwd db 1` before `fwd:` is "unable to
+    // multiply two non-scalar objects", the first pass's sum 0.)
+    if (this.readAgain) return true;
     return laterSymbol(e, (name) => !this.symbols.has(name) || this.definedLater(name)) === undefined;
   }
 
@@ -1805,10 +1822,11 @@ class Assembler implements EvalContext {
    * section (the one added, else none) and the labels' offsets in their sections, so the base
    * taken away is left out (measured with nasm 2.16.01 at `org 0x7c00`: `dd size` is bss_end's
    * address, `dd x` is 5 less `$`'s offset; an instruction's `bss_end - $$` is the difference).
+   * Its labels read from `ctx`.
    */
-  private equSum(e: Expr, v: Value): Value {
+  private equSum(e: Expr, v: Value, ctx: EvalContext = this): Value {
     if (this.absolute !== undefined || e.k === 'sym') return v;
-    const terms = sectionTerms(e, this);
+    const terms = sectionTerms(e, ctx);
     if (terms === undefined || terms.sections.get(this.sec) !== -1) return v;
     let added = -1;
     for (const [sec, c] of terms.sections) if (c === 1) added = sec;
@@ -2223,7 +2241,8 @@ class Assembler implements EvalContext {
   private countValue(e: Expr): Value {
     this.inCount = true;
     this.errorsBeforeCount = this.sink.errors;
-    try { return this.evalWith(e, Undefined.Quiet); } finally { this.inCount = false; }
+    this.readAgain = this.numberAtFirst !== undefined && this.pass > 0 && this.numberAtFirst.has(`${this.stmtIndex}:${e.start}`);
+    try { return this.evalWith(e, Undefined.Quiet); } finally { this.inCount = false; this.readAgain = false; }
   }
 
   /** Whether nasm's evaluator, given `e` as it is now, carries on after its errors with no number (see firstPassEvaluation). */
@@ -2650,12 +2669,18 @@ class Assembler implements EvalContext {
       // x` is "unable to multiply two non-scalar objects" alone, `resb $ << y` the shift's error
       // then "attempt to reserve non-constant quantity of BSS space".)
       const first = this.firstPassEvaluated(e!, this);
-      if (first.errors.length > 0) this.firstPassCounts.set(`${this.stmtIndex}:${e!.start}`, first);
-      if (!first.gaveUp && !first.address) this.reservesForward(e!);
+      // (An address there with no error is that pass's "attempt to reserve ...", after which it
+      // stops: measured with nasm 2.16.01, `resb y != 0 < x ? 8 : $$` in .bss before `x equ 4`
+      // and `y equ 3`, whose `<` of two unknown sides is 0 there.)
+      if (first.errors.length > 0 || segmentBased(first)) this.firstPassCounts.set(`${this.stmtIndex}:${e!.start}`, first);
+      if (!first.gaveUp && !segmentBased(first)) this.reservesForward(e!);
     } else if (e !== undefined) {
       const first = this.firstPassErrors(e);
       if (first !== undefined) {
-        if (first.address) this.error('non-constant', 'attempt to reserve non-constant quantity of BSS space', e);
+        // (One nasm's parser takes for no address, a section taken away that is not the current
+        // one, is its "invalid operand type": measured, `resb -lab ? fwd : 1` in .bss.)
+        if (first.address && first.vector !== undefined && invalidOperandValue(first.vector, this.here().sec)) this.error('invalid-operands', INVALID_OPERAND, e);
+        else if (segmentBased(first)) this.error('non-constant', 'attempt to reserve non-constant quantity of BSS space', e);
         this.reserve(0);
         return;
       }
@@ -2700,7 +2725,9 @@ class Assembler implements EvalContext {
    * stops after its second (see LATER_PASS_ERRORS in index.ts).
    */
   private reservedAddress(e: Expr, v: Value, n: number, forward: boolean): void {
-    if (!this.final) return;
+    // (Not after an error nasm's evaluator gives up at, which drops the line: measured with nasm
+    // 2.16.01, `resb $ - 4 %% $$` in .bss is the division's error alone.)
+    if (!this.final || this.gaveUpIn === this.stmtIndex) return;
     const times = this.offsetOf(v) === 0 ? Math.min(n, 1) : n;
     const expansion = this.lines.origin(this.line).expansion;
     for (let k = 0; k < times; k++) {
@@ -2906,7 +2933,7 @@ class Assembler implements EvalContext {
   private alignPadding(st: ParsedStatement, name: string): void {
     const args = st.args;
     const word = st.op!;
-    const parts = splitComma(args);
+    const parts = st.wholeArgument !== true ? splitComma(args) : args.length > 0 ? [args.slice()] : [];
     // (Called with no parameter, the macro's `times` count is `(() - ...)`: see the parser's calledEmpty.)
     // It calls `sectalign %1` first, as empty, unless `sectalign off` (measured).
     if (parts.length === 0) {
@@ -2927,6 +2954,7 @@ class Assembler implements EvalContext {
       this.alignRaisesSection = onOff === 'on';
       checked = false;
     }
+    if (st.wholeArgument === true && parts.length > 0 && parts[0].some((t) => t.text === ',')) { this.alignOfCommas(st, parts[0], checked); return; }
     // (A comma in the argument splits it to nasm's macro call, parentheses or not: see splitComma.)
     const smart = this.smartAlign !== undefined && name === 'align' && parts.length === 1 && !parts[0].some((t) => t.text === ',');
     if (smart && this.smartAssignFailed(st, parts[0])) return;
@@ -3025,6 +3053,29 @@ class Assembler implements EvalContext {
     this.emit(fill, pad);
   }
 
+  /**
+   * `align` of an argument `toks` with commas in it (see ParsedStatement.wholeArgument): the
+   * `sectalign` macro nasm's macro calls (when `checked`) takes it as written, dropping a trailing
+   * empty parameter, and its `%ifidni %1,off` may find a comma too many; the `times` count
+   * `(((%1) - ...` cannot be read (measured with nasm 2.16.01: `align {4,` warns of the dropped
+   * parameter then is "expecting `)'", `align {4,,` has the `%ifidni` error between, `align {x, 8`
+   * is "symbol `x' not defined before use" then "expecting `)'", `align {,` ends in "expression
+   * syntax error").
+   */
+  private alignOfCommas(st: ParsedStatement, toks: readonly PPToken[], checked: boolean): void {
+    if (checked) {
+      let param = toks;
+      if (toks[toks.length - 1].text === ',') {
+        this.warning('pp-macro-params-legacy', "dropping trailing empty parameter in call to multi-line macro `sectalign'", st.op!);
+        // (A second comma before it stays, and a comma alone: see the parser's withoutTrailingParameter.)
+        if (toks.length > 1 && toks[toks.length - 2].text !== ',') param = toks.slice(0, -1);
+      }
+      if (ifidniCommaTooMany(param)) this.error('syntax', "`%ifidni': more than one comma on line", st.op);
+      else this.sectalignValue(st, param);
+    }
+    this.error('syntax', this.writtenExpression(alignPadText(toks)).problem ?? "expecting `)'", st.op);
+  }
+
   /** `sectalign N`, `sectalign on|off`. */
   private sectalignDirective(st: ParsedStatement): void {
     const args = st.args;
@@ -3041,7 +3092,7 @@ class Assembler implements EvalContext {
     if (macro && percentEatsComma(args)) { this.error('syntax', "`%ifidni' expects two comma-separated arguments", st.op); return; }
     // (Commas alone are its parameter, which the macro's `%ifidni %1,off` reads as one comma too
     // many: measured, `sectalign ,` and `sectalign ,,`.)
-    if (macro && args.every((t) => t.text === ',')) { this.error('syntax', "`%ifidni': more than one comma on line", st.op); return; }
+    if (macro && ifidniCommaTooMany(args)) { this.error('syntax', "`%ifidni': more than one comma on line", st.op); return; }
     const value = this.sectalignValue(st, args);
     if (value !== undefined && this.absolute === undefined) raiseAlignment(this.sections[this.sec], value);
   }
@@ -4278,8 +4329,12 @@ class Assembler implements EvalContext {
         continue;
       }
       // (nasm's first pass's errors of it, where it names something further on, stop it: see firstPassOperandErrors.)
-      if (this.final && this.firstPassItemErrors(item.expr)) { w.integer(0, unit); continue; }
-      const v = this.eval(item.expr);
+      if (this.final && this.firstPassItemErrors(item.expr, true)) { w.integer(0, unit); continue; }
+      // (Else, naming one, it is read again in nasm's second pass: measured with nasm 2.16.01,
+      // `dd 0 ? 1 : fwd << fwd*fwd` before `fwd:` is "unable to multiply two non-scalar objects"
+      // alone, the evaluator giving up there.)
+      let v: Value;
+      try { v = this.eval(item.expr); } finally { this.readAgain = false; }
       const value = v.v ?? 0;
       // A label's address is not checked (nasm: a relocation, cut to the unit without a word; measured).
       if (v.v !== undefined && v.sec < 0 && unit <= 4) {
@@ -4830,17 +4885,22 @@ class Assembler implements EvalContext {
    * which are given (see firstPassOperandErrors): none of its later passes' then (measured with
    * nasm 2.16.01, x a constant further on: `dd x * $$` is "unable to multiply two non-scalar
    * objects", not "expression is not simple or relocatable"; `dd y || fwd / (x-x) > 0` "division
-   * by zero", not the division's error on a label).
+   * by zero", not the division's error on a label). Of a data item (`data`), the value its
+   * evaluator carried on with after them, which its parser then refuses as data takes no such
+   * value (measured: `dd lab <=> 3 ? 1 : $ * 3 ? fwd : 2` is the `<=>`'s error, the `?`'s, then
+   * "expression is not simple or relocatable").
    */
-  private firstPassItemErrors(e: Expr): boolean {
+  private firstPassItemErrors(e: Expr, data = false): boolean {
     if ((e.k !== 'bin' && e.k !== 'un') || !mayRefuse(e) || !this.namesForward(e)) return false;
     const first = this.firstPassView ??= {
       symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
       here: () => this.here(), base: () => this.base(), error: () => undefined,
     };
-    const errors = this.keepingExternals(() => this.firstPassEvaluated(e, first)).errors;
-    if (errors.length === 0) return false;
-    this.evaluatorErrors(errors, e, false);
+    const read = this.keepingExternals(() => this.firstPassEvaluated(e, first));
+    // (A data item it read with no error is read again in its second pass: see readAgain.)
+    if (read.errors.length === 0) { this.readAgain = data; return false; }
+    const refused = data && !read.gaveUp && read.vector !== undefined && refusedAsData(read.vector, this.here().sec);
+    this.evaluatorErrors(refused ? [...read.errors, 'expression is not simple or relocatable'] : read.errors, e, false);
     return true;
   }
 

@@ -93,6 +93,38 @@ export function zeroRegisterFirst(e: Expr): boolean {
   return vector !== undefined && invalidOperandValue(vector, -1);
 }
 
+/**
+ * Whether `evaluation`, carried on with after its errors, is an address nasm's parser gives a
+ * segment, or takes as relative to the current one: a segment's part of factor 1 or -1 (parser.c,
+ * reloc_seg and is_self_relative). One of another factor is no segment of the operand, which is
+ * then a number to `resb` (measured with nasm 2.16.01, lab in .text: `resb lab*5 ? fwd : 1` in
+ * .bss is the `?`'s error then "forward reference in RESx ...", `resb lab ? fwd : 1` the `?`'s
+ * then "attempt to reserve non-constant quantity of BSS space").
+ */
+export function segmentBased(evaluation: FirstPassEvaluation): boolean {
+  if (!evaluation.address) return false;
+  return evaluation.vector === undefined || evaluation.vector.some((p) => p.kind >= 0 && (p.factor === 1 || p.factor === -1));
+}
+
+/**
+ * Whether nasm's parser refuses `vector` as a data item's value, "expression is not simple or
+ * relocatable" (parser.c, value_to_extop): read in order up to an unknown part, a register, a
+ * segment added twice or of a factor other than 1, or taken away when it is not the current one
+ * `here` or a second time.
+ */
+export function refusedAsData(vector: EvalVector, here: number): boolean {
+  let added = false, self = false;
+  for (const p of vector) {
+    if (p.factor === 0 || p.kind === NUMBER_PART) continue;
+    if (p.kind === UNKNOWN_PART) return false;
+    if (p.kind < UNKNOWN_PART) return true;
+    if (p.factor === -1 && p.kind === here && !self) self = true;
+    else if (p.factor === 1 && !added) added = true;
+    else return true;
+  }
+  return false;
+}
+
 /** A context where no name but a register has a value. */
 const NAMES_UNKNOWN: EvalContext = { symbol: () => undefined, here: () => undefined, base: () => undefined, error: () => undefined };
 
@@ -322,8 +354,11 @@ function comparison(op: string, d: EvalVector, fail: (message: string, carryOn?:
  */
 export function firstPassEquValue(e: Expr, first: EvalContext): Value | undefined {
   const t = vectorOf(e, (x) => {
-    // Another operator than a sum or a product: unknown when a side has an unknown part, else as evaluated now.
-    if ((x.k === 'un' || x.k === 'bin') && firstLeaf(x, (y) => y.k === 'sym' && evaluate(y, first).v === undefined) !== undefined) return UNKNOWN;
+    // Another operator than a sum or a product, over a name not known: as nasm's first pass
+    // evaluates it, where unknown parts that cancel leave a number (measured with nasm 2.16.01:
+    // `z equ (e - b) || 1` before `b:` and `e:` is 1 there, `z equ (e - b) && 1` 0); else as
+    // evaluated now.
+    if ((x.k === 'un' || x.k === 'bin') && firstLeaf(x, (y) => y.k === 'sym' && evaluate(y, first).v === undefined) !== undefined) return firstPassEvaluation(x, first).vector;
     const v = evaluate(x, first);
     if (v.v === undefined) return x.k === 'sym' ? UNKNOWN : undefined;
     return valueVector(v.v, v.sec);

@@ -54,6 +54,12 @@ export interface EvalContext {
    * immediate; undefined elsewhere.
    */
   sectionAddress?(sec: number): number | undefined;
+  /**
+   * Where section `sec`'s labels start (its address): nasm's evaluator holds a label as its offset
+   * from there, the number an operator it carries on after its error reads (see afterScalarError);
+   * the assembler's.
+   */
+  sectionStart?(sec: number): number | undefined;
   /** The external names (see ExternalName), where there are any: the assembler's. */
   readonly externals?: ReadonlyMap<string, ExternalName>;
   /** Whether nasm's first pass knows every name in `e` (one defined further on it does not): the assembler's. */
@@ -879,6 +885,7 @@ function withSymbols(ctx: EvalContext, symbol: EvalContext['symbol'], error: Eva
     symbol, error, here: () => ctx.here(), base: () => ctx.base(),
     warn: ctx.warn && ((code, message, node) => ctx.warn!(code, message, node)),
     sectionAddress: ctx.sectionAddress && ((sec) => ctx.sectionAddress!(sec)),
+    sectionStart: ctx.sectionStart && ((sec) => ctx.sectionStart!(sec)),
   };
 }
 
@@ -1164,7 +1171,10 @@ function scalarOperand(x: Expr, ctx: EvalContext): Value {
   const v = evaluateTerm(x, ctx);
   const problem = takeMisplaced();
   misplacedLabel = outer;
-  if (problem === undefined) return v;
+  // (A sum an immediate counts by its scaled labels' offsets, carried on with after a shift's
+  // error (see carriedSum), is still no number to the operator around it: measured with nasm
+  // 2.16.01, `resb 2 | lab*8 >> 8` is the shift's error then the `|`'s.)
+  if (problem === undefined) return v.scaled === true ? NOT_SCALAR : v;
   const sections = new Map<number, number>();
   const k = linearSum(x, ctx, 1, sections);
   if (k === undefined || !Number.isSafeInteger(k)) { misplaced(problem.message, problem.node); return v; }
@@ -1241,16 +1251,28 @@ function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ct
   if (shift) return a.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : a;
   if (!GOES_ON.has(e.op)) return { v: undefined, sec: -1 };
   // (A sum of labels no single label is, `3 - $`, is its number to reloc_value too: measured with
-  // nasm 2.16.01, `dd 4 | y - $ <= fwd`, y a constant, is the `|`'s error then the `<=`'s.)
-  const x = a === NOT_SCALAR ? sumNumber(e.a, ctx) : a, y = b === NOT_SCALAR ? sumNumber(e.b, ctx) : b;
+  // nasm 2.16.01, `dd 4 | y - $ <= fwd`, y a constant, is the `|`'s error then the `<=`'s. A
+  // label's number there is its offset in its section: measured, `resb 3 ^^ $ ? lab : 0` in .bss
+  // at offset 0, after .text, is the `^^`'s error then "attempt to reserve ...", 0 ^^ 3 being 1.)
+  const x = a === NOT_SCALAR ? sumNumber(e.a, ctx) : labelOffset(a, ctx), y = b === NOT_SCALAR ? sumNumber(e.b, ctx) : labelOffset(b, ctx);
   if (x.v === undefined || y.v === undefined) return { v: undefined, sec: -1 };
   return binary(e, { v: x.v, sec: -1, big: x.big }, { v: y.v, sec: -1, big: y.big }, ctx);
 }
 
 /** The number part of sum of labels `x` (see linearSum), as nasm's reloc_value reads it; unknown when it is no such sum. */
 function sumNumber(x: Expr, ctx: EvalContext): Value {
-  const k = sumAside(x, ctx, new Map());
-  return k === undefined ? { v: undefined, sec: -1 } : { v: k, sec: -1 };
+  const sections = new Map<number, number>();
+  let k = sumAside(x, ctx, sections);
+  if (k === undefined) return { v: undefined, sec: -1 };
+  for (const [sec, c] of sections) k -= c * (ctx.sectionStart?.(sec) ?? 0);
+  return { v: k, sec: -1 };
+}
+
+/** `v` as nasm's reloc_value reads it: a label's offset in its section (see EvalContext.sectionStart). */
+function labelOffset(v: Value, ctx: EvalContext): Value {
+  if (v.sec < 0 || v.v === undefined) return v;
+  const start = ctx.sectionStart?.(v.sec);
+  return start === undefined ? v : { v: v.v - start, sec: v.sec };
 }
 
 /**
@@ -1372,7 +1394,10 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
   if (e.k === 'bin' && e.op === '?') {
     const c = scalar(e.a, ctx);
     const branches = e.b as Extract<Expr, { k: 'bin' }>;
-    return c === undefined ? undefined : linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections, big);
+    if (c !== undefined) return linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections, big);
+    // (A condition of labels is nasm's error, after which its evaluator goes on with it (see
+    // conditional): measured with nasm 2.16.01, `push 3 + -(lab ? 1 : 2)` is the `?`'s error alone.)
+    return labelsAside(e.a, ctx, m, sections);
   }
   if (e.k === 'bin' && e.op === '*') {
     const fa = scalar(e.a, ctx) ?? cancelledSum(e.a, ctx);
@@ -1382,12 +1407,8 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
   }
   // A shift of labels is nasm's error, after which its evaluator goes on with them (see afterScalarError).
   if (e.k === 'bin' && (e.op === '>>' || e.op === '<<' || e.op === '>>>' || e.op === '<<<')) {
-    const left = new Map<number, number>();
-    const k = linearSum(e.a, ctx, m, left);
-    if (k !== undefined && [...left.values()].some((c) => c !== 0)) {
-      for (const [sec, c] of left) sections.set(sec, (sections.get(sec) ?? 0) + c);
-      return k;
-    }
+    const k = labelsAside(e.a, ctx, m, sections);
+    if (k !== undefined) return k;
   }
   const v = scalar(e, ctx);
   if (v === undefined && big !== undefined) {
@@ -1395,6 +1416,15 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
     if (n !== undefined) { big.sum += BigInt(m) * n; return 0; }
   }
   return v === undefined ? undefined : m * v;
+}
+
+/** linearSum of `e` when it has labels whose coefficients do not cancel, added to `sections`; else undefined and `sections` left as it was. */
+function labelsAside(e: Expr, ctx: EvalContext, m: number, sections: Map<number, number>): number | undefined {
+  const own = new Map<number, number>();
+  const k = linearSum(e, ctx, m, own);
+  if (k === undefined || ![...own.values()].some((c) => c !== 0)) return undefined;
+  for (const [sec, c] of own) sections.set(sec, (sections.get(sec) ?? 0) + c);
+  return k;
 }
 
 /** `e`'s value when it is a number beyond ±2^53 (see linearSum's `big`). */
@@ -1445,9 +1475,14 @@ function scalar(e: Expr, ctx: EvalContext): number | undefined {
   return misplacedHere || v.sec >= 0 || v.v === undefined || v.big !== undefined ? undefined : v.v;
 }
 
-/** A leaf's value (a number, a name, `$` or `$$`), with no check of the whole expression around it (see evaluate). */
+/**
+ * A leaf's value (a number, a name, `$` or `$$`), with no check of the whole expression around it
+ * (see evaluate), nor a mark on an evaluation under way: a name with no value read here, on the
+ * side (a first-pass view's), is none of that evaluation's (see undefinedRead).
+ */
 export function leafValue(e: Exclude<Expr, { k: 'un' | 'bin' }>, ctx: EvalContext): Value {
-  return evaluateTerm(e, ctx);
+  const outerUndefined = undefinedRead;
+  try { return evaluateTerm(e, ctx); } finally { undefinedRead = outerUndefined; }
 }
 
 /**
@@ -1480,6 +1515,7 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const branches = e.b as Extract<Expr, { k: 'bin' }>;
   const taken = c.sec >= 0 || c.v === undefined ? undefined : c.v !== 0 || c.big !== undefined;
   const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
+  const held = misplacedLabel;
   const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
   const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
   // (An error nasm's evaluator gives up at, in either branch, leaves no value: measured with nasm
@@ -1488,8 +1524,12 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   // (After its error nasm's evaluator goes on with the condition, as with a shift's left operand
   // (see afterScalarError): measured with nasm 2.16.01, `resb ($$ ? 4 : 2)` is the error then
   // "attempt to reserve non-constant quantity of BSS space", `dd (lab ? 1 : 2) >> 1` then the shift's.)
-  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, CONDITION_NOT_SCALAR, e); return c.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : c === NOT_SCALAR && ctx.registerTerms !== true ? carriedSum(e.a, problem, ctx) : c; }
-  if (c.v === undefined) return { v: undefined, sec: -1 };
+  // (A label where none can be in a branch is then no part of the value: measured, `mov eax, $ ?
+  // $$*2 : 5` and `dd $ ? 5 : $$+$$` are the `?`'s error alone.)
+  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { misplacedLabel = held; fail(ctx, CONDITION_NOT_SCALAR, e); return c.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : c === NOT_SCALAR && ctx.registerTerms !== true ? carriedSum(e.a, problem, ctx) : c; }
+  // (Nor in a value not known: measured, `dd 0 <=> (fwd-lab) ? 2*lab : 0`, whose `<=>` of a
+  // smaller side nasm takes for unknown, is no error.)
+  if (c.v === undefined) { misplacedLabel = held; return { v: undefined, sec: -1 }; }
   return c.v !== 0 || c.big !== undefined ? a : b;
 }
 

@@ -138,6 +138,12 @@ export interface ParsedStatement {
    * parser gives once it has read the count, after the count's own (see alignDirective).
    */
   readonly fillProblem?: ParseProblem;
+  /**
+   * `align {4, 8`: the `{` of nasm's macro's first parameter is not closed, so that parameter is
+   * the rest of the line, commas and all, and there is no fill (measured with nasm 2.16.01: the
+   * brace's error, then `sectalign`'s and the `times` count's, "expecting `)'").
+   */
+  readonly wholeArgument?: true;
   readonly prefixes: readonly (Span & { readonly name: string })[];
   readonly op?: Span & { readonly name: string; readonly directive: boolean };
   readonly operands: readonly ParsedOperand[];
@@ -606,6 +612,17 @@ function masmPointer(t: PPToken): boolean {
  */
 function isMasmFlat(t: PPToken | undefined, colon: PPToken | undefined): boolean {
   return t !== undefined && t.kind === 'ident' && t.text.length === 15 && colon?.text === ':' && t.text.toLowerCase() === '__?masm_flat?__';
+}
+
+/** The index of the `}` closing the `{` at `toks[open]`, or the token count when none does. */
+function closingBrace(toks: readonly PPToken[], open: number): number {
+  let depth = 0;
+  for (let k = open; k < toks.length; k++) {
+    if (toks[k].kind !== 'op') continue;
+    if (toks[k].text === '{') depth++;
+    else if (toks[k].text === '}' && --depth === 0) return k;
+  }
+  return toks.length;
 }
 
 /** `toks` without the commas after source offset `at`: what follows is one argument. */
@@ -1110,6 +1127,7 @@ class LineParser implements TermReader {
     }
     // A standard macro's braced argument is its contents (see unbracedArguments).
     const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
+    let wholeArgument: PPToken[] | undefined;
     if (unbraced !== undefined) {
       // (A comma after a braced parameter that takes the rest of the line is dropped with what
       // follows the braces, and warned of all the same: measured, `align 4, {nop},`.)
@@ -1121,9 +1139,22 @@ class LineParser implements TermReader {
       // `%pathsearch`'s trailing garbage (measured with nasm 2.16.01: `incbin {"a.bin", 2` warns
       // of it and reads from offset 0; `incbin "a.bin", {1, 2` reads from 1, 2 bytes).)
       const wholeLine = p?.message === UNCLOSED_BRACE && lower === 'incbin';
+      // (So is `align`'s and `alignb`'s, whose first parameter so written takes the rest of the
+      // line; braced, it keeps its commas: see ParsedStatement.wholeArgument.)
+      const alignGoesOn = p?.message === UNCLOSED_BRACE && aligning;
+      if (aligning && toks[this.pos].text === '{') {
+        const close = alignGoesOn && p.at === toks[this.pos] ? toks.length : closingBrace(toks, this.pos);
+        const inside = unbraced.toks.slice(this.pos, this.pos + close - this.pos - 1);
+        if (inside.some((t) => t.text === ',')) wholeArgument = inside;
+        // (`align {4, 8},`: the empty parameter after the braces is dropped, warned of.)
+        if (wholeArgument !== undefined && endsInComma && close < toks.length - 1) {
+          const comma = toks[toks.length - 1];
+          (this.warnings ??= []).push({ message: `dropping trailing empty parameter in call to multi-line macro \`${op.name}'`, start: comma.start, end: comma.end, code: 'pp-macro-params-legacy' });
+        }
+      }
       if (wholeLine && p.at === this.toks[this.pos]) this.toks = toks = withoutCommasAfter(unbraced.toks, p.at.start);
       else this.toks = toks = unbraced.toks;
-      if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true, ...(wholeLine ? { putOut: true as const } : {}) });
+      if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true, ...(wholeLine || alignGoesOn ? { putOut: true as const } : {}) });
     }
     if (lower === 'at') {
       if (endsInComma) this.withoutTrailingParameter(word, 'at');
@@ -1153,6 +1184,7 @@ class LineParser implements TermReader {
       return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, equWords: form, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
     }
     if (fillOfNothing) return this.alignWithoutFill(label, prefixes, op, word, endsInComma);
+    if (wholeArgument !== undefined) return { ...this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, wholeArgument), wholeArgument: true };
     if (aligning) return this.align(label, times, prefixes, op);
     // (Only a comma written last: `extern a, {}` ends in a parameter of nothing, not dropped, measured.)
     if (endsInComma && toks[toks.length - 1]?.text === ',' && standardMacroCounts(lower) !== undefined && (!loneComma || firstTakesRest(lower) || EACH_PARAMETER.has(lower) || lower === 'sectalign')) {

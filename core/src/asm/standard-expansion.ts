@@ -11,7 +11,7 @@ import { BRACED_ARGUMENTS, splitArguments, startsBlank, writtenBeforeLastComma }
 import { opensLineDirective } from './reported-lines';
 import { chosenAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
-import { callAfterLabel, CALLED_EMPTY, unbracedArguments } from './standard-macros';
+import { callAfterLabel, CALLED_EMPTY, ifidniCommaTooMany, unbracedArguments } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes } from './strings';
 import { percentEatsComma } from './token-paste';
@@ -179,8 +179,8 @@ export class StandardExpansion {
     if (word === 'off' || word === 'on') { this.alignUpdatesSection = word === 'on'; return []; }
     // (Its `%ifidni` reads one argument, its error the call's only effect: see percentEatsComma.)
     if (rest.endsWith('%') && percentEatsComma(tokenizeLine(rest))) { this.warn('syntax', "`%ifidni' expects two comma-separated arguments", this.word!, 'error'); return []; }
-    // (Commas alone: one too many for it, see the assembler's sectalignDirective.)
-    if (/^[\s,]+$/.test(rest) && rest.includes(',')) { this.warn('syntax', "`%ifidni': more than one comma on line", this.word!, 'error'); return []; }
+    // (A comma too many for it: see ifidniCommaTooMany.)
+    if (rest.includes(',') && ifidniCommaTooMany(tokenizeLine(rest))) { this.warn('syntax', "`%ifidni': more than one comma on line", this.word!, 'error'); return []; }
     return [`[sectalign ${rest}]`];
   }
 
@@ -190,7 +190,14 @@ export class StandardExpansion {
     const word = n.trim().toLowerCase();
     const calls = this.alignUpdatesSection || smart;
     if (calls && (word === 'off' || word === 'on')) this.alignUpdatesSection = word === 'on';
-    const lines = calls && word !== 'off' && word !== 'on' ? [`[sectalign ${n.trim()}]`] : [];
+    // (An argument with commas, in braces not closed, is a call of `sectalign` that drops a
+    // trailing empty parameter: see the assembler's alignOfCommas.)
+    let param = n.trim();
+    if (calls && param.length > 1 && param.endsWith(',')) {
+      this.warn('macro-args', "dropping trailing empty parameter in call to multi-line macro `sectalign'", this.word!);
+      if (!/,\s*,$/.test(param)) param = param.slice(0, -1).trimEnd();
+    }
+    const lines = calls && word !== 'off' && word !== 'on' ? this.sectalign(param) : [];
     if (n === '' && lines.length > 0) this.warn('macro-args', "improperly calling multi-line macro `sectalign' with 0 parameters", this.word!);
     if (bss && fill === '') lines.push('[warning push]', '[warning -zeroing]', `resb ${pad(n)}`, '[warning pop]');
     else lines.push(`times ${pad(n)} ${fill}`);

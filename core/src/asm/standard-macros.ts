@@ -326,3 +326,24 @@ export function unbracedArguments(toks: readonly PPToken[], from: number, name: 
   }
   return problem !== undefined ? { toks: out, problem } : { toks: out };
 }
+
+/**
+ * Whether the `%ifidni %1,off` of nasm's `sectalign` macro, `param` its %1, stops at a comma in
+ * the tokens it compares %1's with, those after the line's first comma: nasm compares token by
+ * token, blanks skipped, until %1's first comma or a difference, and refuses such a comma on the
+ * other side, even before %1's first token (preproc.c's PP_IFIDN; measured with nasm 2.16.01:
+ * `sectalign ,` and `sectalign 4,,` fail, `sectalign 4, 8,,` does not).
+ */
+export function ifidniCommaTooMany(param: readonly PPToken[]): boolean {
+  const first = param.findIndex((t) => t.text === ',');
+  if (first < 0) return false;
+  // (The line's tokens: %1's, then `,off`.)
+  const text = (k: number): string | undefined => k < param.length ? param[k].text.toLowerCase() : k === param.length ? ',' : k === param.length + 1 ? 'off' : undefined;
+  // (The blank after `%ifidni` is the first token compared: a comma right after the first is refused.)
+  if (text(first + 1) === ',') return true;
+  for (let t = 0, tt = first + 1; t < first; t++, tt++) {
+    if (text(tt) === ',') return true;
+    if (text(tt) === undefined || text(t) !== text(tt)) return false;
+  }
+  return false;
+}
