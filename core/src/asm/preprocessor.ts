@@ -3270,8 +3270,10 @@ class Preprocessor {
       if (!lead && !blank && prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; first = prev; out.pop(); }
       const next = toks[j + 1];
       // (And a token after it that begins with a character of names, `#`, `$`, `~` too: measured,
-      // with x5 7, `db x%[5]#` is `db x5#`, `db x%[5]$$` `db x5$$`, where `db x%[5]-` is `db 7-`.)
-      if (!endsBlank && next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number' || isIdentChar(next.text.charCodeAt(0)))) { text += next.text; j++; }
+      // with x5 7, `db x%[5]#` is `db x5#`, `db x%[5]$$` `db x5$$`, where `db x%[5]-` is `db 7-`;
+      // not to a preprocessor word, which nasm pastes nothing to: with X `%line`, `%[X]40` is
+      // `%line 40`, the directive.)
+      if (!endsBlank && contents[contents.length - 1]?.kind !== 'preproc' && next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number' || isIdentChar(next.text.charCodeAt(0)))) { text += next.text; j++; }
       const end = toks[j].end;
       const gap = lead || spaced(out[out.length - 1], first);
       let before: Token | undefined;
