@@ -3906,11 +3906,14 @@ class Assembler implements EvalContext {
       const key = t.text.toLowerCase();
       const word = attributeWord(args, i);
       if ((key === 'progbits' || key === 'nobits') && word === i + 1) continue;
-      if (args[i + 1]?.text === '==' && !spaced(t, args[i + 1])) args = equalsSplit(args, i + 1);
+      const known = key === 'follows' || key === 'vfollows' || key === 'align' || key === 'valign' || key === 'start' || key === 'vstart';
+      if (known && args[i + 1]?.text === '==' && !spaced(t, args[i + 1])) args = equalsSplit(args, i + 1);
       // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
       // output warns and ignores them.
-      // (A blank before the `=` too: `follows =.text` is the words `follows` and `=.text`, measured.)
-      if (args[i + 1]?.text !== '=' || spaced(t, args[i + 1])) {
+      // (A blank before the `=` too: `follows =.text` is the words `follows` and `=.text`, measured;
+      // and a name nasm has no attribute of, its value no expression: `an=(1 + 1)` is the words
+      // "an=(1", "+" and "1)".)
+      if (!known || args[i + 1]?.text !== '=' || spaced(t, args[i + 1])) {
         // (A word as wordsAtBlanks cut the line: `'a b' c` is the attributes "'a", "b'" and "c", measured.)
         this.warning('section-attr', `ignoring unknown section attribute: "${args.slice(i, word).map((x) => x.text).join('')}"`, t);
         i = word - 1;
@@ -3933,11 +3936,6 @@ class Assembler implements EvalContext {
       i = j > args.length ? i + 1 : j - 1;
       if (valueToks.length === 0 && (key === 'follows' || key === 'vfollows')) { this.error('section-attr', `expecting section name for \`${key}' attribute`, t); continue; }
       if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
-      if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'valign' && key !== 'start' && key !== 'vstart') {
-        // (As written: measured, `FOO=1` is "FOO=1".)
-        this.warning('section-attr', `ignoring unknown section attribute: "${t.text}=${valueToks.map((x) => x.text).join('')}"`, t);
-        continue;
-      }
       this.sectionValue(st, s, key, t, valueToks, nameTok);
     }
   }
