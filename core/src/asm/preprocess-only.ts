@@ -173,7 +173,7 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
   const standard = new StandardExpansion(pathOf);
   // nasm's `..@N` counter before line `i`: the source's calls and `%push`es before it, and the
   // standard macros' calls on the lines before it.
-  const calls = new StandardMacroCalls();
+  const calls = new StandardMacroCalls(undefined, pp.sectDefinitions);
   let own = 0;
   let i = 0;
   const counter = (): number => {

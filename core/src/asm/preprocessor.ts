@@ -391,7 +391,7 @@ class Preprocessor {
   private uniqueIds = 0;
   /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
   private readonly uniqueIdLines: number[] = [];
-  private readonly standardCalls = new StandardMacroCalls((what, line, idsBefore, name) => this.structureContext(what, line, idsBefore, name));
+  private readonly standardCalls = new StandardMacroCalls((what, line, idsBefore, name) => this.structureContext(what, line, idsBefore, name), this.sectDefinitions);
   /** How many of uniqueIdLines the contexts of standard macros have counted (see structureContext). */
   private uniqueIdsCounted = 0;
   /** PreprocessResult.structureContext, by line. */
