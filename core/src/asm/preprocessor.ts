@@ -2978,7 +2978,8 @@ class Preprocessor {
     const blank = made.length === 0 && spaced(before, t);
     if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
     else if (blank) this.endsBlank = true;
-    const lead = typeof result === 'number' && leads[result] === true;
+    // (And the blanks `%tok`'s string begins with: measured, nasm -E writes `%tok(' dw 4')` ` dw 4`.)
+    const lead = typeof read === 'string' ? readLine.length > 0 && readLine[0].start > 0 : typeof result === 'number' && leads[result] === true;
     for (let k = made.length - 1; k >= 0; k--) {
       rest.push(gapped(made[k], k === 0 ? spaced(before, t) || lead : spaced(made[k - 1], made[k])));
       if (typeof result === 'number' && (made[k].kind === 'ident' || made[k].kind === 'preproc')) this.expandCall(rest, file, line, this.activeMacros, undefined);
