@@ -429,8 +429,8 @@ class Assembler implements EvalContext {
     start: string | undefined;
     outer: Assembler['istrucStart'];
   } | undefined;
-  /** EvalContext.externals: the names `extern` declares, and the `equ`s of them. */
-  readonly externals = new Map<string, ExternalName>();
+  /** The names `extern` declares, and the `equ`s of them (EvalContext.externals: see `externals`). */
+  private readonly declaredExternals = new Map<string, ExternalName>();
   /**
    * The `equ`s of external names (see externalConstant), each by the first statement that made
    * it: another definition of the name is nasm's redefinition (see labelRedefined).
@@ -582,7 +582,7 @@ class Assembler implements EvalContext {
     here: () => this.here(),
     base: () => this.base(),
     sectionAddress: (sec) => this.sectionAddress(sec),
-    externals: this.externals,
+    externals: this.declaredExternals,
   });
   /** The `extern`, `required`, `global`, `static` and `common` lines of the pass. */
   private readonly declarationDirectives: DeclarationDirectives;
@@ -669,7 +669,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.externals.size > 0 ? { externals: this.externals } : {}), optimization: this.optimization, atStructures: this.atStructures, structureSizes: this.structureSizes, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.declaredExternals.size > 0 ? { externals: this.declaredExternals } : {}), optimization: this.optimization, atStructures: this.atStructures, structureSizes: this.structureSizes, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
   }
 
   /**
@@ -719,8 +719,20 @@ class Assembler implements EvalContext {
     const absolute: MapSymbol[] = [];
     const bySection = new Map<string, MapSymbol[]>();
     const external = this.externalMapSymbols();
-    let next = 0;
+    // (An `equ` of an external name a label took over is a symbol from Ringside's second pass on,
+    // made after the labels; nasm made it in its first, where it stands: measured, `extern a` / `k
+    // equ a+3` / `c:` / `a:` lists k, c, a.)
+    const late = this.externalEqus === undefined ? [] : [...this.symbols.values()].filter((d) => this.externalEqus!.has(d.name)).sort((x, y) => x.stmt - y.stmt);
+    const ordered: SymbolDef[] = [];
+    let taken = 0;
     for (const def of this.symbols.values()) {
+      if (late.length > 0 && this.externalEqus!.has(def.name)) continue;
+      for (; taken < late.length && late[taken].stmt < def.stmt; taken++) ordered.push(late[taken]);
+      ordered.push(def);
+    }
+    for (; taken < late.length; taken++) ordered.push(late[taken]);
+    let next = 0;
+    for (const def of ordered) {
       for (; next < external.length && external[next].stmt < def.stmt; next++) absolute.push(external[next]);
       if (def.value === undefined) continue;
       const value = def.big ?? def.value;
@@ -747,14 +759,14 @@ class Assembler implements EvalContext {
    * at its first `required` line, named or not, unless it is `global` too (see mapFile).
    */
   private externalMapSymbols(): (MapSymbol & { readonly stmt: number })[] {
-    if (this.externals.size === 0) return [];
+    if (this.declaredExternals.size === 0) return [];
     // (A directive's arguments, read as it runs, are no statement's references: `incbin "f", a`
     // names `a` as evaluated, externsUsed.)
     const named = new Set<string>(this.externsUsed);
-    for (const st of this.stmts) for (const r of st.refs) if (this.externals.has(r.name)) named.add(r.name);
+    for (const st of this.stmts) for (const r of st.refs) if (this.declaredExternals.has(r.name)) named.add(r.name);
     const out: (MapSymbol & { readonly stmt: number })[] = [];
-    for (const [name, of] of this.externals) {
-      // (Not a label's name, nor one of a label's place: see externalsNotLabels.)
+    for (const [name, of] of this.declaredExternals) {
+      // (Not a label's name, nor one of a label's place: see externals.)
       if (this.symbols.has(name) || this.symbols.has(of.root)) continue;
       const equ = this.externalEqus?.get(name);
       const stmt = equ !== undefined ? equ.stmt : this.declarationDirectives.mapStatement(name, named.has(name));
@@ -828,7 +840,7 @@ class Assembler implements EvalContext {
    * c` are "`!' operator may only be applied to scalar values" and the like; `c*2` and `c+c` are not).
    */
   private scalarOperatorOnExternal(e: Expr): { message: string; node: Expr } | undefined {
-    const external = (x: Expr): boolean => firstLeaf(x, (leaf) => leaf.k === 'sym' && this.externals.has(leaf.name)) !== undefined;
+    const external = (x: Expr): boolean => firstLeaf(x, (leaf) => leaf.k === 'sym' && this.declaredExternals.has(leaf.name)) !== undefined;
     const pending: Expr[] = [e];
     for (let x = pending.pop(); x !== undefined; x = pending.pop()) {
       if (x.k === 'un') {
@@ -856,7 +868,7 @@ class Assembler implements EvalContext {
    * further on), and its value.
    */
   private externalDefinition(name: string): { readonly stmt: number; readonly external: ExternalName } | undefined {
-    const external = this.externals.get(name);
+    const external = this.declaredExternals.get(name);
     if (external === undefined) return undefined;
     const equ = this.externalEqus?.get(name);
     return { stmt: equ?.stmt ?? (this.externsInPass.has(name) ? -1 : this.stmts.length), external };
@@ -871,7 +883,7 @@ class Assembler implements EvalContext {
 
   /** `name` is external from here on (see externals), an `equ` of root `of`'s if given. */
   private declareExternal(name: string, of?: ExternalName): void {
-    this.externals.set(name, of ?? { root: name, rest: ABSOLUTE_ZERO });
+    this.declaredExternals.set(name, of ?? { root: name, rest: ABSOLUTE_ZERO });
     this.externsInPass.add(name);
   }
 
@@ -1013,7 +1025,7 @@ class Assembler implements EvalContext {
         return v.v === undefined && this.pass === 0 ? this.firstPassEqus.firstPassValue(full) ?? v : v;
       },
       qualify: (name, at) => this.qualifyAt(name, at),
-      externals: this.externsInPass.size === 0 ? undefined : new Map([...this.externals].filter(([name]) => this.externsInPass.has(name))),
+      externals: this.externsInPass.size === 0 ? undefined : new Map([...this.declaredExternals].filter(([name]) => this.externsInPass.has(name))),
       firstPass: (e, at) => {
         if (!this.firstPassEqus.namedIn(e)) return undefined;
         const view = this.firstPassEqus.view(at, true, () => undefined);
@@ -1337,7 +1349,7 @@ class Assembler implements EvalContext {
   /**
    * Whether `name` is defined by a statement after the current one (nasm: not known on this line),
    * and not declared external before it: nasm knows such a name from its `extern` line on, a
-   * label of it further on taking it over in later passes (see externalsNotLabels).
+   * label of it further on taking it over in later passes (see externals).
    */
   private definedLater(name: string): boolean {
     const s = this.symbols.get(name);
@@ -1394,7 +1406,7 @@ class Assembler implements EvalContext {
     if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
-    const external = this.externals.get(name);
+    const external = this.declaredExternals.get(name);
     if (external !== undefined) (this.externsUsed ??= new Set()).add(name);
     if (this.equOfExtern !== undefined && external !== undefined) { this.equOfExtern.named = true; return undefined; }
     if (this.listingOnly && external !== undefined) return this.inCount ? undefined : this.externalSegmentValue(external);
@@ -1649,7 +1661,7 @@ class Assembler implements EvalContext {
     // (An external name is a segment of its own, an address as a label's is: measured with nasm
     // 2.16.01, `extern a` / `resb a` is "attempt to reserve non-constant quantity of BSS space",
     // `org a` "org value must be a critical expression", as with a label.)
-    const external: { named: boolean } | undefined = this.externals.size > 0 ? (this.equOfExtern = { named: false }) : undefined;
+    const external: { named: boolean } | undefined = this.declaredExternals.size > 0 ? (this.equOfExtern = { named: false }) : undefined;
     // (A sum of labels that is no address, `org 2*lab`, is no error of nasm's evaluator: the
     // directive's own, as for a label. Measured with nasm 2.16.01: "org value must be a critical
     // expression", `section .x start=lab+lab` "section attribute value must be ...".)
@@ -2274,7 +2286,7 @@ class Assembler implements EvalContext {
    * `times e | 1 nop` the `|`'s alone, its value the number it carries on with).
    */
   private externalOperatorErrors(e: Expr): FirstPassEvaluation | undefined {
-    if (this.externals.size === 0 || !this.final || firstLeaf(e, (x) => x.k === 'sym' && this.externals.has(x.name)) === undefined) return undefined;
+    if (this.declaredExternals.size === 0 || !this.final || firstLeaf(e, (x) => x.k === 'sym' && this.declaredExternals.has(x.name)) === undefined) return undefined;
     const read = this.keepingExternals(() => this.firstPassEvaluated(e, this));
     if (read.errors.length === 0) return undefined;
     this.evaluatorErrors(read.errors, e, false);
@@ -2705,7 +2717,7 @@ class Assembler implements EvalContext {
 
   /** Whether count `e` names a symbol nasm's first pass does not know at the line (defined after it, or never). */
   private namesForward(e: Expr): boolean {
-    return e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined;
+    return e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.declaredExternals.has(sym)) || this.definedLater(sym)) !== undefined;
   }
 
   /** nasm's first pass's warning, at `at`, of a `resb` count that names a symbol it does not know yet (measured: `resb n` / `n equ 4`). */
@@ -3753,31 +3765,32 @@ class Assembler implements EvalContext {
     if (registers !== undefined && (typeof registers === 'string' || registers.size > 0)) { this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e); return NOT_RELOCATABLE; }
     if (registers !== undefined) return this.absoluteBase(withoutRegisters(e));
     let of: ExternalName | undefined;
-    if (this.externals.size > 0) {
+    if (this.declaredExternals.size > 0) {
       // (Quietly: an unknown name is reported as evalWith reports it.)
       this.undefinedUse = Undefined.Quiet;
       try { of = externalConstantOf(e, this); } finally { this.undefinedUse = Undefined.Reported; }
-      // (A label of the name is the name: see externalsNotLabels.)
-      if (of !== undefined && this.symbols.has(of.root)) of = undefined;
     }
     if (of === undefined) return this.scaledAbsoluteBase(e) ?? this.keepingExternals(() => this.evalWith(e, Undefined.BeforeUse));
     // (Named so, it is listed in the map, as nasm's lists it: see externalMapSymbols.)
     if (this.externsInPass.has(of.root)) { (this.externsUsed ??= new Set()).add(of.root); return this.externalSegmentValue(of); }
-    this.error('undefined-symbol', `symbol \`${of.root}' not defined before use`, firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.get(leaf.name)?.root === of.root) ?? e);
+    this.error('undefined-symbol', `symbol \`${of.root}' not defined before use`, firstLeaf(e, (leaf) => leaf.k === 'sym' && this.declaredExternals.get(leaf.name)?.root === of.root) ?? e);
     return { v: undefined, sec: -1 };
   }
 
   /**
-   * `externals` without the names a label of the program defines too, and their `equ`s: nasm's
-   * label takes over an external name of its own (labels.c define_label makes it global), so from
-   * its second pass on the name is the label (measured with nasm 2.16.01: `extern a` / `absolute
-   * a+2` / `resb 4` / `x:` / `section .text` / `dw x` / `a:` is 08 00).
+   * EvalContext.externals: the names `extern` declares and their `equ`s, but for the names a label
+   * of the program defines too, and their `equ`s: nasm's label takes over an external name of its
+   * own (labels.c define_label makes it global), so from the label on in its first pass, and from
+   * its second pass on everywhere, the name is the label (measured with nasm 2.16.01: `extern a` /
+   * `absolute a+2` / `resb 4` / `x:` / `section .text` / `dw x` / `a:` is 08 00; `extern a` / `mov
+   * eax, a*2` / `nop` / `a:` is 0E 00 00 00, and with `k equ a+3` `mov eax, k*2` 14 00 00 00).
    */
-  private externalsNotLabels(): ReadonlyMap<string, ExternalName> {
-    for (const of of this.externals.values()) {
-      if (this.symbols.has(of.root)) return new Map([...this.externals].filter(([, x]) => !this.symbols.has(x.root)));
+  get externals(): ReadonlyMap<string, ExternalName> {
+    if (this.declaredExternals.size === 0) return this.declaredExternals;
+    for (const of of this.declaredExternals.values()) {
+      if (this.symbols.has(of.root)) return new Map([...this.declaredExternals].filter(([, x]) => !this.symbols.has(x.root)));
     }
-    return this.externals;
+    return this.declaredExternals;
   }
 
   /**
@@ -3793,7 +3806,7 @@ class Assembler implements EvalContext {
    * .text, is -1; `l2-l`, l2 in .data, is l2's address less 1).
    */
   private scaledAbsoluteBase(e: Expr): Value | typeof NOT_RELOCATABLE | undefined {
-    const externals = this.externalsNotLabels();
+    const externals = this.externals;
     const roots = externals.size > 0 ? externalCoefficients(e, externals) : undefined;
     if (roots !== undefined && [...roots.keys()].some((root) => !this.externsInPass.has(root))) return undefined;
     const ctx: EvalContext = { symbol: (name, node) => this.symbol(name, node), here: () => this.here(), base: () => this.base(), error: () => undefined, externals };
@@ -3944,11 +3957,14 @@ class Assembler implements EvalContext {
       const key = t.text.toLowerCase();
       const word = attributeWord(args, i);
       if ((key === 'progbits' || key === 'nobits') && word === i + 1) continue;
-      if (args[i + 1]?.text === '==' && !spaced(t, args[i + 1])) args = equalsSplit(args, i + 1);
+      const known = key === 'follows' || key === 'vfollows' || key === 'align' || key === 'valign' || key === 'start' || key === 'vstart';
+      if (known && args[i + 1]?.text === '==' && !spaced(t, args[i + 1])) args = equalsSplit(args, i + 1);
       // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
       // output warns and ignores them.
-      // (A blank before the `=` too: `follows =.text` is the words `follows` and `=.text`, measured.)
-      if (args[i + 1]?.text !== '=' || spaced(t, args[i + 1])) {
+      // (A blank before the `=` too: `follows =.text` is the words `follows` and `=.text`, measured;
+      // and a name nasm has no attribute of, its value no expression: `an=(1 + 1)` is the words
+      // "an=(1", "+" and "1)".)
+      if (!known || args[i + 1]?.text !== '=' || spaced(t, args[i + 1])) {
         // (A word as wordsAtBlanks cut the line: `'a b' c` is the attributes "'a", "b'" and "c", measured.)
         this.warning('section-attr', `ignoring unknown section attribute: "${args.slice(i, word).map((x) => x.text).join('')}"`, t);
         i = word - 1;
@@ -3971,11 +3987,6 @@ class Assembler implements EvalContext {
       i = j > args.length ? i + 1 : j - 1;
       if (valueToks.length === 0 && (key === 'follows' || key === 'vfollows')) { this.error('section-attr', `expecting section name for \`${key}' attribute`, t); continue; }
       if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
-      if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'valign' && key !== 'start' && key !== 'vstart') {
-        // (As written: measured, `FOO=1` is "FOO=1".)
-        this.warning('section-attr', `ignoring unknown section attribute: "${t.text}=${valueToks.map((x) => x.text).join('')}"`, t);
-        continue;
-      }
       this.sectionValue(st, s, key, t, valueToks, nameTok);
     }
   }
@@ -4975,7 +4986,7 @@ class Assembler implements EvalContext {
    */
   listing(output: AssemblyOutput, warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
     this.symbols = output.symbols;
-    for (const [name, external] of output.externals ?? []) this.externals.set(name, external);
+    for (const [name, external] of output.externals ?? []) this.declaredExternals.set(name, external);
     this.listingOnly = true;
     this.sections = output.sections;
     for (const s of this.sections) this.sectionByName.set(s.name, s);

@@ -662,7 +662,9 @@ function switchWarnings(switches: WarningSwitches, stmt: ParsedStatement, lines:
   // 2.16.01, `[warning -a  b]` and `[warning -a<tab>b]` are the unknown name "a b", `-'a  b'` "'a  b'".)
   let spec = '';
   for (let k = 0; k < args.length; k++) spec += (k > 0 && args[k].start > args[k - 1].end ? ' ' : '') + text.slice(args[k].start, args[k].end);
-  for (const w of switches.switchAt(i, spec)) sink.warning(w.code, w.message, lines.range(i), lines.origin(i).expansion, i + 1);
+  // (Judged by the switches from the next line on, as its own are, but listed under its line:
+  // measured, the warning of a `[warning -abc]` last in a `%rep`'s body is listed in each round.)
+  for (const w of switches.switchAt(i, spec)) sink.report('warning', w.code, w.message, lines.range(i), lines.origin(i).expansion, undefined, i + 1, i);
   return switches;
 }
 

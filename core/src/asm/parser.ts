@@ -903,14 +903,11 @@ class LineParser implements TermReader {
     // alone; `[bits 16` is "invalid directive line").
     if (toks[0].text === '[') {
       const close = firstClosingBracket(toks, 1);
-      // nasm's directive runs to the first `]` of the line's text, one in a string never closed
-      // too (measured with 2.16.01: `[bits 32']` is bits 32, `[bits '32]` "`'32' is not a valid
-      // segment size").
-      const open = toks[toks.length - 1];
-      const inOpen = close === toks.length && open.kind === 'invalid' && /^['"`]/.test(open.text) ? open.text.indexOf(']') : -1;
-      if (inOpen >= 0) {
-        const at = open.start + inOpen;
-        this.toks = [...toks.slice(0, -1), { ...open, text: open.text.slice(0, inOpen), end: at }, { ...open, kind: 'op', text: ']', start: at, end: at + 1 }];
+      // (Or at a `]` in a string: see cutAtBracketInString.)
+      const cut = cutAtBracketInString(toks, 1, close);
+      if (cut !== undefined) {
+        const t = cut[cut.length - 1];
+        this.toks = [...cut, { ...t, kind: 'op', text: ']', start: t.end, end: t.end + 1 }];
         return this.statement();
       }
       if (close === toks.length) this.fail('invalid directive line', toks[0]);
@@ -1197,8 +1194,12 @@ class LineParser implements TermReader {
     // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
     // The directives nasm's standard macros write out as `[NAME %1]` end at the first `]` as
     // that line does (measured: `section .a]zz` is section .a, `cpu 386]zz` cpu 386).
-    const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1
+    let end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1
       : BRACKETED_BY_MACRO.has(lower) ? firstClosingBracket(toks, this.pos) : toks.length;
+    // (A `]` in a string ends the line too: see cutAtBracketInString; measured, `bits ']'` is "`''
+    // is not a valid segment size", `org ']'` "expression syntax error".)
+    const cut = BRACKETED_BY_MACRO.has(lower) ? cutAtBracketInString(toks, this.pos, end) : undefined;
+    if (cut !== undefined) { this.toks = toks = cut; end = cut.length; }
     // (`section`, `segment` and `absolute` set `__?SECT?__` all the same, which the assembler's
     // endstruc runs again: see its corruptPlaceLine.)
     if ((BRACKETED_BY_MACRO.has(lower) && !SETS_SECT.has(lower)) || EACH_PARAMETER.has(lower) || lower === 'sectalign') this.noSemicolonBefore(end, this.pos);
@@ -3004,6 +3005,23 @@ function closesUnopened(toks: readonly PPToken[], from: number, end: number): bo
 /** The first of `toks[from..end)` with a `;` in it (in a string: comments are gone), if any (see noSemicolonBefore). */
 export function semicolonIn(toks: readonly PPToken[], from: number, end: number): PPToken | undefined {
   for (let k = from; k < end; k++) if (toks[k].kind !== 'op' && toks[k].text.includes(';')) return toks[k];
+  return undefined;
+}
+
+/**
+ * nasm's raw directive line (`[NAME ...]`, as its standard macros write them too) runs to the first
+ * `]` of its text, one in a string too, closed or not, which leaves the string open (measured with
+ * nasm 2.16.01: `[bits 32']` is bits 32, `[bits '32]` "`'32' is not a valid segment size",
+ * `[warning -'a ] b']` "unknown warning name: 'a", `[cpu ']']` "unknown CPU type or flag '''"):
+ * `toks` to the string before `close` (the first `]` token) that holds one, that string cut before
+ * it, or undefined when none does.
+ */
+function cutAtBracketInString(toks: readonly PPToken[], from: number, close: number): PPToken[] | undefined {
+  for (let k = from; k < close; k++) {
+    const t = toks[k];
+    const inString = t.kind === 'string' || t.kind === 'invalid' ? t.text.indexOf(']') : -1;
+    if (inString >= 0) return [...toks.slice(0, k), { ...t, kind: 'invalid', text: t.text.slice(0, inString), end: t.start + inString }];
+  }
   return undefined;
 }
 

@@ -227,6 +227,7 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   // given to `%if'", `%if lbl-lbl+eax=eax` true.)
   let symbolsCompared: number | undefined = 0;
   let model: ReturnType<typeof preprocessOnlyValue>;
+  const isRegister = (s: Extract<Expr, { k: 'sym' }>): boolean => s.escaped === undefined && isRegisterWord(s.name) && constant(s.name) === undefined;
   try {
     if (registersAlone(expr, constant)) {
       const r = registerExpression(expr, constant, (message, node) => sink.error('expression', message, lineRange(file, line, node.start, node.end), expansion));
@@ -237,7 +238,6 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
       else sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion);
       return 'non-constant';
     }
-    const isRegister = (s: Extract<Expr, { k: 'sym' }>): boolean => s.escaped === undefined && isRegisterWord(s.name) && constant(s.name) === undefined;
     const compared = registersCompared(expr, isRegister);
     if (preprocessOnly !== undefined && compared !== expr) symbolsCompared = symbolsLeft(withoutRegisters(expr, isRegister));
     if (typeof compared === 'string' && symbolsCompared === 0) { ctx.error(compared, expr); return 'unread'; }
@@ -256,7 +256,9 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   if (trailing !== undefined) sink.warning('trailing', trailing.message, trailing.range, expansion);
   if (model === 'non-constant') { onlyError(nonConstant, expr); return 'non-constant'; }
   if (model !== undefined) return { v: model, sec: -1 };
-  const left = preprocessOnly !== undefined ? symbolsLeft(expr) : symbolsLeft(expr, (name) => constant(name) === undefined && (isRegisterWord(name) || symbolOf?.(name) === 'label'));
+  // (Each register a term of its own, apart from the symbols': see registersCancel.)
+  const registers = registersCancel(expr, isRegister);
+  const left = !registers ? undefined : preprocessOnly !== undefined ? symbolsLeft(withoutRegisters(expr, isRegister)) : symbolsLeft(expr, (name) => constant(name) === undefined && !isRegisterWord(name) && symbolOf?.(name) === 'label');
   if ((left !== 0 || symbolsCompared !== 0) && preprocessOnly !== undefined) { onlyError(nonConstant, expr); return 'non-constant'; }
   if (left !== 0) {
     sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion);
@@ -356,6 +358,19 @@ export function symbolsLeft(e: Expr, counted?: (name: string) => boolean): numbe
       return a === 0 && b === 0 ? 0 : undefined;
     },
   });
+}
+
+/**
+ * Whether each register `e` names (`isRegister`) cancels out of it, as nasm's evaluator holds each
+ * register as a term of its own, apart from the symbols' and `$`'s (measured with nasm 2.16.01:
+ * `lb:` / `%rep ecx-lb+2` is "non-constant value given to `%rep'", under -E `%rep ecx-ecxx+2` too,
+ * where `%if ecx-ECX+lb-lb+1` is true).
+ */
+function registersCancel(e: Expr, isRegister: (s: Extract<Expr, { k: 'sym' }>) => boolean): boolean {
+  const names = new Set<string>();
+  foldExpr<void>(e, { leaf: (x) => { if (x.k === 'sym' && isRegister(x)) names.add(x.name.toLowerCase()); }, unary: () => undefined, binary: () => undefined });
+  for (const name of names) if (symbolsLeft(e, (n) => n.toLowerCase() === name) !== 0) return false;
+  return true;
 }
 
 /** The first `$`, `$$`, or name that is no preprocessor constant (`constant`) in `e`. */

@@ -126,13 +126,13 @@ interface Where {
 /**
  * A file name as nasm 2.16.01 writes it in a `%line` marker: as it is, but quoted as nasm quotes
  * strings (quoteBytes) when it begins or ends with a blank or a quote, or holds a control character
- * (measured: `# 6 " file.c"` is written `' file.c'`, `"a'"` `"a'"`, `"b'c"` `b'c`, `"a\`"`
- * quoted, a tab in backquotes as `\t`, DEL bare; `'a b'`, `'a;b'` and `'#a'` bare), and an empty
- * one `""`. (A name with other than ASCII in it is left as it is.)
+ * or two spaces in a row (measured: `# 6 " file.c"` is written `' file.c'`, `"a'"` `"a'"`, `"b'c"`
+ * `b'c`, `"a\`"` quoted, a tab in backquotes as `\t`, DEL bare; `'a b'`, `'a;b'` and `'#a'` bare,
+ * `'a  b'` quoted), and an empty one `""`. (A name with other than ASCII in it is left as it is.)
  */
 function markerName(name: string): string {
   if (name === '') return '""';
-  if (!/^[\s'"`]|[\s'"`]$|[\x00-\x1f]/.test(name) || /[^\x00-\x7f]/.test(name)) return name;
+  if (!/^[\s'"`]|[\s'"`]$|[\x00-\x1f]| [\x00-\x20]/.test(name) || /[^\x00-\x7f]/.test(name)) return name;
   return quoteBytes(Uint8Array.from(name, (c) => c.charCodeAt(0)));
 }
 
@@ -173,7 +173,7 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
   const standard = new StandardExpansion(pathOf);
   // nasm's `..@N` counter before line `i`: the source's calls and `%push`es before it, and the
   // standard macros' calls on the lines before it.
-  const calls = new StandardMacroCalls();
+  const calls = new StandardMacroCalls(undefined, pp.sectDefinitions);
   let own = 0;
   let i = 0;
   const counter = (): number => {

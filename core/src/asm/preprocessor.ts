@@ -391,7 +391,7 @@ class Preprocessor {
   private uniqueIds = 0;
   /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
   private readonly uniqueIdLines: number[] = [];
-  private readonly standardCalls = new StandardMacroCalls((what, line, idsBefore, name) => this.structureContext(what, line, idsBefore, name));
+  private readonly standardCalls = new StandardMacroCalls((what, line, idsBefore, name) => this.structureContext(what, line, idsBefore, name), this.sectDefinitions);
   /** How many of uniqueIdLines the contexts of standard macros have counted (see structureContext). */
   private uniqueIdsCounted = 0;
   /** PreprocessResult.structureContext, by line. */
@@ -461,6 +461,8 @@ class Preprocessor {
    * expands none of them again there (`%define n %eval(n)` / `db n` leaves the inner `n`).
    */
   private activeMacros: Set<SingleLineMacro> | undefined;
+  /** The tokens the last `%[...]` inside another one read ends with a blank (see indirection). */
+  private indirectionEndsBlank = false;
   /** The same of the parameters substituteParams replaced last: an empty one at the end, after blanks. */
   private readonly substitution: SubstitutionEnd = { endsBlank: false };
   /** Whether pasting dropped the current line's first `%+`, and the blanks before it with it (see pasteTokens). */
@@ -2976,7 +2978,8 @@ class Preprocessor {
     const blank = made.length === 0 && spaced(before, t);
     if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
     else if (blank) this.endsBlank = true;
-    const lead = typeof result === 'number' && leads[result] === true;
+    // (And the blanks `%tok`'s string begins with: measured, nasm -E writes `%tok(' dw 4')` ` dw 4`.)
+    const lead = typeof read === 'string' ? readLine.length > 0 && readLine[0].start > 0 : typeof result === 'number' && leads[result] === true;
     for (let k = made.length - 1; k >= 0; k--) {
       rest.push(gapped(made[k], k === 0 ? spaced(before, t) || lead : spaced(made[k - 1], made[k])));
       if (typeof result === 'number' && (made[k].kind === 'ident' || made[k].kind === 'preproc')) this.expandCall(rest, file, line, this.activeMacros, undefined);
@@ -3247,7 +3250,16 @@ class Preprocessor {
       } else { follow(out, t, toks[i - 1]); continue; }
       // A `%[...]` inside is read first (measured: with A 5 and x5 7, `db %[%[A]]` is `db 5`,
       // `db %[x%[A]]` `db 7`).
-      const contents = this.readEnvironment(this.expandSingle((lineFlags(inner) & Flag.Indirection) !== 0 ? this.indirection(inner, file, line, frame, level + 1) : inner, file, line), file, line);
+      this.indirectionEndsBlank = false;
+      const read = (lineFlags(inner) & Flag.Indirection) !== 0 ? this.indirection(inner, file, line, frame, level + 1) : inner;
+      const readEndsBlank = this.indirectionEndsBlank;
+      const contents = this.readEnvironment(this.expandSingle(read, file, line), file, line);
+      // nasm expands the contents as a line of their own, where tokens that expand to none leave a
+      // blank, and so does a name at the end that expands to none after blanks (preproc.c
+      // expand_smacro; measured, nasm -E with B defined empty: `db 1%[B]2` is `db 1 2`, `db
+      // 1%[%[B]]2` `db 1 2`, `db %[+ B]x` `db + x`, `db %[+%[B]]x` `db + x`; `db 1%[]2` is `db 12`).
+      const blank = contents.length === 0 && (read.length > 0 || readEndsBlank);
+      const endsBlank = blank || (contents.length > 0 && (this.endsBlank || readEndsBlank));
       let text = tokensText(contents);
       // Blanks the contents begin with stay before them, and keep them from the name before
       // (measured, nasm -E: `db 1,%[ 8]` is `db 1, 8`, `x%[ 5]` `x 5`, `1+%[%[ 8]]` `1+ 8`).
@@ -3256,11 +3268,13 @@ class Preprocessor {
       let start = t.start;
       let first = t;
       const prev = out[out.length - 1];
-      if (!lead && prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; first = prev; out.pop(); }
+      if (!lead && !blank && prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; first = prev; out.pop(); }
       const next = toks[j + 1];
       // (And a token after it that begins with a character of names, `#`, `$`, `~` too: measured,
-      // with x5 7, `db x%[5]#` is `db x5#`, `db x%[5]$$` `db x5$$`, where `db x%[5]-` is `db 7-`.)
-      if (next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number' || isIdentChar(next.text.charCodeAt(0)))) { text += next.text; j++; }
+      // with x5 7, `db x%[5]#` is `db x5#`, `db x%[5]$$` `db x5$$`, where `db x%[5]-` is `db 7-`;
+      // not to a preprocessor word, which nasm pastes nothing to: with X `%line`, `%[X]40` is
+      // `%line 40`, the directive.)
+      if (!endsBlank && contents[contents.length - 1]?.kind !== 'preproc' && next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number' || isIdentChar(next.text.charCodeAt(0)))) { text += next.text; j++; }
       const end = toks[j].end;
       const gap = lead || spaced(out[out.length - 1], first);
       let before: Token | undefined;
@@ -3270,10 +3284,11 @@ class Preprocessor {
         before = r;
       }
       // Nothing: the blanks before it stay (measured, nasm -E: `db %[%1]` with %1 empty is `db `,
-      // `db %[%1], 1` is `db , 1`).
-      if (before === undefined && gap) {
+      // `db %[%1], 1` is `db , 1`); and a blank it ends with stays before what follows.
+      if ((before === undefined && gap) || endsBlank) {
         const after = toks[j + 1];
-        if (after === undefined) this.substitution.endsBlank = true;
+        if (after === undefined && level > 0) this.indirectionEndsBlank = true;
+        else if (after === undefined) this.substitution.endsBlank = true;
         else if (!spaced(toks[j], after) && after.text !== '%') { out.push(gapped(after, true)); j++; }
       }
       i = j;

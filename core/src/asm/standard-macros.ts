@@ -69,6 +69,9 @@ export class StandardMacroCalls {
    */
   private smartAlign = false;
 
+  /** The last line read that called the `section`, `segment` or `absolute` macro, which defines `__?SECT?__` (-1: none). */
+  private sectLine = -1;
+
   /** After `%clear` there are no standard macros to call (see withoutStandardMacros). */
   private cleared = false;
 
@@ -78,7 +81,10 @@ export class StandardMacroCalls {
    * call's line, the numbers the standard macros took before it (and in its body before its
    * `%push`), and its first argument (the structure's name).
    */
-  constructor(private readonly contexts?: (what: ContextUse, line: number, idsBefore: number, name: readonly PPToken[]) => void) {}
+  constructor(
+    private readonly contexts?: (what: ContextUse, line: number, idsBefore: number, name: readonly PPToken[]) => void,
+    private readonly sectDefinitions: readonly { readonly at: number; readonly body: readonly PPToken[] | undefined }[] = [],
+  ) {}
 
   /** `ids`, once the lines of `lines` not read yet, up to line `end`, are read. */
   idsUpTo(lines: PPLines, end = lines.count): number {
@@ -125,7 +131,30 @@ export class StandardMacroCalls {
       this.contexts?.('push-pop', this.read, this.ids + 1, args[0]);
       return 3;
     }
+    if (name === 'section' || name === 'segment' || name === 'absolute') this.sectLine = this.read;
+    if (name === 'endstruc') return m.ids + this.sectCallIds();
     return (name === 'align' || name === 'alignb') && !callsSectalign ? 1 : m.ids;
+  }
+
+  /**
+   * The numbers the standard macro called by `__?SECT?__` takes, which `endstruc`'s body ends
+   * with: one only the source's definition calls, the definitions of the `section`, `segment` and
+   * `absolute` macros being the raw directive line (measured with nasm 2.16.01: after `%define
+   * __SECT__ segment .data`, the `..@N` of the next `istruc` is one more; after a second
+   * `endstruc`, whose `segment` call defined it so, or after a `section` line, none).
+   */
+  private sectCallIds(): number {
+    let def: { readonly at: number; readonly body: readonly PPToken[] | undefined } | undefined;
+    for (const d of this.sectDefinitions) {
+      if (d.at > this.read) break;
+      def = d;
+    }
+    if (def?.body === undefined || def.body.length === 0 || def.at <= this.sectLine) return 0;
+    const call = standardCall(def.body);
+    if (call === undefined) return 0;
+    const name = def.body[call.at].text.toLowerCase();
+    if (name === 'section' || name === 'segment' || name === 'absolute') this.sectLine = this.read;
+    return call.m.ids;
   }
 }
 
