@@ -25,7 +25,7 @@ import { BreakpointTable, type PlannedBreakpoint } from './breakpoint-table';
 import { complete, isCommand, isSerialCommand, runCommand } from './console';
 import { exceptionBreakpointFilters, filterById, filterForVector } from './exception-filters';
 import { exceptionLines, exceptionTitle } from './exception-info';
-import { planLaunch, type SerialConsole } from './launch';
+import { planLaunch } from './launch';
 import { SerialTerminal } from './serial-terminal';
 import { callerName, unwind, type GuestFrame } from './stack';
 import { argumentProblem } from './request-arguments';
@@ -50,7 +50,6 @@ interface LaunchState {
   readonly files: ReadonlyMap<string, string>;
   /** Typed into COM1 as the guest starts, and again on each restart. */
   readonly serialInput: Uint8Array | undefined;
-  readonly console: SerialConsole;
 }
 
 type LastStop = {
@@ -420,7 +419,7 @@ export class RingsideDebugSession extends DebugSession {
     if (typeof loaded === 'string') { this.fail(response, loaded); return; }
     this.launch = {
       program: plan.program, stopOnEntry: plan.stopOnEntry, noDebug: plan.noDebug, options: plan.options, files: loaded.files,
-      serialInput: plan.serialInput, console: plan.console,
+      serialInput: plan.serialInput,
     };
     this.attach(loaded.guest);
     this.typeLaunchInput(loaded.guest);

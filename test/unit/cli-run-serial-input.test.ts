@@ -169,14 +169,14 @@ describe('ringside run: a terminal on standard input', function () {
       }
       return undefined;
     };
-    /** Waits until the pty is in raw mode (stty's -icanon): the run has set it up, keys typed now are the guest's. */
-    const raw = async (): Promise<void> => {
+    /** Waits until the pty is in raw mode (stty's -icanon: the run has set it up, keys typed now are the guest's), or with `line`, in line mode. */
+    const raw = async (line = false): Promise<void> => {
       for (;;) {
         const tty = pty();
         if (tty !== undefined) {
           const fd = fs.openSync(tty, 'r');
           try {
-            if (/(^|\s)-icanon(\s|$)/.test(spawnSync('stty', ['-a'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' }).stdout)) return;
+            if (/(^|\s)-icanon(\s|$)/.test(spawnSync('stty', ['-a'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' }).stdout) !== line) return;
           } finally {
             fs.closeSync(fd);
           }
@@ -184,7 +184,14 @@ describe('ringside run: a terminal on standard input', function () {
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    return { type: (text: string) => child.stdin.write(text), output: () => out, exited, raw, kill: () => child.kill('SIGKILL') };
+    /** Waits until what the pty shows matches `pattern`. */
+    const shows = async (pattern: RegExp): Promise<void> => {
+      for (let i = 0; !pattern.test(out); i++) {
+        if (i === 1500) assert.fail(`the terminal never showed ${pattern}: ${JSON.stringify(out)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    return { type: (text: string) => child.stdin.write(text), output: () => out, exited, raw, shows, kill: () => child.kill('SIGKILL') };
   }
 
   const ringsideRun = (guest: string): string => `${quote(process.execPath)} ${quote(cli)} run ${quote(guest)}`;

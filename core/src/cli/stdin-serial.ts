@@ -128,18 +128,20 @@ class TerminalInput implements SerialInput {
     for (;;) {
       this.resumed();
       const bytes = this.keys.available(most);
-      if (bytes.length > 0) return bytes;
+      // (A terminal that has hung up reads as ended: nothing more will come.)
+      if (bytes.length > 0 || this.keys.ended) return bytes.length > 0 ? bytes : undefined;
       waitMs(5);
     }
   }
 
   /**
    * After a stop (Ctrl-Z) the shell had the terminal, in its own mode, and gave it back with `fg`:
-   * raw mode again (QEMU sets it again on SIGCONT, a signal this synchronous run cannot hear).
+   * raw mode again (QEMU sets it again on SIGCONT, a signal this synchronous run cannot hear). A
+   * long gap between reads may be such a stop, or only a busy host: stty says which.
    */
   private resumed(): void {
     const now = performance.now();
-    if (now - this.lastRead > STOPPED_GAP_MS) {
+    if (now - this.lastRead > STOPPED_GAP_MS && lineMode()) {
       this.terminal.setRawMode(false);
       this.enter();
     }
@@ -147,12 +149,23 @@ class TerminalInput implements SerialInput {
   }
 }
 
+/** Whether the terminal on standard input edits lines (stty's icanon), as a shell leaves it. */
+function lineMode(): boolean {
+  const r = spawnSync('stty', ['-a'], { stdio: [0, 'pipe', 'ignore'], encoding: 'utf8' });
+  return r.status === 0 && /(^|\s)icanon(\s|$)/.test(r.stdout);
+}
+
 class DescriptorInput implements SerialInput {
-  private ended = false;
+  private over = false;
   /** Read into, and copied out of only when a read gave bytes (a poll of an empty pipe makes nothing). */
   private buffer = new Uint8Array(0);
 
   constructor(private readonly fd: number) {}
+
+  /** Whether the input has ended (or failed): nothing more comes from it. */
+  get ended(): boolean {
+    return this.over;
+  }
 
   available(most: number): Uint8Array {
     return this.read(most) ?? NOTHING;
@@ -161,21 +174,21 @@ class DescriptorInput implements SerialInput {
   wait(most: number): Uint8Array | undefined {
     for (;;) {
       const bytes = this.read(most);
-      if (bytes !== undefined || this.ended) return bytes;
+      if (bytes !== undefined || this.over) return bytes;
       waitMs(5);
     }
   }
 
   /** What there is now; undefined when nothing yet or at the end. */
   private read(most: number): Uint8Array | undefined {
-    if (this.ended || most <= 0) return undefined;
+    if (this.over) return undefined;
     if (this.buffer.length < most) this.buffer = new Uint8Array(most);
     try {
       const n = readSync(this.fd, this.buffer, 0, most, null);
-      if (n === 0) this.ended = true;
+      if (n === 0) this.over = true;
       return n === 0 ? undefined : this.buffer.slice(0, n);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') this.ended = true;
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') this.over = true;
       return undefined;
     }
   }

@@ -574,8 +574,8 @@ export class GuestSession {
   private takeSerialInput(input: SerialInput): void {
     const uart = this.machine.uart;
     const room = SERIAL_INPUT_ROOM - uart.pendingInput;
-    // (Asked with no room too: a terminal reads its keys then, to see Ctrl-C.)
-    const bytes = input.available(Math.max(0, room));
+    if (room <= 0) return;
+    const bytes = input.available(room);
     if (bytes.length > 0) uart.receive(bytes);
   }
 
