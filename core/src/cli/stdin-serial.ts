@@ -64,8 +64,8 @@ function terminalInput(): SerialInput | undefined {
   } catch {
     return undefined;
   }
-  const input = new TerminalInput(fd, process.stdin as ReadStream);
-  if (input.enter()) return input;
+  const terminal = new RawTerminal(process.stdin as ReadStream);
+  if (terminal.enter()) return new DescriptorInput(fd, () => terminal.resumed());
   closeSync(fd);
   return undefined;
 }
@@ -94,16 +94,13 @@ const STOPPED_GAP_MS = 250;
 /**
  * The terminal in raw mode, as QEMU's -serial stdio puts it: no line editing, no echo but the
  * guest's, every key as typed, but with the terminal's signals kept (Ctrl-C ends the run, Ctrl-Z
- * stops it, as for QEMU; Node puts the terminal back as SIGINT ends the process). Read as a pipe
- * is, as far as the guest has room: keys typed ahead wait in the terminal, not here.
+ * stops it, as for QEMU; Node puts the terminal back as SIGINT ends the process). It is read as a
+ * pipe is, as far as the guest has room: keys typed ahead wait in the terminal, not here.
  */
-class TerminalInput implements SerialInput {
-  private readonly keys: DescriptorInput;
+class RawTerminal {
   private lastRead = 0;
 
-  constructor(fd: number, private readonly terminal: ReadStream) {
-    this.keys = new DescriptorInput(fd);
-  }
+  constructor(private readonly terminal: ReadStream) {}
 
   /** Raw mode with the terminal's signals on; false (and the mode as it was) where that cannot be had. */
   enter(): boolean {
@@ -119,27 +116,12 @@ class TerminalInput implements SerialInput {
     return false;
   }
 
-  available(most: number): Uint8Array {
-    this.resumed();
-    return this.keys.available(most);
-  }
-
-  wait(most: number): Uint8Array | undefined {
-    for (;;) {
-      this.resumed();
-      const bytes = this.keys.available(most);
-      // (A terminal that has hung up reads as ended: nothing more will come.)
-      if (bytes.length > 0 || this.keys.ended) return bytes.length > 0 ? bytes : undefined;
-      waitMs(5);
-    }
-  }
-
   /**
-   * After a stop (Ctrl-Z) the shell had the terminal, in its own mode, and gave it back with `fg`:
+   * Before each read. After a stop (Ctrl-Z) the shell had the terminal, in its own mode, and gave it back with `fg`:
    * raw mode again (QEMU sets it again on SIGCONT, a signal this synchronous run cannot hear). A
    * long gap between reads may be such a stop, or only a busy host: stty says which.
    */
-  private resumed(): void {
+  resumed(): void {
     const now = performance.now();
     if (now - this.lastRead > STOPPED_GAP_MS && lineMode()) {
       this.terminal.setRawMode(false);
@@ -155,17 +137,13 @@ function lineMode(): boolean {
   return r.status === 0 && /(^|\s)icanon(\s|$)/.test(r.stdout);
 }
 
+/** A descriptor's bytes; `beforeRead` runs before each read (a terminal's mode is checked then). A terminal that hangs up reads as ended. */
 class DescriptorInput implements SerialInput {
   private over = false;
   /** Read into, and copied out of only when a read gave bytes (a poll of an empty pipe makes nothing). */
   private buffer = new Uint8Array(0);
 
-  constructor(private readonly fd: number) {}
-
-  /** Whether the input has ended (or failed): nothing more comes from it. */
-  get ended(): boolean {
-    return this.over;
-  }
+  constructor(private readonly fd: number, private readonly beforeRead?: () => void) {}
 
   available(most: number): Uint8Array {
     return this.read(most) ?? NOTHING;
@@ -182,6 +160,7 @@ class DescriptorInput implements SerialInput {
   /** What there is now; undefined when nothing yet or at the end. */
   private read(most: number): Uint8Array | undefined {
     if (this.over) return undefined;
+    this.beforeRead?.();
     if (this.buffer.length < most) this.buffer = new Uint8Array(most);
     try {
       const n = readSync(this.fd, this.buffer, 0, most, null);
