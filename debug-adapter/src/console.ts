@@ -82,10 +82,7 @@ export function serialBytes(text: string, column = 0): Uint8Array | string {
     from = m.index + m[0].length;
   }
   parts.push(encoder.encode(text.slice(from)));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
+  return Buffer.concat(parts);
 }
 
 function address(session: GuestSession, expr: string | undefined, what: string): number | string {
