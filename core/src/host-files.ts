@@ -13,6 +13,7 @@
 
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import { UNREADABLE_DIRECTORY } from './asm/api';
+import { decodeSource, withLineFeeds } from './asm/source-encoding';
 import { waitMs } from './wait-ms';
 
 /** The most a device, FIFO or socket may give as a source file. */
@@ -32,9 +33,24 @@ export function readSourceBytes(path: string): Buffer | undefined {
   return withFile(path, (fd, kind) => (kind === 'file' ? readFileSync(fd) : kind === 'stream' ? readStream(fd) : kind === 'directory' ? Buffer.alloc(0) : undefined));
 }
 
-/** The text of the file `path` names, read as readSourceBytes reads it, as UTF-8. */
+/** The text of the file `path` names, read as readSourceBytes reads it, as nasm takes it (nasmSourceText). */
 export function readSourceText(path: string): string | undefined {
-  return readSourceBytes(path)?.toString('utf8');
+  const bytes = readSourceBytes(path);
+  return bytes === undefined ? undefined : nasmSourceText(bytes);
+}
+
+/**
+ * A source file's text as nasm 2.16.01 reads it: bytes (a file in another encoding than UTF-8
+ * keeps its bytes, see source-encoding.ts), a lone carriage return ends a line (classic Mac line
+ * ends), and a NUL byte or a Ctrl-Z (0x1A, DOS's end of file) ends a line, inside a string too
+ * (measured: `nop<NUL>x` and `db 1<^Z>db 2` are two lines each, `nasm -E` prints them so and numbers
+ * the next line 3; `db "a<^Z>b"` is an unterminated string). The command line and the debugger
+ * read every source so, and so assemble what nasm assembles.
+ * (The language server keeps them where the editor shows them: its lines are the editor's.)
+ */
+export function nasmSourceText(bytes: Uint8Array): string {
+  const text = withLineFeeds(decodeSource(bytes));
+  return text.replace(/[\0\x1a]/g, '\n');
 }
 
 /**

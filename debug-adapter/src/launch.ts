@@ -9,6 +9,7 @@ import { TYPED_INPUT_LIMIT, type LoadOptions } from '../../core/src/runtime/sess
 import { readSourceBytes, STREAM_LIMIT } from '../../core/src/host-files';
 import { DEFAULT_TLB_SHAPE, type ReplacementPolicy } from '../../core/src/machine/mmu/tlb';
 import { MAX_MULTIBOOT_MEMORY, MIN_MULTIBOOT_MEMORY } from '../../core/src/machine/loader/multiboot';
+import { guestKindByName, guestKindOf } from '../../core/src/runtime/guest-file';
 
 export type LaunchPlan =
   | {
@@ -22,8 +23,6 @@ export type LaunchPlan =
 
 export type SerialConsole = 'internalConsole' | 'integratedTerminal';
 const SERIAL_CONSOLES: readonly SerialConsole[] = ['internalConsole', 'integratedTerminal'];
-
-const IMAGE_EXTENSIONS = new Set(['.bin', '.img', '.elf', '.kernel']);
 
 /**
  * How long a launch (or restart) may take to assemble its program: a program that expands without
@@ -97,12 +96,13 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
 
   const common = { memoryBytes, tlbShape, maxInstructions, commandLine: raw.commandLine as string | undefined, kernelName: file, assemblyBudgetMs: LAUNCH_ASSEMBLY_BUDGET_MS };
   let options: LoadOptions;
-  if (IMAGE_EXTENSIONS.has(path.extname(file).toLowerCase())) {
-    // (As the assembler reads its files: a device or FIFO gives what it holds, and not for ever;
-    // but a directory, which the assembler reads as empty, is no image.)
-    const image = isDirectory(file) ? undefined : readSourceBytes(file);
-    if (image === undefined) return { ok: false, message: `cannot read the image ${file}: not a file, or a stream that did not end within ${STREAM_LIMIT >> 20} MiB` };
-    options = { ...common, image: new Uint8Array(image) };
+  // (As the assembler reads its files: a device or FIFO gives what it holds, and not for ever;
+  // but a directory, which the assembler reads as empty, is no image.)
+  const byName = guestKindByName(file);
+  const bytes = byName === 'source' || isDirectory(file) ? undefined : readSourceBytes(file);
+  if ((byName ?? (bytes === undefined ? 'source' : guestKindOf(file, bytes))) === 'image') {
+    if (bytes === undefined) return { ok: false, message: `cannot read the image ${file}: not a file, or a stream that did not end within ${STREAM_LIMIT >> 20} MiB` };
+    options = { ...common, image: new Uint8Array(bytes) };
   } else {
     options = { ...common, source: { ...assembly, file, includePaths: [path.dirname(file), ...assembly.includePaths ?? [], ...includePaths ?? []] } };
   }

@@ -92,6 +92,44 @@ describe('ringside run', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  // QEMU's recording of test/fixtures/qemu/serial/bytes.asm (scripts/record-qemu-serial.sh): a
+  // guest that prints UTF-8, a Latin-1 byte its source holds raw, and 0x80-0xFF. Its COM1 bytes
+  // reach standard output unchanged (they went out as UTF-8 of a character a byte: é as Ã©), from
+  // the source, from nasm's image, and from files and pipes whose names say neither.
+  describe('COM1 output as QEMU puts it out (test/fixtures/qemu/serial)', () => {
+    const SERIAL = path.join(FIX, 'qemu', 'serial');
+    const expected = fs.readFileSync(path.join(SERIAL, 'bytes.serial'), 'latin1');
+    const status = (Number(fs.readFileSync(path.join(SERIAL, 'bytes.status'), 'utf8')) - 1) >> 1;
+    const check = (r: { code: number | null; out: string; err: string }, what: string) => {
+      assert.equal(r.err, '', what);
+      assert.equal(JSON.stringify(r.out), JSON.stringify(expected), what);
+      assert.equal(r.code, status, what);
+    };
+    it('the source and nasm\'s image put out QEMU\'s bytes', () => {
+      check(ringside(['run', path.join(SERIAL, 'bytes.asm')]), 'bytes.asm');
+      check(ringside(['run', path.join(SERIAL, 'bytes.bin')]), 'bytes.bin');
+    });
+    it('a name that says neither source nor image: the contents tell (a pipe, a file without an extension)', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-run-kind-'));
+      try {
+        fs.copyFileSync(path.join(SERIAL, 'bytes.asm'), path.join(dir, 'guest'));
+        fs.copyFileSync(path.join(SERIAL, 'bytes.bin'), path.join(dir, 'kernel'));
+        check(ringside(['run', path.join(dir, 'guest')]), 'source without an extension');
+        check(ringside(['run', path.join(dir, 'kernel')]), 'image without an extension');
+        for (const file of ['bytes.asm', 'bytes.bin']) {
+          const piped = spawnSync('bash', ['-c', `"$0" --import tsx "$1" run <(cat "$2")`, process.execPath, MAIN, path.join(SERIAL, file)], { cwd: ROOT, encoding: 'latin1' });
+          check({ code: piped.status, out: piped.stdout, err: piped.stderr }, `${file} through <(cat)`);
+        }
+        // A binary without a multiboot header is refused as an image, with the loader's reason.
+        fs.writeFileSync(path.join(dir, 'blob'), Buffer.from([0x90, 0, 0xf4]));
+        const blob = ringside(['run', path.join(dir, 'blob')]);
+        assert.equal(blob.code, 1);
+        assert.match(blob.err, /^ringside: not a loadable multiboot image: no multiboot header/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
   it('exits 2 on a bad option', () => {
     const usage = ringside(['run', 'examples/hello/hello.gasm', '--memory', 'lots']);
     assert.equal(usage.code, 2);

@@ -187,6 +187,26 @@ describe('host files: what %include and incbin read from the disk', () => {
     assert.ok(plan.ok && plan.options.image?.length === 0);
   });
 
+  // test/fixtures/qemu/serial/bytes.asm holds a Latin-1 byte in a string and lines that end in a
+  // lone CR; nasm's image of it is bytes.bin. (The debugger read a source as UTF-8: the byte became
+  // U+FFFD, three bytes in the image.)
+  it('the debugger assembles a source as nasm reads its bytes, and tells a guest without an extension by its contents', () => {
+    const serial = path.join(ROOT, 'test', 'fixtures', 'qemu', 'serial');
+    const nasmImage = new Uint8Array(fs.readFileSync(path.join(serial, 'bytes.bin')));
+    fs.copyFileSync(path.join(serial, 'bytes.asm'), path.join(dir, 'latin1-guest'));
+    fs.copyFileSync(path.join(serial, 'bytes.bin'), path.join(dir, 'latin1-kernel'));
+    for (const program of [path.join(serial, 'bytes.asm'), path.join(dir, 'latin1-guest')]) {
+      const plan = planLaunch({ program }, dir);
+      assert.ok(plan.ok && plan.options.source !== undefined, program);
+      const loaded = GuestSession.load(plan.options);
+      assert.ok(loaded.ok, program);
+      assert.deepEqual(loaded.session.assembled?.image, nasmImage, program);
+    }
+    const plan = planLaunch({ program: path.join(dir, 'latin1-kernel') }, dir);
+    assert.ok(plan.ok);
+    assert.deepEqual(plan.options.image, nasmImage);
+  });
+
   it('the debugger loads a guest that includes an endless device with the assembler\'s error, not a hang', () => {
     fs.writeFileSync(path.join(dir, 'guest.gasm'), 'bits 32\n%include "/dev/zero"\n');
     const loaded = GuestSession.load({ source: { file: path.join(dir, 'guest.gasm') } });

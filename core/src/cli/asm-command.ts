@@ -9,13 +9,13 @@ import { resolveLimits } from '../asm/limits';
 import { listedDespiteErrors } from '../asm/listing-errors';
 import { preprocessOnly } from '../asm/preprocess-only';
 import { commandLineWarnings } from '../asm/warning-switches';
-import { decodeSource, encodeSource, withLineFeeds } from '../asm/source-encoding';
+import { encodeSource } from '../asm/source-encoding';
 import { ReportedLines } from '../asm/reported-lines';
 import { preprocess } from '../asm/preprocessor';
 import { DiagnosticSink } from '../asm/diagnostics';
 import { dependencyFiles, quoteForMake, quoteForWatcomMake, renderDependencies, type DependencyNames, type DependencyRequest } from './dependencies';
 import { fileErrorReason, readInputFile } from './file-error';
-import { readIncbinBytes, readSourceBytes } from '../host-files';
+import { nasmSourceText, readIncbinBytes, readSourceText } from '../host-files';
 import { formatDiagnostic } from './format-diagnostic';
 import { includeSearchPaths } from './include-paths';
 import { parseAsmArgs, type AsmArgs } from './asm-options';
@@ -52,25 +52,9 @@ function messageStream(args: AsmArgs, io: Io): { write: (text: string) => void; 
   return { write: (text) => { fs.writeSync(fd, encodeSource(text)); }, close: () => fs.closeSync(fd) };
 }
 
-/**
- * A source file's text as nasm 2.16.01 reads it: bytes (a file in another encoding than UTF-8
- * keeps its bytes, see source-encoding.ts), a lone carriage return ends a line (classic Mac line
- * ends), and a NUL byte or a Ctrl-Z (0x1A, DOS's end of file) ends a line, inside a string too
- * (measured: `nop<NUL>x` and `db 1<^Z>db 2` are two lines each, `nasm -E` prints them so and numbers
- * the next line 3; `db "a<^Z>b"` is an unterminated string).
- * (The language server keeps them where the editor shows them: its lines are the editor's.)
- */
-function sourceText(bytes: Uint8Array): string {
-  const text = withLineFeeds(decodeSource(bytes));
-  return text.replace(/[\0\x1a]/g, '\n');
-}
-
 function assembleFile(args: AsmArgs, io: Io): number {
   const file = path.resolve(args.file);
-  const readFile = (p: string): string | undefined => {
-    const bytes = readSourceBytes(p);
-    return bytes === undefined ? undefined : sourceText(bytes);
-  };
+  const readFile = readSourceText;
   const readBinary = readIncbinBytes;
   // nasm reports its options' problems before it reads the input, and stops on an error among them (measured).
   for (const w of args.optionWarnings) io.err(`ringside: warning: ${w}\n`);
@@ -79,7 +63,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   if (optionProblems.some((p) => p.verdict === 'error')) return 1;
   const input = readInputFile(args.file, io.err);
   if (input === undefined) { removeOutput(args); return 1; }
-  const text = sourceText(input);
+  const text = nasmSourceText(input);
   const cwd = process.cwd();
   const includePaths = searchPaths(args);
   const depend = args.depend?.only === true || args.depend?.alsoAssemble === true ? args.depend : undefined;
@@ -137,7 +121,7 @@ function nasmShaper(args: AsmArgs): (d: Diagnostic) => Diagnostic {
   const lineText = (file: string, line: number): string | undefined => {
     if (!files.has(file)) {
       let lines: string[] | undefined;
-      try { lines = sourceText(fs.readFileSync(file)).split('\n'); } catch { lines = undefined; }
+      try { lines = nasmSourceText(fs.readFileSync(file)).split('\n'); } catch { lines = undefined; }
       files.set(file, lines);
     }
     return files.get(file)?.[line];

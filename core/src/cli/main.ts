@@ -48,6 +48,7 @@ export function mainOfProcess(): void {
   });
   const status = main(process.argv.slice(2), {
     out: (t) => stdout.write(encodeSource(t)),
+    outBytes: (bytes) => stdout.write(bytes),
     err: (t) => stderr.write(encodeSource(t)),
     outClosed: () => stdout.closed,
     errClosed: () => stderr.closed,

@@ -10,6 +10,8 @@ import { readInputFile } from './file-error';
 import type { AssemblerFlags } from '../asm/api';
 import { AssemblerArgumentReader, describeArgumentProblems } from './assembler-arguments';
 import { formatDiagnostic } from './format-diagnostic';
+import { nasmSourceText } from '../host-files';
+import { guestKindOf } from '../runtime/guest-file';
 import { includeSearchPaths } from './include-paths';
 import { UsageError, type Io } from './usage';
 
@@ -79,9 +81,12 @@ export function runCommand(argv: readonly string[], io: Io): number {
   const file = path.resolve(args.file);
   const bytes = readInputFile(args.file, io.err);
   if (bytes === undefined) return 1;
-  const isSource = /\.(gasm|asm|s|nasm|inc)$/i.test(file);
+  // (The source is the text read here: a pipe, `run <(generate)`, can be read once.)
+  const source = guestKindOf(file, bytes) === 'source'
+    ? { ...args.assembly, file, text: nasmSourceText(bytes), workingDirectory: process.cwd(), includePaths: includeSearchPaths(args.assembly.includePaths ?? [], file) }
+    : undefined;
   const loaded = GuestSession.load({
-    ...(isSource ? { source: { ...args.assembly, file, workingDirectory: process.cwd(), includePaths: includeSearchPaths(args.assembly.includePaths ?? [], file) } } : { image: new Uint8Array(bytes) }),
+    ...(source !== undefined ? { source } : { image: new Uint8Array(bytes) }),
     memoryBytes: args.memoryBytes, maxInstructions: args.maxInstructions, kernelName: path.basename(file),
   });
   if (!loaded.ok) {
@@ -93,7 +98,9 @@ export function runCommand(argv: readonly string[], io: Io): number {
   const counts = new Map<string, number>();
   session.onEvent((e) => {
     if (e.kind === 'output' && e.category === 'serial') {
-      io.out(e.text);
+      // (The text is COM1's bytes, a character each.)
+      if (io.outBytes !== undefined) io.outBytes(Buffer.from(e.text, 'latin1'));
+      else io.out(e.text);
       // (Nobody reads the guest's output any more: it stops, as a program that wrote to a closed pipe would.)
       if (io.outClosed?.() === true) session.pause();
     }

@@ -66,16 +66,18 @@ Usage:
   ringside run FILE [--memory 32M] [--max-instructions N] [--trace events] [--stats]
                [NASM FLAG]...
       Run a guest (a .gasm/.asm source, assembled first, or a multiboot .bin) on the
-      emulated PC. A source is assembled with the nasm flags given, read as asm
-      reads them: those that shape the assembly (-D, -U, -I, -P, -O, -w/-W,
-      -f bin, --before, --pragma, --limit-NAME, --no-line); the others (-o, -l,
-      -E, -M..., -X...) are refused. COM1 goes to stdout, and a file or pipe on
-      stdin is typed into COM1 as the guest reads it, as QEMU's -serial stdio
-      does: a guest halted with interrupts on waits for it until it ends. A
-      terminal gives each key as typed (raw mode: the guest echoes what it
-      echoes); Ctrl-C ends the run (exit status 130) and Ctrl-Z stops it, as
-      the terminal's signals do to QEMU. A terminal is not read by a run in
-      the background, nor when stdout is no terminal (\`run guest | less').
+      emulated PC; a FILE whose name says neither (\`kernel', \`<(generate)') is an
+      image when it has a multiboot header or a NUL byte, else a source. A source
+      is assembled with the nasm flags given, read as asm reads them: those that
+      shape the assembly (-D, -U, -I, -P, -O, -w/-W, -f bin, --before, --pragma,
+      --limit-NAME, --no-line); the others (-o, -l, -E, -M..., -X...) are
+      refused. COM1's bytes go to stdout unchanged, and a file or pipe on stdin
+      is typed into COM1 as the guest reads it, as QEMU's -serial stdio does: a
+      guest halted with interrupts on waits for it until it ends. A terminal
+      gives each key as typed (raw mode: the guest echoes what it echoes);
+      Ctrl-C ends the run (exit status 130) and Ctrl-Z stops it, as the
+      terminal's signals do to QEMU. A terminal is not read by a run in the
+      background, nor when stdout is no terminal (\`run guest | less').
       --trace events prints one event per line to stderr; --stats prints
       instructions, MIPS, TLB and page-walk counters and exception counts to
       stderr. Exit status: the value the guest wrote to isa-debug-exit (port
@@ -96,6 +98,12 @@ export class UsageError {
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /**
+   * Bytes to standard output as they are: a guest's COM1 output, which QEMU's `-serial stdio` writes
+   * unchanged (UTF-8 a guest prints stays UTF-8). Without it they go to `out` as Latin-1 text, a
+   * character a byte.
+   */
+  readonly outBytes?: (bytes: Uint8Array) => void;
   /** Whether standard output can take no more (its reader has gone: `ringside run guest | head`). */
   readonly outClosed?: () => boolean;
   /** The same for standard error (`ringside run guest --trace events 2>&1 >/dev/null | head`). */
