@@ -26,7 +26,8 @@ const HELP = [
   '                      with \\r (the Enter key) or \\n; also \\t \\e \\0 \\xHH \\\\',
   '  help                this text',
   'Anything else is an expression: registers, labels, [addr] (dword), byte/word/dword [addr],',
-  'C operators; numbers as 0x1F, 1Fh, 0b101, 17, \'A\'.',
+  'C operators; numbers as 0x1F, 1Fh, 0b101, 17, \'A\'. A label named as a command (help, serial) is',
+  'read as one in parentheses: (serial).',
 ].join('\n');
 
 /** Whether `text` is a console command rather than an expression. */

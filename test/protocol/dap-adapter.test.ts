@@ -436,6 +436,8 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.match(await evaluate(client, 'info pt'), /paging is off/);
     assert.match(await evaluate(client, 'translate message'), /paging is off, physical 0x001000/);
     assert.match(await evaluate(client, 'help'), /x\/NFU ADDR/);
+    // (How help says to read a label named as a command.)
+    assert.equal(await evaluate(client, '(message)'), await evaluate(client, 'message'));
     // The multiboot magic as the header's first dword (Multiboot §3.1.1), read with x/.
     assert.match(await evaluate(client, 'x/2x multiboot_header'), /0x1badb002 0x00010000/);
     assert.match(await evaluate(client, 'x/4xb message'), /0x48 0x65 0x6c 0x6c/); // "Hell"
