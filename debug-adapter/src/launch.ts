@@ -96,10 +96,13 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
 
   const common = { memoryBytes, tlbShape, maxInstructions, commandLine: raw.commandLine as string | undefined, kernelName: file, assemblyBudgetMs: LAUNCH_ASSEMBLY_BUDGET_MS };
   let options: LoadOptions;
-  // (As the assembler reads its files: a device or FIFO gives what it holds, and not for ever;
-  // but a directory, which the assembler reads as empty, is no image.)
+  // An image is read as the assembler reads its files: a device or FIFO gives what it holds, and
+  // not for ever; but a directory, which the assembler reads as empty, is no image. A name that
+  // says neither source nor image is told by its contents when it is a regular file (a FIFO read
+  // here would leave the assembler nothing), else it is a source, read by the assembler.
   const byName = guestKindByName(file);
-  const bytes = byName === 'source' || isDirectory(file) ? undefined : readSourceBytes(file);
+  const stat = statOf(file);
+  const bytes = (byName === 'image' && stat?.isDirectory() !== true) || (byName === undefined && stat?.isFile() === true) ? readSourceBytes(file) : undefined;
   if ((byName ?? (bytes === undefined ? 'source' : guestKindOf(file, bytes))) === 'image') {
     if (bytes === undefined) return { ok: false, message: `cannot read the image ${file}: not a file, or a stream that did not end within ${STREAM_LIMIT >> 20} MiB` };
     options = { ...common, image: new Uint8Array(bytes) };
@@ -109,11 +112,11 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
   return { ok: true, program: file, options, stopOnEntry: raw.stopOnEntry === true, noDebug: raw.noDebug === true, serialInput, console: console as SerialConsole };
 }
 
-/** Whether `file` names a directory (false when it cannot be looked at: reading it then says why). */
-function isDirectory(file: string): boolean {
+/** What `file` names, or undefined when it cannot be looked at (reading it then says why). */
+function statOf(file: string): fs.Stats | undefined {
   try {
-    return fs.statSync(file).isDirectory();
+    return fs.statSync(file);
   } catch {
-    return false;
+    return undefined;
   }
 }
