@@ -2,11 +2,13 @@
 // virtualization lints (pragmas, setting, user/kernel regions, hypercall numbers).
 
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble } from '../../core/src/asm/index';
 import { validate } from '../../server/src/features/diagnostics';
 import { FIXTURES, single, workspace } from '../protocol/analyzeText';
+import { hasNasm } from '../support/random';
 
 const codes = (text: string, technique?: 'native' | 'trap-and-emulate' | 'paravirtual') =>
   validate(single(text, technique ? { technique } : {}).doc).map((d) => `${d.range.start.line}:${d.code}`);
@@ -134,6 +136,27 @@ describe('lsp diagnostics', () => {
     assert.deepEqual(diags.map((d) => [d.severity, d.message, d.range.start.line, d.range.start.character, d.range.end.character, d.relatedInformation?.map((r) => r.location.range.start.line)]), [
       [1, 'too big', 2, 2, 18, [6]],
     ]);
+  });
+  // nasm gives an error of a macro's body once for each call that reaches it: the editor showed one
+  // per call written in the body (the outer calls through one inner call were lost).
+  (hasNasm ? it : it.skip)('gives an error reached through nested macro calls once for each call, as nasm does, here and in an included file', () => {
+    const nasmErrorLines = (dir: string, file: string): number[] => {
+      const r = spawnSync('nasm', ['-f', 'bin', '-I', `${dir}/`, '-o', join(dir, 'nasm.bin'), join(dir, file)], { encoding: 'utf8' });
+      return [...r.stderr.matchAll(/^[^:\n]+:(\d+): error:/gm)].map((m) => Number(m[1]) - 1);
+    };
+    // In the file itself: at the body's line, each with its calls (the outermost is nasm's line).
+    const macros = '%macro inner 0\n  call missing\n%endmacro\n%macro outer 0\n  inner\n%endmacro\n';
+    const ws = workspace({ 'main.asm': `bits 32\n${macros}  outer\n  outer\n  outer\n  inner\n  inner\n`, 'lib.inc': macros, 'user.asm': 'bits 32\n%include "lib.inc"\n  outer\n  outer\n  inner\n' }, ['main.asm', 'user.asm']);
+    try {
+      const here = validate(ws.doc('main.asm'));
+      assert.ok(here.every((d) => d.range.start.line === 2 && d.message === "symbol `missing' not defined"), JSON.stringify(here));
+      assert.deepEqual(here.map((d) => d.relatedInformation!.at(-1)!.location.range.start.line), nasmErrorLines(ws.dir, 'main.asm'));
+      // From an included file: at each call written here.
+      const there = validate(ws.doc('user.asm'));
+      assert.deepEqual(there.map((d) => d.range.start.line), nasmErrorLines(ws.dir, 'user.asm'));
+    } finally {
+      ws.dispose();
+    }
   });
   it('gives an include cycle nothing ends one related place, its include with the count', () => {
     // (nasm 2.16.01 runs out of open files at that include, 1018 files deep: see preprocessor.test.ts.)

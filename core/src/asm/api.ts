@@ -39,6 +39,13 @@ export interface Diagnostic {
   readonly statementRange?: SourceRange;
   /** For a warning a `-w+error`/`[warning +error=...]` switch made an error: its nasm class (nasm prints `[-w+error=CLASS]`). */
   readonly warningClass?: string;
+  /**
+   * For the editor: the macro calls and `%include` lines (each chain as `expansion`) of the other
+   * times this message was given at this place, one per chain that differs from `expansion` and
+   * the others (a macro with an error in its body called from three lines gives one diagnostic,
+   * with two more chains here; nasm prints it three times, as printedMessages has it).
+   */
+  readonly alsoExpandedFrom?: readonly (readonly SourceRange[])[];
 }
 
 /** Host services, so the language server can feed unsaved buffers and tests can feed strings. */

@@ -14,7 +14,7 @@ import { firstPassEvaluation, invalidOperandValue } from './eval-vector';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, onlyFinalPassErrors } from './listing-errors';
 import { INVALID_OPERAND } from './register-sum';
-import { everyTime } from './message-rounds';
+import { everyTime, withOtherChains } from './message-rounds';
 import { forgetParses, INSTRUCTION_EXPECTED, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type ParseProblem, type SharedBases } from './parser';
 import { warningClass, WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
@@ -82,7 +82,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
   return lazyResult({
     image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
-    diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives, map: asm.map,
+    diagnostics: withOtherChains(sink.list, sink.places()), files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives, map: asm.map,
   }, pp, stmts, sharedBases, lineOf, stmtOfLine, asm, sink.places());
 }
 

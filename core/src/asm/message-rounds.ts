@@ -97,6 +97,35 @@ export function timesByPassed(diagnostics: readonly Diagnostic[], places: Diagno
 }
 
 /**
+ * `diagnostics` (whose places are `places`), each with the chains of macro calls and `%include`
+ * lines its later rounds came through where they differ from its own and from each other
+ * (Diagnostic.alsoExpandedFrom); the same array when no diagnostic has such a round.
+ */
+export function withOtherChains(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): readonly Diagnostic[] {
+  let out: Diagnostic[] | undefined;
+  diagnostics.forEach((d, i) => {
+    const later = places.rounds[i].later;
+    if (later === undefined) return;
+    const seen = new Set([chainKey(d.expansion)]);
+    const chains: (readonly SourceRange[])[] = [];
+    for (const r of later) {
+      const chain = roundOf(d, r).expansion ?? [];
+      const key = chainKey(chain);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      chains.push(chain);
+    }
+    if (chains.length === 0) return;
+    (out ??= diagnostics.slice())[i] = { ...d, alsoExpandedFrom: chains };
+  });
+  return out ?? diagnostics;
+}
+
+function chainKey(chain: readonly SourceRange[] | undefined): string {
+  return (chain ?? []).map((s) => `${s.file}:${s.start.line}:${s.start.col}`).join('\0');
+}
+
+/**
  * `d` as round `r` gave it: the same place and message, after the macro calls that led there this
  * time (a macro calling another from one line, called from two: the inner call's place is the
  * same, `d`'s too, the outer calls are not), with this round's notes.

@@ -51,25 +51,42 @@ const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }
 export function validate(doc: AnalyzedDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of doc.result.diagnostics) {
-    if (d.range.file === doc.path) {
-      // A warning's code is its nasm class, as nasm names it after the message (`[-w+label-orphan]`):
-      // the name to switch it off with. The code actions that do are keyed on it (warningSwitchActions.ts).
-      out.push(convert(doc, d, d.severity === 'warning' ? warningClass(d.code, d.message) : d.code));
+    if (d.alsoExpandedFrom === undefined) {
+      placeDiagnostic(doc, d, out);
       continue;
     }
-    // From the lines -P, --before and --pragma in ringside.assembler.arguments put before the
-    // source (or a file they include): written nowhere in the editor, so shown at the top of the
-    // file assembled.
-    if (doc.path === doc.rootPath && (d.range.file === COMMAND_LINE || d.expansion?.some((r) => r.file === COMMAND_LINE) === true)) {
-      out.push({ ...convert(doc, { ...d, expansion: undefined }), range: TOP, message: `${d.message} (from ringside.assembler.arguments)` });
-      continue;
-    }
-    // An error in another file, reached through a %include or macro call written here.
-    const site = d.expansion?.find((r) => r.file === doc.path);
-    if (site && d.severity === 'error') {
-      out.push({ ...convert(doc, d), range: toLspRange(site), message: `${d.message} (in ${d.range.file}:${d.range.start.line + 1})` });
-    }
+    // The same message reached through other macro calls or %include lines: one for each chain,
+    // as nasm gives it once for each, so that each call that leads to an error shows it; but one
+    // at a call here that several chains in another file pass through.
+    const sites = new Set<string>();
+    for (const expansion of [d.expansion ?? [], ...d.alsoExpandedFrom]) placeDiagnostic(doc, { ...d, expansion }, out, sites);
   }
   for (const d of virtualizationLints(doc)) out.push(convert(doc, d));
   return out;
+}
+
+/** Adds to `out` what `d` is in this document, if anything; `sites`: the calls here errors from other files were put at already. */
+function placeDiagnostic(doc: AnalyzedDocument, d: AsmDiagnostic, out: Diagnostic[], sites?: Set<string>): void {
+  if (d.range.file === doc.path) {
+    // A warning's code is its nasm class, as nasm names it after the message (`[-w+label-orphan]`):
+    // the name to switch it off with. The code actions that do are keyed on it (warningSwitchActions.ts).
+    out.push(convert(doc, d, d.severity === 'warning' ? warningClass(d.code, d.message) : d.code));
+    return;
+  }
+  // From the lines -P, --before and --pragma in ringside.assembler.arguments put before the
+  // source (or a file they include): written nowhere in the editor, so shown at the top of the
+  // file assembled.
+  if (doc.path === doc.rootPath && (d.range.file === COMMAND_LINE || d.expansion?.some((r) => r.file === COMMAND_LINE) === true)) {
+    if (sites?.has('') === true) return;
+    sites?.add('');
+    out.push({ ...convert(doc, { ...d, expansion: undefined }), range: TOP, message: `${d.message} (from ringside.assembler.arguments)` });
+    return;
+  }
+  // An error in another file, reached through a %include or macro call written here.
+  const site = d.expansion?.find((r) => r.file === doc.path);
+  if (site === undefined || d.severity !== 'error') return;
+  const key = `${site.start.line}:${site.start.col}`;
+  if (sites?.has(key) === true) return;
+  sites?.add(key);
+  out.push({ ...convert(doc, d), range: toLspRange(site), message: `${d.message} (in ${d.range.file}:${d.range.start.line + 1})` });
 }
