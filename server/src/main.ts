@@ -363,13 +363,13 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
   connection.onSignatureHelp((p) => withDoc('signature help', p, AT, null, (d) => signatureHelp(d, p.position)));
   connection.onDefinition((p) => withDoc('definition', p, AT, [], (d) => definition(d, p.position)));
   connection.onDocumentHighlight((p) => withDoc('document highlight', p, AT, [], (d) => documentHighlights(d, p.position)));
-  connection.onReferences((p) => withDoc('references', p, [...AT, 'referenceContext'], [], (d) => references(d, p.position, p.context.includeDeclaration)));
+  connection.onReferences((p) => withDoc('references', p, [...AT, 'referenceContext'], [], (d) => references(d, p.position, p.context.includeDeclaration, (file) => cache.analysesInOtherRoots(file, d.rootPath))));
   connection.onPrepareRename((p: PrepareRenameParams) => withDoc<PrepareRenameResult | ResponseError<void> | null>('prepare rename', p, AT, null, (d) => {
     const r = prepareRename(d, p.position);
     return 'error' in r ? new ResponseError(LSPErrorCodes.RequestFailed, r.error) : r;
   }));
   connection.onRenameRequest((p) => withDoc<WorkspaceEdit | ResponseError<void> | null>('rename', p, [...AT, 'newName'], null, (d) => {
-    const r = rename(d, p.position, p.newName);
+    const r = rename(d, p.position, p.newName, (file) => cache.analysesInOtherRoots(file, d.rootPath));
     return 'error' in r ? new ResponseError(LSPErrorCodes.RequestFailed, r.error) : r;
   }));
   connection.onDocumentSymbol((p) => withDoc('document symbols', p, [], [], (d) => documentSymbols(d)));

@@ -43,6 +43,30 @@ describe('lsp navigation', () => {
     }
   });
 
+  // Two programs open that read one include file (examples/kernel and examples/sensitive read
+  // serial.inc): a rename from one left the other naming what no longer exists.
+  it('finds references and renames in every open program that reads the file a name is defined in', () => {
+    const shared = workspace({ 'a.asm': "bits 32\n%include 'lib.inc'\n  call helper\n", 'b.asm': "bits 32\n%include 'lib.inc'\nb_start:\n  call helper\n  jmp helper\n", 'c.asm': 'bits 32\nhelper: ret\n', 'lib.inc': 'helper:\n  ret\n' }, ['a.asm', 'b.asm', 'c.asm']);
+    try {
+      const doc = shared.doc('a.asm');
+      const others = (file: string) => shared.cache.analysesInOtherRoots(file, doc.rootPath);
+      const where = (locations: readonly { uri: string; range: { start: { line: number } } }[]) => locations.map((l) => `${l.uri.split('/').pop()}:${l.range.start.line}`).sort();
+      // (c.asm's own `helper` is another symbol.)
+      assert.deepEqual(where(references(doc, at(doc, 'helper', 1), true, others)), ['a.asm:2', 'b.asm:3', 'b.asm:4', 'lib.inc:0']);
+      const edit = rename(doc, at(doc, 'helper', 1), 'service', others);
+      assert.ok(!('error' in edit), JSON.stringify(edit));
+      const changes = edit.changes as Record<string, TextEdit[]>;
+      assert.deepEqual(Object.keys(changes).map((u) => u.split('/').pop()).sort(), ['a.asm', 'b.asm', 'lib.inc']);
+      assert.equal(applyEdits("bits 32\n%include 'lib.inc'\nb_start:\n  call helper\n  jmp helper\n", changes[shared.uri('b.asm')]), "bits 32\n%include 'lib.inc'\nb_start:\n  call service\n  jmp service\n");
+      assert.equal(changes[shared.uri('lib.inc')].length, 1);
+      // A name the other program has already is refused, saying which program.
+      const clash = rename(doc, at(doc, 'helper', 1), 'b_start', others);
+      assert.ok('error' in clash && /`b_start` is already defined\. \(in b\.asm, which reads lib\.inc too\)/.test(clash.error), JSON.stringify(clash));
+    } finally {
+      shared.dispose();
+    }
+  });
+
   it('renames across files and keeps the spelling of local labels', () => {
     const doc = ws.doc('main.asm');
     const edit = rename(doc, at(doc, 'helper', 1), 'service');

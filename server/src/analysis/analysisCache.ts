@@ -153,6 +153,21 @@ export class AnalysisCache {
     return out;
   }
 
+  /**
+   * The analyses of file `path` in the assembly of each open root but `except` that reads it: the
+   * other programs a rename or a search for references in a shared %include file must take in.
+   */
+  analysesInOtherRoots(path: string, except: string): AnalyzedDocument[] {
+    const out: AnalyzedDocument[] = [];
+    for (const root of this.open.keys()) {
+      if (root === except || this.rootFor(root) !== root) continue;
+      const result = this.assembly(root);
+      const doc = result.files.includes(path) ? this.documentIn(path, root, result) : undefined;
+      if (doc !== undefined) out.push(doc);
+    }
+    return out;
+  }
+
   private documentIn(path: string, root: string, result: AssembleResult): AnalyzedDocument | undefined {
     const text = this.open.get(path)?.text ?? this.host.readFile(path);
     if (text === undefined) return undefined;

@@ -2,6 +2,7 @@
 // which span every %include file, so navigation and rename work across files. Where a symbol is
 // written comes from occurrences.ts, which document highlights share.
 
+import { basename } from 'node:path';
 import type { SourceRange, SymbolInfo } from '../../../core/src/asm/api';
 import type { Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
@@ -27,8 +28,32 @@ export function definition(doc: AnalyzedDocument, pos: Position): Location[] {
   return [{ uri: doc.toUri(d.file), range: toLspRange(d) }];
 }
 
-export function references(doc: AnalyzedDocument, pos: Position, includeDeclaration: boolean): Location[] {
-  return occurrencesAt(doc, pos, includeDeclaration)?.occurrences.map(({ range: r }) => ({ uri: doc.toUri(r.file), range: toLspRange(r) })) ?? [];
+/**
+ * The analyses of a file in the other open programs that read it (AnalysisCache.analysesInOtherRoots):
+ * a symbol defined in a shared %include file is used by each of them.
+ */
+export type OtherPrograms = (file: string) => readonly AnalyzedDocument[];
+
+const NO_OTHERS: OtherPrograms = () => [];
+
+/** `symbol` (of `doc`'s assembly) as each other program that reads its definition's file has it: defined there too. */
+function inOtherPrograms(doc: AnalyzedDocument, symbol: SymbolInfo, others: OtherPrograms): { readonly doc: AnalyzedDocument; readonly symbol: SymbolInfo }[] {
+  const at = rangeKey(symbol.definition);
+  return others(symbol.definition.file).flatMap((other) => {
+    const same = other.rootPath === doc.rootPath ? undefined : other.result.symbols.find((s) => s.name === symbol.name && rangeKey(s.definition) === at);
+    return same === undefined ? [] : [{ doc: other, symbol: same }];
+  });
+}
+
+export function references(doc: AnalyzedDocument, pos: Position, includeDeclaration: boolean, others: OtherPrograms = NO_OTHERS): Location[] {
+  const found = occurrencesAt(doc, pos, includeDeclaration);
+  if (found === undefined) return [];
+  const all = [...found.occurrences];
+  if (found.hit.symbol !== undefined) {
+    for (const other of inOtherPrograms(doc, found.hit.symbol, others)) all.push(...occurrences(other.doc, other.symbol.name, includeDeclaration));
+  }
+  const seen = new Set<string>();
+  return all.filter(({ range: r }) => !seen.has(rangeKey(r)) && seen.add(rangeKey(r))).map(({ range: r }) => ({ uri: doc.toUri(r.file), range: toLspRange(r) }));
 }
 
 /** Why a symbol's uses cannot all be renamed by editing where its name is written, if so. */
@@ -89,7 +114,34 @@ export function checkNewName(symbol: SymbolInfo, newName: string): string | unde
 /** Defines nasm's standard macros expand: `__?SECT?__` (alias `__SECT__`), the last line of `endstruc`. */
 const READ_BY_STANDARD_MACROS = /^(?:__\?SECT\?__|__SECT__)$/i;
 
-export function rename(doc: AnalyzedDocument, pos: Position, newName: string): WorkspaceEdit | { error: string } {
+/**
+ * The edits that rename the symbol at `pos`, in `doc`'s program and in every other open program
+ * that reads the file it is defined in (`others`), each checked as its own: a rename one of them
+ * refuses is refused.
+ */
+export function rename(doc: AnalyzedDocument, pos: Position, newName: string, others: OtherPrograms = NO_OTHERS): WorkspaceEdit | { error: string } {
+  const edit = renameInProgram(doc, pos, newName);
+  const symbol = symbolAt(doc, pos)?.symbol;
+  if ('error' in edit || symbol === undefined) return edit;
+  const changes = edit.changes ?? {};
+  const seen = new Set(Object.entries(changes).flatMap(([uri, edits]) => edits.map((e) => editKey(uri, e))));
+  for (const other of inOtherPrograms(doc, symbol, others)) {
+    const more = renameInProgram(other.doc, toLspRange(other.symbol.definition).start, newName);
+    if ('error' in more) return { error: `${more.error} (in ${basename(other.doc.rootPath)}, which reads ${basename(other.doc.path)} too)` };
+    for (const [uri, edits] of Object.entries(more.changes ?? {})) {
+      for (const e of edits) {
+        if (seen.has(editKey(uri, e))) continue;
+        seen.add(editKey(uri, e));
+        (changes[uri] ??= []).push(e);
+      }
+    }
+  }
+  return { changes };
+}
+
+const editKey = (uri: string, e: TextEdit): string => `${uri}:${e.range.start.line}:${e.range.start.character}`;
+
+function renameInProgram(doc: AnalyzedDocument, pos: Position, newName: string): WorkspaceEdit | { error: string } {
   const hit = symbolAt(doc, pos);
   if (!hit?.symbol || !RENAMABLE.has(hit.symbol.kind)) return { error: 'Nothing to rename here.' };
   const symbol = hit.symbol;
