@@ -7,7 +7,7 @@ import './analysis/probeWorker';
 import { isMainThread } from 'node:worker_threads';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType,
-  ResponseError, ErrorCodes, LSPErrorCodes, ShowMessageNotification, MessageType, type InitializeResult, type Diagnostic,
+  ResponseError, ErrorCodes, LSPErrorCodes, ShowMessageNotification, MessageType, CodeLensRefreshRequest, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CallHierarchyItem, CompletionItem, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
@@ -190,8 +190,15 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
   /** root path → URIs it published diagnostics to, so files that drop out get cleared. */
   const publishedBy = new Map<string, Set<string>>();
 
-  function scheduleValidation(uris: readonly string[]): void {
+  /**
+   * `others`: the assemblies change for a reason other than an edit of the documents themselves (an
+   * edit of a file they include, in another tab or on disk; a setting): the editor is asked to
+   * fetch again what it shows of each open document besides diagnostics (inlay hints, code lenses,
+   * semantic tokens), which it otherwise asks for only as that document changes.
+   */
+  function scheduleValidation(uris: readonly string[], others = true): void {
     for (const u of uris) pendingRoots.add(u);
+    if (others && uris.length > 0) refreshPending = true;
     if (flushScheduled) return;
     flushScheduled = true;
     setImmediate(() => {
@@ -202,7 +209,20 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
         guarded('validate', undefined, () => publishFor(uri));
         startUpOver();
       }
+      if (refreshPending) refreshViews();
     });
+  }
+
+  /** What the client said it can fetch again when asked (LSP 3.17 `workspace/*\/refresh`). */
+  let refreshable = { inlayHints: false, codeLenses: false, semanticTokens: false };
+  let refreshPending = false;
+  function refreshViews(): void {
+    refreshPending = false;
+    // (A client that fails such a request has nothing to fetch again: logged, never thrown.)
+    const ask = (what: string, sent: Promise<void>) => void sent.catch((e: unknown) => log(`${what} refresh: ${String(e)}`));
+    if (refreshable.inlayHints) ask('inlay hint', connection.languages.inlayHint.refresh());
+    if (refreshable.codeLenses) ask('code lens', connection.sendRequest(CodeLensRefreshRequest.type));
+    if (refreshable.semanticTokens) ask('semantic tokens', connection.languages.semanticTokens.refresh());
   }
 
   function publishFor(uri: string): void {
@@ -263,6 +283,12 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     if (initialized) return new ResponseError(ErrorCodes.InvalidRequest, 'The server is already initialized: `initialize` may only be sent once.');
     initialized = true;
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    const workspaceCaps = params.capabilities.workspace;
+    refreshable = {
+      inlayHints: workspaceCaps?.inlayHint?.refreshSupport === true,
+      codeLenses: workspaceCaps?.codeLens?.refreshSupport === true,
+      semanticTokens: workspaceCaps?.semanticTokens?.refreshSupport === true,
+    };
     const completionCaps = params.capabilities.textDocument?.completion;
     completionClient = {
       editRange: completionCaps?.completionList?.itemDefaults?.includes('editRange') === true,
@@ -323,7 +349,8 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     warmUp.stop('a document was opened');
     handleNotification('change', () => {
       cache.update(e.document.uri, e.document.getText());
-      scheduleValidation(cache.affectedRoots(e.document.uri));
+      const affected = cache.affectedRoots(e.document.uri);
+      scheduleValidation(affected, affected.some((u) => u !== e.document.uri));
     });
   });
 

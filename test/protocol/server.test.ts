@@ -110,6 +110,46 @@ describe('language server over stdio', function () {
     await client.notify('textDocument/didChange', { textDocument: { uri: libUri, version: 3 },
       contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 5 } }, text: 'print' }] });
     await healed;
+    // (This client can fetch nothing again when asked: it is never asked.)
+    await client.request('textDocument/hover', { ...td(), position: { line: 0, character: 0 } });
+    assert.deepEqual(client.requestsFromServer.filter((m) => m.endsWith('/refresh')), []);
+  });
+
+  // LSP 3.17 workspace/inlayHint/refresh, workspace/codeLens/refresh, workspace/semanticTokens/refresh:
+  // what an editor shows of a document besides diagnostics, which it fetches again only as that
+  // document changes, or when asked. A label's address in main.asm moves as lib.inc grows.
+  it('asks a client that can to fetch inlay hints, code lenses and semantic tokens again when an included file changes', async () => {
+    const other = new LspClient();
+    try {
+      const caps = { workspace: { inlayHint: { refreshSupport: true }, codeLens: { refreshSupport: true }, semanticTokens: { refreshSupport: true } } };
+      await other.request('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).toString(), capabilities: caps, workspaceFolders: [{ uri: pathToFileURL(dir).toString(), name: 'ws' }] });
+      await other.notify('initialized', {});
+      const root = pathToFileURL(join(dir, 'root.asm')).toString(), inc = pathToFileURL(join(dir, 'grows.inc')).toString();
+      const rootText = "bits 32\norg 0x1000\n%include 'grows.inc'\nafter:\n    jmp after\n";
+      writeFileSync(join(dir, 'grows.inc'), 'db 1\n');
+      await other.open(root, rootText);
+      const settled = () => other.request('textDocument/hover', { textDocument: { uri: root }, position: { line: 0, character: 0 } });
+      const refreshes = () => other.requestsFromServer.filter((m) => m.endsWith('/refresh')).sort();
+      const hints = async () => JSON.stringify(await other.request('textDocument/inlayHint', { textDocument: { uri: root }, range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } } }));
+      const before = await hints();
+      assert.match(before, /0x0*1001/);
+      // An edit of the document itself: the editor fetches again on its own.
+      const edited = other.diagnostics(root, (p) => p.version === 2);
+      await other.notify('textDocument/didChange', { textDocument: { uri: root, version: 2 }, contentChanges: [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: '; end\n' }] });
+      await edited;
+      await settled();
+      assert.deepEqual(refreshes(), []);
+      // The included file opened and grown by three bytes in another tab.
+      await other.notify('textDocument/didOpen', { textDocument: { uri: inc, languageId: 'guest-asm', version: 1, text: 'db 1\n' } });
+      await other.notify('textDocument/didChange', { textDocument: { uri: inc, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 4 }, end: { line: 0, character: 4 } }, text: ', 2, 3, 4' }] });
+      await other.diagnostics(root, () => true);
+      await settled();
+      assert.deepEqual([...new Set(refreshes())], ['workspace/codeLens/refresh', 'workspace/inlayHint/refresh', 'workspace/semanticTokens/refresh']);
+      const after = await hints();
+      assert.match(after, /0x0*1004/);
+    } finally {
+      await other.close();
+    }
   });
 
   it('answers hover, completion (with resolve) and signature help', async () => {
