@@ -3,7 +3,18 @@
 import * as assert from 'node:assert/strict';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { definition, prepareRename, references, rename } from '../../server/src/features/navigation';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { applyEdits, at, workspace } from '../protocol/analyzeText';
+import { hasNasm } from '../support/random';
+
+/** nasm's image of `text` (undefined on an error) and its messages. */
+function nasm(dir: string, text: string): { bytes: Buffer | undefined; stderr: string } {
+  writeFileSync(join(dir, 'nasm-in.asm'), text);
+  const r = spawnSync('nasm', ['-f', 'bin', '-o', join(dir, 'nasm-out.bin'), join(dir, 'nasm-in.asm')], { encoding: 'utf8' });
+  return { bytes: r.status === 0 ? readFileSync(join(dir, 'nasm-out.bin')) : undefined, stderr: r.stderr };
+}
 
 const MAIN = ['bits 32', "%include 'lib.inc'", 'start:', '    call helper', '.spin:', '    jmp .spin', '    jmp start.spin', '    mov eax, LIMIT'].join('\n');
 const LIB = ['LIMIT equ 10', 'helper:', '    ret'].join('\n');
@@ -64,6 +75,43 @@ describe('lsp navigation', () => {
       assert.ok('error' in clash && /`b_start` is already defined\. \(in b\.asm, which reads lib\.inc too\)/.test(clash.error), JSON.stringify(clash));
     } finally {
       shared.dispose();
+    }
+  });
+
+  // Renames the language server refused, or accepted to a program nasm then refused: each result
+  // is checked by nasm (the same bytes before and after, or its error for the refused one).
+  (hasNasm ? it : it.skip)('renames a macro-local %%label in its macro, a $name keeping its $, and refuses a name an %idefine takes in any case', () => {
+    const text = ['bits 32', '%macro spin 1', '%%top:', '  dec %1', '  jnz %%top', '  jmp %%after', '%%after:', '%endmacro', '  spin ecx', '  spin edx',
+      '$foo: nop', '  jmp $foo', '%idefine BUF_LEN 16', 'count: dd BUF_LEN', ''].join('\n');
+    const ws = workspace({ 'r.asm': text }, ['r.asm']);
+    try {
+      const doc = ws.doc('r.asm');
+      const renamed = (pos: { line: number; character: number }, newName: string): string => {
+        const edit = rename(doc, pos, newName);
+        assert.ok(!('error' in edit), `${newName}: ${JSON.stringify(edit)}`);
+        return applyEdits(text, (edit.changes as Record<string, TextEdit[]>)[ws.uri('r.asm')]);
+      };
+      const before = nasm(ws.dir, text);
+      assert.ok(before.bytes !== undefined, before.stderr);
+      for (const newName of ['%%past', 'past']) {
+        const out = renamed(at(doc, '%%after', 1, 'jmp'), newName);
+        assert.equal(out, text.replaceAll('%%after', '%%past'));
+        assert.deepEqual(nasm(ws.dir, out).bytes, before.bytes);
+      }
+      assert.equal(renamed(at(doc, '%%top', 1, 'jnz'), 'again'), text.replaceAll('%%top', '%%again'));
+      const taken = rename(doc, at(doc, '%%top', 1, 'jnz'), '%%after');
+      assert.ok('error' in taken && /`%%after` is already used in this macro \(line 6\)/.test(taken.error), JSON.stringify(taken));
+      // `$foo` is the label `foo`: renamed, it keeps its `$`; `$eax` makes a register's name a label's.
+      for (const [newName, out] of [['bar', text.replaceAll('$foo', '$bar')], ['$eax', text.replaceAll('$foo', '$eax')]]) {
+        assert.equal(renamed(at(doc, '$foo', 1, 'jmp'), newName), out);
+        assert.deepEqual(nasm(ws.dir, out).bytes, before.bytes, newName);
+      }
+      // nasm: `buf_len:` after `%idefine BUF_LEN 16` is "label or instruction expected at start of line".
+      const clash = rename(doc, at(doc, 'count', 0), 'buf_len');
+      assert.ok('error' in clash && /`buf_len` would be taken for `BUF_LEN`: .*\(%idefine\)/.test(clash.error), JSON.stringify(clash));
+      assert.match(nasm(ws.dir, text.replaceAll('count', 'buf_len')).stderr, /label or instruction expected at start of line/);
+    } finally {
+      ws.dispose();
     }
   });
 

@@ -8,6 +8,7 @@ import type { Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { isDirective, isSizeKeyword } from '../syntax/directives';
 import { instructionFor, registerFor } from '../syntax/isaIndex';
+import { tokenizeLine } from '../../../core/src/asm/lexer';
 import { occurrences, occurrencesAt, rangeKey } from './occurrences';
 import { symbolAt } from './symbolAt';
 
@@ -99,13 +100,13 @@ function isDotted(symbol: SymbolInfo): boolean {
   return symbol.kind === 'local-label' || (symbol.kind === 'struc-field' && symbol.shortName.startsWith('.'));
 }
 
-/** Why `newName` is not a valid name for the symbol, or undefined when it is. */
-export function checkNewName(symbol: SymbolInfo, newName: string): string | undefined {
+/** Why `newName` is not a valid name for the symbol, or undefined when it is; `forced`: written `$newName`, which a reserved word may be. */
+export function checkNewName(symbol: SymbolInfo, newName: string, forced = false): string | undefined {
   const local = isDotted(symbol);
   if (local ? !LOCAL_NAME.test(newName) : !GLOBAL_NAME.test(newName)) {
     return local ? `\`${newName}\` is not a local name (it must start with \`.\`).` : `\`${newName}\` is not a valid NASM identifier.`;
   }
-  if (!local && (registerFor(newName) || instructionFor(newName) || isDirective(newName) || isSizeKeyword(newName))) {
+  if (!local && !forced && (registerFor(newName) || instructionFor(newName) || isDirective(newName) || isSizeKeyword(newName))) {
     return `\`${newName}\` is a reserved word (register, mnemonic or directive).`;
   }
   return undefined;
@@ -145,21 +146,29 @@ function renameInProgram(doc: AnalyzedDocument, pos: Position, newName: string):
   const hit = symbolAt(doc, pos);
   if (!hit?.symbol || !RENAMABLE.has(hit.symbol.kind)) return { error: 'Nothing to rename here.' };
   const symbol = hit.symbol;
+  const writtenHere = hit.range.file === doc.path ? doc.lines[hit.range.start.line]?.slice(hit.range.start.col, hit.range.end.col) ?? '' : '';
+  if (writtenHere.startsWith('%%')) return renameMacroLocal(doc, symbol, hit.range.start.line, writtenHere, newName);
   const structural = structureProblem(doc, symbol);
   if (structural !== undefined) return { error: structural };
   const dotted = isDotted(symbol);
+  // `$name` is the name `name`, written so that it is taken for one (NASM manual §3.1): a
+  // reserved word so written is a name, and is then written so everywhere.
+  const forced = newName.startsWith('$');
+  if (forced) newName = newName.slice(1);
   // Where the name is written in full (`start.loop`, `S.field`), the new name may be too.
   if (dotted && symbol.parent && newName.startsWith(`${symbol.parent}.`)) newName = newName.slice(symbol.parent.length);
-  const problem = checkNewName(symbol, newName);
+  const problem = checkNewName(symbol, newName, forced);
   if (problem) return { error: problem };
   const newFull = dotted && symbol.parent ? symbol.parent + newName : newName;
-  if (doc.result.symbols.some((s) => s.name === newFull && s !== symbol)) return { error: `\`${newFull}\` is already defined.` };
   const lineCache = new Map<string, readonly string[]>();
   const lineAt = (r: SourceRange): string => {
     let lines = lineCache.get(r.file);
     if (!lines) lineCache.set(r.file, (lines = r.file === doc.path ? doc.lines : (doc.readText(r.file) ?? '').split('\n')));
     return lines[r.start.line] ?? '';
   };
+  const taken = doc.result.symbols.find((s) => s !== symbol && (s.name === newFull
+    || (s.name.toLowerCase() === newFull.toLowerCase() && (anyCase(s, lineAt) || anyCase(symbol, lineAt)))));
+  if (taken !== undefined) return { error: taken.name === newFull ? `\`${newFull}\` is already defined.` : `\`${newFull}\` would be taken for \`${taken.name}\`: one of the two is defined to match any case (${lineAt(anyCase(taken, lineAt) ? taken.definition : symbol.definition).trim().split(/\s/)[0]}).` };
   const writtenAt = (r: SourceRange): string => lineAt(r).slice(r.start.col, r.end.col);
   const shared = unrenamableUse(doc, symbol.name) ?? sharedName(doc, symbol, lineAt) ?? sectalignWord(doc, symbol, lineAt) ?? unreadLine(doc, symbol, lineAt);
   if (shared) return { error: shared };
@@ -168,13 +177,16 @@ function renameInProgram(doc: AnalyzedDocument, pos: Position, newName: string):
   const spellings = new Set([symbol.name.toLowerCase(), symbol.shortName.toLowerCase()]);
   for (const { range: r, role } of occurrences(doc, symbol.name, true)) {
     const written = writtenAt(r);
+    // (`$name` keeps its `$`.)
+    const dollar = written.startsWith('$') ? '$' : '';
+    const bare = written.slice(dollar.length);
     // A name a macro makes where it is not written as such (`%%x`, a label defined by `T:` after
     // `%define T name`): an edit at that range would rewrite other text.
-    if (!spellings.has(written.toLowerCase())) return { error: notWrittenOut(symbol.name, r, written) };
+    if (!spellings.has(bare.toLowerCase())) return { error: notWrittenOut(symbol.name, r, written) };
     // A label a macro pastes (`%00 %+ _end:`, `lbl_%1:`): the piece written is others' too.
     if (role === 'definition' && pastedAt(lineAt(r), r.start.col, r.end.col)) return { error: `\`${symbol.name}\` is made by a macro from pieces (${r.file}:${r.start.line + 1}); rename it by hand.` };
     // A local label or field may be written short (`.loop`) or in full (`parent.loop`): keep the spelling.
-    edit(r, dotted && !written.startsWith('.') ? newFull : newName);
+    edit(r, (forced ? '$' : dollar) + (dotted && !bare.startsWith('.') ? newFull : newName));
   }
   // What the name owns goes with it where its name is written in theirs: a label's local labels
   // and a structure's fields written in full (`start.print`, `rec.next`), and the size
@@ -194,6 +206,50 @@ function renameInProgram(doc: AnalyzedDocument, pos: Position, newName: string):
     }
   }
   return { changes };
+}
+
+/** Whether `symbol` is a single-line or multi-line macro defined to match its name in any case (`%idefine`, `%imacro`...). */
+function anyCase(symbol: SymbolInfo, lineAt: (r: SourceRange) => string): boolean {
+  return (symbol.kind === 'define' || symbol.kind === 'macro') && /^\s*%i(?:x?define|assign|r?macro|defalias|deftok|defstr)\b/i.test(lineAt(symbol.definition));
+}
+
+const MACRO_LOCAL_NAME = /^[A-Za-z0-9_$#@~.?]+$/;
+const MACRO_START = /^%i?r?macro$/i;
+const MACRO_END = /^%endm(?:acro)?$/i;
+
+/**
+ * A macro-local label (`%%top`, NASM manual §4.3.2) renamed throughout the body of the macro it
+ * is written in on `line`: each call makes a name of its own from it, used nowhere else.
+ * `newName` may be written with its `%%` or without.
+ */
+function renameMacroLocal(doc: AnalyzedDocument, symbol: SymbolInfo, line: number, written: string, newName: string): WorkspaceEdit | { error: string } {
+  // The names its calls made (`..@2.x`) may be written out elsewhere, where no edit of the body reaches.
+  const at = rangeKey(symbol.definition);
+  for (const made of doc.result.symbols) {
+    if (rangeKey(made.definition) !== at) continue;
+    for (const { range: r } of occurrences(doc, made.name, false)) {
+      const there = r.file === doc.path ? doc.lines[r.start.line]?.slice(r.start.col, r.end.col) : undefined;
+      if (there !== written) return { error: `\`${made.name}\`, which \`${written}\` makes, is written out at ${r.file}:${r.start.line + 1}; rename it by hand.` };
+    }
+  }
+  const first = (l: number): string => tokenizeLine(doc.lines[l] ?? '')[0]?.text ?? '';
+  let from = line;
+  while (from >= 0 && !MACRO_START.test(first(from)) && !(from < line && MACRO_END.test(first(from)))) from--;
+  let to = line;
+  while (to < doc.lines.length && !MACRO_END.test(first(to)) && !(to > line && MACRO_START.test(first(to)))) to++;
+  if (from < 0 || !MACRO_START.test(first(from)) || to >= doc.lines.length || !MACRO_END.test(first(to))) return { error: `\`${written}\` is not in the body of a macro written here.` };
+  const base = newName.startsWith('%%') ? newName.slice(2) : newName;
+  if (!MACRO_LOCAL_NAME.test(base)) return { error: `\`%%${base}\` is not a macro-local label (\`%%\` then letters, digits and \`_ $ # @ ~ . ?\`).` };
+  const renamed = `%%${base}`;
+  const edits: TextEdit[] = [];
+  for (let l = from + 1; l < to; l++) {
+    for (const t of tokenizeLine(doc.lines[l])) {
+      if (t.kind !== 'preproc') continue;
+      if (t.text === renamed && renamed !== written) return { error: `\`${renamed}\` is already used in this macro (line ${l + 1}).` };
+      if (t.text === written) edits.push({ range: { start: { line: l, character: t.start }, end: { line: l, character: t.end } }, newText: renamed });
+    }
+  }
+  return { changes: { [doc.uri]: edits } };
 }
 
 /** The errors of a line the assembler did not read through, for an instruction or register the dialect leaves out (core/src/asm/parser.ts). */
