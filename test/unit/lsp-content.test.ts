@@ -145,6 +145,19 @@ function hoverText(text: string, needle: string, offset = 0, line?: string): str
     accepted(applyEdits(text, create.edit?.changes?.[doc.uri] ?? []));
   });
 
+  // The next label was one a macro's body defines: the fix put `.helper:` in that body, where it
+  // is no label of `main`'s (nasm: still "symbol `main.helper' not defined").
+  it('creates a local label before the call of a macro that defines the next label, not in its body', () => {
+    const text = 'bits 32\nmain:\n  call .helper\n  ret\n%macro stub 0\nstub_entry:\n  ret\n%endmacro\n  stub\n';
+    const { doc } = single(text);
+    const diags = validate(doc).filter((d) => d.code === 'undefined-symbol');
+    const create = codeActions(doc, diags[0].range, diags).find((a) => a.title === 'Create label `.helper`');
+    assert.ok(create);
+    const fixed = applyEdits(text, create.edit?.changes?.[doc.uri] ?? []);
+    accepted(fixed);
+    assert.equal(fixed, text.replace('  stub\n', '.helper:\n  stub\n'));
+  });
+
   it('gives every mnemonic snippet operands nasm assembles as they stand', () => {
     const { doc } = single('bits 32\n    \n');
     const items = completion(doc, { line: 1, character: 4 }).items.filter((i) => i.insertTextFormat === 2 && i.data?.kind === 'mnemonic');

@@ -4,11 +4,13 @@
 
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
+import { scanBlocks } from '../syntax/blocks';
 import { DIRECTIVES } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor, kindAccepts, writtenOperand } from '../syntax/isaIndex';
 import { paravirtualize, SHARED_INFO_POINTER, UPCALL_MASK_CONSTANT } from './paravirtualize';
 import { spellingFixes } from './spellingFixes';
 import { warningSwitchActions } from './warningSwitchActions';
+import { wordClassifier } from './wordClassifier';
 
 const SIZES = [
   { keyword: 'byte', kinds: ['rm8', 'm8'] },
@@ -81,11 +83,18 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
   let at = endOfDocument(doc);
   let newText = `${doc.lines[at.line].length > 0 ? '\n' : ''}${name}:\n`;
   if (name.startsWith('.')) {
-    // A local label must land in the same scope: before the next non-local label.
-    const next = doc.result.symbols
-      // A structure's name opens a scope too: its fields are `.x` labels under it (nasm's struc macro).
-      .filter((s) => (s.kind === 'label' || s.kind === 'struc') && s.definition.file === doc.path && s.definition.start.line > r.start.line)
-      .reduce<number | undefined>((min, s) => (min === undefined || s.definition.start.line < min ? s.definition.start.line : min), undefined);
+    // A local label must land in the same scope: before the next line that opens another, a
+    // non-local label's or a structure's (its fields are `.x` labels under it, nasm's struc macro).
+    // A label a macro's body defines opens it where the macro is called, not in the body, which is
+    // no place for the new label either. (`..@` labels, a macro's `%%x`, open none: NASM manual §3.9.)
+    const bodies = scanBlocks(doc.lines, wordClassifier(doc)).filter((b) => b.kind === 'macro');
+    const inBody = (line: number) => bodies.some((b) => b.startLine <= line && line <= b.endLine);
+    const opens = (s: { name: string; kind: string }) => (s.kind === 'label' || s.kind === 'struc') && !s.name.startsWith('..');
+    const lines = [
+      ...doc.result.symbols.filter((s) => opens(s) && s.definition.file === doc.path).map((s) => s.definition.start.line),
+      ...doc.result.statements.flatMap((st) => (st.label !== undefined && st.macroCall?.file === doc.path && opens({ name: st.label.name, kind: 'label' }) && !st.label.name.startsWith('.') ? [st.macroCall.start.line] : [])),
+    ].filter((line) => line > r.start.line && !inBody(line));
+    const next = lines.reduce<number | undefined>((min, line) => (min === undefined || line < min ? line : min), undefined);
     if (next !== undefined) {
       at = { line: next, character: 0 };
       newText = `${name}:\n`;
