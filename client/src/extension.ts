@@ -9,6 +9,7 @@ import { Config } from './config';
 import { registerDebugging } from './debug/registerDebugging';
 import { LISTING_SCHEME, ListingProvider } from './listing';
 import { PREPROCESSED_SCHEME, PreprocessedProvider } from './preprocessed';
+import { WATCHED_GLOB } from '../../core/src/watched-sources';
 
 let client: LanguageClient | undefined;
 
@@ -37,7 +38,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [{ scheme: 'file', language: 'guest-asm' }, { scheme: 'untitled', language: 'guest-asm' }],
     synchronize: {
       configurationSection: Config.section,
-      fileEvents: registry.track(vscode.workspace.createFileSystemWatcher('**/*.{asm,gasm,inc,mac,s}')),
+      // (The server asks for the other files the programs read: see core/src/watched-sources.ts.)
+      fileEvents: registry.track(vscode.workspace.createFileSystemWatcher(WATCHED_GLOB)),
     },
     initializationOptions: { settings: config.serverSettings() },
     middleware: {

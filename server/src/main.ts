@@ -4,10 +4,11 @@
 // loads this bundle (dist/server-main.js) and calls startServer.
 
 import './analysis/probeWorker';
+import { basename, dirname } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType,
-  ResponseError, ErrorCodes, LSPErrorCodes, ShowMessageNotification, MessageType, CodeLensRefreshRequest, type InitializeResult, type Diagnostic,
+  ResponseError, ErrorCodes, LSPErrorCodes, ShowMessageNotification, MessageType, CodeLensRefreshRequest, DidChangeWatchedFilesNotification, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CallHierarchyItem, CompletionItem, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
@@ -22,6 +23,7 @@ import { OverlayFileHost } from './analysis/fileHost';
 import { pathToUri, uriToPath } from './analysis/paths';
 import { DEFAULT_SETTINGS, parseSettings } from './analysis/settings';
 import { describeArgumentProblems } from '../../core/src/cli/assembler-arguments';
+import { watchedFromTheStart } from '../../core/src/watched-sources';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy, type CallHierarchyData } from './features/callHierarchy';
 import { codeActions } from './features/codeActions';
 import { fileRenameEdits } from './features/fileRenames';
@@ -210,6 +212,39 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
         startUpOver();
       }
       if (refreshPending) refreshViews();
+      watchFilesRead();
+    });
+  }
+
+  /**
+   * What the client said of watchers the server registers (LSP 3.17 didChangeWatchedFiles
+   * dynamicRegistration, relativePatternSupport): 'relative' takes a folder and a name, 'glob' a
+   * path as a glob; undefined, none.
+   */
+  let fileWatchers: 'relative' | 'glob' | undefined;
+  let watchedKey = '';
+  let watching: Promise<{ dispose(): void } | undefined> = Promise.resolve(undefined);
+  /**
+   * Asks the client to watch each file the open programs read that its own watcher does not see
+   * (core/src/watched-sources.ts): an include named `defs.h`, a file in an -I folder outside the
+   * workspace. An edit there on disk then re-assembles what reads it, as for any other.
+   */
+  function watchFilesRead(): void {
+    if (fileWatchers === undefined) return;
+    const root = cache.workspaceFolder;
+    // (A glob has no escape: a path with glob characters is no glob of itself.)
+    const files = cache.filesRead().filter((f) => !watchedFromTheStart(f, root) && (fileWatchers === 'relative' || !/[*?[\]{}]/.test(f))).sort();
+    const key = files.join('\n');
+    if (key === watchedKey) return;
+    watchedKey = key;
+    const watchers = files.map((f) => ({ globPattern: fileWatchers === 'relative' ? { baseUri: pathToUri(dirname(f)), pattern: basename(f).replace(/[*?[\]{}]/g, '[$&]') } : f }));
+    // (In turn: each registration replaces the one before, once that one is made.)
+    watching = watching.then((before) => {
+      before?.dispose();
+      return watchers.length === 0 ? undefined : connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
+    }).catch((e: unknown) => {
+      log(`watching the files read: ${String(e)}`);
+      return undefined;
     });
   }
 
@@ -284,6 +319,8 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     initialized = true;
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
     const workspaceCaps = params.capabilities.workspace;
+    const watchedFiles = workspaceCaps?.didChangeWatchedFiles;
+    fileWatchers = watchedFiles?.dynamicRegistration !== true ? undefined : watchedFiles.relativePatternSupport === true ? 'relative' : 'glob';
     refreshable = {
       inlayHints: workspaceCaps?.inlayHint?.refreshSupport === true,
       codeLenses: workspaceCaps?.codeLens?.refreshSupport === true,

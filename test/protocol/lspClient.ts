@@ -42,8 +42,8 @@ export class LspClient {
   private readonly logMessages: string[] = [];
   private logWaiters: { pattern: RegExp; resolve: (message: string) => void }[] = [];
   private readonly shownMessages: string[] = [];
-  /** The methods of the requests the server sent (but workspace/configuration), in order. */
-  readonly requestsFromServer: string[] = [];
+  /** The requests the server sent (but workspace/configuration), in order. */
+  readonly requestsFromServer: { readonly method: string; readonly params: unknown }[] = [];
   private shownWaiters: { pattern: RegExp; resolve: (message: string) => void }[] = [];
 
   /** `args`: the server's arguments besides `--stdio`; by default, the test run's code cache. */
@@ -73,8 +73,8 @@ export class LspClient {
     });
     this.connection.onNotification(() => undefined);
     this.connection.onRequest('workspace/configuration', () => [null]);
-    this.connection.onRequest((method: string) => {
-      this.requestsFromServer.push(method);
+    this.connection.onRequest((method: string, params: unknown) => {
+      this.requestsFromServer.push({ method, params });
       return null;
     });
     this.connection.listen();

@@ -112,7 +112,7 @@ describe('language server over stdio', function () {
     await healed;
     // (This client can fetch nothing again when asked: it is never asked.)
     await client.request('textDocument/hover', { ...td(), position: { line: 0, character: 0 } });
-    assert.deepEqual(client.requestsFromServer.filter((m) => m.endsWith('/refresh')), []);
+    assert.deepEqual(client.requestsFromServer.filter((r) => r.method.endsWith('/refresh')), []);
   });
 
   // LSP 3.17 workspace/inlayHint/refresh, workspace/codeLens/refresh, workspace/semanticTokens/refresh:
@@ -129,7 +129,7 @@ describe('language server over stdio', function () {
       writeFileSync(join(dir, 'grows.inc'), 'db 1\n');
       await other.open(root, rootText);
       const settled = () => other.request('textDocument/hover', { textDocument: { uri: root }, position: { line: 0, character: 0 } });
-      const refreshes = () => other.requestsFromServer.filter((m) => m.endsWith('/refresh')).sort();
+      const refreshes = () => other.requestsFromServer.map((r) => r.method).filter((m) => m.endsWith('/refresh')).sort();
       const hints = async () => JSON.stringify(await other.request('textDocument/inlayHint', { textDocument: { uri: root }, range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } } }));
       const before = await hints();
       assert.match(before, /0x0*1001/);
@@ -147,6 +147,39 @@ describe('language server over stdio', function () {
       assert.deepEqual([...new Set(refreshes())], ['workspace/codeLens/refresh', 'workspace/inlayHint/refresh', 'workspace/semanticTokens/refresh']);
       const after = await hints();
       assert.match(after, /0x0*1004/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  // A client watches guest sources and include files by extension (core/src/watched-sources.ts);
+  // an include of another name went unwatched, and an edit of it on disk unseen.
+  it('asks a client that can to watch each file a program reads that its own watcher does not see', async () => {
+    const other = new LspClient();
+    try {
+      const caps = { workspace: { didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } } };
+      await other.request('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).toString(), capabilities: caps, workspaceFolders: [{ uri: pathToFileURL(dir).toString(), name: 'ws' }] });
+      await other.notify('initialized', {});
+      writeFileSync(join(dir, 'defs.h'), 'VALUE equ 1\n');
+      const root = pathToFileURL(join(dir, 'uses-h.asm')).toString();
+      await other.open(root, "bits 32\n%include 'defs.h'\n%include 'lib.inc'\n  mov eax, VALUE\n");
+      const settled = () => other.request('textDocument/hover', { textDocument: { uri: root }, position: { line: 0, character: 0 } });
+      await settled();
+      type Registration = { registrations: { method: string; registerOptions: { watchers: { globPattern: unknown }[] } }[] };
+      const registered = other.requestsFromServer.filter((r) => r.method === 'client/registerCapability').flatMap((r) => (r.params as Registration).registrations);
+      assert.deepEqual(registered.map((r) => [r.method, r.registerOptions.watchers]), [
+        ['workspace/didChangeWatchedFiles', [{ globPattern: { baseUri: pathToFileURL(dir).toString(), pattern: 'defs.h' } }]],
+      ]);
+      // The file changed on disk, as the client reports it: assembled again.
+      const redefined = other.diagnostics(root, (p) => p.diagnostics.some((d) => d.code === 'undefined-symbol'));
+      writeFileSync(join(dir, 'defs.h'), 'OTHER equ 1\n');
+      await other.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(dir, 'defs.h')).toString(), type: 2 }] });
+      await redefined;
+      // Closed, nothing is read: the watcher goes.
+      await other.notify('textDocument/didClose', { textDocument: { uri: root } });
+      await settled();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.ok(other.requestsFromServer.some((r) => r.method === 'client/unregisterCapability'), JSON.stringify(other.requestsFromServer));
     } finally {
       await other.close();
     }

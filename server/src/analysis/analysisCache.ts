@@ -118,6 +118,16 @@ export class AnalysisCache {
     return [...roots].flatMap((r) => this.open.get(r)?.uri ?? []);
   }
 
+  /** Every file the last assemblies of the open documents read (their own files included). */
+  filesRead(): string[] {
+    return [...this.readBy].flatMap(([file, roots]) => ([...roots].some((r) => this.open.has(r)) ? [file] : []));
+  }
+
+  /** The workspace folder the server was started in, if any. */
+  get workspaceFolder(): string | undefined {
+    return this.workspaceRoot;
+  }
+
   /** Open roots whose last assembly had an unresolved %include (a new file on disk may resolve it). */
   rootsMissingIncludes(): string[] {
     return [...this.open].flatMap(([path, doc]) => (this.assemblies.get(path)?.missingGeneration !== undefined ? [doc.uri] : []));
