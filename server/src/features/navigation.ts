@@ -168,7 +168,11 @@ function renameInProgram(doc: AnalyzedDocument, pos: Position, newName: string):
   };
   const taken = doc.result.symbols.find((s) => s !== symbol && (s.name === newFull
     || (s.name.toLowerCase() === newFull.toLowerCase() && (anyCase(s, lineAt) || anyCase(symbol, lineAt)))));
-  if (taken !== undefined) return { error: taken.name === newFull ? `\`${newFull}\` is already defined.` : `\`${newFull}\` would be taken for \`${taken.name}\`: one of the two is defined to match any case (${lineAt(anyCase(taken, lineAt) ? taken.definition : symbol.definition).trim().split(/\s/)[0]}).` };
+  if (taken !== undefined && taken.name === newFull) return { error: `\`${newFull}\` is already defined.` };
+  if (taken !== undefined) {
+    const directive = lineAt((anyCase(taken, lineAt) ? taken : symbol).definition).trim().split(/\s/)[0];
+    return { error: `\`${newFull}\` would be taken for \`${taken.name}\`: one of the two is defined to match any case (${directive}).` };
+  }
   const writtenAt = (r: SourceRange): string => lineAt(r).slice(r.start.col, r.end.col);
   const shared = unrenamableUse(doc, symbol.name) ?? sharedName(doc, symbol, lineAt) ?? sectalignWord(doc, symbol, lineAt) ?? unreadLine(doc, symbol, lineAt);
   if (shared) return { error: shared };
