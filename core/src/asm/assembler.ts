@@ -1254,7 +1254,7 @@ class Assembler implements EvalContext {
       // alone; `dd lbl|1, lbl|1`, whose operator's error it carries on after, is two).
       if (this.gaveUpIn === this.stmtIndex || (this.stoppedAtFirst === this.stmtIndex && !this.givenEveryPass)) return;
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b)) ? 'expression-later' : this.expressionCode);
+      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b) || this.refusedAfterFirstPass(a)) ? 'expression-later' : this.expressionCode);
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
       if (this.evaluatorGivesUp(a)) this.gaveUp();
@@ -1282,6 +1282,24 @@ class Assembler implements EvalContext {
     };
     return !this.firstPassEvaluated(node, first).errors.includes(message);
   }
+
+  /**
+   * Whether `message`, of a label where none can be, is said of the data item being read (see
+   * dataItem), which names something further on and which nasm's first pass took as data, a value
+   * with an unknown part: its parser refuses the item in its second pass, after which it stops
+   * (measured with nasm 2.16.01, fwd a label further on: `dd fwd*2` / `dd 1/0` is "division by
+   * zero" alone; `dd fwd*2 ? 1 : 2` the `?`'s error then "expression is not simple or
+   * relocatable", `dd lab*2 + fwd*0` / `dd 1/0` that one then "division by zero").
+   */
+  private refusedAfterFirstPass(message: string): boolean {
+    const item = this.dataItem;
+    if (item === undefined || !MISPLACED_LABEL.has(message) || !this.namesForward(item)) return false;
+    const read = this.keepingExternals(() => this.firstPassEvaluated(item, this.firstPassNames()));
+    return read.errors.length === 0 && read.vector !== undefined && !refusedAsData(read.vector, this.here().sec);
+  }
+
+  /** The data item whose value is being read, in the final pass (see refusedAfterFirstPass). */
+  private dataItem: Expr | undefined;
 
   /** While everyPassError reports: an error not ofLaterPass's to judge. */
   private givenEveryPass = false;
@@ -4345,7 +4363,8 @@ class Assembler implements EvalContext {
       // `dd 0 ? 1 : fwd << fwd*fwd` before `fwd:` is "unable to multiply two non-scalar objects"
       // alone, the evaluator giving up there.)
       let v: Value;
-      try { v = this.eval(item.expr); } finally { this.readAgain = false; }
+      this.dataItem = item.expr;
+      try { v = this.eval(item.expr); } finally { this.readAgain = false; this.dataItem = undefined; }
       const value = v.v ?? 0;
       // A label's address is not checked (nasm: a relocation, cut to the unit without a word; measured).
       if (v.v !== undefined && v.sec < 0 && unit <= 4) {
@@ -4865,10 +4884,7 @@ class Assembler implements EvalContext {
       const written = o.kind === 'mem' || o.kind === 'imm' ? o.written : undefined;
       if (e === undefined || (e.k !== 'bin' && e.k !== 'un') || (written === undefined && !mayRefuse(e))) continue;
       const forward = this.namesForward(e);
-      const first: EvalContext = !forward ? this : (this.firstPassView ??= {
-        symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
-        here: () => this.here(), base: () => this.base(), error: () => undefined,
-      });
+      const first: EvalContext = !forward ? this : this.firstPassNames();
       const product = o.kind === 'mem' && namesProduct(e);
       // (Read for its errors alone: an external name in it is refused where the operand is put out.)
       const evaluation = forward || product ? this.keepingExternals(() => this.firstPassEvaluated(written ?? e, first, written !== undefined)) : undefined;
@@ -4903,11 +4919,7 @@ class Assembler implements EvalContext {
    */
   private firstPassItemErrors(e: Expr, data = false): boolean {
     if ((e.k !== 'bin' && e.k !== 'un') || !mayRefuse(e) || !this.namesForward(e)) return false;
-    const first = this.firstPassView ??= {
-      symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
-      here: () => this.here(), base: () => this.base(), error: () => undefined,
-    };
-    const read = this.keepingExternals(() => this.firstPassEvaluated(e, first));
+    const read = this.keepingExternals(() => this.firstPassEvaluated(e, this.firstPassNames()));
     // (A data item it read with no error is read again in its second pass: see readAgain.)
     if (read.errors.length === 0) { this.readAgain = data; return false; }
     const refused = data && !read.gaveUp && read.vector !== undefined && refusedAsData(read.vector, this.here().sec);
@@ -4917,6 +4929,14 @@ class Assembler implements EvalContext {
 
   /** The names as nasm's first pass knows them, a name defined further on unknown (see firstPassOperandErrors). */
   private firstPassView: EvalContext | undefined;
+
+  /** firstPassView, made on first use. */
+  private firstPassNames(): EvalContext {
+    return this.firstPassView ??= {
+      symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
+      here: () => this.here(), base: () => this.base(), error: () => undefined,
+    };
+  }
 
   /** The statement whose evaluator errors nasm's first pass gave, after which it stops: no later pass's is given (see firstPassOperandErrors). */
   private stoppedAtFirst = -1;
