@@ -2109,7 +2109,11 @@ class Assembler implements EvalContext {
       // (measured: `.s: db 1` / `b:` / `.e: db (.e - .s) dup (1)` is "non-constant argument
       // supplied to DUP", where `db .e - .s` is 1).
       if (this.carriedBefore > 0) view = this.withoutCarried(view);
-      if (v.v === undefined || v.sec >= 0 || this.carriedBefore > 0) {
+      // (A number here may be one nasm's first pass had errors of, a name further on unknown to
+      // it where Ringside's evaluator took another way: measured with nasm 2.16.01, fwd a label
+      // further on, `times lab >> !fwd == k db 1` is the shift's error alone, the `!` of an unknown
+      // none, then `lab == k` 0; not the final pass's error of `!fwd`.)
+      if (v.v === undefined || v.sec >= 0 || this.carriedBefore > 0 || (mayRefuse(e) && this.namesForward(e))) {
         const first = this.firstPassEvaluated(e, view);
         if (!first.number || (first.unknown && first.errors.length > 0)) this.firstPassCounts.set(`${this.stmtIndex}:${e.start}`, first);
         else if (v.v === undefined) (this.numberAtFirst ??= new Set()).add(`${this.stmtIndex}:${e.start}`);
