@@ -71,7 +71,11 @@ const MAX_PASSES = 60;
 const MAX_ZEROING_WARNINGS = 64;
 
 /** Copies of an error nasm gives once for each `times` repetition or `dup` copy given at most (see repeatPutOut): as MAX_ZEROING_WARNINGS. */
-const MAX_REPEATED_ERRORS = 64;
+export const MAX_REPEATED_ERRORS = 64;
+
+/** The errors nasm gives of a memory reference as it sizes the instruction, in each pass (see repeatSizingErrors). */
+const SIZING_ERROR = /^(impossible combination of address sizes|invalid (16|32)-bit effective address)$/;
+const ABSOLUTE_DISPLACEMENT_SIZE = 'displacement size ignored on absolute address';
 
 /** "data exceeds bounds" warnings given for one statement at most: nasm gives one for each `dup` copy (see writeGroup). */
 const MAX_OVERFLOW_WARNINGS = 64;
@@ -4277,6 +4281,24 @@ class Assembler implements EvalContext {
     }
   }
 
+  /**
+   * The errors given since `mark` that nasm gives as it sizes an instruction, given again, `count`
+   * times over in all (at most MAX_REPEATED_ERRORS): its first pass sizes each repetition of a
+   * `times` line in turn, and says what it finds of the address each time (assemble.c, add_asp
+   * and process_ea; measured with nasm 2.16.01: `times 3 lea eax, [ax]` is "invalid 32-bit
+   * effective address" three times, `times 2 mov eax, [eax+bx]` both its errors twice, in turn).
+   */
+  private repeatSizingErrors(mark: number, count: number): void {
+    const since = this.sink.list.slice(mark);
+    if (!since.some((d) => d.severity === 'error' && SIZING_ERROR.test(d.message))) return;
+    // (With the warning it gives as it sizes an absolute address: measured, `times 2 mov eax,
+    // [qword 5]` is the error and "displacement size ignored on absolute address", twice.)
+    const given = since.filter((d) => SIZING_ERROR.test(d.message) || d.message === ABSOLUTE_DISPLACEMENT_SIZE);
+    for (let k = 1; k < Math.min(count, MAX_REPEATED_ERRORS); k++) {
+      for (const d of given) this.sink.report(d.severity, d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, ++this.putOutRepeats);
+    }
+  }
+
   /** Error `message` given `count` times over at `span`, as nasm gives it once for each repetition of a `times` line. */
   private errorRepeated(code: string, message: string, span: { start: number; end: number }, count: number): void {
     if (count > 0) this.error(code, message, span);
@@ -4489,7 +4511,10 @@ class Assembler implements EvalContext {
     // `times 0`: nasm evaluates the operands (their errors stand) but matches no instruction form,
     // so the encoder's errors and warnings are not given (measured: `times 0 call` and `times 0
     // push byte 300` say nothing; `times 0 mov eax, 1/0` is "division by zero").
-    if (this.final && r.problems.length > 0 && n !== 0) this.reportProblems(st, r.problems);
+    if (this.final && r.problems.length > 0 && n !== 0) {
+      this.reportProblems(st, r.problems);
+      if (n > 1) this.repeatSizingErrors(mark, n);
+    }
     // The bin format refuses a WRT as the value is put out: of an instruction that matches no
     // form, or of `times 0`, nothing is (measured: `add eax, x wrt 3, 5` is only "invalid
     // combination of opcode and operands", `times 0 mov eax, x wrt 3` no error).
@@ -5449,7 +5474,7 @@ function codeFor(message: string): string {
   if (/invalid combination/i.test(message) || DECORATION_MESSAGE.includes(message)) return 'invalid-operands';
   if (/out of range|exceeds bounds/i.test(message)) return 'out-of-range';
   if (/^value referenced by FAR|segment base references$/.test(message)) return 'far-segment';
-  if (message === 'displacement size ignored on absolute address') return 'ea-dispsize';
+  if (message === ABSOLUTE_DISPLACEMENT_SIZE) return 'ea-dispsize';
   if (message === 'indirect address displacements cannot be RIP-relative') return 'ea-rel';
   return 'encode';
 }
