@@ -4544,9 +4544,15 @@ class Assembler implements EvalContext {
     // nasm's parser drops a line at an unknown symbol of its final pass, or where its evaluator
     // gives up: no form is matched (measured with nasm 2.16.01: `lea eax, [byte 5+ecx*ONE]`
     // before `ONE equ 1` is "unable to multiply two non-scalar objects" alone).
-    if (this.undefinedIn === this.stmtIndex || this.gaveUpIn === this.stmtIndex) return;
+    if (this.gaveUpIn === this.stmtIndex) return;
+    // (But for the errors its first pass gives as it sizes the instruction, where the name is not
+    // yet an error, after which it stops: measured, `lea eax, [ax+nosuch]` is "invalid 32-bit
+    // effective address" alone, `a16 lea eax, [ebx+nosuch]` "impossible combination of address
+    // sizes" alone.)
+    const sizingOnly = this.undefinedIn === this.stmtIndex;
     for (let k = 0; k < problems.length; k++) {
       const p = problems[k];
+      if (sizingOnly && !(SIZING_ERROR.test(p.message) || (p.message === ABSOLUTE_DISPLACEMENT_SIZE && problems.some((q) => SIZING_ERROR.test(q.message))))) continue;
       // (The bin format's word on a far target's segment is given as it puts the selector out:
       // not in absolute space, where nothing is; measured, `absolute 0x10` / `jmp far lab`.)
       if (this.absolute !== undefined && p.message === SEGMENT_BASE_REFERENCES) continue;
