@@ -1292,10 +1292,15 @@ function ilog2(e: Extract<Expr, { k: 'un' }>, value: bigint, ctx: EvalContext): 
   const floor = x === 0n ? 0 : x.toString(2).length - 1;
   if (e.op === 'ilog2c') return { v: x <= 1n ? 0 : (x - 1n).toString(2).length, sec: -1 };
   const power = x !== 0n && (x & (x - 1n)) === 0n;
-  if (!power && e.op === 'ilog2e') { fail(ctx, 'ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
-  if (!power && e.op === 'ilog2w') ctx.warn?.('other', 'ilog2 argument is not a power of two', e);
+  // (Either way nasm's evaluator goes on with the log rounded down: measured with nasm 2.16.01,
+  // `dd __?ilog2e?__(3) + 1/0` is this error, then "division by zero".)
+  if (!power && e.op === 'ilog2e') fail(ctx, NOT_POWER_OF_TWO, e);
+  if (!power && e.op === 'ilog2w') ctx.warn?.('other', NOT_POWER_OF_TWO, e);
   return { v: floor, sec: -1 };
 }
+
+/** nasm's error (`__?ilog2e?__`) and warning (`__?ilog2w?__`) of an argument no power of two. */
+export const NOT_POWER_OF_TWO = 'ilog2 argument is not a power of two';
 
 /** The ilog2 function `word` names (`__?ilog2e?__` or `__ilog2e__`), as a unary operator. */
 function ilog2Function(word: string): string | undefined {
@@ -1643,8 +1648,8 @@ const CARRYING_ON: readonly string[] = [...SHIFTS, ...GOES_ON];
 /** nasm's error for a `?` whose condition is no number. */
 export const CONDITION_NOT_SCALAR = 'the left-hand side of `?\' must be a scalar value';
 
-/** The errors of CARRYING_ON, of the comparisons, and of `?` (see givesUp). */
-const CARRIES_ON: ReadonlySet<string> = new Set([...CARRYING_ON.map((op) => scalarOnlyMessage(op)), ...[...COMPARISONS].map((op) => nonScalarDifference(op)), CONDITION_NOT_SCALAR]);
+/** The errors of CARRYING_ON, of the comparisons, of `?` and of `__?ilog2e?__` (see givesUp). */
+const CARRIES_ON: ReadonlySet<string> = new Set([...CARRYING_ON.map((op) => scalarOnlyMessage(op)), ...[...COMPARISONS].map((op) => nonScalarDifference(op)), CONDITION_NOT_SCALAR, NOT_POWER_OF_TWO]);
 
 /** nasm's error for comparison `op` of sides whose difference is no number. */
 export function nonScalarDifference(op: string): string {
