@@ -71,7 +71,11 @@ const MAX_PASSES = 60;
 const MAX_ZEROING_WARNINGS = 64;
 
 /** Copies of an error nasm gives once for each `times` repetition or `dup` copy given at most (see repeatPutOut): as MAX_ZEROING_WARNINGS. */
-const MAX_REPEATED_ERRORS = 64;
+export const MAX_REPEATED_ERRORS = 64;
+
+/** The errors nasm gives of a memory reference as it sizes the instruction, in each pass (see repeatSizingErrors). */
+const SIZING_ERROR = /^(impossible combination of address sizes|invalid (16|32)-bit effective address)$/;
+const ABSOLUTE_DISPLACEMENT_SIZE = 'displacement size ignored on absolute address';
 
 /** "data exceeds bounds" warnings given for one statement at most: nasm gives one for each `dup` copy (see writeGroup). */
 const MAX_OVERFLOW_WARNINGS = 64;
@@ -1254,7 +1258,7 @@ class Assembler implements EvalContext {
       // alone; `dd lbl|1, lbl|1`, whose operator's error it carries on after, is two).
       if (this.gaveUpIn === this.stmtIndex || (this.stoppedAtFirst === this.stmtIndex && !this.givenEveryPass)) return;
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b)) ? 'expression-later' : this.expressionCode);
+      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b) || this.refusedAfterFirstPass(a)) ? 'expression-later' : this.expressionCode);
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
       if (this.evaluatorGivesUp(a)) this.gaveUp();
@@ -1282,6 +1286,24 @@ class Assembler implements EvalContext {
     };
     return !this.firstPassEvaluated(node, first).errors.includes(message);
   }
+
+  /**
+   * Whether `message`, of a label where none can be, is said of the data item being read (see
+   * dataItem), which names something further on and which nasm's first pass took as data, a value
+   * with an unknown part: its parser refuses the item in its second pass, after which it stops
+   * (measured with nasm 2.16.01, fwd a label further on: `dd fwd*2` / `dd 1/0` is "division by
+   * zero" alone; `dd fwd*2 ? 1 : 2` the `?`'s error then "expression is not simple or
+   * relocatable", `dd lab*2 + fwd*0` / `dd 1/0` that one then "division by zero").
+   */
+  private refusedAfterFirstPass(message: string): boolean {
+    const item = this.dataItem;
+    if (item === undefined || !MISPLACED_LABEL.has(message) || !this.namesForward(item)) return false;
+    const read = this.keepingExternals(() => this.firstPassEvaluated(item, this.firstPassNames()));
+    return read.errors.length === 0 && read.vector !== undefined && !refusedAsData(read.vector, this.here().sec);
+  }
+
+  /** The data item whose value is being read, in the final pass (see refusedAfterFirstPass). */
+  private dataItem: Expr | undefined;
 
   /** While everyPassError reports: an error not ofLaterPass's to judge. */
   private givenEveryPass = false;
@@ -2091,7 +2113,11 @@ class Assembler implements EvalContext {
       // (measured: `.s: db 1` / `b:` / `.e: db (.e - .s) dup (1)` is "non-constant argument
       // supplied to DUP", where `db .e - .s` is 1).
       if (this.carriedBefore > 0) view = this.withoutCarried(view);
-      if (v.v === undefined || v.sec >= 0 || this.carriedBefore > 0) {
+      // (A number here may be one nasm's first pass had errors of, a name further on unknown to
+      // it where Ringside's evaluator took another way: measured with nasm 2.16.01, fwd a label
+      // further on, `times lab >> !fwd == k db 1` is the shift's error alone, the `!` of an unknown
+      // none, then `lab == k` 0; not the final pass's error of `!fwd`.)
+      if (v.v === undefined || v.sec >= 0 || this.carriedBefore > 0 || (mayRefuse(e) && this.namesForward(e))) {
         const first = this.firstPassEvaluated(e, view);
         if (!first.number || (first.unknown && first.errors.length > 0)) this.firstPassCounts.set(`${this.stmtIndex}:${e.start}`, first);
         else if (v.v === undefined) (this.numberAtFirst ??= new Set()).add(`${this.stmtIndex}:${e.start}`);
@@ -4255,6 +4281,24 @@ class Assembler implements EvalContext {
     }
   }
 
+  /**
+   * The errors given since `mark` that nasm gives as it sizes an instruction, given again, `count`
+   * times over in all (at most MAX_REPEATED_ERRORS): its first pass sizes each repetition of a
+   * `times` line in turn, and says what it finds of the address each time (assemble.c, add_asp
+   * and process_ea; measured with nasm 2.16.01: `times 3 lea eax, [ax]` is "invalid 32-bit
+   * effective address" three times, `times 2 mov eax, [eax+bx]` both its errors twice, in turn).
+   */
+  private repeatSizingErrors(mark: number, count: number): void {
+    const since = this.sink.list.slice(mark);
+    if (!since.some((d) => d.severity === 'error' && SIZING_ERROR.test(d.message))) return;
+    // (With the warning it gives as it sizes an absolute address: measured, `times 2 mov eax,
+    // [qword 5]` is the error and "displacement size ignored on absolute address", twice.)
+    const given = since.filter((d) => SIZING_ERROR.test(d.message) || d.message === ABSOLUTE_DISPLACEMENT_SIZE);
+    for (let k = 1; k < Math.min(count, MAX_REPEATED_ERRORS); k++) {
+      for (const d of given) this.sink.report(d.severity, d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, ++this.putOutRepeats);
+    }
+  }
+
   /** Error `message` given `count` times over at `span`, as nasm gives it once for each repetition of a `times` line. */
   private errorRepeated(code: string, message: string, span: { start: number; end: number }, count: number): void {
     if (count > 0) this.error(code, message, span);
@@ -4345,7 +4389,8 @@ class Assembler implements EvalContext {
       // `dd 0 ? 1 : fwd << fwd*fwd` before `fwd:` is "unable to multiply two non-scalar objects"
       // alone, the evaluator giving up there.)
       let v: Value;
-      try { v = this.eval(item.expr); } finally { this.readAgain = false; }
+      this.dataItem = item.expr;
+      try { v = this.eval(item.expr); } finally { this.readAgain = false; this.dataItem = undefined; }
       const value = v.v ?? 0;
       // A label's address is not checked (nasm: a relocation, cut to the unit without a word; measured).
       if (v.v !== undefined && v.sec < 0 && unit <= 4) {
@@ -4466,7 +4511,10 @@ class Assembler implements EvalContext {
     // `times 0`: nasm evaluates the operands (their errors stand) but matches no instruction form,
     // so the encoder's errors and warnings are not given (measured: `times 0 call` and `times 0
     // push byte 300` say nothing; `times 0 mov eax, 1/0` is "division by zero").
-    if (this.final && r.problems.length > 0 && n !== 0) this.reportProblems(st, r.problems);
+    if (this.final && r.problems.length > 0 && n !== 0) {
+      this.reportProblems(st, r.problems);
+      if (n > 1) this.repeatSizingErrors(mark, n);
+    }
     // The bin format refuses a WRT as the value is put out: of an instruction that matches no
     // form, or of `times 0`, nothing is (measured: `add eax, x wrt 3, 5` is only "invalid
     // combination of opcode and operands", `times 0 mov eax, x wrt 3` no error).
@@ -4496,9 +4544,15 @@ class Assembler implements EvalContext {
     // nasm's parser drops a line at an unknown symbol of its final pass, or where its evaluator
     // gives up: no form is matched (measured with nasm 2.16.01: `lea eax, [byte 5+ecx*ONE]`
     // before `ONE equ 1` is "unable to multiply two non-scalar objects" alone).
-    if (this.undefinedIn === this.stmtIndex || this.gaveUpIn === this.stmtIndex) return;
+    if (this.gaveUpIn === this.stmtIndex) return;
+    // (But for the errors its first pass gives as it sizes the instruction, where the name is not
+    // yet an error, after which it stops: measured, `lea eax, [ax+nosuch]` is "invalid 32-bit
+    // effective address" alone, `a16 lea eax, [ebx+nosuch]` "impossible combination of address
+    // sizes" alone.)
+    const sizingOnly = this.undefinedIn === this.stmtIndex;
     for (let k = 0; k < problems.length; k++) {
       const p = problems[k];
+      if (sizingOnly && !(SIZING_ERROR.test(p.message) || (p.message === ABSOLUTE_DISPLACEMENT_SIZE && problems.some((q) => SIZING_ERROR.test(q.message))))) continue;
       // (The bin format's word on a far target's segment is given as it puts the selector out:
       // not in absolute space, where nothing is; measured, `absolute 0x10` / `jmp far lab`.)
       if (this.absolute !== undefined && p.message === SEGMENT_BASE_REFERENCES) continue;
@@ -4865,10 +4919,7 @@ class Assembler implements EvalContext {
       const written = o.kind === 'mem' || o.kind === 'imm' ? o.written : undefined;
       if (e === undefined || (e.k !== 'bin' && e.k !== 'un') || (written === undefined && !mayRefuse(e))) continue;
       const forward = this.namesForward(e);
-      const first: EvalContext = !forward ? this : (this.firstPassView ??= {
-        symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
-        here: () => this.here(), base: () => this.base(), error: () => undefined,
-      });
+      const first: EvalContext = !forward ? this : this.firstPassNames();
       const product = o.kind === 'mem' && namesProduct(e);
       // (Read for its errors alone: an external name in it is refused where the operand is put out.)
       const evaluation = forward || product ? this.keepingExternals(() => this.firstPassEvaluated(written ?? e, first, written !== undefined)) : undefined;
@@ -4903,11 +4954,7 @@ class Assembler implements EvalContext {
    */
   private firstPassItemErrors(e: Expr, data = false): boolean {
     if ((e.k !== 'bin' && e.k !== 'un') || !mayRefuse(e) || !this.namesForward(e)) return false;
-    const first = this.firstPassView ??= {
-      symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
-      here: () => this.here(), base: () => this.base(), error: () => undefined,
-    };
-    const read = this.keepingExternals(() => this.firstPassEvaluated(e, first));
+    const read = this.keepingExternals(() => this.firstPassEvaluated(e, this.firstPassNames()));
     // (A data item it read with no error is read again in its second pass: see readAgain.)
     if (read.errors.length === 0) { this.readAgain = data; return false; }
     const refused = data && !read.gaveUp && read.vector !== undefined && refusedAsData(read.vector, this.here().sec);
@@ -4917,6 +4964,14 @@ class Assembler implements EvalContext {
 
   /** The names as nasm's first pass knows them, a name defined further on unknown (see firstPassOperandErrors). */
   private firstPassView: EvalContext | undefined;
+
+  /** firstPassView, made on first use. */
+  private firstPassNames(): EvalContext {
+    return this.firstPassView ??= {
+      symbol: (name, node) => (this.definedLater(name) ? undefined : this.symbol(name, node)),
+      here: () => this.here(), base: () => this.base(), error: () => undefined,
+    };
+  }
 
   /** The statement whose evaluator errors nasm's first pass gave, after which it stops: no later pass's is given (see firstPassOperandErrors). */
   private stoppedAtFirst = -1;
@@ -5425,7 +5480,7 @@ function codeFor(message: string): string {
   if (/invalid combination/i.test(message) || DECORATION_MESSAGE.includes(message)) return 'invalid-operands';
   if (/out of range|exceeds bounds/i.test(message)) return 'out-of-range';
   if (/^value referenced by FAR|segment base references$/.test(message)) return 'far-segment';
-  if (message === 'displacement size ignored on absolute address') return 'ea-dispsize';
+  if (message === ABSOLUTE_DISPLACEMENT_SIZE) return 'ea-dispsize';
   if (message === 'indirect address displacements cannot be RIP-relative') return 'ea-rel';
   return 'encode';
 }

@@ -5,7 +5,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink, HeldDiagnostic } from './diagnostics';
-import { evaluate, MISPLACED_LABEL, parseWhole, type EvalContext, type Expr, type ExternalName, type ParseError, type Value } from './expr';
+import { evaluate, givesUp, MISPLACED_LABEL, parseWhole, type EvalContext, type Expr, type ExternalName, type ParseError, type Value } from './expr';
 import { lineRange, type PPToken } from './source';
 import { isRegisterWord, symbolsLeft, unreadFloatCode } from './pp-expressions';
 import { registersCompared } from './register-sum';
@@ -358,6 +358,11 @@ function numberOf(c: CheckCondition, expr: Expr, compared: Expr, trailing: Parse
   // nasm's evaluation stops at the first symbol it has no value for: one message (measured:
   // `%if un-un` and `%if un-un2` are "symbol `un' not defined before use" once), as pp-expressions.ts.
   let failed = false;
+  // (After a name it has no value for, nasm's evaluator has given up: no error after it is given;
+  // after an operator's error it carries on after (`|`), a name's is. Measured with nasm 2.16.01,
+  // `%assign A y & lab > 1 | lab` before `y equ 3` is "symbol `y' not defined before use" alone;
+  // `%assign A lab | 1 | y` the `|`'s error, then y's.)
+  let named = false, gaveUp = false;
   // An `%elif` naming a label further on fails without a word in nasm's first pass, which goes on;
   // its later passes know the label (measured with nasm 2.16.01: `db 1` / `%if 0` / `%elif y-$$` /
   // `db 3` / `%endif` / `y:` is 01 03).
@@ -370,8 +375,9 @@ function numberOf(c: CheckCondition, expr: Expr, compared: Expr, trailing: Parse
       const v = escaped ? undefined : scope.symbolBefore(name, c.statement, later);
       // (nasm's evaluator stops at the first: `%assign x lb - lb` before `lb:` names it once, measured.)
       if (v === undefined) {
-        if (report && !failed) sink.error('undefined-symbol', `symbol \`${escaped ? `$${name}` : scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion, undefined, line);
+        if (report && !named && !gaveUp) sink.error('undefined-symbol', `symbol \`${escaped ? `$${name}` : scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion, undefined, line);
         failed = true;
+        named = true;
       }
       return v;
     },
@@ -383,7 +389,8 @@ function numberOf(c: CheckCondition, expr: Expr, compared: Expr, trailing: Parse
     error: (message: string, node: Expr) => {
       if (MISPLACED_LABEL.has(message)) { placed = false; return; }
       failed = true;
-      if (report) sink.error('expression', message, at(node.start, node.end), expansion, undefined, line);
+      if (report && !named && !gaveUp) sink.error('expression', message, at(node.start, node.end), expansion, undefined, line);
+      gaveUp ||= givesUp(message);
     },
     externals: scope.externals,
   };

@@ -326,7 +326,10 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   // (Two registers neither of which can be the base come before a subtracted one: measured,
   // `[-ecx+ebx*2]` is "two index registers", `[ebx-ecx]` an invalid address.)
   if (regCount === 2 && regScale[0] !== 1 && regScale[1] !== 1) p.fail('invalid effective address: two index registers', { start: from, end: to });
-  for (let a = 0; a < regCount; a++) if (regScale[a] < 0) failForMode(p, { start: from, end: to });
+  // Registers of two sizes are nasm's address size error, which comes before it reads the scales
+  // (see the encoder's mixesAddressSizes; measured: `[eax-bx]`, `[eax+bx*3]` are that error first).
+  const mixedSizes = regCount === 2 && regInfo[0].bits !== regInfo[1].bits;
+  for (let a = 0; a < regCount; a++) if (regScale[a] < 0 && !mixedSizes) failForMode(p, { start: from, end: to });
   let base: RegisterInfo | undefined;
   let index: RegisterInfo | undefined;
   let scale = 1;
@@ -349,15 +352,13 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
   }
   if (index !== undefined && scale === 0) { index = undefined; scale = 1; }
-  if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
+  if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8 && !mixedSizes) {
     // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base,
     // `nosplit` or not (assemble.c, process_ea; measured: `[nosplit ecx*3]` is 8A 04 49 too), but
     // not the index of the split form (`indexPart`: `[eax, ecx*3]` is "invalid 32-bit effective address").
     if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !indexPart) { base = index; scale -= 1; }
     else failForMode(p, { start: from, end: to });
   }
-  // (nasm then also says "invalid N-bit effective address".)
-  if (base && index && base.bits !== index.bits) p.fail('impossible combination of address sizes', { start: from, end: to });
   return {
     kind: 'mem', size, far: far || undefined, segment, base, index, scale: scale as 1 | 2 | 4 | 8, disp, dispSize,
     nosplit: (nosplit && !(indexSummed && scale === 2 && base === undefined)) || undefined, strict: strict || undefined, start: from, end: to,

@@ -8,7 +8,7 @@
 // alignment), the value that pass gives an `equ`, the term nasm's `sectalign` takes for an
 // alignment, and the errors its evaluator and parser give of an operand, registers and all.
 
-import { COMPARISONS, CONDITION_NOT_SCALAR, evaluate, givesUp, isScalarOnly, leafValue, nonScalarDifference, numberOperation, scalarOnlyMessage, SHIFTS, type EvalContext, type Expr, type Value } from './expr';
+import { COMPARISONS, CONDITION_NOT_SCALAR, evaluate, givesUp, isScalarOnly, leafValue, nonScalarDifference, NOT_POWER_OF_TWO, numberOperation, scalarOnlyMessage, SHIFTS, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf, foldExpr } from './expr-walk';
 import { lookupRegister } from '../isa/registers';
 
@@ -283,7 +283,10 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext, registers = false
       if (!isScalarOnly(x.op)) return undefined;
       if (isJustUnknown(a)) return UNKNOWN;
       if (!isSimple(a)) return fail(scalarOnlyMessage(x.op));
-      return numberOf(numberOperation(x, relocValue(a), 0, ctx), fail);
+      const n = numberOperation(x, relocValue(a), 0, ctx);
+      // (`__?ilog2e?__` of no power of two goes on with the log rounded down: see ilog2 in expr.ts.)
+      if (n === NOT_POWER_OF_TWO) return fail(n, [{ kind: NUMBER_PART, factor: floorLog2(relocValue(a)) }]);
+      return numberOf(n, fail);
     },
     binary: (x, a, b) => {
       if (x.op === ':') { (branches ??= new Map()).set(x, [a, b]); return a ?? b ?? UNKNOWN; }
@@ -320,6 +323,12 @@ export function firstPassEvaluation(e: Expr, ctx: EvalContext, registers = false
 const DIVISIONS: ReadonlySet<string> = new Set(['/', '%', '//', '%%']);
 
 /** A number an operator made, or its error (after which nasm's evaluator gives up). */
+/** The log base 2 of `n`, read as an unsigned 64-bit number, rounded down (0 for 0). */
+function floorLog2(n: number): number {
+  const x = BigInt.asUintN(64, BigInt(n));
+  return x === 0n ? 0 : x.toString(2).length - 1;
+}
+
 function numberOf(v: number | string, fail: (message: string) => EvalVector | undefined): EvalVector | undefined {
   return typeof v === 'string' ? fail(v) : [{ kind: NUMBER_PART, factor: v }];
 }

@@ -618,6 +618,9 @@ export function resetEvaluation(): void {
  */
 let misplacedLabel: { readonly message: string; readonly node: Expr } | undefined;
 
+/** nasm's evaluator's error for a product of two values neither of which is a number. */
+const NO_PRODUCT = 'unable to multiply two non-scalar objects';
+
 /**
  * Whether the evaluation under way (see `evaluate`) has given an error that ends it: nasm's
  * evaluator gives up there, so nothing after it is said (measured with nasm 2.16.01: `dd lbl &&
@@ -682,7 +685,10 @@ function evaluateRead(e: Expr, ctx: EvalContext): Value {
   const problem = takeMisplaced();
   if (problem === undefined) return v;
   if (undefinedRead) return { v: undefined, sec: -1 };
-  const sum = relocatableSum(e, ctx);
+  // (A product of two labels held is an error wherever it stands, in a branch a condition does
+  // not take too, which the sum leaves out: measured with nasm 2.16.01, fwd a label further on,
+  // `mov eax, 1 ? 3 : fwd*fwd` is "unable to multiply two non-scalar objects".)
+  const sum = problem.message === NO_PRODUCT ? undefined : relocatableSum(e, ctx);
   if (sum !== undefined) return sum;
   fail(ctx, addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
   return { v: undefined, sec: -1 };
@@ -1009,8 +1015,8 @@ function product(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const labels = (x: Expr, v: Value, held: typeof inA): boolean => (held === undefined ? v.sec >= 0 && v.v !== undefined : namesSection(x, ctx));
   // (Held, as binary holds it, when both are further on: see there.)
   if (labels(e.a, a, inA) && labels(e.b, b, inB)) {
-    if (ctx.knownAtFirst === undefined || ctx.knownAtFirst(e.a) || ctx.knownAtFirst(e.b)) fail(ctx, 'unable to multiply two non-scalar objects', e);
-    else misplaced('unable to multiply two non-scalar objects', e);
+    if (ctx.knownAtFirst === undefined || ctx.knownAtFirst(e.a) || ctx.knownAtFirst(e.b)) fail(ctx, NO_PRODUCT, e);
+    else misplaced(NO_PRODUCT, e);
     return { v: undefined, sec: -1 };
   }
   if (inA !== undefined) misplaced(inA.message, inA.node);
@@ -1286,10 +1292,15 @@ function ilog2(e: Extract<Expr, { k: 'un' }>, value: bigint, ctx: EvalContext): 
   const floor = x === 0n ? 0 : x.toString(2).length - 1;
   if (e.op === 'ilog2c') return { v: x <= 1n ? 0 : (x - 1n).toString(2).length, sec: -1 };
   const power = x !== 0n && (x & (x - 1n)) === 0n;
-  if (!power && e.op === 'ilog2e') { fail(ctx, 'ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
-  if (!power && e.op === 'ilog2w') ctx.warn?.('other', 'ilog2 argument is not a power of two', e);
+  // (Either way nasm's evaluator goes on with the log rounded down: measured with nasm 2.16.01,
+  // `dd __?ilog2e?__(3) + 1/0` is this error, then "division by zero".)
+  if (!power && e.op === 'ilog2e') fail(ctx, NOT_POWER_OF_TWO, e);
+  if (!power && e.op === 'ilog2w') ctx.warn?.('other', NOT_POWER_OF_TWO, e);
   return { v: floor, sec: -1 };
 }
+
+/** nasm's error (`__?ilog2e?__`) and warning (`__?ilog2w?__`) of an argument no power of two. */
+export const NOT_POWER_OF_TWO = 'ilog2 argument is not a power of two';
 
 /** The ilog2 function `word` names (`__?ilog2e?__` or `__ilog2e__`), as a unary operator. */
 function ilog2Function(word: string): string | undefined {
@@ -1561,8 +1572,8 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     // further after, unless both are further on, unknown in its first pass, where it stops on
     // another error: measured, `lbl:` / `dd lbl*lbl + 1/0` and `dd lbl*fwd + 1/0` are "unable to
     // multiply two non-scalar objects", `dd lbl*lbl + 1/0` / `lbl:` "division by zero".)
-    if (op === '*' && a.sec >= 0 && b.sec >= 0 && (ctx.knownAtFirst === undefined || ctx.knownAtFirst(e.a) || ctx.knownAtFirst(e.b))) fail(ctx, 'unable to multiply two non-scalar objects', e);
-    else if (op === '*' && a.sec >= 0 && b.sec >= 0) misplaced('unable to multiply two non-scalar objects', e);
+    if (op === '*' && a.sec >= 0 && b.sec >= 0 && (ctx.knownAtFirst === undefined || ctx.knownAtFirst(e.a) || ctx.knownAtFirst(e.b))) fail(ctx, NO_PRODUCT, e);
+    else if (op === '*' && a.sec >= 0 && b.sec >= 0) misplaced(NO_PRODUCT, e);
     else if (op === '*') misplaced('`*\' applied to a relocatable value', e);
     else fail(ctx, scalarOnlyMessage(op), e);
     return op === '*' ? { v: undefined, sec: -1 } : afterScalarError(e, a, b, ctx);
@@ -1637,8 +1648,8 @@ const CARRYING_ON: readonly string[] = [...SHIFTS, ...GOES_ON];
 /** nasm's error for a `?` whose condition is no number. */
 export const CONDITION_NOT_SCALAR = 'the left-hand side of `?\' must be a scalar value';
 
-/** The errors of CARRYING_ON, of the comparisons, and of `?` (see givesUp). */
-const CARRIES_ON: ReadonlySet<string> = new Set([...CARRYING_ON.map((op) => scalarOnlyMessage(op)), ...[...COMPARISONS].map((op) => nonScalarDifference(op)), CONDITION_NOT_SCALAR]);
+/** The errors of CARRYING_ON, of the comparisons, of `?` and of `__?ilog2e?__` (see givesUp). */
+const CARRIES_ON: ReadonlySet<string> = new Set([...CARRYING_ON.map((op) => scalarOnlyMessage(op)), ...[...COMPARISONS].map((op) => nonScalarDifference(op)), CONDITION_NOT_SCALAR, NOT_POWER_OF_TWO]);
 
 /** nasm's error for comparison `op` of sides whose difference is no number. */
 export function nonScalarDifference(op: string): string {

@@ -2,7 +2,7 @@
 // server, debugger and CLI read (listing, source map, symbols, references, statements).
 
 import type { AssembleOptions, AssembleResult, Diagnostic, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
-import { assembleStatements, listStatements, symbolRange, type AssemblerHost, type AssemblyOutput, type FirstPassWarning } from './assembler';
+import { assembleStatements, listStatements, MAX_REPEATED_ERRORS, symbolRange, type AssemblerHost, type AssemblyOutput, type FirstPassWarning } from './assembler';
 import { codeAt, codeOf, conditionsOf, markUnread, takenCode, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
@@ -374,7 +374,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       const message = problem.code === MODE_ADDRESS ? invalidEffectiveAddress(mode) : problem.message;
       if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
       else if (problem.segOf !== undefined) (segProblems ??= []).push({ line: i, problem });
-      else if (problem.afterCount !== undefined) (countProblems ??= []).push({ line: i, problem });
+      else if (problem.afterCount !== undefined) (countProblems ??= []).push({ line: i, problem: message === problem.message ? problem : { ...problem, message } });
       else if (problem.equOperands !== undefined) (equProblems ??= []).push({ line: i, problem });
       else if (problem.registerOperand !== undefined) (operandProblems ??= []).push({ line: i, problem });
       else sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
@@ -551,8 +551,19 @@ function reportCountProblems(held: readonly SegmentProblem[], asm: AssemblyOutpu
     const range = lineRange(file, lines.line[line], count.start, count.end);
     if (failed !== undefined) sink.error('expression', failed, range, expansion, undefined, line);
     if (failed !== undefined && givesUp(failed)) continue;
+    const at = lineRange(file, lines.line[line], problem.start, problem.end);
     if (!number || v.v === undefined || v.sec >= 0) sink.error('non-constant', 'non-constant argument supplied to TIMES', range, expansion, undefined, line);
-    sink.error(problem.code, problem.message, lineRange(file, lines.line[line], problem.start, problem.end), expansion, undefined, line);
+    else if (problem.code === MODE_ADDRESS) {
+      // An address no mode takes is no error of nasm's parser but of its sizing of the
+      // instruction, once for each repetition its first pass sizes; none for a count below 1,
+      // which its final pass refuses if negative (measured with nasm 2.16.01: `times 3 mov eax,
+      // [eax+ebx*3]` is "invalid 32-bit effective address" three times, `times 0 ...` nothing,
+      // `times -1 ...` "TIMES value -1 is negative" alone).
+      if (v.v < 0) sink.error('times-negative', `TIMES value ${v.big ?? v.v} is negative`, range, expansion, undefined, line);
+      for (let k = 0; k < Math.min(v.v, MAX_REPEATED_ERRORS); k++) sink.report('error', problem.code, problem.message, at, expansion, undefined, line, line, k);
+      continue;
+    }
+    sink.error(problem.code, problem.message, at, expansion, undefined, line);
   }
 }
 

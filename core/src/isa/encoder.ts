@@ -435,6 +435,17 @@ const IMPOSSIBLE_ADDRESS_SIZES = 'impossible combination of address sizes';
 const NOT_RIP_RELATIVE = 'indirect address displacements cannot be RIP-relative';
 
 /**
+ * Whether a reference's base and index are registers of two sizes (`[eax+bx]`), which no address
+ * size takes: nasm's error before it looks for a form, then, where a form takes the operands, its
+ * reading of the reference at the mode's address size fails too (assemble.c, add_asp then
+ * process_ea; measured with nasm 2.16.01: `mov eax, [eax+bx]` is both errors in bits 32 and 16,
+ * `mov eax, [eax+bx], 1` the first alone).
+ */
+function mixesAddressSizes(mem: MemOperand): boolean {
+  return mem.base !== undefined && mem.index !== undefined && registerInfo(mem.base).bits !== registerInfo(mem.index).bits;
+}
+
+/**
  * Whether the address sizes of `req` disagree: nasm settles them before it looks for a form
  * (assemble.c, add_asp), so this is its error where no form or no operation size would do
  * (measured: `a16 mov [ebx], 1` and `mov [qword 5], 1` are this, not "operation size not
@@ -445,6 +456,7 @@ function impossibleAddressSizes(req: EncodeRequest): boolean {
   let addressSize: number | undefined = req.prefixes.includes('a16') ? 16 : req.prefixes.includes('a32') ? 32 : undefined;
   for (const op of req.operands) {
     if (op.kind !== 'mem') continue;
+    if (mixesAddressSizes(op)) return true;
     const size = op.base !== undefined || op.index !== undefined ? op.addressSize : op.dispSize !== undefined && op.dispSize > 8 ? op.dispSize : undefined;
     if (size === undefined) continue;
     if (size === 64 || (addressSize !== undefined && size !== addressSize)) return true;
@@ -732,6 +744,10 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   // ignores the written size (assemble.c; measured: `mov eax, [qword 5]` in bits 32 and 16).
   if (mem !== undefined && mem.dispSize === 64 && mem.base === undefined && mem.index === undefined) {
     problems.push(error('impossible combination of address sizes', memIndex), warning('displacement size ignored on absolute address', memIndex));
+    return 'error';
+  }
+  if (mem !== undefined && mixesAddressSizes(mem)) {
+    problems.push(error(IMPOSSIBLE_ADDRESS_SIZES, memIndex), error(`invalid ${req.bits}-bit effective address`, memIndex));
     return 'error';
   }
   const memAddressSize = mem === undefined ? undefined : addressSizeOf(mem, req.bits, prefixes.addressSize);
