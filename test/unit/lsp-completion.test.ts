@@ -162,6 +162,18 @@ describe('lsp completion', () => {
     assert.deepEqual(item.textEdit, { range: { start: { line: 2, character: 11 }, end: { line: 2, character: 12 } }, newText: '%1' });
   });
 
+  it('replaces both `%` of a `%%` typed in a macro body, so an accepted %%label is not written `%%%label`', () => {
+    // nasm reads `%%%top` as `%` and `%%top`, not the label `%%top` (NASM manual §4.3.2).
+    const src = ['bits 32', '%macro foo 3', '%%top: mov eax, %1', '  jmp %%', '%%', '  mov eax, %%', '%endmacro'].join('\n');
+    const { doc } = single(src);
+    for (const line of [3, 4, 5]) {
+      const end = doc.lines[line].length;
+      const list = completion(doc, { line, character: end }, { editRange: true, insertReplace: false }, '%');
+      assert.ok(list.items.some((i) => i.label === '%%top'), doc.lines[line]);
+      assert.deepEqual(list.itemDefaults?.editRange, { start: { line, character: end - 2 }, end: { line, character: end } }, doc.lines[line]);
+    }
+  });
+
   it('gives a macro call its parameters, by the definition nasm would call for the arguments so far', () => {
     // nasm tells macros of one name apart by their parameter counts (NASM manual §4.3.3): with
     // the cursor in a second argument, the one-parameter `put` cannot take the call.

@@ -209,7 +209,9 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   const shape = shapeLine(before, wordClassifier(doc));
 
   // A `%` word: a directive at the start of a line; in a macro body, what the body can name too.
-  const percent = word?.kind === 'preproc' ? word.start : before.endsWith('%') ? col - 1 : -1;
+  // A bare `%%` (the start of a `%%label`) is one word: the item replaces both `%`.
+  const typedPercents = /%%?$/.exec(before)?.[0].length ?? 0;
+  const percent = word?.kind === 'preproc' ? word.start : typedPercents > 0 ? col - typedPercents : -1;
   const lineStart = percent >= 0 && before.slice(0, percent).trim() === '';
   const body = percent >= 0 ? macroBodyAt(doc.lines, pos.line) : undefined;
   if (lineStart || body !== undefined) {
