@@ -124,7 +124,7 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     if (initialized && inProcess && !shutDown && cache.openUris().length === 0) warmUp.start(WARM_UP_DELAY_MS);
   }
   let canPullConfiguration = false;
-  /** What the client takes in completion lists: item defaults (LSP 3.17), insert/replace edits. */
+  /** What the client takes in completion lists: item defaults (LSP 3.17), insert/replace edits, snippets, label details. */
   let completionClient: CompletionClient = PLAIN_CLIENT;
   const tokenHistory = new SemanticTokensHistory();
 
@@ -267,6 +267,8 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     completionClient = {
       editRange: completionCaps?.completionList?.itemDefaults?.includes('editRange') === true,
       insertReplace: completionCaps?.completionItem?.insertReplaceSupport === true,
+      snippets: completionCaps?.completionItem?.snippetSupport === true,
+      labelDetails: completionCaps?.completionItem?.labelDetailsSupport === true,
     };
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     const init = params.initializationOptions as { settings?: unknown } | undefined;

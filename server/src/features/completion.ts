@@ -96,13 +96,19 @@ function exampleOperand(kind: OperandKind, index: number): string {
   }
 }
 
-/** What the client takes: list-wide defaults (`completionList.itemDefaults`), insert/replace edits. */
+/**
+ * What the client takes: list-wide defaults (`completionList.itemDefaults`), insert/replace edits,
+ * snippets (`completionItem.snippetSupport`) and `labelDetails` (`completionItem.labelDetailsSupport`).
+ * A client that does not declare one does not get it (LSP 3.17 CompletionClientCapabilities).
+ */
 export interface CompletionClient {
   readonly editRange: boolean;
   readonly insertReplace: boolean;
+  readonly snippets: boolean;
+  readonly labelDetails: boolean;
 }
 
-export const PLAIN_CLIENT: CompletionClient = { editRange: false, insertReplace: false };
+export const PLAIN_CLIENT: CompletionClient = { editRange: false, insertReplace: false, snippets: false, labelDetails: false };
 
 /**
  * Where an accepted item goes: over the word typed so far (`insert`: its start to the cursor), or
@@ -127,6 +133,20 @@ class ItemList {
   edit(label: string, newText: string): Pick<CompletionItem, 'textEdit' | 'textEditText'> {
     if (this.client.editRange) return newText === label ? {} : { textEditText: newText };
     return { textEdit: this.both ? { newText, insert: this.ranges.insert, replace: this.ranges.replace } : { range: this.ranges.insert, newText } };
+  }
+
+  /**
+   * The item's edit for text in snippet syntax: the snippet where the client takes snippets, else
+   * the label alone, which such a client would otherwise insert with the `${1:…}` in it.
+   */
+  snippetEdit(label: string, snippet: string | undefined): Pick<CompletionItem, 'textEdit' | 'textEditText' | 'insertTextFormat'> {
+    if (snippet === undefined || !this.client.snippets) return this.edit(label, label);
+    return { ...this.edit(label, snippet), insertTextFormat: InsertTextFormat.Snippet };
+  }
+
+  /** `labelDetails` where the client shows them; a client that does not may reject the item. */
+  labelDetails(details: CompletionItemLabelDetails | undefined): CompletionItemLabelDetails | undefined {
+    return this.client.labelDetails ? details : undefined;
   }
 
   list(): CompletionList {
@@ -154,8 +174,8 @@ function symbolItem(s: SymbolInfo, insert: string, out: ItemList): CompletionIte
 /** The instruction-start items that do not depend on the document, built once (only the edit range varies). */
 interface StaticItem {
   readonly label: string;
-  readonly newText: string;
-  readonly snippet: boolean;
+  /** The text inserted, in snippet syntax, when it is more than the label. */
+  readonly snippet?: string;
   readonly data: CompletionData;
   readonly sortText: string;
   readonly detail?: string;
@@ -169,10 +189,10 @@ function staticInstructionItems(): readonly StaticItem[] {
   for (const m of allMnemonics()) {
     const snippet = mnemonicSnippet(m);
     const operands = snippetOperands(m);
-    out.push({ label: m, newText: snippet, snippet: snippet !== m, data: { kind: 'mnemonic', name: m }, sortText: `2${m}`, detail: isPrefixMnemonic(m) ? 'prefix' : instructionFor(m)?.summary,
+    out.push({ label: m, snippet: snippet !== m ? snippet : undefined, data: { kind: 'mnemonic', name: m }, sortText: `2${m}`, detail: isPrefixMnemonic(m) ? 'prefix' : instructionFor(m)?.summary,
       labelDetails: operands ? { detail: operands } : undefined });
   }
-  for (const d of DIRECTIVES) out.push({ label: d.name, newText: d.snippet ?? d.name, snippet: d.snippet !== undefined, data: { kind: 'keyword', name: d.name }, sortText: `3${d.name}`, detail: 'directive' });
+  for (const d of DIRECTIVES) out.push({ label: d.name, snippet: d.snippet, data: { kind: 'keyword', name: d.name }, sortText: `3${d.name}`, detail: 'directive' });
   return (instructionStartItems = out);
 }
 
@@ -223,8 +243,7 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
     }
     if (lineStart) {
       for (const d of PREPROCESSOR_DIRECTIVES) {
-        out.items.push({ label: d.name, kind: CompletionItemKind.Keyword, ...out.edit(d.name, d.snippet ?? d.name),
-          insertTextFormat: d.snippet ? InsertTextFormat.Snippet : undefined, data: { kind: 'keyword', name: d.name } satisfies CompletionData });
+        out.items.push({ label: d.name, kind: CompletionItemKind.Keyword, ...out.snippetEdit(d.name, d.snippet), data: { kind: 'keyword', name: d.name } satisfies CompletionData });
       }
     }
     return out.list();
@@ -239,8 +258,8 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
     const hints = word !== undefined && /^hint/i.test(word.text);
     for (const s of staticInstructionItems()) {
       if (!hints && s.label.startsWith('hint_nop')) continue;
-      items.push({ label: s.label, kind: CompletionItemKind.Keyword, ...out.edit(s.label, s.newText),
-        insertTextFormat: s.snippet ? InsertTextFormat.Snippet : undefined, data: s.data, sortText: s.sortText, detail: s.detail, labelDetails: s.labelDetails });
+      items.push({ label: s.label, kind: CompletionItemKind.Keyword, ...out.snippetEdit(s.label, s.snippet),
+        data: s.data, sortText: s.sortText, detail: s.detail, labelDetails: out.labelDetails(s.labelDetails) });
     }
     for (const s of doc.result.symbols) if (s.kind === 'macro') items.push(symbolItem(s, s.shortName, out));
     return out.list();
@@ -249,7 +268,7 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   // Where `dup` would be a count's (`db 3 |`), it comes first; elsewhere it would be a name.
   const wordStart = word ? word.start : col;
   if (dupKeywordStarts(shapeLine(text.slice(0, wordStart) + DUP_KEYWORD.name, wordClassifier(doc))).includes(wordStart)) {
-    items.push({ label: DUP_KEYWORD.name, kind: CompletionItemKind.Keyword, ...out.edit(DUP_KEYWORD.name, 'dup (${1:0})'), insertTextFormat: InsertTextFormat.Snippet,
+    items.push({ label: DUP_KEYWORD.name, kind: CompletionItemKind.Keyword, ...out.snippetEdit(DUP_KEYWORD.name, 'dup (${1:0})'),
       detail: 'repeat count', documentation: { kind: MarkupKind.Markdown, value: DUP_KEYWORD.doc }, sortText: `0${DUP_KEYWORD.name}` });
   }
   for (const r of allRegisters()) {
