@@ -115,6 +115,16 @@ describe('lsp structure', () => {
     for (const f of ['0-1:comment', '11-15', '12-14', '16-18', '4-18', '5-18']) assert.ok(folds.includes(f), `${f} in ${folds.join(' ')}`);
   });
 
+  it('folds `; region` … `; endregion` as regions, nested, as the language configuration\'s markers would', () => {
+    // A client with a folding provider uses its ranges, not the markers (LSP 3.17 FoldingRangeKind.Region).
+    const src = ['; region outer', '; a comment', '; about start', 'start:', '    ;#region inner', '    nop', '    ; #endregion', '    ret', '; endregion', '; region never closed', '    nop'].join('\n');
+    const { doc } = single(src);
+    const folds = foldingRanges(doc).map((f) => `${f.startLine}-${f.endLine}${f.kind ? ':' + f.kind : ''}`).sort();
+    for (const f of ['0-8:region', '4-6:region', '1-2:comment']) assert.ok(folds.includes(f), `${f} in ${folds.join(' ')}`);
+    assert.ok(!folds.some((f) => f.startsWith('9-')), folds.join(' '));
+    assert.equal(folds.filter((f) => f.startsWith('0-')).length, 1, folds.join(' '));
+  });
+
   it('shows label addresses as inlay hints and code size in code lenses', () => {
     const { doc } = single(SOURCE);
     const hints = inlayHints(doc, { start: { line: 0, character: 0 }, end: { line: 30, character: 0 } });
