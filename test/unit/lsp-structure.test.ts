@@ -64,6 +64,13 @@ describe('lsp structure', () => {
     }
   });
 
+  it('lists a definition the preprocessor runs several times once, like the workspace symbols', () => {
+    // nasm runs the `%assign` in the %rep three times; the file writes it once on line 2.
+    const { doc } = single(['%assign i 0', '%rep 3', '%assign i i+1', '%endrep', 'db i'].join('\n'));
+    const entries = documentSymbols(doc).filter((s) => s.name === 'i').map((s) => s.selectionRange.start.line);
+    assert.deepEqual(entries, [0, 2]);
+  });
+
   it('finds workspace symbols in open and included files by fuzzy match', () => {
     const ws = workspace({ 'a.asm': "bits 32\n%include 'b.inc'\nkernel_main:\n    ret\n", 'b.inc': 'serial_write_byte:\n    ret\n' }, ['a.asm']);
     try {
