@@ -216,6 +216,15 @@ describe('lsp completion', () => {
     assert.equal(rest.activeParameter, 0);
   });
 
+  it('counts a macro call\'s arguments as nasm does: a braced argument is one, parentheses and brackets group nothing', () => {
+    // nasm 2.16.01 (`%warning %0` in the body): `four {1, 2}, 3` has 2 arguments, `four (1, 2), 3`
+    // and `four [1, 2], 3` have 3, `four a {1, 2}, 3` has 3 (braces group only a whole argument).
+    const calls = ['  four {1, 2}, ', '  four {{1, 2}, 3}, ', '  four (1, 2), ', '  four [1, 2], ', '  four a {1, 2}, ', '  four {1, 2'];
+    const { doc } = single(['bits 32', '%macro four 1-4', '%endmacro', ...calls].join('\n'));
+    const active = calls.map((c, i) => signatureHelp(doc, { line: 3 + i, character: c.length })?.activeParameter);
+    assert.deepEqual(active, [1, 1, 2, 2, 2, 0]);
+  });
+
   it('gives a single-line macro\'s parameters as its %define writes them inside its call\'s parentheses, by definition count', () => {
     const src = ['%define pair(=a, &b) a, b', '%define pair(x) x', '%define rest(a, b+) a', '%define gap(a,,b) b',
       '  db pair(1+1, ', '  db pair(7', '  db rest(1, 2, 3, ', '  db pair({1, 2}, (3, 4), ', "  db pair('(,', ", '  db gap(1, 2, ', '  db 1 ; pair(', '  mov eax, 1'].join('\n');
