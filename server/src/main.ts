@@ -10,7 +10,7 @@ import {
   ResponseError, ErrorCodes, LSPErrorCodes, ShowMessageNotification, MessageType, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CallHierarchyItem, CompletionItem, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
+import type { CallHierarchyItem, CompletionItem, FormattingOptions, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
 import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
 import type { EntryBundle } from '../../core/src/startup/codeCache';
@@ -30,7 +30,7 @@ import { completion, PLAIN_CLIENT, resolveCompletion, type CompletionClient } fr
 import { validate } from './features/diagnostics';
 import { documentLinks } from './features/documentLinks';
 import { foldingRanges } from './features/folding';
-import { format } from './features/formatting';
+import { format, type Blanks } from './features/formatting';
 import { documentHighlights } from './features/highlight';
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
@@ -381,8 +381,10 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     (d) => tokenHistory.delta(d.uri, p.previousResultId, semanticTokens(d))));
   connection.languages.semanticTokens.onRange((p) => withDoc('semantic tokens', p, IN, { data: [] }, (d) => semanticTokens(d, p.range)));
   connection.onCodeAction((p) => withDoc('code actions', p, [...IN, 'codeActionContext'], [], (d) => codeActions(d, p.range, p.context.diagnostics)));
-  connection.onDocumentFormatting((p) => withDoc('formatting', p, [], [], (d) => format(d)));
-  connection.onDocumentRangeFormatting((p) => withDoc('range formatting', p, IN, [], (d) => format(d, p.range)));
+  // (A tab of 0 columns is read as 1: tab stops must advance.)
+  const blanks = (o: FormattingOptions): Blanks => ({ insertSpaces: o.insertSpaces, tabSize: Math.max(1, o.tabSize) });
+  connection.onDocumentFormatting((p) => withDoc('formatting', p, ['formattingOptions'], [], (d) => format(d, undefined, blanks(p.options))));
+  connection.onDocumentRangeFormatting((p) => withDoc('range formatting', p, [...IN, 'formattingOptions'], [], (d) => format(d, p.range, blanks(p.options))));
   connection.onFoldingRanges((p) => withDoc('folding', p, [], [], (d) => foldingRanges(d)));
   connection.languages.inlayHint.on((p: InlayHintParams) => withDoc('inlay hints', p, IN, [], (d) => inlayHints(d, p.range)));
   connection.onCodeLens((p) => withDoc('code lens', p, [], [], (d) => codeLenses(d)));
