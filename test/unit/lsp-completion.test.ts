@@ -147,6 +147,37 @@ describe('lsp completion', () => {
     assert.equal(define?.textEditText ?? define?.label, '%define');
   });
 
+  it('offers instructions and data directives after a `times` count, where nasm reads the repeated instruction', () => {
+    // nasm 2.16.01: `times 4 nop` is 90 90 90 90; `times 510-($-$$) db 0` pads to 510 bytes.
+    const lines = ['bits 32', 'N equ 2', '    times 4 no', '    times 510-($-$$) d', '    times 4 ', 'x: times N ', '    times ', '    times 4 nop ', '    times (4 '];
+    const { doc } = single(lines.join('\n'));
+    const labels = (line: number) => completion(doc, { line, character: lines[line].length }).items.map((i) => i.label);
+    for (const line of [2, 3, 4, 5]) {
+      const offered = labels(line);
+      for (const l of ['nop', 'db', 'mov']) assert.ok(offered.includes(l), `${l} after ${JSON.stringify(lines[line])}`);
+      assert.ok(!offered.includes('eax'), lines[line]);
+    }
+    // The count itself, the operands of the repeated instruction and an open parenthesis: expressions.
+    for (const line of [6, 7, 8]) {
+      const offered = labels(line);
+      assert.ok(offered.includes('eax') && !offered.includes('db'), lines[line]);
+    }
+  });
+
+  it('offers %ifdef the single-line macros it tests, and %ifmacro the multi-line ones', () => {
+    // nasm 2.16.01: `%ifdef` is false for a label and an `equ` constant and true for a %define or
+    // %assign; `%ifmacro` is true for a %macro, false for a %define.
+    const lines = ['FEAT equ 1', 'lbl: nop', '%define D 1', '%assign A 2', '%macro M 0', '%endmacro', '%ifdef ', '%elifndef F', '%ifmacro ', '%ifnmacro M', '%ifdef D '];
+    const { doc } = single(lines.join('\n'));
+    const labels = (line: number) => completion(doc, { line, character: lines[line].length }).items.map((i) => i.label);
+    for (const line of [6, 7]) {
+      const offered = labels(line);
+      assert.ok(offered.includes('D') && offered.includes('A') && offered.includes('__BITS__'), lines[line]);
+      for (const l of ['FEAT', 'lbl', 'M', 'eax', 'dword']) assert.ok(!offered.includes(l), `${l} after ${lines[line]}`);
+    }
+    for (const line of [8, 9]) assert.deepEqual(labels(line), ['M'], lines[line]);
+  });
+
   it('resolves documentation from the table', () => {
     const item = resolveCompletion({ label: 'cli', data: { kind: 'mnemonic', name: 'cli' } });
     assert.match((item.documentation as MarkupContent).value, /IOPL-sensitive/);

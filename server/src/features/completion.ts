@@ -13,7 +13,8 @@ import type { AnalyzedDocument } from '../analysis/document';
 import { dupKeywordStarts } from '../syntax/dataDup';
 import { BUILTIN_NAMES, DIRECTIVES, DUP_KEYWORD, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKindLabel } from '../syntax/isaIndex';
-import { shapeLine } from '../syntax/lineShape';
+import { shapeLine, type LineShape } from '../syntax/lineShape';
+import { timesInstruction } from '../syntax/timesPrefix';
 import { argumentItem, directiveArguments } from './directiveArguments';
 import { fileNameCompletion } from './fileNameCompletion';
 import { macroBodyAt, macroBodyItems } from './macroBodyCompletion';
@@ -251,7 +252,11 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
 
   const out = new ItemList(ranges, client);
   const items = out.items;
-  const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0));
+  const wordStart = word ? word.start : col;
+  // After a `times` count, the instruction or data it repeats.
+  const repeated = timesInstruction(shape);
+  const afterCount = repeated !== undefined && (repeated.instruction === wordStart || (repeated.instruction === undefined && wordStart > repeated.end));
+  const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0) || afterCount);
   if (atInstruction) {
     // The 64 reserved NOPs (`hint_nop0`..`hint_nop63`) only once their name is being typed: in
     // every other list they would be most of the entries for `h`.
@@ -265,8 +270,19 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
     return out.list();
   }
 
+  const tested = shape.preproc ? testedKind(shape, wordStart) : undefined;
+  if (tested !== undefined) {
+    const seen = new Set<string>();
+    for (const s of doc.result.symbols) {
+      if (s.kind !== tested || seen.has(s.shortName)) continue;
+      seen.add(s.shortName);
+      items.push(symbolItem(s, s.shortName, out));
+    }
+    if (tested === 'define') pushBuiltinNames(out);
+    return out.list();
+  }
+
   // Where `dup` would be a count's (`db 3 |`), it comes first; elsewhere it would be a name.
-  const wordStart = word ? word.start : col;
   if (dupKeywordStarts(shapeLine(text.slice(0, wordStart) + DUP_KEYWORD.name, wordClassifier(doc))).includes(wordStart)) {
     items.push({ label: DUP_KEYWORD.name, kind: CompletionItemKind.Keyword, ...out.snippetEdit(DUP_KEYWORD.name, 'dup (${1:0})'),
       detail: 'repeat count', documentation: { kind: MarkupKind.Markdown, value: DUP_KEYWORD.doc }, sortText: `0${DUP_KEYWORD.name}` });
@@ -275,9 +291,7 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
     items.push({ label: r.name, kind: CompletionItemKind.Variable, ...out.edit(r.name, r.name), detail: `${r.bits}-bit ${r.cls}`, data: { kind: 'register', name: r.name } satisfies CompletionData, sortText: `3${r.name}` });
   }
   for (const k of [...SIZE_KEYWORDS, ...OPERAND_MODIFIERS]) items.push({ label: k.name, kind: CompletionItemKind.Keyword, ...out.edit(k.name, k.name), detail: k.doc, sortText: `4${k.name}` });
-  for (const k of BUILTIN_NAMES) {
-    if (k.name.startsWith('__')) items.push({ label: k.name, kind: CompletionItemKind.Constant, ...out.edit(k.name, k.name), detail: k.doc, sortText: `5${k.name}` });
-  }
+  pushBuiltinNames(out);
   const scope = scopeLabelAt(doc, pos.line);
   const seen = new Set<string>();
   for (const s of doc.result.symbols) {
@@ -295,6 +309,25 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
     items.push(symbolItem(s, s.name, out));
   }
   return out.list();
+}
+
+/** The single-line macros every file has (`__?BITS?__`, `__FILE__`, ...). */
+function pushBuiltinNames(out: ItemList): void {
+  for (const k of BUILTIN_NAMES) {
+    if (k.name.startsWith('__')) out.items.push({ label: k.name, kind: CompletionItemKind.Constant, ...out.edit(k.name, k.name), detail: k.doc, sortText: `5${k.name}` });
+  }
+}
+
+/**
+ * What the name a `%ifdef`-like test takes as its first argument can be: for `%ifdef` and
+ * `%elifdef` (and their `n` forms) a single-line macro (%define, %assign and the like), never a
+ * label or an `equ` constant; for `%ifmacro` a multi-line macro (NASM manual §4.6.1, §4.6.2;
+ * measured with nasm 2.16.01). Undefined elsewhere.
+ */
+function testedKind(shape: LineShape, wordStart: number): 'define' | 'macro' | undefined {
+  const directive = shape.preproc!;
+  if (wordStart <= directive.end || shape.tokens.some((t) => t.start >= directive.end && t.start < wordStart)) return undefined;
+  return /^%(?:el)?ifn?def$/.test(directive.name) ? 'define' : /^%(?:el)?ifn?macro$/.test(directive.name) ? 'macro' : undefined;
 }
 
 export function resolveCompletion(item: CompletionItem): CompletionItem {
