@@ -172,9 +172,13 @@ describe('lsp formatting', () => {
     assert.deepEqual(format(single(tabbed).doc, undefined, { insertSpaces: false, tabSize: 4 }), []);
   });
 
-  it('formats only the requested range', () => {
+  it('formats only the requested range, whose end is exclusive (LSP 3.17 Range)', () => {
     const { doc } = single(input);
-    const edits = format(doc, { start: { line: 11, character: 0 }, end: { line: 12, character: 0 } });
-    assert.deepEqual(edits.map((e) => e.range.start.line), [11, 12]);
+    const lines = (start: number, end: number, endCharacter: number) => format(doc, { start: { line: start, character: 0 }, end: { line: end, character: endCharacter } }).map((e) => e.range.start.line);
+    // A selection of whole lines 11 and 12 ends at the start of line 13, which it does not hold.
+    assert.deepEqual(lines(11, 13, 0), [11, 12]);
+    assert.deepEqual(lines(11, 12, 0), [11]);
+    assert.deepEqual(lines(11, 12, 1), [11, 12]);
+    assert.deepEqual(lines(12, 12, 0), [12]);
   });
 });

@@ -154,7 +154,10 @@ export function format(doc: AnalyzedDocument, range?: Range, blanks: Blanks = SP
   const edits: TextEdit[] = [];
   const words = wordClassifier(doc);
   const first = range ? Math.max(0, range.start.line) : 0;
-  const last = range ? Math.min(doc.lines.length - 1, range.end.line) : doc.lines.length - 1;
+  // A range's end is exclusive (LSP 3.17 Range): one ending at the start of a line, as a selection
+  // of whole lines does, holds nothing of that line.
+  const endLine = range && range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range?.end.line;
+  const last = endLine !== undefined ? Math.min(doc.lines.length - 1, endLine) : doc.lines.length - 1;
   for (let line = first; line <= last; line++) {
     const text = doc.lines[line];
     // A line continued with `\` (or continuing one) is left alone: its tokens span lines.
