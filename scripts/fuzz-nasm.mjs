@@ -302,11 +302,11 @@ function formatBoth(text) {
   const file = join(work, 'm.asm');
   const original = nasmVerdict();
   if (original === undefined) return { kind: 'nasmPanics' };
-  for (const [label, settings] of FORMAT_SETTINGS) {
+  for (const [label, settings, blanks] of FORMAT_SETTINGS) {
     let out;
     try {
-      out = formattedText(file, text, settings);
-      if (formattedText(file, out, settings) !== out) return { kind: 'not idempotent', details: { settings: label, formatted: out } };
+      out = formattedText(file, text, settings, blanks);
+      if (formattedText(file, out, settings, blanks) !== out) return { kind: 'not idempotent', details: { settings: label, formatted: out } };
     } catch (e) {
       return { kind: 'throw', details: { settings: label, ringside: e instanceof Error ? e.stack : String(e) } };
     }

@@ -11,7 +11,7 @@ import {
   ResponseError, ErrorCodes, LSPErrorCodes, ShowMessageNotification, MessageType, CodeLensRefreshRequest, DidChangeWatchedFilesNotification, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CallHierarchyItem, CompletionItem, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
+import type { CallHierarchyItem, CompletionItem, FormattingOptions, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
 import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
 import type { EntryBundle } from '../../core/src/startup/codeCache';
@@ -32,7 +32,7 @@ import { completion, PLAIN_CLIENT, resolveCompletion, type CompletionClient } fr
 import { validate } from './features/diagnostics';
 import { documentLinks } from './features/documentLinks';
 import { foldingRanges } from './features/folding';
-import { format } from './features/formatting';
+import { format, type Blanks } from './features/formatting';
 import { documentHighlights } from './features/highlight';
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
@@ -126,7 +126,7 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     if (initialized && inProcess && !shutDown && cache.openUris().length === 0) warmUp.start(WARM_UP_DELAY_MS);
   }
   let canPullConfiguration = false;
-  /** What the client takes in completion lists: item defaults (LSP 3.17), insert/replace edits. */
+  /** What the client takes in completion lists: item defaults (LSP 3.17), insert/replace edits, snippets, label details. */
   let completionClient: CompletionClient = PLAIN_CLIENT;
   const tokenHistory = new SemanticTokensHistory();
 
@@ -330,6 +330,8 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     completionClient = {
       editRange: completionCaps?.completionList?.itemDefaults?.includes('editRange') === true,
       insertReplace: completionCaps?.completionItem?.insertReplaceSupport === true,
+      snippets: completionCaps?.completionItem?.snippetSupport === true,
+      labelDetails: completionCaps?.completionItem?.labelDetailsSupport === true,
     };
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
@@ -443,8 +445,10 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     (d) => tokenHistory.delta(d.uri, p.previousResultId, semanticTokens(d))));
   connection.languages.semanticTokens.onRange((p) => withDoc('semantic tokens', p, IN, { data: [] }, (d) => semanticTokens(d, p.range)));
   connection.onCodeAction((p) => withDoc('code actions', p, [...IN, 'codeActionContext'], [], (d) => codeActions(d, p.range, p.context.diagnostics)));
-  connection.onDocumentFormatting((p) => withDoc('formatting', p, [], [], (d) => format(d)));
-  connection.onDocumentRangeFormatting((p) => withDoc('range formatting', p, IN, [], (d) => format(d, p.range)));
+  // (A tab of 0 columns is read as 1: tab stops must advance.)
+  const blanks = (o: FormattingOptions): Blanks => ({ insertSpaces: o.insertSpaces, tabSize: Math.max(1, o.tabSize) });
+  connection.onDocumentFormatting((p) => withDoc('formatting', p, ['formattingOptions'], [], (d) => format(d, undefined, blanks(p.options))));
+  connection.onDocumentRangeFormatting((p) => withDoc('range formatting', p, [...IN, 'formattingOptions'], [], (d) => format(d, p.range, blanks(p.options))));
   connection.onFoldingRanges((p) => withDoc('folding', p, [], [], (d) => foldingRanges(d)));
   connection.languages.inlayHint.on((p: InlayHintParams) => withDoc('inlay hints', p, IN, [], (d) => inlayHints(d, p.range)));
   connection.onCodeLens((p) => withDoc('code lens', p, [], [], (d) => codeLenses(d)));

@@ -2,7 +2,7 @@
 // params are answered with InvalidParams and a message saying what is wrong, not an exception.
 
 /** The parts of a request's params that are checked; a document URI is checked for every document request. */
-export type ParamNeed = 'textDocument' | 'position' | 'range' | 'referenceContext' | 'codeActionContext' | 'newName' | 'previousResultId' | 'query' | 'label' | 'positions' | 'item' | 'files';
+export type ParamNeed = 'textDocument' | 'position' | 'range' | 'referenceContext' | 'codeActionContext' | 'newName' | 'previousResultId' | 'query' | 'label' | 'positions' | 'item' | 'files' | 'formattingOptions';
 
 /** LSP `uinteger`: 0 to 2^31 - 1. */
 const UINTEGER_MAX = 2 ** 31 - 1;
@@ -46,6 +46,10 @@ function needProblem(p: Record<string, unknown>, need: ParamNeed): string | unde
     case 'previousResultId': return typeof p.previousResultId === 'string' ? undefined : '`previousResultId` must be a string.';
     case 'query': return typeof p.query === 'string' ? undefined : '`query` must be a string.';
     case 'label': return typeof p.label === 'string' ? undefined : '`label` must be a string.';
+    case 'formattingOptions': {
+      const o = p.options;
+      return isObject(o) && isUinteger(o.tabSize) && typeof o.insertSpaces === 'boolean' ? undefined : '`options` must be FormattingOptions (a uinteger `tabSize` and a boolean `insertSpaces`).';
+    }
     case 'files': {
       const files = p.files;
       const ok = Array.isArray(files) && files.every((f) => isObject(f) && typeof f.oldUri === 'string' && typeof f.newUri === 'string');

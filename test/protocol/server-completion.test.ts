@@ -25,7 +25,7 @@ describe('language server over stdio: completion with list item defaults', funct
     client = new LspClient();
     await client.request('initialize', {
       processId: process.pid, rootUri: pathToFileURL(ROOT).toString(),
-      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true, insertReplaceSupport: true }, completionList: { itemDefaults: VSCODE_ITEM_DEFAULTS } } } },
+      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true, insertReplaceSupport: true, labelDetailsSupport: true }, completionList: { itemDefaults: VSCODE_ITEM_DEFAULTS } } } },
       initializationOptions: { settings: { includePaths: [join(ROOT, 'examples', 'include'), join(ROOT, 'examples', 'kernel')] } },
     });
     await client.notify('initialized', {});
@@ -75,6 +75,23 @@ describe('language server over stdio: completion with list item defaults', funct
       insert: { start: { line, character }, end: { line, character } },
       replace: { start: { line, character }, end: { line, character: character + 'multiboot.inc'.length } },
     });
+  });
+
+  it('gives a client that declares no completion capabilities plain text, without labelDetails (LSP 3.17)', async () => {
+    const plain = new LspClient();
+    try {
+      await plain.request('initialize', { processId: process.pid, rootUri: pathToFileURL(ROOT).toString(), capabilities: {} });
+      await plain.notify('initialized', {});
+      await plain.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text: lines.join('\n') } });
+      const line = lines.findIndex((l) => /^\s+mov\s/.test(l));
+      const start = lines[line].indexOf('mov');
+      const list = await plain.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line, character: start + 3 } });
+      const mov = list.items.find((i) => i.label === 'mov');
+      assert.deepEqual(mov?.textEdit, { range: { start: { line, character: start }, end: { line, character: start + 3 } }, newText: 'mov' });
+      assert.ok(list.items.every((i) => i.insertTextFormat !== 2 && i.labelDetails === undefined));
+    } finally {
+      await plain.close();
+    }
   });
 
   it('gives the insert and the replace range inside a word', async () => {

@@ -117,6 +117,9 @@ describe('language server against the LSP 3.17 rules', function () {
         ['textDocument/rename', at(2, 9)],
         ['textDocument/semanticTokens/full/delta', td],
         ['workspace/symbol', {}],
+        // DocumentFormattingParams.options is required FormattingOptions.
+        ['textDocument/formatting', td],
+        ['textDocument/rangeFormatting', { ...td, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, options: { tabSize: 4 } }],
         // DocumentHighlightParams needs a position; SelectionRangeParams.positions is a Position[].
         ['textDocument/documentHighlight', td],
         ['textDocument/documentHighlight', at(0, -1)],

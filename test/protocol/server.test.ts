@@ -344,6 +344,9 @@ describe('language server over stdio', function () {
     assert.ok(edits.length > 0 && edits.every((e) => TextEdit.is(e)));
     const ranged = await client.request<TextEdit[]>('textDocument/rangeFormatting', { ...td(), range: { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } }, options: { tabSize: 4, insertSpaces: true } });
     assert.deepEqual(ranged.map((e) => e.newText), ['        call    print']);
+    // With insertSpaces false (FormattingOptions), the same columns in tabs of tabSize.
+    const tabbed = await client.request<TextEdit[]>('textDocument/rangeFormatting', { ...td(), range: { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } }, options: { tabSize: 4, insertSpaces: false } });
+    assert.deepEqual(tabbed.map((e) => e.newText), ['\t\tcall\tprint']);
     const folds = await client.request<FoldingRange[]>('textDocument/foldingRange', td());
     assert.ok(folds.every((f) => FoldingRange.is(f)));
     assert.ok(folds.some((f) => f.startLine === 11 && f.endLine === 13));

@@ -6,23 +6,24 @@ import { AnalysisCache } from '../../server/src/analysis/analysisCache';
 import { OverlayFileHost } from '../../server/src/analysis/fileHost';
 import { pathToUri } from '../../server/src/analysis/paths';
 import { DEFAULT_SETTINGS, type ServerSettings } from '../../server/src/analysis/settings';
-import { format } from '../../server/src/features/formatting';
+import { format, SPACES, type Blanks } from '../../server/src/features/formatting';
 import { applyEdits } from '../protocol/analyzeText';
 
-/** The settings formatting is checked with: the defaults, and lower case with no columns. */
-export const FORMAT_SETTINGS: readonly (readonly [string, ServerSettings])[] = [
+/** The settings formatting is checked with: the defaults, lower case with no columns, and the defaults in an editor that indents with tabs. */
+export const FORMAT_SETTINGS: readonly (readonly [string, ServerSettings, Blanks?])[] = [
   ['default settings', DEFAULT_SETTINGS],
   ['lower case, no columns', { ...DEFAULT_SETTINGS, format: { lowercaseMnemonics: true, mnemonicColumn: 0, mnemonicWidth: 1, commentColumn: 0 } }],
+  ['tabs of 3 columns', DEFAULT_SETTINGS, { insertSpaces: false, tabSize: 3 }],
 ];
 
 /** `text`, as the file at `file` (its %include resolved beside it), formatted as the editor would format it. */
-export function formattedText(file: string, text: string, settings: ServerSettings): string {
+export function formattedText(file: string, text: string, settings: ServerSettings, blanks: Blanks = SPACES): string {
   const cache = new AnalysisCache(new OverlayFileHost(), settings, dirname(file));
   const uri = pathToUri(file);
   cache.update(uri, text);
   const doc = cache.analyze(uri);
   if (doc === undefined) throw new Error(`no analysis of ${file}`);
-  return applyEdits(text, format(doc));
+  return applyEdits(text, format(doc, undefined, blanks));
 }
 
 /** The text without its blanks (nasm's: space, tab, vertical tab, form feed), in lower case: what formatting may not change. */

@@ -1,5 +1,6 @@
 // Format Document must never change what a file assembles to. Every recorded nasm fixture is
-// formatted with the default settings and with compact lower-case ones; nasm then assembles the
+// formatted with the default settings, with compact lower-case ones and with the defaults in an
+// editor that indents with tabs (FORMAT_SETTINGS); nasm then assembles the
 // file as written and as formatted, in the same place under the same name, and must accept or
 // refuse both alike, with the same bytes. Without nasm only the checks that need none run: the
 // formatted text differs from the original in blanks and letter case alone, and formatting it
@@ -27,10 +28,10 @@ describe('formatting keeps what every recorded fixture assembles to', function (
       const source = path.join(scratch, path.basename(file));
       const args = fixtureArgs(file);
       let original: ReturnType<typeof nasmOn> | undefined;
-      for (const [label, settings] of FORMAT_SETTINGS) {
-        const out = formattedText(file, text, settings);
+      for (const [label, settings, blanks] of FORMAT_SETTINGS) {
+        const out = formattedText(file, text, settings, blanks);
         assert.equal(blanklessLowerCase(out), blanklessLowerCase(text), `${label}: formatting changed more than blanks and letter case`);
-        assert.equal(formattedText(file, out, settings), out, `${label}: formatting the formatted text changed it again`);
+        assert.equal(formattedText(file, out, settings, blanks), out, `${label}: formatting the formatted text changed it again`);
         if (!hasNasm || out === text) continue;
         original ??= nasmOn(source, text, args, path.dirname(file));
         const after = nasmOn(source, out, args, path.dirname(file));

@@ -3,11 +3,14 @@
 
 import * as assert from 'node:assert/strict';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { completion, resolveCompletion } from '../../server/src/features/completion';
+import { completion, resolveCompletion, PLAIN_CLIENT, type CompletionClient } from '../../server/src/features/completion';
 import { signatureHelp } from '../../server/src/features/signatureHelp';
 import { BUILTIN_NAMES } from '../../server/src/syntax/directives';
 import { assemble } from '../../core/src/asm/index';
 import { at, single, workspace } from '../protocol/analyzeText';
+
+/** A client that takes snippets and label details, as VS Code declares. */
+const SNIPPETS: CompletionClient = { ...PLAIN_CLIENT, snippets: true, labelDetails: true };
 
 describe('lsp completion', () => {
   const src = ['bits 32', "%include 'lib.inc'", 'first:', '.a:', '    jmp ', 'second:', '.b:', '    mo', '    %de', '    nop'].join('\n');
@@ -16,7 +19,7 @@ describe('lsp completion', () => {
 
   it('offers mnemonics with operand-form snippets at the instruction position', () => {
     const doc = ws.doc('main.asm');
-    const items = completion(doc, at(doc, 'mo', 2)).items;
+    const items = completion(doc, at(doc, 'mo', 2), SNIPPETS).items;
     const mov = items.find((i) => i.label === 'mov');
     assert.ok(mov?.textEdit && 'range' in mov.textEdit);
     // The form a 32-bit guest writes most, not the table's first (`mov m16, sreg`), written as
@@ -58,7 +61,7 @@ describe('lsp completion', () => {
     // nasm 2.16.01: `db 3 dup (0)` is 00 00 00; `db dup` and `db 3 dup dup` read `dup` as a name.
     const lines = ['dup: db 1', '    db 3 ', '    dw (N+1) d', '    dd ', '    db 3 dup ', '    mov eax, 3 ', '    db byte ', 'N equ 2'];
     const { doc } = single(lines.join('\n') + '\n');
-    const dupItem = (line: number) => completion(doc, { line, character: lines[line].length }).items.find((i) => i.label === 'dup' && i.kind === 14);
+    const dupItem = (line: number) => completion(doc, { line, character: lines[line].length }, SNIPPETS).items.find((i) => i.label === 'dup' && i.kind === 14);
     const item = dupItem(1);
     assert.equal((item?.textEdit as { newText: string } | undefined)?.newText, 'dup (${1:0})');
     assert.equal(item?.insertTextFormat, 2);
@@ -75,7 +78,7 @@ describe('lsp completion', () => {
 
   it('shows each mnemonic\'s most typical 32-bit form in its snippet; one without operands in some form stays bare', () => {
     const doc = ws.doc('main.asm');
-    const snippets = new Map(completion(doc, at(doc, 'mo', 2)).items.map((i) => [i.label, (i.textEdit as { newText: string }).newText]));
+    const snippets = new Map(completion(doc, at(doc, 'mo', 2), SNIPPETS).items.map((i) => [i.label, (i.textEdit as { newText: string }).newText]));
     assert.equal(snippets.get('push'), 'push ${1:eax}');
     assert.equal(snippets.get('movzx'), 'movzx ${1:eax}, ${2:byte [ebx]}');
     assert.equal(snippets.get('shl'), 'shl ${1:dword [ebx]}, ${2:0}');
@@ -88,8 +91,8 @@ describe('lsp completion', () => {
     const doc = ws.doc('main.asm');
     for (const [text, col] of [['mo', 2], ['jmp ', 4], ['%de', 3]] as const) {
       const position = at(doc, text, col);
-      const perItem = completion(doc, position);
-      const shared = completion(doc, position, { editRange: true, insertReplace: false });
+      const perItem = completion(doc, position, SNIPPETS);
+      const shared = completion(doc, position, { ...SNIPPETS, editRange: true, insertReplace: false });
       assert.equal(perItem.itemDefaults, undefined);
       assert.deepEqual(shared.items.map((i) => i.label), perItem.items.map((i) => i.label));
       const edits = perItem.items.map((i) => i.textEdit as { range: unknown; newText: string });
@@ -101,7 +104,7 @@ describe('lsp completion', () => {
         assert.equal(item.textEditText ?? item.label, edits[n].newText);
       });
     }
-    const mov = completion(doc, at(doc, 'mo', 2), { editRange: true, insertReplace: false }).items.find((i) => i.label === 'mov');
+    const mov = completion(doc, at(doc, 'mo', 2), { ...SNIPPETS, editRange: true, insertReplace: false }).items.find((i) => i.label === 'mov');
     assert.match(mov?.textEditText ?? '', /^mov \$\{1:/);
   });
 
@@ -112,19 +115,67 @@ describe('lsp completion', () => {
     // `mo|vzx`: the typed part goes for a plain client; both ranges for one that takes them.
     const plain = completion(doc, { line, character: 6 }).items.find((i) => i.label === 'mov');
     assert.deepEqual((plain?.textEdit as { range: unknown }).range, range(4, 6));
-    const both = completion(doc, { line, character: 6 }, { editRange: false, insertReplace: true }).items.find((i) => i.label === 'mov');
+    const both = completion(doc, { line, character: 6 }, { ...SNIPPETS, editRange: false, insertReplace: true }).items.find((i) => i.label === 'mov');
     assert.deepEqual(both?.textEdit, { newText: 'mov ${1:dword [ebx]}, ${2:ecx}', insert: range(4, 6), replace: range(4, 9) });
-    const listed = completion(doc, { line, character: 6 }, { editRange: true, insertReplace: true });
+    const listed = completion(doc, { line, character: 6 }, { ...SNIPPETS, editRange: true, insertReplace: true });
     assert.deepEqual(listed.itemDefaults?.editRange, { insert: range(4, 6), replace: range(4, 9) });
     // At the end of a word the two are one range; before a comma the word is still the one typed.
-    const atEnd = completion(doc, { line, character: 9 }, { editRange: true, insertReplace: true });
+    const atEnd = completion(doc, { line, character: 9 }, { ...SNIPPETS, editRange: true, insertReplace: true });
     assert.deepEqual(atEnd.itemDefaults?.editRange, range(4, 9));
-    const beforeComma = completion(doc, { line: 2, character: 11 }, { editRange: true, insertReplace: true });
+    const beforeComma = completion(doc, { line: 2, character: 11 }, { ...SNIPPETS, editRange: true, insertReplace: true });
     assert.deepEqual(beforeComma.itemDefaults?.editRange, { start: { line: 2, character: 8 }, end: { line: 2, character: 11 } });
     assert.ok(beforeComma.items.some((i) => i.label === 'eax'));
     // After a space the word before it is done: nothing is replaced.
-    const afterSpace = completion(doc, { line: 2, character: 8 }, { editRange: true, insertReplace: true });
+    const afterSpace = completion(doc, { line: 2, character: 8 }, { ...SNIPPETS, editRange: true, insertReplace: true });
     assert.deepEqual(afterSpace.itemDefaults?.editRange, { start: { line: 2, character: 8 }, end: { line: 2, character: 8 } });
+  });
+
+  it('sends plain text and no labelDetails to a client that does not declare snippetSupport and labelDetailsSupport (LSP 3.17)', () => {
+    // Such a client inserts insertText/textEdit as it stands: `${1:…}` would land in the source.
+    const { doc } = single(['bits 32', '    mo', '    db 3 ', '%'].join('\n'));
+    for (const [line, character] of [[1, 6], [2, 9], [3, 1]]) {
+      const items = completion(doc, { line, character }, PLAIN_CLIENT).items;
+      assert.ok(items.length > 0);
+      for (const item of items) {
+        assert.notEqual(item.insertTextFormat, 2, item.label);
+        assert.equal(item.labelDetails, undefined, item.label);
+      }
+    }
+    const mov = completion(doc, { line: 1, character: 6 }, PLAIN_CLIENT).items.find((i) => i.label === 'mov');
+    assert.equal((mov?.textEdit as { newText: string }).newText, 'mov');
+    const define = completion(doc, { line: 3, character: 1 }, { ...PLAIN_CLIENT, editRange: true }).items.find((i) => i.label === '%define');
+    assert.equal(define?.textEditText ?? define?.label, '%define');
+  });
+
+  it('offers instructions and data directives after a `times` count, where nasm reads the repeated instruction', () => {
+    // nasm 2.16.01: `times 4 nop` is 90 90 90 90; `times 510-($-$$) db 0` pads to 510 bytes.
+    const lines = ['bits 32', 'N equ 2', '    times 4 no', '    times 510-($-$$) d', '    times 4 ', 'x: times N ', '    times ', '    times 4 nop ', '    times (4 '];
+    const { doc } = single(lines.join('\n'));
+    const labels = (line: number) => completion(doc, { line, character: lines[line].length }).items.map((i) => i.label);
+    for (const line of [2, 3, 4, 5]) {
+      const offered = labels(line);
+      for (const l of ['nop', 'db', 'mov']) assert.ok(offered.includes(l), `${l} after ${JSON.stringify(lines[line])}`);
+      assert.ok(!offered.includes('eax'), lines[line]);
+    }
+    // The count itself, the operands of the repeated instruction and an open parenthesis: expressions.
+    for (const line of [6, 7, 8]) {
+      const offered = labels(line);
+      assert.ok(offered.includes('eax') && !offered.includes('db'), lines[line]);
+    }
+  });
+
+  it('offers %ifdef the single-line macros it tests, and %ifmacro the multi-line ones', () => {
+    // nasm 2.16.01: `%ifdef` is false for a label and an `equ` constant and true for a %define or
+    // %assign; `%ifmacro` is true for a %macro, false for a %define.
+    const lines = ['FEAT equ 1', 'lbl: nop', '%define D 1', '%assign A 2', '%macro M 0', '%endmacro', '%ifdef ', '%elifndef F', '%ifmacro ', '%ifnmacro M', '%ifdef D '];
+    const { doc } = single(lines.join('\n'));
+    const labels = (line: number) => completion(doc, { line, character: lines[line].length }).items.map((i) => i.label);
+    for (const line of [6, 7]) {
+      const offered = labels(line);
+      assert.ok(offered.includes('D') && offered.includes('A') && offered.includes('__BITS__'), lines[line]);
+      for (const l of ['FEAT', 'lbl', 'M', 'eax', 'dword']) assert.ok(!offered.includes(l), `${l} after ${lines[line]}`);
+    }
+    for (const line of [8, 9]) assert.deepEqual(labels(line), ['M'], lines[line]);
   });
 
   it('resolves documentation from the table', () => {
@@ -162,6 +213,18 @@ describe('lsp completion', () => {
     assert.deepEqual(item.textEdit, { range: { start: { line: 2, character: 11 }, end: { line: 2, character: 12 } }, newText: '%1' });
   });
 
+  it('replaces both `%` of a `%%` typed in a macro body, so an accepted %%label is not written `%%%label`', () => {
+    // nasm reads `%%%top` as `%` and `%%top`, not the label `%%top` (NASM manual §4.3.2).
+    const src = ['bits 32', '%macro foo 3', '%%top: mov eax, %1', '  jmp %%', '%%', '  mov eax, %%', '%endmacro'].join('\n');
+    const { doc } = single(src);
+    for (const line of [3, 4, 5]) {
+      const end = doc.lines[line].length;
+      const list = completion(doc, { line, character: end }, { ...SNIPPETS, editRange: true, insertReplace: false }, '%');
+      assert.ok(list.items.some((i) => i.label === '%%top'), doc.lines[line]);
+      assert.deepEqual(list.itemDefaults?.editRange, { start: { line, character: end - 2 }, end: { line, character: end } }, doc.lines[line]);
+    }
+  });
+
   it('gives a macro call its parameters, by the definition nasm would call for the arguments so far', () => {
     // nasm tells macros of one name apart by their parameter counts (NASM manual §4.3.3): with
     // the cursor in a second argument, the one-parameter `put` cannot take the call.
@@ -182,6 +245,15 @@ describe('lsp completion', () => {
     const rest = signatureHelp(doc, { line: line('  rest'), character: 15 })!;
     assert.equal(rest.signatures[0].label, 'rest %1…');
     assert.equal(rest.activeParameter, 0);
+  });
+
+  it('counts a macro call\'s arguments as nasm does: a braced argument is one, parentheses and brackets group nothing', () => {
+    // nasm 2.16.01 (`%warning %0` in the body): `four {1, 2}, 3` has 2 arguments, `four (1, 2), 3`
+    // and `four [1, 2], 3` have 3, `four a {1, 2}, 3` has 3 (braces group only a whole argument).
+    const calls = ['  four {1, 2}, ', '  four {{1, 2}, 3}, ', '  four (1, 2), ', '  four [1, 2], ', '  four a {1, 2}, ', '  four {1, 2'];
+    const { doc } = single(['bits 32', '%macro four 1-4', '%endmacro', ...calls].join('\n'));
+    const active = calls.map((c, i) => signatureHelp(doc, { line: 3 + i, character: c.length })?.activeParameter);
+    assert.deepEqual(active, [1, 1, 2, 2, 2, 0]);
   });
 
   it('gives a single-line macro\'s parameters as its %define writes them inside its call\'s parentheses, by definition count', () => {

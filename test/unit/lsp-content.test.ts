@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver-types';
 import { codeActions } from '../../server/src/features/codeActions';
 import { codeLenses } from '../../server/src/features/codeLens';
-import { completion } from '../../server/src/features/completion';
+import { completion, PLAIN_CLIENT } from '../../server/src/features/completion';
 import { validate } from '../../server/src/features/diagnostics';
 import { documentSymbols } from '../../server/src/features/symbols';
 import { format } from '../../server/src/features/formatting';
@@ -160,7 +160,7 @@ function hoverText(text: string, needle: string, offset = 0, line?: string): str
 
   it('gives every mnemonic snippet operands nasm assembles as they stand', () => {
     const { doc } = single('bits 32\n    \n');
-    const items = completion(doc, { line: 1, character: 4 }).items.filter((i) => i.insertTextFormat === 2 && i.data?.kind === 'mnemonic');
+    const items = completion(doc, { line: 1, character: 4 }, { ...PLAIN_CLIENT, snippets: true }).items.filter((i) => i.insertTextFormat === 2 && i.data?.kind === 'mnemonic');
     assert.ok(items.length > 100);
     const lines = items.map((i) => ((i.textEdit as { newText: string }).newText)
       .replace(/\$\{\d+:((?:\\.|[^}])*)\}/g, '$1')

@@ -158,9 +158,27 @@ describe('lsp formatting', () => {
     ]);
   });
 
-  it('formats only the requested range', () => {
+  it('indents with tabs of the editor\'s tabSize when FormattingOptions.insertSpaces is false (LSP 3.17)', () => {
     const { doc } = single(input);
-    const edits = format(doc, { start: { line: 11, character: 0 }, end: { line: 12, character: 0 } });
-    assert.deepEqual(edits.map((e) => e.range.start.line), [11, 12]);
+    const spaces = applyEdits(input, format(doc)).split('\n');
+    const tabbed = applyEdits(input, format(doc, undefined, { insertSpaces: false, tabSize: 4 }));
+    assert.deepEqual(bytes(tabbed), nasm('format-input.bin'));
+    assert.match(tabbed, /^start:\tMOV\t\tEAX, 1\t+; set up$/m);
+    assert.match(tabbed, /^\t\tlea\t\tesi, /m);
+    // The same columns as with spaces: a tab runs to the next multiple of tabSize.
+    const expand = (line: string) => line.replace(/[^\t]*\t/g, (run) => run.slice(0, -1).padEnd((Math.floor((run.length - 1) / 4) + 1) * 4));
+    assert.deepEqual(tabbed.split('\n').map(expand), spaces);
+    for (const line of tabbed.split('\n')) assert.doesNotMatch(line, /^ /, line);
+    assert.deepEqual(format(single(tabbed).doc, undefined, { insertSpaces: false, tabSize: 4 }), []);
+  });
+
+  it('formats only the requested range, whose end is exclusive (LSP 3.17 Range)', () => {
+    const { doc } = single(input);
+    const lines = (start: number, end: number, endCharacter: number) => format(doc, { start: { line: start, character: 0 }, end: { line: end, character: endCharacter } }).map((e) => e.range.start.line);
+    // A selection of whole lines 11 and 12 ends at the start of line 13, which it does not hold.
+    assert.deepEqual(lines(11, 13, 0), [11, 12]);
+    assert.deepEqual(lines(11, 12, 0), [11]);
+    assert.deepEqual(lines(11, 12, 1), [11, 12]);
+    assert.deepEqual(lines(12, 12, 0), [12]);
   });
 });

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeActions } from '../../server/src/features/codeActions';
-import { completion } from '../../server/src/features/completion';
+import { completion, PLAIN_CLIENT } from '../../server/src/features/completion';
 import { validate } from '../../server/src/features/diagnostics';
 import { hover } from '../../server/src/features/hover';
 import { signatureHelp } from '../../server/src/features/signatureHelp';
@@ -17,7 +17,7 @@ import { single } from '../protocol/analyzeText';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'nasm', 'asm');
-const CLIENTS = [{ editRange: false, insertReplace: false }, { editRange: true, insertReplace: true }];
+const CLIENTS = [PLAIN_CLIENT, { editRange: true, insertReplace: true, snippets: true, labelDetails: true }];
 const TRIGGERS = [undefined, '%', '.', '"', "'", '/'];
 
 function sources(): { name: string; text: string }[] {

@@ -9,7 +9,7 @@ import { completion, type CompletionClient } from '../../server/src/features/com
 import { hover } from '../../server/src/features/hover';
 import { at, workspace } from '../protocol/analyzeText';
 
-const VSCODE: CompletionClient = { editRange: false, insertReplace: true };
+const VSCODE: CompletionClient = { editRange: false, insertReplace: true, snippets: true, labelDetails: true };
 
 const MAIN = [
   'bits 32',

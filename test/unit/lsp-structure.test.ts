@@ -64,6 +64,13 @@ describe('lsp structure', () => {
     }
   });
 
+  it('lists a definition the preprocessor runs several times once, like the workspace symbols', () => {
+    // nasm runs the `%assign` in the %rep three times; the file writes it once on line 2.
+    const { doc } = single(['%assign i 0', '%rep 3', '%assign i i+1', '%endrep', 'db i'].join('\n'));
+    const entries = documentSymbols(doc).filter((s) => s.name === 'i').map((s) => s.selectionRange.start.line);
+    assert.deepEqual(entries, [0, 2]);
+  });
+
   it('finds workspace symbols in open and included files by fuzzy match', () => {
     const ws = workspace({ 'a.asm': "bits 32\n%include 'b.inc'\nkernel_main:\n    ret\n", 'b.inc': 'serial_write_byte:\n    ret\n' }, ['a.asm']);
     try {
@@ -113,6 +120,16 @@ describe('lsp structure', () => {
     const { doc } = single(SOURCE);
     const folds = foldingRanges(doc).map((f) => `${f.startLine}-${f.endLine}${f.kind ? ':' + f.kind : ''}`).sort();
     for (const f of ['0-1:comment', '11-15', '12-14', '16-18', '4-18', '5-18']) assert.ok(folds.includes(f), `${f} in ${folds.join(' ')}`);
+  });
+
+  it('folds `; region` … `; endregion` as regions, nested, as the language configuration\'s markers would', () => {
+    // A client with a folding provider uses its ranges, not the markers (LSP 3.17 FoldingRangeKind.Region).
+    const src = ['; region outer', '; a comment', '; about start', 'start:', '    ;#region inner', '    nop', '    ; #endregion', '    ret', '; endregion', '; region never closed', '    nop'].join('\n');
+    const { doc } = single(src);
+    const folds = foldingRanges(doc).map((f) => `${f.startLine}-${f.endLine}${f.kind ? ':' + f.kind : ''}`).sort();
+    for (const f of ['0-8:region', '4-6:region', '1-2:comment']) assert.ok(folds.includes(f), `${f} in ${folds.join(' ')}`);
+    assert.ok(!folds.some((f) => f.startsWith('9-')), folds.join(' '));
+    assert.equal(folds.filter((f) => f.startsWith('0-')).length, 1, folds.join(' '));
   });
 
   it('shows label addresses as inlay hints and code size in code lenses', () => {

@@ -13,7 +13,8 @@ import type { AnalyzedDocument } from '../analysis/document';
 import { dupKeywordStarts } from '../syntax/dataDup';
 import { BUILTIN_NAMES, DIRECTIVES, DUP_KEYWORD, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKindLabel } from '../syntax/isaIndex';
-import { shapeLine } from '../syntax/lineShape';
+import { shapeLine, type LineShape } from '../syntax/lineShape';
+import { timesInstruction } from '../syntax/timesPrefix';
 import { argumentItem, directiveArguments } from './directiveArguments';
 import { fileNameCompletion } from './fileNameCompletion';
 import { macroBodyAt, macroBodyItems } from './macroBodyCompletion';
@@ -96,13 +97,19 @@ function exampleOperand(kind: OperandKind, index: number): string {
   }
 }
 
-/** What the client takes: list-wide defaults (`completionList.itemDefaults`), insert/replace edits. */
+/**
+ * What the client takes: list-wide defaults (`completionList.itemDefaults`), insert/replace edits,
+ * snippets (`completionItem.snippetSupport`) and `labelDetails` (`completionItem.labelDetailsSupport`).
+ * A client that does not declare one does not get it (LSP 3.17 CompletionClientCapabilities).
+ */
 export interface CompletionClient {
   readonly editRange: boolean;
   readonly insertReplace: boolean;
+  readonly snippets: boolean;
+  readonly labelDetails: boolean;
 }
 
-export const PLAIN_CLIENT: CompletionClient = { editRange: false, insertReplace: false };
+export const PLAIN_CLIENT: CompletionClient = { editRange: false, insertReplace: false, snippets: false, labelDetails: false };
 
 /**
  * Where an accepted item goes: over the word typed so far (`insert`: its start to the cursor), or
@@ -127,6 +134,20 @@ class ItemList {
   edit(label: string, newText: string): Pick<CompletionItem, 'textEdit' | 'textEditText'> {
     if (this.client.editRange) return newText === label ? {} : { textEditText: newText };
     return { textEdit: this.both ? { newText, insert: this.ranges.insert, replace: this.ranges.replace } : { range: this.ranges.insert, newText } };
+  }
+
+  /**
+   * The item's edit for text in snippet syntax: the snippet where the client takes snippets, else
+   * the label alone, which such a client would otherwise insert with the `${1:…}` in it.
+   */
+  snippetEdit(label: string, snippet: string | undefined): Pick<CompletionItem, 'textEdit' | 'textEditText' | 'insertTextFormat'> {
+    if (snippet === undefined || !this.client.snippets) return this.edit(label, label);
+    return { ...this.edit(label, snippet), insertTextFormat: InsertTextFormat.Snippet };
+  }
+
+  /** `labelDetails` where the client shows them; a client that does not may reject the item. */
+  labelDetails(details: CompletionItemLabelDetails | undefined): CompletionItemLabelDetails | undefined {
+    return this.client.labelDetails ? details : undefined;
   }
 
   list(): CompletionList {
@@ -154,8 +175,8 @@ function symbolItem(s: SymbolInfo, insert: string, out: ItemList): CompletionIte
 /** The instruction-start items that do not depend on the document, built once (only the edit range varies). */
 interface StaticItem {
   readonly label: string;
-  readonly newText: string;
-  readonly snippet: boolean;
+  /** The text inserted, in snippet syntax, when it is more than the label. */
+  readonly snippet?: string;
   readonly data: CompletionData;
   readonly sortText: string;
   readonly detail?: string;
@@ -169,10 +190,10 @@ function staticInstructionItems(): readonly StaticItem[] {
   for (const m of allMnemonics()) {
     const snippet = mnemonicSnippet(m);
     const operands = snippetOperands(m);
-    out.push({ label: m, newText: snippet, snippet: snippet !== m, data: { kind: 'mnemonic', name: m }, sortText: `2${m}`, detail: isPrefixMnemonic(m) ? 'prefix' : instructionFor(m)?.summary,
+    out.push({ label: m, snippet: snippet !== m ? snippet : undefined, data: { kind: 'mnemonic', name: m }, sortText: `2${m}`, detail: isPrefixMnemonic(m) ? 'prefix' : instructionFor(m)?.summary,
       labelDetails: operands ? { detail: operands } : undefined });
   }
-  for (const d of DIRECTIVES) out.push({ label: d.name, newText: d.snippet ?? d.name, snippet: d.snippet !== undefined, data: { kind: 'keyword', name: d.name }, sortText: `3${d.name}`, detail: 'directive' });
+  for (const d of DIRECTIVES) out.push({ label: d.name, snippet: d.snippet, data: { kind: 'keyword', name: d.name }, sortText: `3${d.name}`, detail: 'directive' });
   return (instructionStartItems = out);
 }
 
@@ -209,7 +230,9 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   const shape = shapeLine(before, wordClassifier(doc));
 
   // A `%` word: a directive at the start of a line; in a macro body, what the body can name too.
-  const percent = word?.kind === 'preproc' ? word.start : before.endsWith('%') ? col - 1 : -1;
+  // A bare `%%` (the start of a `%%label`) is one word: the item replaces both `%`.
+  const typedPercents = /%%?$/.exec(before)?.[0].length ?? 0;
+  const percent = word?.kind === 'preproc' ? word.start : typedPercents > 0 ? col - typedPercents : -1;
   const lineStart = percent >= 0 && before.slice(0, percent).trim() === '';
   const body = percent >= 0 ? macroBodyAt(doc.lines, pos.line) : undefined;
   if (lineStart || body !== undefined) {
@@ -221,8 +244,7 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
     }
     if (lineStart) {
       for (const d of PREPROCESSOR_DIRECTIVES) {
-        out.items.push({ label: d.name, kind: CompletionItemKind.Keyword, ...out.edit(d.name, d.snippet ?? d.name),
-          insertTextFormat: d.snippet ? InsertTextFormat.Snippet : undefined, data: { kind: 'keyword', name: d.name } satisfies CompletionData });
+        out.items.push({ label: d.name, kind: CompletionItemKind.Keyword, ...out.snippetEdit(d.name, d.snippet), data: { kind: 'keyword', name: d.name } satisfies CompletionData });
       }
     }
     return out.list();
@@ -230,33 +252,46 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
 
   const out = new ItemList(ranges, client);
   const items = out.items;
-  const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0));
+  const wordStart = word ? word.start : col;
+  // After a `times` count, the instruction or data it repeats.
+  const repeated = timesInstruction(shape);
+  const afterCount = repeated !== undefined && (repeated.instruction === wordStart || (repeated.instruction === undefined && wordStart > repeated.end));
+  const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0) || afterCount);
   if (atInstruction) {
     // The 64 reserved NOPs (`hint_nop0`..`hint_nop63`) only once their name is being typed: in
     // every other list they would be most of the entries for `h`.
     const hints = word !== undefined && /^hint/i.test(word.text);
     for (const s of staticInstructionItems()) {
       if (!hints && s.label.startsWith('hint_nop')) continue;
-      items.push({ label: s.label, kind: CompletionItemKind.Keyword, ...out.edit(s.label, s.newText),
-        insertTextFormat: s.snippet ? InsertTextFormat.Snippet : undefined, data: s.data, sortText: s.sortText, detail: s.detail, labelDetails: s.labelDetails });
+      items.push({ label: s.label, kind: CompletionItemKind.Keyword, ...out.snippetEdit(s.label, s.snippet),
+        data: s.data, sortText: s.sortText, detail: s.detail, labelDetails: out.labelDetails(s.labelDetails) });
     }
     for (const s of doc.result.symbols) if (s.kind === 'macro') items.push(symbolItem(s, s.shortName, out));
     return out.list();
   }
 
+  const tested = shape.preproc ? testedKind(shape, wordStart) : undefined;
+  if (tested !== undefined) {
+    const seen = new Set<string>();
+    for (const s of doc.result.symbols) {
+      if (s.kind !== tested || seen.has(s.shortName)) continue;
+      seen.add(s.shortName);
+      items.push(symbolItem(s, s.shortName, out));
+    }
+    if (tested === 'define') pushBuiltinNames(out);
+    return out.list();
+  }
+
   // Where `dup` would be a count's (`db 3 |`), it comes first; elsewhere it would be a name.
-  const wordStart = word ? word.start : col;
   if (dupKeywordStarts(shapeLine(text.slice(0, wordStart) + DUP_KEYWORD.name, wordClassifier(doc))).includes(wordStart)) {
-    items.push({ label: DUP_KEYWORD.name, kind: CompletionItemKind.Keyword, ...out.edit(DUP_KEYWORD.name, 'dup (${1:0})'), insertTextFormat: InsertTextFormat.Snippet,
+    items.push({ label: DUP_KEYWORD.name, kind: CompletionItemKind.Keyword, ...out.snippetEdit(DUP_KEYWORD.name, 'dup (${1:0})'),
       detail: 'repeat count', documentation: { kind: MarkupKind.Markdown, value: DUP_KEYWORD.doc }, sortText: `0${DUP_KEYWORD.name}` });
   }
   for (const r of allRegisters()) {
     items.push({ label: r.name, kind: CompletionItemKind.Variable, ...out.edit(r.name, r.name), detail: `${r.bits}-bit ${r.cls}`, data: { kind: 'register', name: r.name } satisfies CompletionData, sortText: `3${r.name}` });
   }
   for (const k of [...SIZE_KEYWORDS, ...OPERAND_MODIFIERS]) items.push({ label: k.name, kind: CompletionItemKind.Keyword, ...out.edit(k.name, k.name), detail: k.doc, sortText: `4${k.name}` });
-  for (const k of BUILTIN_NAMES) {
-    if (k.name.startsWith('__')) items.push({ label: k.name, kind: CompletionItemKind.Constant, ...out.edit(k.name, k.name), detail: k.doc, sortText: `5${k.name}` });
-  }
+  pushBuiltinNames(out);
   const scope = scopeLabelAt(doc, pos.line);
   const seen = new Set<string>();
   for (const s of doc.result.symbols) {
@@ -274,6 +309,25 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
     items.push(symbolItem(s, s.name, out));
   }
   return out.list();
+}
+
+/** The single-line macros every file has (`__?BITS?__`, `__FILE__`, ...). */
+function pushBuiltinNames(out: ItemList): void {
+  for (const k of BUILTIN_NAMES) {
+    if (k.name.startsWith('__')) out.items.push({ label: k.name, kind: CompletionItemKind.Constant, ...out.edit(k.name, k.name), detail: k.doc, sortText: `5${k.name}` });
+  }
+}
+
+/**
+ * What the name a `%ifdef`-like test takes as its first argument can be: for `%ifdef` and
+ * `%elifdef` (and their `n` forms) a single-line macro (%define, %assign and the like), never a
+ * label or an `equ` constant; for `%ifmacro` a multi-line macro (NASM manual §4.6.1, §4.6.2;
+ * measured with nasm 2.16.01). Undefined elsewhere.
+ */
+function testedKind(shape: LineShape, wordStart: number): 'define' | 'macro' | undefined {
+  const directive = shape.preproc!;
+  if (wordStart <= directive.end || shape.tokens.some((t) => t.start >= directive.end && t.start < wordStart)) return undefined;
+  return /^%(?:el)?ifn?def$/.test(directive.name) ? 'define' : /^%(?:el)?ifn?macro$/.test(directive.name) ? 'macro' : undefined;
 }
 
 export function resolveCompletion(item: CompletionItem): CompletionItem {

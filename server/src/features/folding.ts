@@ -1,5 +1,5 @@
 // foldingRanges(doc): %macro, %if…%endif branches, %rep, struc/istruc blocks, sections, runs of
-// comment lines and label blocks (syntax/blocks.ts), from the text alone so folding works while the
+// comment lines, `; region` markers and label blocks (syntax/blocks.ts), from the text alone so folding works while the
 // file does not assemble.
 
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver-types';
@@ -12,7 +12,8 @@ export function foldingRanges(doc: AnalyzedDocument): FoldingRange[] {
   for (const b of scanBlocks(doc.lines, wordClassifier(doc))) {
     // An %if folds branch by branch (its first branch starts on the same line as the whole).
     if (b.kind === 'if') continue;
-    out.push(b.kind === 'comment' ? { startLine: b.startLine, endLine: b.endLine, kind: FoldingRangeKind.Comment } : { startLine: b.startLine, endLine: b.endLine });
+    const kind = b.kind === 'comment' ? FoldingRangeKind.Comment : b.kind === 'region' ? FoldingRangeKind.Region : undefined;
+    out.push(kind ? { startLine: b.startLine, endLine: b.endLine, kind } : { startLine: b.startLine, endLine: b.endLine });
   }
   return out;
 }

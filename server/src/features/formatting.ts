@@ -1,5 +1,6 @@
-// format(doc, range?): aligns labels, mnemonics, operands and trailing comments in columns, optionally
-// lower-cases mnemonics, and never changes what a line assembles to: a line is rewritten only when
+// format(doc, range?, blanks?): aligns labels, mnemonics, operands and trailing comments in columns
+// (with tabs where the editor indents with tabs), optionally lower-cases mnemonics, and never
+// changes what a line assembles to: a line is rewritten only when
 // every token is accounted for, and only whitespace between tokens changes (and the case of
 // mnemonics and directives, which NASM ignores). The blanks inside an operand list change only
 // where nasm reads expressions (operandsRewritable); test/unit/format-differential.test.ts has nasm
@@ -19,8 +20,35 @@ function pastes(t: Token): boolean {
   return t.kind === 'preproc' || t.text.startsWith('%');
 }
 
-function pad(s: string, col: number): string {
-  return s.length < col ? s + ' '.repeat(col - s.length) : s + ' ';
+/**
+ * How the editor writes blanks (LSP 3.17 FormattingOptions): `insertSpaces` false indents with tabs,
+ * one per `tabSize` columns.
+ */
+export interface Blanks {
+  readonly insertSpaces: boolean;
+  readonly tabSize: number;
+}
+
+export const SPACES: Blanks = { insertSpaces: true, tabSize: 8 };
+
+/** The column after `s` written from column 0, a tab taking it to the next multiple of tabSize. */
+function widthOf(s: string, tabSize: number): number {
+  let col = 0;
+  for (let i = 0; i < s.length; i++) col = s.charCodeAt(i) === 9 ? col - (col % tabSize) + tabSize : col + 1;
+  return col;
+}
+
+/** Blanks from column `from` to column `to`: tabs where the editor uses them, then spaces for the columns short of a tab stop. */
+function blanksBetween(from: number, to: number, blanks: Blanks): string {
+  if (blanks.insertSpaces) return ' '.repeat(to - from);
+  const tabs = Math.floor(to / blanks.tabSize) - Math.floor(from / blanks.tabSize);
+  return tabs > 0 ? '\t'.repeat(tabs) + ' '.repeat(to % blanks.tabSize) : ' '.repeat(to - from);
+}
+
+/** `s` and blanks up to column `col`; past that column, one space. */
+function pad(s: string, col: number, blanks: Blanks): string {
+  const width = widthOf(s, blanks.tabSize);
+  return width < col ? s + blanksBetween(width, col, blanks) : s + ' ';
 }
 
 /** Every token of the line is inside the label, prefixes, mnemonic, operands or comment. */
@@ -98,7 +126,7 @@ function labelBeforeCall(shape: LineShape, words: WordClassifier): boolean {
 }
 
 /** The formatted text of one line, or undefined to leave it as it is. */
-export function formatLine(text: string, words: WordClassifier, settings: FormatSettings): string | undefined {
+export function formatLine(text: string, words: WordClassifier, settings: FormatSettings, blanks: Blanks = SPACES): string | undefined {
   const trimmed = text.trimEnd();
   if (trimmed.length === 0) return '';
   const shape = shapeLine(trimmed, words);
@@ -108,30 +136,33 @@ export function formatLine(text: string, words: WordClassifier, settings: Format
   let out = '';
   if (shape.label) out = trimmed.slice(shape.label.start, shape.label.colon !== undefined ? shape.label.colon + 1 : shape.label.end);
   if (shape.mnemonic) {
-    out = out.length === 0 ? ' '.repeat(settings.mnemonicColumn) : pad(out, settings.mnemonicColumn);
+    out = out.length === 0 ? blanksBetween(0, settings.mnemonicColumn, blanks) : pad(out, settings.mnemonicColumn, blanks);
     const head = [...shape.prefixes.map((p) => caseOf(trimmed.slice(p.start, p.end), words, settings)), caseOf(shape.mnemonic.name, words, settings)].join(' ');
     if (shape.operands.length === 0) out += head;
     else {
       const operands = operandsRewritable(shape, words)
         ? shape.operands.map((o) => trimmed.slice(o.start, o.end)).join(', ')
         : trimmed.slice(shape.operands[0].start, codeEnd(shape)).trimEnd();
-      out = pad(out + head, settings.mnemonicColumn + settings.mnemonicWidth) + operands;
+      out = pad(out + head, settings.mnemonicColumn + settings.mnemonicWidth, blanks) + operands;
     }
   }
-  if (shape.comment) out = pad(out, settings.commentColumn) + trimmed.slice(shape.comment.start);
+  if (shape.comment) out = pad(out, settings.commentColumn, blanks) + trimmed.slice(shape.comment.start);
   return out;
 }
 
-export function format(doc: AnalyzedDocument, range?: Range): TextEdit[] {
+export function format(doc: AnalyzedDocument, range?: Range, blanks: Blanks = SPACES): TextEdit[] {
   const edits: TextEdit[] = [];
   const words = wordClassifier(doc);
   const first = range ? Math.max(0, range.start.line) : 0;
-  const last = range ? Math.min(doc.lines.length - 1, range.end.line) : doc.lines.length - 1;
+  // A range's end is exclusive (LSP 3.17 Range): one ending at the start of a line, as a selection
+  // of whole lines does, holds nothing of that line.
+  const endLine = range && range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range?.end.line;
+  const last = endLine !== undefined ? Math.min(doc.lines.length - 1, endLine) : doc.lines.length - 1;
   for (let line = first; line <= last; line++) {
     const text = doc.lines[line];
     // A line continued with `\` (or continuing one) is left alone: its tokens span lines.
     if (text.trimEnd().endsWith('\\') || (line > 0 && doc.lines[line - 1].trimEnd().endsWith('\\'))) continue;
-    const formatted = formatLine(text, words, doc.settings.format);
+    const formatted = formatLine(text, words, doc.settings.format, blanks);
     if (formatted === undefined || formatted === text) continue;
     edits.push({ range: { start: { line, character: 0 }, end: { line, character: text.length } }, newText: formatted });
   }

@@ -7,7 +7,7 @@ import type { SymbolInfo } from '../../../core/src/asm/api';
 import { MarkupKind, type Position, type SignatureHelp, type SignatureInformation } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import { formSignature, instructionFor, matchForm, operandKindLabel, writtenOperand } from '../syntax/isaIndex';
-import { operandIndexAt, shapeLine } from '../syntax/lineShape';
+import { macroArgumentIndexAt, operandIndexAt, shapeLine } from '../syntax/lineShape';
 import { wordClassifier } from './wordClassifier';
 
 export function signatureHelp(doc: AnalyzedDocument, pos: Position): SignatureHelp | null {
@@ -18,7 +18,7 @@ export function signatureHelp(doc: AnalyzedDocument, pos: Position): SignatureHe
   const shape = shapeLine(text, wordClassifier(doc));
   if (!shape.mnemonic || (shape.comment && pos.character > shape.comment.start)) return null;
   const spec = instructionFor(shape.mnemonic.name);
-  const active = operandIndexAt(text, shape, pos.character);
+  const active = spec ? operandIndexAt(text, shape, pos.character) : macroArgumentIndexAt(text, shape, pos.character);
   if (active < 0) return null;
   if (!spec) return macroSignatures(doc, shape.mnemonic.name, active);
   const forms = spec.forms.filter((f) => !f.encodeOnly && f.operands.length > 0);

@@ -31,7 +31,16 @@ function detail(s: SymbolInfo): string | undefined {
 }
 
 export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
-  const own = doc.result.symbols.filter((s) => s.definition.file === doc.path);
+  // A definition run more than once (`%assign` in a `%rep`, a macro called twice) is one entry, as
+  // in workspaceSymbols: the outline lists what the file writes.
+  const written = new Set<string>();
+  const own = doc.result.symbols.filter((s) => {
+    if (s.definition.file !== doc.path) return false;
+    const key = `${s.definition.start.line}:${s.name}`;
+    if (written.has(key)) return false;
+    written.add(key);
+    return true;
+  });
   own.sort((a, b) => a.definition.start.line - b.definition.start.line || a.definition.start.col - b.definition.start.col);
   const end = lastLine(doc);
   const sections = own.filter((s) => s.kind === 'section');

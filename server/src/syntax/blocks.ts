@@ -1,12 +1,13 @@
 // The block structure of a source from its text alone, so it is there while the file does not
 // assemble: %macro, %rep, %if…%endif and each of its branches, struc/istruc, sections, runs of
-// comment lines, and label blocks (a non-local label to the last code line before the next one).
+// comment lines, `; region` … `; endregion`, and label blocks (a non-local label to the last code
+// line before the next one).
 // Folding shows them; selection ranges expand through them.
 
 import { shapeLine, type WordClassifier } from './lineShape';
 import { wordTable } from '../../../core/src/word-table';
 
-export type BlockKind = 'macro' | 'rep' | 'if' | 'if-branch' | 'struc' | 'istruc' | 'section' | 'label' | 'comment';
+export type BlockKind = 'macro' | 'rep' | 'if' | 'if-branch' | 'struc' | 'istruc' | 'section' | 'label' | 'comment' | 'region';
 
 export interface Block {
   readonly kind: BlockKind;
@@ -25,6 +26,13 @@ const OPENERS: Record<string, { close: string; kind: BlockKind }> = wordTable({
 /** Deeper nesting than this is not tracked (hostile input must not grow the stack without bound). */
 const MAX_DEPTH = 256;
 
+/**
+ * The region markers of syntaxes/language-configuration.json (`; region name`, `;#endregion`): a
+ * client with a folding provider uses the provider's ranges instead, so they are given here too.
+ */
+const REGION_START = /^;\s*#?region\b/i;
+const REGION_END = /^;\s*#?endregion\b/i;
+
 interface Open {
   readonly close: string;
   readonly kind: BlockKind;
@@ -38,6 +46,8 @@ interface Open {
 export function scanBlocks(lines: readonly string[], words: WordClassifier): Block[] {
   const out: Block[] = [];
   const stack: Open[] = [];
+  /** First lines of the regions open, innermost last: an `endregion` closes the innermost. */
+  const regions: number[] = [];
   let section: number | undefined;
   let label: number | undefined;
   let commentRun: number | undefined;
@@ -62,12 +72,17 @@ export function scanBlocks(lines: readonly string[], words: WordClassifier): Blo
     const text = lines[line];
     const trimmed = text.trimStart();
     const isComment = trimmed.startsWith(';');
-    if (isComment) {
+    const regionStart = isComment && REGION_START.test(trimmed);
+    const regionEnd = isComment && !regionStart && REGION_END.test(trimmed);
+    // A marker is not part of a run of comments: the region folds from it, the run after it.
+    if (isComment && !regionStart && !regionEnd) {
       commentRun ??= line;
     } else {
       if (commentRun !== undefined) emit('comment', commentRun, line - 1);
       commentRun = undefined;
     }
+    if (regionStart && regions.length < MAX_DEPTH) regions.push(line);
+    else if (regionEnd) emit('region', regions.pop(), line);
     if (isComment || trimmed.length === 0) continue;
     const shape = shapeLine(text, words);
     if (shape.preproc) {

@@ -126,3 +126,33 @@ export function operandIndexAt(line: string, shape: LineShape, col: number): num
   }
   return index;
 }
+
+/**
+ * Index of the argument of a multi-line macro call the cursor column is in. nasm splits a call's
+ * arguments at every comma, brackets and parentheses notwithstanding; only an argument that begins
+ * with `{` runs to its matching `}`, commas inside it included (NASM manual §4.3.3; nasm 2.16.01
+ * counts `four (1, 2), 3` as three arguments, `four {1, 2}, 3` as two).
+ */
+export function macroArgumentIndexAt(line: string, shape: LineShape, col: number): number {
+  if (!shape.mnemonic || col <= shape.mnemonic.end) return -1;
+  let index = 0;
+  let atArgumentStart = true;
+  let braces = 0;
+  for (const t of shape.tokens) {
+    if (t.start >= col || t.kind === 'comment') break;
+    if (t.start < shape.mnemonic.end) continue;
+    const ch = t.kind === 'op' ? line[t.start] : '';
+    if (braces > 0) {
+      if (ch === '{') braces++;
+      else if (ch === '}') braces--;
+    } else if (ch === ',') {
+      index++;
+      atArgumentStart = true;
+      continue;
+    } else if (ch === '{' && atArgumentStart) {
+      braces = 1;
+    }
+    atArgumentStart = false;
+  }
+  return index;
+}
