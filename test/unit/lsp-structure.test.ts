@@ -122,6 +122,14 @@ describe('lsp structure', () => {
     for (const f of ['0-1:comment', '11-15', '12-14', '16-18', '4-18', '5-18']) assert.ok(folds.includes(f), `${f} in ${folds.join(' ')}`);
   });
 
+  // nasm 2.16.01 takes `%rmacro`, `%irmacro` and `%endm` (its pptok.dat): `%rmacro a 0` / `db 1` /
+  // `%endm` is a macro nasm assembles (measured).
+  it('folds each spelling of a macro definition: %rmacro, %irmacro, %endm', () => {
+    const { doc } = single('%rmacro a 0\n  db 1\n%endm\n%irmacro b 0\n  db 2\n%endmacro\na\nb\n');
+    const folds = foldingRanges(doc).map((f) => `${f.startLine}-${f.endLine}`);
+    assert.ok(folds.includes('0-2') && folds.includes('3-5'), folds.join(' '));
+  });
+
   it('folds `; region` … `; endregion` as regions, nested, as the language configuration\'s markers would', () => {
     // A client with a folding provider uses its ranges, not the markers (LSP 3.17 FoldingRangeKind.Region).
     const src = ['; region outer', '; a comment', '; about start', 'start:', '    ;#region inner', '    nop', '    ; #endregion', '    ret', '; endregion', '; region never closed', '    nop'].join('\n');

@@ -19,6 +19,8 @@ export interface Block {
 const OPENERS: Record<string, { close: string; kind: BlockKind }> = wordTable({
   '%macro': { close: '%endmacro', kind: 'macro' },
   '%imacro': { close: '%endmacro', kind: 'macro' },
+  '%rmacro': { close: '%endmacro', kind: 'macro' },
+  '%irmacro': { close: '%endmacro', kind: 'macro' },
   '%rep': { close: '%endrep', kind: 'rep' },
   struc: { close: 'endstruc', kind: 'struc' },
   istruc: { close: 'iend', kind: 'istruc' },
@@ -96,7 +98,8 @@ export function scanBlocks(lines: readonly string[], words: WordClassifier): Blo
           emit('if-branch', top.branch, line - 1);
           top.branch = line;
         }
-      } else if (name === '%endmacro' || name === '%endrep' || name === '%endif') closeAt(name, line);
+      // (`%endm` is nasm's other spelling of `%endmacro`.)
+      } else if (name === '%endmacro' || name === '%endm' || name === '%endrep' || name === '%endif') closeAt(name === '%endm' ? '%endmacro' : name, line);
     } else {
       const word = (shape.mnemonic?.name ?? '').toLowerCase();
       if (word === 'struc' || word === 'istruc') open(OPENERS[word].close, OPENERS[word].kind, line);
