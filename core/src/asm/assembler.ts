@@ -4,7 +4,7 @@
 
 import { type SourceRange, UNREADABLE_DIRECTORY } from './api';
 import { DiagnosticSink } from './diagnostics';
-import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
+import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckMessage, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, SHIFTS, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
@@ -346,9 +346,12 @@ class Assembler implements EvalContext {
   private line = 0;
   private pass = 0;
   private final = false;
-  /** The runs of a deferred %if's code with parse diagnostics that a pass took, and those the latest pass run as final took (see reportEarlierBranches). */
-  private parsedTaken: Set<CheckCode> | undefined;
-  private parsedTakenFinal = new Set<CheckCode>();
+  /**
+   * The runs of a deferred %if's code with parse diagnostics, and the errors its preprocessing held,
+   * that a pass took, and those the latest pass run as final took (see reportEarlierBranches).
+   */
+  private errorsTaken: Set<CheckCode | CheckMessage> | undefined;
+  private errorsTakenFinal = new Set<CheckCode | CheckMessage>();
   private changed = false;
   /**
    * This pass's inconsistent redefinitions, by name: nasm's symbol takes each one, so the next is
@@ -639,7 +642,7 @@ class Assembler implements EvalContext {
       // That saves the separate final pass nasm makes.
       const mark = this.pass > 0 ? this.sink.mark() : -1;
       this.final = this.pass > 0;
-      this.parsedTakenFinal.clear();
+      this.errorsTakenFinal.clear();
       this.redefinitionsRun.clear();
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
@@ -650,7 +653,7 @@ class Assembler implements EvalContext {
     }
     if (!stable && (!frontEndOnly || this.pass === 0)) {
       this.final = true;
-      this.parsedTakenFinal.clear();
+      this.errorsTakenFinal.clear();
       this.redefinitionsRun.clear();
       this.unsettled = !frontEndOnly;
       this.runPass();
@@ -1032,9 +1035,9 @@ class Assembler implements EvalContext {
         return { ...scope, symbolBefore: (name, before) => view.symbol(this.qualifyAt(name, before), e) ?? this.deferredConstant(name), externals: view.externals, firstPass: undefined };
       },
       run: (from, to) => { next = to; return this.statements(from, to); },
-      parsedTaken: (code) => {
-        if (this.final) this.parsedTakenFinal.add(code);
-        (this.parsedTaken ??= new Set()).add(code);
+      errorsTaken: (item) => {
+        if (this.final) this.errorsTakenFinal.add(item);
+        (this.errorsTaken ??= new Set()).add(item);
       },
       setConstant: (name, value) => {
         this.constantSets.push({ at: next, name, value });
@@ -1062,11 +1065,16 @@ class Assembler implements EvalContext {
    * final pass did not: nasm preprocesses the source again in each pass and reports them in the
    * pass that reads them, then stops after it (measured with nasm 2.16.01: a `%if ($-$$) & 1`
    * whose answer changes as a jump before it grows reports the `x equ0` of the branch its first
-   * pass took, "parser: instruction expected").
+   * pass took, "parser: instruction expected"). So too the errors preprocessing that branch held,
+   * but `%error`'s (measured: an `%endrep' there is "`%endrep': no matching `%rep'").
    */
   private reportEarlierBranches(): void {
-    if (this.parsedTaken === undefined) return;
-    for (const code of this.parsedTaken) if (!this.parsedTakenFinal.has(code)) reportParsed(code.parsed!, this.sink, true);
+    if (this.errorsTaken === undefined) return;
+    for (const item of this.errorsTaken) {
+      if (this.errorsTakenFinal.has(item)) continue;
+      if ('held' in item) this.sink.put(item.held);
+      else reportParsed(item.parsed!, this.sink, true);
+    }
   }
 
   /**
