@@ -19,7 +19,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { carriedOnMemory, invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, REGISTER_OPERATOR, resolveMemory, type RegisterSum } from './effective-address';
-import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, rawDirectiveValue, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -3117,8 +3117,12 @@ class Assembler implements EvalContext {
     if (value !== undefined && this.absolute === undefined) raiseAlignment(this.sections[this.sec], value);
   }
 
-  /** The alignment `sectalign` reads in `args`, up to where its expression ends; else its errors, and undefined. */
-  private sectalignValue(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
+  /** The alignment `sectalign` reads in `argument`, up to where its expression ends; else its errors, and undefined. */
+  private sectalignValue(st: ParsedStatement, argument: readonly PPToken[]): number | undefined {
+    // (The macro's `[sectalign %1]` reads its argument up to the first `]`: measured with nasm
+    // 2.16.01, `sectalign ]4` is nothing to do, `sectalign ']'` "expression syntax error".)
+    const args = rawDirectiveValue(argument, 0);
+    if (args.length === 0) return undefined;
     const e = this.exprArgFrom(st, args, 'ignored');
     // (Of an `equ` nasm's first pass read as 0, that pass's value: see equAlignmentFailed.)
     const first = e !== undefined && this.firstPassEqus.namedIn(e) && !this.namesForward(e) ? this.firstPassAlignmentOfEqus(e) : undefined;
@@ -3579,7 +3583,13 @@ class Assembler implements EvalContext {
   private alignArgument(st: ParsedStatement, toks: readonly PPToken[], checked: boolean): Expr | undefined {
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
-    if (e === undefined && p.error !== undefined) { this.errorRepeated('syntax', p.error.message, p.error, checked ? 2 : 1); return undefined; }
+    if (e === undefined && p.error !== undefined) {
+      // (`sectalign` reads the argument up to its first `]`, where it may read well: see sectalignValue.)
+      const cut = checked && rawDirectiveValue(toks, 0).length < toks.length;
+      if (cut) this.sectalignValue(st, toks);
+      this.errorRepeated('syntax', p.error.message, p.error, checked && !cut ? 2 : 1);
+      return undefined;
+    }
     if (e !== undefined && p.error === undefined && p.pos < toks.length) {
       // A `)` too many: the count `times (((%1) - ...` closes early, and what follows it is the
       // line's instruction, or alignb's `resb (((%1) - ...` operand is followed by more

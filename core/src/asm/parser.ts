@@ -3025,6 +3025,15 @@ function cutAtBracketInString(toks: readonly PPToken[], from: number, close: num
   return undefined;
 }
 
+/**
+ * What the raw directive line `[NAME %1]` of one of nasm's standard macros reads as its value, of
+ * the argument `toks[from..)`: to its first `]`, one in a string too (see cutAtBracketInString).
+ */
+export function rawDirectiveValue(toks: readonly PPToken[], from: number): readonly PPToken[] {
+  const end = firstClosingBracket(toks, from);
+  return (cutAtBracketInString(toks, from, end) ?? toks.slice(0, end)).slice(from);
+}
+
 function firstClosingBracket(toks: readonly PPToken[], from: number): number {
   for (let k = from; k < toks.length; k++) if (toks[k].kind === 'op' && toks[k].text === ']') return k;
   return toks.length;
