@@ -2693,22 +2693,24 @@ class Preprocessor {
       if (pi >= 0 && args && args[pi].length > 0 && (leads?.[pi] === true || startsBlank(args[pi]))) blank = true;
       if (pi >= 0 && args) {
         const a = args[pi];
-        // (A body's `%,` before it with nothing between: a comma when the argument is not empty,
-        // else nothing, whatever follows it: see the body's `%,` below.)
+        // An argument's `%,` is a comma with more than `%,`s after it in the argument, else nothing
+        // (the blanks before it then after the argument; measured: `F(1, 2 %,)` is `1 , 2 `, `F(1, %, %,)` `1 `).
+        const lastWritten = lastNotConditional(a);
+        // (A body's `%,` before it with nothing between: a comma when the argument makes more than
+        // nothing, else nothing, whatever follows it: see the body's `%,` below; measured, `%define
+        // F(a,b) a %, b` makes F(1,%,) `1 `.)
         if (conditional !== undefined) {
-          if (a.length === 0) blank = dropConditional(expansion, conditional) || blank;
+          if (lastWritten < 0) blank = dropConditional(expansion, conditional) || blank;
           conditional = undefined;
         }
-        // An argument's `%,` is a comma with something after it in the argument, else nothing
-        // (the blanks before it then after the argument; measured: `F(1, 2 %,)` is `1 , 2 `).
         // (An argument for parameters with modifiers says its blanks: see splitModifiedArguments.)
         let trailing = tails?.[pi] === true;
         if (trailing && a.length === 0) blank = true;
         for (let q = 0; q < a.length; q++) {
           const gap = q === 0 ? blank || (tails !== undefined && a[0].gap === true) : spaced(a[q - 1], a[q]);
           if (!isConditionalComma(a[q])) expansion.push(gapped(a[q], gap));
-          else if (q < a.length - 1) expansion.push(commaFor(a[q], gap));
-          else trailing = gap;
+          else if (q < lastWritten) expansion.push(commaFor(a[q], gap));
+          else trailing = gap || trailing;
         }
         if (a.length > 0) blank = trailing;
       } else if (isConditionalComma(b)) {
@@ -3714,6 +3716,13 @@ function dropConditional(expansion: PPToken[], pending: readonly number[]): bool
 
 function isConditionalComma(t: PPToken): boolean {
   return t.kind === 'preproc' && t.text === '%,';
+}
+
+/** The index of the last of `toks` that is no conditional comma, -1 when none is. */
+function lastNotConditional(toks: readonly PPToken[]): number {
+  let k = toks.length - 1;
+  while (k >= 0 && isConditionalComma(toks[k])) k--;
+  return k;
 }
 
 /** The comma a `%,` makes, with blanks before it or not. */
