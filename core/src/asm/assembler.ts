@@ -3988,21 +3988,34 @@ class Assembler implements EvalContext {
         i = word - 1;
         continue;
       }
-      // The value ends at a blank outside parentheses (measured with nasm 2.16.01: `align=4 exec`
-      // and `start=1 << 4` are the values 4 and 1, the rest unknown words; `align=(1 + 1)` is 2;
-      // `start=0x100)x` is one word, whose value nasm reads up to the `)`).
+      // The value is the word after the `=`, up to a blank (measured with nasm 2.16.01: `align=4
+      // exec` and `start=1 << 4` are the values 4 and 1, the rest unknown words; `start=0x100)x`
+      // is one word, whose value nasm reads up to the `)`; `align=2*(1 + 1)` is "expecting `)'").
       // A blank after the `=` ends the word there: no value, and what follows is a word of its
       // own (measured: `follows= .text` is "expecting section name for `follows' attribute" and
       // "ignoring unknown section attribute: ".text"", `align= 16` "No value given ..." and an
       // unknown "16").
-      let j = i + 2;
-      if (j < args.length && spaced(args[j - 1], args[j])) j = args.length + 1;
-      for (let depth = 0; j < args.length && !(depth <= 0 && j > i + 2 && spaced(args[j - 1], args[j])); j++) {
-        if (args[j].text === '(') depth++;
-        else if (args[j].text === ')') depth--;
+      const start = i + 2;
+      const blankAfter = start < args.length && spaced(args[start - 1], args[start]);
+      const inParentheses = !blankAfter && args[start]?.text === '(' && key !== 'follows' && key !== 'vfollows';
+      const end = blankAfter ? start : inParentheses ? closingParenthesis(args, start) : attributeWord(args, start);
+      // Unless the word begins with `(`: then the value is what the parentheses hold, and the next
+      // word begins right after them (measured: `align=(1 + 1)` is 2, `align=(1 + 1)>` 2 and the
+      // unknown attribute ">", `align=(1)(2)` 1 and "(2)", `align=()` "No value given ..."; one
+      // not closed is "expecting `)'", in an open string "invalid syntax in `section' directive").
+      if (end < 0) {
+        this.error('section-attr', args[args.length - 1].kind === 'invalid' && isQuoted(args[args.length - 1]) ? "invalid syntax in `section' directive" : "expecting `)'", args[args.length - 1]);
+        break;
       }
-      const valueToks = j > args.length ? [] : args.slice(i + 2, j);
-      i = j > args.length ? i + 1 : j - 1;
+      // (Blanks alone are a value, which nasm's evaluator cannot read: measured, `align=( )`.)
+      if (inParentheses && end === start + 1 && spaced(args[start], args[end])) {
+        this.error('section-attr', 'expression syntax error', args[end]);
+        this.error('section-attr', INVALID_ATTRIBUTE, t);
+        i = end;
+        continue;
+      }
+      const valueToks = inParentheses ? args.slice(start + 1, end) : args.slice(start, end);
+      i = inParentheses ? end : blankAfter ? i + 1 : end - 1;
       if (valueToks.length === 0 && (key === 'follows' || key === 'vfollows')) { this.error('section-attr', `expecting section name for \`${key}' attribute`, t); continue; }
       if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
       this.sectionValue(st, s, key, t, valueToks, nameTok);
@@ -4052,12 +4065,13 @@ class Assembler implements EvalContext {
       return;
     }
     const e = this.exprArgFrom(st, valueToks, 'ignored', 'section-attr');
-    // (After an expression syntax error nasm's bin format adds its own; not after "expecting
-    // `)'", measured: `align=1+` and `align=(2`.)
+    // (After a syntax error its evaluator gives, nasm's bin format adds its own, measured:
+    // `align=1+` and `align=2*(1`; where the value's parentheses are not closed, it reads none,
+    // see sectionDirective.)
     if (e === undefined) {
       const p = new ExprParser(valueToks, 0, valueToks.length, st.localBase, this.limits.eval, this.floatMode);
       p.parse();
-      if (p.error?.message === 'expression syntax error') this.error('section-attr', INVALID_ATTRIBUTE, t);
+      if (p.error?.message === 'expression syntax error' || p.error?.message === "expecting `)'") this.error('section-attr', INVALID_ATTRIBUTE, t);
       return;
     }
     const value = this.sectionAttributeValue(e, key);
@@ -5543,6 +5557,16 @@ function equalsSplit(args: readonly PPToken[], k: number): readonly PPToken[] {
  * `"prog,bits"`, `prog, bits` two, `"prog,"` and `"bits"`; `progbits,nobits` one, the section
  * then holding bytes; `v-start=0x5000` one). A word `key=` is read by its value (see sectionDirective).
  */
+/** The index of the `)` that closes the `(` at `args[open]`, -1 when none does. */
+function closingParenthesis(args: readonly PPToken[], open: number): number {
+  let depth = 0;
+  for (let k = open; k < args.length; k++) {
+    if (args[k].text === '(') depth++;
+    else if (args[k].text === ')' && --depth === 0) return k;
+  }
+  return -1;
+}
+
 function attributeWord(args: readonly PPToken[], i: number): number {
   let j = i + 1;
   while (j < args.length && !spaced(args[j - 1], args[j])) j++;
