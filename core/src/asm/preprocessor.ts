@@ -849,7 +849,7 @@ class Preprocessor {
     this.pasteStart.dropped = false;
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
-    // A line of a macro's parameters that left nothing (see LineFlag.ParamsEmptied).
+    // A line of a macro's parameters, or environment variables, that left nothing (see LineFlag.LeftEmpty).
     let emptied = false;
     if (flags !== 0) {
       if (f.invocation && (flags & Flag.Preproc) !== 0) {
@@ -905,6 +905,7 @@ class Preprocessor {
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) {
       const read = this.readEnvironment(expanded, file, line);
+      if (read.length === 0 && expanded.length > 0) emptied = true;
       expanded = reread(read, file, line) as PPToken[];
       if (read.some(writtenUnread)) (this.out.unreread ??= new Map()).set(this.out.count, read);
     }
@@ -915,7 +916,7 @@ class Preprocessor {
     // (A line as its body has it shares the body's tokens: only an expansion's are new.)
     if (expanded !== tokens && this.keepsTooMany(f, file, line, text, expanded.length)) return;
     this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
-      (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.ParamsEmptied : 0),
+      (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.LeftEmpty : 0),
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
