@@ -3264,6 +3264,10 @@ class Assembler implements EvalContext {
     const mode = floatModeAfter(this.floatMode, value);
     if (mode === undefined) this.error('syntax', `unknown 'float' directive: ${value}`, args[0] ?? word);
     else this.floatMode = mode;
+    // (The macro's `%ifidni %1,daz` after its `[float %1]` line, where the parameter's `%` pastes
+    // to the comma: see percentEatsComma; measured with nasm 2.16.01, `float zero%` is the unknown
+    // directive, then "`%ifidni' expects two comma-separated arguments".)
+    if (percentEatsComma(args) && this.lines.tokensOf(this.line)[0]?.text !== '[') this.error('syntax', "`%ifidni' expects two comma-separated arguments", word);
   }
 
   /** `iend`: nasm's `times %{$strucname}_size-($-%$strucstart) db 0`, the structure `istrucStart` names padded to its size. */
