@@ -4,7 +4,7 @@
 
 import { type SourceRange, UNREADABLE_DIRECTORY } from './api';
 import { DiagnosticSink } from './diagnostics';
-import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
+import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckMessage, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, SHIFTS, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
@@ -19,7 +19,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { carriedOnMemory, invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, REGISTER_OPERATOR, resolveMemory, type RegisterSum } from './effective-address';
-import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, rawDirectiveValue, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -350,9 +350,12 @@ class Assembler implements EvalContext {
   private line = 0;
   private pass = 0;
   private final = false;
-  /** The runs of a deferred %if's code with parse diagnostics that a pass took, and those the latest pass run as final took (see reportEarlierBranches). */
-  private parsedTaken: Set<CheckCode> | undefined;
-  private parsedTakenFinal = new Set<CheckCode>();
+  /**
+   * The runs of a deferred %if's code with parse diagnostics, and the errors its preprocessing held,
+   * that a pass took, and those the latest pass run as final took (see reportEarlierBranches).
+   */
+  private errorsTaken: Set<CheckCode | CheckMessage> | undefined;
+  private errorsTakenFinal = new Set<CheckCode | CheckMessage>();
   private changed = false;
   /**
    * This pass's inconsistent redefinitions, by name: nasm's symbol takes each one, so the next is
@@ -643,7 +646,7 @@ class Assembler implements EvalContext {
       // That saves the separate final pass nasm makes.
       const mark = this.pass > 0 ? this.sink.mark() : -1;
       this.final = this.pass > 0;
-      this.parsedTakenFinal.clear();
+      this.errorsTakenFinal.clear();
       this.redefinitionsRun.clear();
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
@@ -654,7 +657,7 @@ class Assembler implements EvalContext {
     }
     if (!stable && (!frontEndOnly || this.pass === 0)) {
       this.final = true;
-      this.parsedTakenFinal.clear();
+      this.errorsTakenFinal.clear();
       this.redefinitionsRun.clear();
       this.unsettled = !frontEndOnly;
       this.runPass();
@@ -1036,9 +1039,9 @@ class Assembler implements EvalContext {
         return { ...scope, symbolBefore: (name, before) => view.symbol(this.qualifyAt(name, before), e) ?? this.deferredConstant(name), externals: view.externals, firstPass: undefined };
       },
       run: (from, to) => { next = to; return this.statements(from, to); },
-      parsedTaken: (code) => {
-        if (this.final) this.parsedTakenFinal.add(code);
-        (this.parsedTaken ??= new Set()).add(code);
+      errorsTaken: (item) => {
+        if (this.final) this.errorsTakenFinal.add(item);
+        (this.errorsTaken ??= new Set()).add(item);
       },
       setConstant: (name, value) => {
         this.constantSets.push({ at: next, name, value });
@@ -1066,11 +1069,16 @@ class Assembler implements EvalContext {
    * final pass did not: nasm preprocesses the source again in each pass and reports them in the
    * pass that reads them, then stops after it (measured with nasm 2.16.01: a `%if ($-$$) & 1`
    * whose answer changes as a jump before it grows reports the `x equ0` of the branch its first
-   * pass took, "parser: instruction expected").
+   * pass took, "parser: instruction expected"). So too the errors preprocessing that branch held,
+   * but `%error`'s (measured: an `%endrep' there is "`%endrep': no matching `%rep'").
    */
   private reportEarlierBranches(): void {
-    if (this.parsedTaken === undefined) return;
-    for (const code of this.parsedTaken) if (!this.parsedTakenFinal.has(code)) reportParsed(code.parsed!, this.sink, true);
+    if (this.errorsTaken === undefined) return;
+    for (const item of this.errorsTaken) {
+      if (this.errorsTakenFinal.has(item)) continue;
+      if ('held' in item) this.sink.put(item.held);
+      else reportParsed(item.parsed!, this.sink, true);
+    }
   }
 
   /**
@@ -3135,8 +3143,12 @@ class Assembler implements EvalContext {
     if (value !== undefined && this.absolute === undefined) raiseAlignment(this.sections[this.sec], value);
   }
 
-  /** The alignment `sectalign` reads in `args`, up to where its expression ends; else its errors, and undefined. */
-  private sectalignValue(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
+  /** The alignment `sectalign` reads in `argument`, up to where its expression ends; else its errors, and undefined. */
+  private sectalignValue(st: ParsedStatement, argument: readonly PPToken[]): number | undefined {
+    // (The macro's `[sectalign %1]` reads its argument up to the first `]`: measured with nasm
+    // 2.16.01, `sectalign ]4` is nothing to do, `sectalign ']'` "expression syntax error".)
+    const args = rawDirectiveValue(argument, 0);
+    if (args.length === 0) return undefined;
     const e = this.exprArgFrom(st, args, 'ignored');
     // (Of an `equ` nasm's first pass read as 0, that pass's value: see equAlignmentFailed.)
     const first = e !== undefined && this.firstPassEqus.namedIn(e) && !this.namesForward(e) ? this.firstPassAlignmentOfEqus(e) : undefined;
@@ -3278,6 +3290,10 @@ class Assembler implements EvalContext {
     const mode = floatModeAfter(this.floatMode, value);
     if (mode === undefined) this.error('syntax', `unknown 'float' directive: ${value}`, args[0] ?? word);
     else this.floatMode = mode;
+    // (The macro's `%ifidni %1,daz` after its `[float %1]` line, where the parameter's `%` pastes
+    // to the comma: see percentEatsComma; measured with nasm 2.16.01, `float zero%` is the unknown
+    // directive, then "`%ifidni' expects two comma-separated arguments".)
+    if (percentEatsComma(args) && this.lines.tokensOf(this.line)[0]?.text !== '[') this.error('syntax', "`%ifidni' expects two comma-separated arguments", word);
   }
 
   /** `iend`: nasm's `times %{$strucname}_size-($-%$strucstart) db 0`, the structure `istrucStart` names padded to its size. */
@@ -3597,7 +3613,13 @@ class Assembler implements EvalContext {
   private alignArgument(st: ParsedStatement, toks: readonly PPToken[], checked: boolean): Expr | undefined {
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
-    if (e === undefined && p.error !== undefined) { this.errorRepeated('syntax', p.error.message, p.error, checked ? 2 : 1); return undefined; }
+    if (e === undefined && p.error !== undefined) {
+      // (`sectalign` reads the argument up to its first `]`, where it may read well: see sectalignValue.)
+      const cut = checked && rawDirectiveValue(toks, 0).length < toks.length;
+      if (cut) this.sectalignValue(st, toks);
+      this.errorRepeated('syntax', p.error.message, p.error, checked && !cut ? 2 : 1);
+      return undefined;
+    }
     if (e !== undefined && p.error === undefined && p.pos < toks.length) {
       // A `)` too many: the count `times (((%1) - ...` closes early, and what follows it is the
       // line's instruction, or alignb's `resb (((%1) - ...` operand is followed by more
@@ -3996,21 +4018,34 @@ class Assembler implements EvalContext {
         i = word - 1;
         continue;
       }
-      // The value ends at a blank outside parentheses (measured with nasm 2.16.01: `align=4 exec`
-      // and `start=1 << 4` are the values 4 and 1, the rest unknown words; `align=(1 + 1)` is 2;
-      // `start=0x100)x` is one word, whose value nasm reads up to the `)`).
+      // The value is the word after the `=`, up to a blank (measured with nasm 2.16.01: `align=4
+      // exec` and `start=1 << 4` are the values 4 and 1, the rest unknown words; `start=0x100)x`
+      // is one word, whose value nasm reads up to the `)`; `align=2*(1 + 1)` is "expecting `)'").
       // A blank after the `=` ends the word there: no value, and what follows is a word of its
       // own (measured: `follows= .text` is "expecting section name for `follows' attribute" and
       // "ignoring unknown section attribute: ".text"", `align= 16` "No value given ..." and an
       // unknown "16").
-      let j = i + 2;
-      if (j < args.length && spaced(args[j - 1], args[j])) j = args.length + 1;
-      for (let depth = 0; j < args.length && !(depth <= 0 && j > i + 2 && spaced(args[j - 1], args[j])); j++) {
-        if (args[j].text === '(') depth++;
-        else if (args[j].text === ')') depth--;
+      const start = i + 2;
+      const blankAfter = start < args.length && spaced(args[start - 1], args[start]);
+      const inParentheses = !blankAfter && args[start]?.text === '(' && key !== 'follows' && key !== 'vfollows';
+      const end = blankAfter ? start : inParentheses ? closingParenthesis(args, start) : attributeWord(args, start);
+      // Unless the word begins with `(`: then the value is what the parentheses hold, and the next
+      // word begins right after them (measured: `align=(1 + 1)` is 2, `align=(1 + 1)>` 2 and the
+      // unknown attribute ">", `align=(1)(2)` 1 and "(2)", `align=()` "No value given ..."; one
+      // not closed is "expecting `)'", in an open string "invalid syntax in `section' directive").
+      if (end < 0) {
+        this.error('section-attr', args[args.length - 1].kind === 'invalid' && isQuoted(args[args.length - 1]) ? "invalid syntax in `section' directive" : "expecting `)'", args[args.length - 1]);
+        break;
       }
-      const valueToks = j > args.length ? [] : args.slice(i + 2, j);
-      i = j > args.length ? i + 1 : j - 1;
+      // (Blanks alone are a value, which nasm's evaluator cannot read: measured, `align=( )`.)
+      if (inParentheses && end === start + 1 && spaced(args[start], args[end])) {
+        this.error('section-attr', 'expression syntax error', args[end]);
+        this.error('section-attr', INVALID_ATTRIBUTE, t);
+        i = end;
+        continue;
+      }
+      const valueToks = inParentheses ? args.slice(start + 1, end) : args.slice(start, end);
+      i = inParentheses ? end : blankAfter ? i + 1 : end - 1;
       if (valueToks.length === 0 && (key === 'follows' || key === 'vfollows')) { this.error('section-attr', `expecting section name for \`${key}' attribute`, t); continue; }
       if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
       this.sectionValue(st, s, key, t, valueToks, nameTok);
@@ -4060,12 +4095,13 @@ class Assembler implements EvalContext {
       return;
     }
     const e = this.exprArgFrom(st, valueToks, 'ignored', 'section-attr');
-    // (After an expression syntax error nasm's bin format adds its own; not after "expecting
-    // `)'", measured: `align=1+` and `align=(2`.)
+    // (After a syntax error its evaluator gives, nasm's bin format adds its own, measured:
+    // `align=1+` and `align=2*(1`; where the value's parentheses are not closed, it reads none,
+    // see sectionDirective.)
     if (e === undefined) {
       const p = new ExprParser(valueToks, 0, valueToks.length, st.localBase, this.limits.eval, this.floatMode);
       p.parse();
-      if (p.error?.message === 'expression syntax error') this.error('section-attr', INVALID_ATTRIBUTE, t);
+      if (p.error?.message === 'expression syntax error' || p.error?.message === "expecting `)'") this.error('section-attr', INVALID_ATTRIBUTE, t);
       return;
     }
     const value = this.sectionAttributeValue(e, key);
@@ -5580,6 +5616,16 @@ function equalsSplit(args: readonly PPToken[], k: number): readonly PPToken[] {
  * `"prog,bits"`, `prog, bits` two, `"prog,"` and `"bits"`; `progbits,nobits` one, the section
  * then holding bytes; `v-start=0x5000` one). A word `key=` is read by its value (see sectionDirective).
  */
+/** The index of the `)` that closes the `(` at `args[open]`, -1 when none does. */
+function closingParenthesis(args: readonly PPToken[], open: number): number {
+  let depth = 0;
+  for (let k = open; k < args.length; k++) {
+    if (args[k].text === '(') depth++;
+    else if (args[k].text === ')' && --depth === 0) return k;
+  }
+  return -1;
+}
+
 function attributeWord(args: readonly PPToken[], i: number): number {
   let j = i + 1;
   while (j < args.length && !spaced(args[j - 1], args[j])) j++;

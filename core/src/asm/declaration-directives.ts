@@ -222,12 +222,15 @@ export class DeclarationDirectives {
    * label is 0, which a definition of another value contradicts (measured with nasm 2.16.01: `a
    * equ 3` / `extern a`, and `nop` / `a:` / `extern a`, are "label `a' inconsistently redefined"
    * at the extern; `a equ 0` / `extern a` is not). A definition after it is no contradiction
-   * (see reportCommons for one after `global` took the name over).
+   * (see reportCommons for one after `global` took the name over), and one after an earlier
+   * `extern` or `required` makes the name global, which ignores the `extern` (measured: `extern a`
+   * / `nop` / `a:` / `extern a` is no error, and `a` the label).
    */
   private externAfterDefinition(name: string, at: PPToken): void {
     const host = this.host;
     const s = host.definition(name);
     if (s === undefined || s.stmt >= host.stmt() || s.value === 0) return;
+    if (this.declarations.declared(name)!.first.stmt < s.stmt) return;
     this.redefinedAt(name, host.range(at), host.lines.origin(host.line()).expansion, host.definitionRange(s), host.line());
   }
 

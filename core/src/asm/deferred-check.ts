@@ -155,8 +155,11 @@ export interface CheckScope {
    * is "`>': operands differ by a non-scalar", k being 0 there, though `%if k - a == 3` holds).
    */
   firstPass?(e: Expr, at: number): CheckScope | undefined;
-  /** Told of each run of code with parse diagnostics that a branch taken assembles, in any pass (see Assembler.reportEarlierBranches). */
-  parsedTaken?(code: CheckCode): void;
+  /**
+   * Told of each run of code with parse diagnostics that a branch taken assembles, and of each
+   * error its preprocessing held that nasm reports in any pass, in any pass (see Assembler.reportEarlierBranches).
+   */
+  errorsTaken?(item: CheckCode | CheckMessage): void;
   /** Assembles statements `from` to `to`; false when assembly is to stop (the time budget ran out). */
   run(from: number, to: number): boolean;
   /** Single-line macro `name` is number `value` (undefined: no longer defined) for the lines after (see DeferredConstant). */
@@ -198,11 +201,14 @@ function runBlock(block: CheckBlock, scope: CheckScope, sink: DiagnosticSink, ev
       else if ('stmtFrom' in item) {
         if (item.parsed !== undefined) {
           if (scope.report) reportParsed(item.parsed, sink);
-          scope.parsedTaken?.(item);
+          scope.errorsTaken?.(item);
         }
         if (!scope.run(item.stmtFrom, item.stmtTo)) return false;
       }
-      else if (scope.report) sink.put(item.held);
+      else {
+        if (scope.report) sink.put(item.held);
+        if (anyPassError(item.held)) scope.errorsTaken?.(item);
+      }
     }
     reportDirectives(block, block.branches.length, scope, sink);
     if (block.constants !== undefined) for (const c of block.constants) setConstant(scope, c, c.byBranch[b]);
@@ -227,6 +233,15 @@ function setConstant(scope: CheckScope, c: DeferredConstant, value: ConstantValu
 /** Whether `block` or a block nested in it holds single-line macros the assembler holds (see DeferredConstant). */
 export function hasConstants(block: CheckBlock): boolean {
   return block.constants !== undefined || block.branches.some((b) => b.items.some((item) => 'assign' in item || ('branches' in item && hasConstants(item))));
+}
+
+/**
+ * Whether held diagnostic `h` is an error nasm's preprocessor gives in whichever pass reads its
+ * line, stopping after that pass: all but `%error`'s, which waits for the final pass (nasm 2.16.01's
+ * preprocessor marks only `%error` and `%warning` so).
+ */
+function anyPassError(h: HeldDiagnostic): boolean {
+  return h.diagnostic.severity === 'error' && h.diagnostic.code !== 'user-error';
 }
 
 export function reportParsed(parsed: readonly ParseDiagnostic[], sink: DiagnosticSink, errorsOnly = false): void {

@@ -71,6 +71,8 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   const madeElsewhere = (s: ParsedStatement, i: number, lowered: boolean): boolean =>
     moved && (s.refs.length > 0 || s.times !== undefined || lines.tokensOf(i).some((t) => t.kind === 'here') ||
       (lowered && s.data.length === 0 && s.op?.name !== 'incbin'));
+  /** The rows later lines' data joins (a `.nolist` macro's call...): where in the row's data each such line's begins. */
+  let joined: Map<Line, { piece: number; line: number }[]> | undefined;
   for (let i = 0; i < lines.count; i++) {
     if (unread !== undefined && unread[i] !== 0) continue;
     const si = stmtOfLine[i];
@@ -144,6 +146,11 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     }
     if (statement !== undefined && statement.data.length > 0) {
       const data = lower === 0 ? statement.data : statement.data.map((d) => (d.kind === 'repeat' ? d : { ...d, offset: d.offset - lower }));
+      if (origin.unlisted) {
+        const starts = (joined ??= new Map()).get(l);
+        if (starts === undefined) joined.set(l, [{ piece: l.data.length, line: i }]);
+        else starts.push({ piece: l.data.length, line: i });
+      }
       if (l.data.length === 0) {
         l.address = present(results.address[si] - lower);
         l.sectionOffset = present(results.sectionOffset[si] - lower) ?? l.address;
@@ -183,12 +190,30 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   // in each repetition).
   // A row of several lines (a `.nolist` macro's call) has each line's in turn (measured: a
   // `%warning` in the body before a `db` in .bss is listed before the `db`'s nobits warning).
+  // A message given after its line's data, in a row a later line's data joins, is listed when that
+  // data is put out: after the row it overflows, if it does (measured with nasm 2.16.01: after an
+  // empty `%rep .nolist 1`, a `show` label's warning comes after the row `db 7` overflows, before `07`).
+  if (joined !== undefined) for (const [l, starts] of joined) placeBeforeLaterLines(l, starts);
   const inRoundAt = (m: ListingMessage): number => ROUND_AT.get(m) ?? Infinity;
   for (const l of out) {
     if (l.messages.length > 1) l.messages.sort((a, b) => FROM_LINE.get(a)! - FROM_LINE.get(b)! || (a.offset ?? Infinity) - (b.offset ?? Infinity) || (ROUND.get(a) ?? 0) - (ROUND.get(b) ?? 0) || inRoundAt(a) - inRoundAt(b));
   }
   TAKEN_BY.set(out, takenBy);
   return out;
+}
+
+/**
+ * Gives each message of row `l` put after its line's data (no offset) the offset of the first
+ * piece of a later line's data in the row, if any (`starts`: where each such line's data begins).
+ */
+function placeBeforeLaterLines(l: Line, starts: readonly { piece: number; line: number }[]): void {
+  for (const m of l.messages) {
+    if (m.offset !== undefined) continue;
+    const from = FROM_LINE.get(m)!;
+    const later = starts.find((s) => s.line > from);
+    const piece = later === undefined ? undefined : l.data[later.piece];
+    if (piece !== undefined && piece.kind !== 'repeat') (m as { offset?: number }).offset = piece.offset;
+  }
 }
 
 /**

@@ -23,7 +23,7 @@ import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
 import { namesNumbersOperator, namesProduct, zeroRegisterFirst } from './eval-vector';
-import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, INVALID_SET_SIZE, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
+import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, INVALID_SET_SIZE, registerFactors, registersCompared, registerSetProblem, soleRegister, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -1261,6 +1261,37 @@ class LineParser implements TermReader {
    * which it reads on after). Undefined for a second one. (A segment prefix word before the
    * instruction with one is the encoder's to refuse.)
    */
+  /**
+   * The segment register `toks[from..colon)` is, written as an expression other than the register
+   * alone (`+es`, `(es)`, `2*es-es`: see soleRegister), before the `:` of a segment override;
+   * undefined when it is none.
+   */
+  private writtenSegment(from: number, colon: number): RegisterInfo | undefined {
+    const p = new ExprParser(this.toks, from, colon, this.localBase, this.evalLimit, this.floatMode);
+    const e = p.parse();
+    const name = e !== undefined && p.pos === colon ? soleRegister(e) : undefined;
+    const r = name === undefined ? undefined : lookupRegister(name);
+    return r?.cls === 'sreg' ? r : undefined;
+  }
+
+  /**
+   * The segment overrides from `toks[i]` on, before `end`, each an expression and a `:`, read into
+   * `words`: nasm's parser takes what its evaluator reads before a `:` in an address for one, and
+   * says when it is none (measured with nasm 2.16.01: `[-es:di]`, `[5:di]` and `[di+es:4]` are
+   * "invalid segment override", `es:ds:[di]` and `[es:+ds:di]` "instruction has conflicting segment
+   * overrides"). The index past the last `:`.
+   */
+  private writtenOverrides(i: number, end: number, words: AddressWords): number {
+    for (;;) {
+      const p = new ExprParser(this.toks, i, end, this.localBase, this.evalLimit, this.floatMode);
+      if (p.parse() === undefined || p.pos >= end || this.toks[p.pos].text !== ':') return i;
+      const written = this.writtenSegment(i, p.pos);
+      if (written === undefined) this.goOn('invalid segment override', this.toks[i]);
+      else words.segment = this.segmentOverride(this.toks[i], written) ?? words.segment;
+      i = p.pos + 1;
+    }
+  }
+
   private segmentOverride(t: PPToken, r: RegisterInfo): RegisterInfo | undefined {
     if (this.segmentRead) { this.goOn('instruction has conflicting segment overrides', t); return undefined; }
     this.segmentRead = true;
@@ -2463,8 +2494,17 @@ class LineParser implements TermReader {
     if (pointer) return this.memory(i, end, from, to, size, jump, strict);
     if (colon >= 0) {
       // Only JMP and CALL take `seg:offset` (measured: `mov eax, 5:6` and `push 5:6` are errors
-      // of nasm's parser).
-      if (!isJumpOrCall(toks[this.opIndex])) this.fail('invalid segment override', { start: from, end: to }, 'invalid-operands');
+      // of nasm's parser); to the others what comes before the `:` is a segment override, which
+      // nasm reads as an expression (see writtenSegment).
+      if (!isJumpOrCall(toks[this.opIndex])) {
+        const written = this.writtenSegment(i, colon);
+        if (written === undefined) this.fail('invalid segment override', { start: from, end: to }, 'invalid-operands');
+        const segment = this.segmentOverride(toks[i], written);
+        if (toks[colon + 1]?.text === '[') return this.bracketed(colon + 1, end, from, to, size, jump, strict, segment);
+        const open = colon + 1 < end ? this.bracketAt(colon + 1, end) : -1;
+        if (open >= 0) return this.displaced(colon + 1, open, end, from, to, size, jump, strict, segment);
+        return this.memory(colon + 1, end, from, to, size, jump, strict, segment);
+      }
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
       if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
       // A register on either side, or a memory reference after the colon, fits no form
@@ -2678,6 +2718,8 @@ class LineParser implements TermReader {
     }
     if (close >= end) this.fail('expecting ] at end of memory operand', toks[end - 1]);
     if (close !== end - 1) this.fail(`comma, decorator or end of line expected, got ${nasmTokenType(toks[close + 1])}`, toks[close + 1]);
+    // (`es:ds:[di]`: overrides before the brackets, see writtenOverrides.)
+    if (start < open && toks[open - 1].text === ':') start = this.writtenOverrides(start, open, words);
     const displacement = start === open ? undefined : this.memoryExpression(start, open);
     return this.memory(open + 1, close, from, to, size, jump, strict, words.segment, displacement, words);
   }
@@ -2731,7 +2773,7 @@ class LineParser implements TermReader {
     const toks = this.toks;
     const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment, wider: lead?.wider ?? false, byteAfterWider: lead?.byteAfterWider ?? false, rel: lead?.rel ?? false, byteWritten: lead?.byteWritten ?? false };
     const i = this.addressWords(start, end, words);
-    const { dispSize, nosplit, segment } = words;
+    const { dispSize, nosplit } = words;
     // (nasm: `[]` and `[cs:]` hold no expression; `[[ebx]]` one bracket too many.)
     if (i >= end) this.fail('expression syntax error', toks[start - 1]);
     if (toks[i].text === '[') this.fail('excess brackets in memory operand', toks[i]);
@@ -2744,7 +2786,7 @@ class LineParser implements TermReader {
     let written: Expr | undefined;
     let conditional = false, operators = false;
     if (termCount < 0) {
-      e = this.memoryExpression(i, end);
+      e = this.memoryExpression(i, end, words);
       // A comparison of registers is a number, as outside brackets (measured with nasm 2.16.01:
       // `[eax+0=100]` and `[ebx+eax=eax]` are [0], `[ebx+eax<>eax]` [1], `[ebx+2<3]` "`<':
       // operands differ by a non-scalar"), and so are registers that cancel out under an
@@ -2761,6 +2803,7 @@ class LineParser implements TermReader {
       if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
       conditional = conditionalIn(toks, i, end);
     }
+    const segment = words.segment;
     const refCount = this.refs === undefined ? 0 : this.refs.length;
     try {
       // (A conditional's condition may name a symbol, which defers the reference as a factor's does.)
@@ -2817,7 +2860,7 @@ class LineParser implements TermReader {
   }
 
   /** The expression inside a memory reference's brackets, from token `i` to `end`. */
-  private memoryExpression(i: number, end: number): Expr {
+  private memoryExpression(i: number, end: number, words?: AddressWords): Expr {
     const p = new ExprParser(this.toks, i, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
     if (p.warning) (this.warnings ??= []).push(p.warning);
@@ -2825,6 +2868,8 @@ class LineParser implements TermReader {
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
     // (`[seg x]`: the output format's word, with no warning of the address's width; measured.)
+    // (Segment overrides written as expressions: see writtenOverrides; measured, `[+es:di]`.)
+    if (words !== undefined && stop < end && this.toks[stop].text === ':') return this.memoryExpression(this.writtenOverrides(i, end, words), end, words);
     if (stop < end) {
       const message = outputFormatMessage(this.toks, stop);
       if (message === SEGMENT_BASES) this.segNamed(stop);
@@ -3023,6 +3068,15 @@ function cutAtBracketInString(toks: readonly PPToken[], from: number, close: num
     if (inString >= 0) return [...toks.slice(0, k), { ...t, kind: 'invalid', text: t.text.slice(0, inString), end: t.start + inString }];
   }
   return undefined;
+}
+
+/**
+ * What the raw directive line `[NAME %1]` of one of nasm's standard macros reads as its value, of
+ * the argument `toks[from..)`: to its first `]`, one in a string too (see cutAtBracketInString).
+ */
+export function rawDirectiveValue(toks: readonly PPToken[], from: number): readonly PPToken[] {
+  const end = firstClosingBracket(toks, from);
+  return (cutAtBracketInString(toks, from, end) ?? toks.slice(0, end)).slice(from);
 }
 
 function firstClosingBracket(toks: readonly PPToken[], from: number): number {

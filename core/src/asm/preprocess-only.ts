@@ -247,10 +247,11 @@ function lineText(lines: PPLines, i: number, aliasesOff: boolean): string {
   const flags = lines.flags[i];
   if (toks.length === 0) {
     // Parameters that left nothing leave the blanks around them (measured: `%1` and `%1 ; c`
-    // with %1 empty are empty lines, `  %1` and `%1 %2` a blank).
+    // with %1 empty are empty lines, `  %1` and `%1 %2` a blank), so do environment variables
+    // that gave nothing (measured: `%!UNSET` is an empty line, ` %!UNSET` a blank).
     // (Blanks inside a `%{...}` are its own: measured, `%{%%y:dw 2 ; c` outside a macro is an
     // empty line.)
-    if ((flags & LineFlag.ParamsEmptied) !== 0) return blanksBetween(lines.text[i]) ? ' ' : '';
+    if ((flags & LineFlag.LeftEmpty) !== 0) return blanksBetween(lines.text[i]) ? ' ' : '';
     return (flags & LineFlag.Verbatim) === 0 && tokenizeLine(lines.text[i]).some((t) => t.kind !== 'comment') ? ' ' : '';
   }
   // (A line's first token that an expansion made keeps the blanks written before the call: ` ret`

@@ -849,7 +849,7 @@ class Preprocessor {
     this.pasteStart.dropped = false;
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
-    // A line of a macro's parameters that left nothing (see LineFlag.ParamsEmptied).
+    // A line of a macro's parameters, or environment variables, that left nothing (see LineFlag.LeftEmpty).
     let emptied = false;
     if (flags !== 0) {
       if (f.invocation && (flags & Flag.Preproc) !== 0) {
@@ -905,6 +905,7 @@ class Preprocessor {
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) {
       const read = this.readEnvironment(expanded, file, line);
+      if (read.length === 0 && expanded.length > 0) emptied = true;
       expanded = reread(read, file, line) as PPToken[];
       if (read.some(writtenUnread)) (this.out.unreread ??= new Map()).set(this.out.count, read);
     }
@@ -915,7 +916,7 @@ class Preprocessor {
     // (A line as its body has it shares the body's tokens: only an expansion's are new.)
     if (expanded !== tokens && this.keepsTooMany(f, file, line, text, expanded.length)) return;
     this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
-      (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.ParamsEmptied : 0),
+      (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.LeftEmpty : 0),
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
@@ -2693,22 +2694,24 @@ class Preprocessor {
       if (pi >= 0 && args && args[pi].length > 0 && (leads?.[pi] === true || startsBlank(args[pi]))) blank = true;
       if (pi >= 0 && args) {
         const a = args[pi];
-        // (A body's `%,` before it with nothing between: a comma when the argument is not empty,
-        // else nothing, whatever follows it: see the body's `%,` below.)
+        // An argument's `%,` is a comma with more than `%,`s after it in the argument, else nothing
+        // (the blanks before it then after the argument; measured: `F(1, 2 %,)` is `1 , 2 `, `F(1, %, %,)` `1 `).
+        const lastWritten = lastNotConditional(a);
+        // (A body's `%,` before it with nothing between: a comma when the argument makes more than
+        // nothing, else nothing, whatever follows it: see the body's `%,` below; measured, `%define
+        // F(a,b) a %, b` makes F(1,%,) `1 `.)
         if (conditional !== undefined) {
-          if (a.length === 0) blank = dropConditional(expansion, conditional) || blank;
+          if (lastWritten < 0) blank = dropConditional(expansion, conditional) || blank;
           conditional = undefined;
         }
-        // An argument's `%,` is a comma with something after it in the argument, else nothing
-        // (the blanks before it then after the argument; measured: `F(1, 2 %,)` is `1 , 2 `).
         // (An argument for parameters with modifiers says its blanks: see splitModifiedArguments.)
         let trailing = tails?.[pi] === true;
         if (trailing && a.length === 0) blank = true;
         for (let q = 0; q < a.length; q++) {
           const gap = q === 0 ? blank || (tails !== undefined && a[0].gap === true) : spaced(a[q - 1], a[q]);
           if (!isConditionalComma(a[q])) expansion.push(gapped(a[q], gap));
-          else if (q < a.length - 1) expansion.push(commaFor(a[q], gap));
-          else trailing = gap;
+          else if (q < lastWritten) expansion.push(commaFor(a[q], gap));
+          else trailing = gap || trailing;
         }
         if (a.length > 0) blank = trailing;
       } else if (isConditionalComma(b)) {
@@ -3714,6 +3717,13 @@ function dropConditional(expansion: PPToken[], pending: readonly number[]): bool
 
 function isConditionalComma(t: PPToken): boolean {
   return t.kind === 'preproc' && t.text === '%,';
+}
+
+/** The index of the last of `toks` that is no conditional comma, -1 when none is. */
+function lastNotConditional(toks: readonly PPToken[]): number {
+  let k = toks.length - 1;
+  while (k >= 0 && isConditionalComma(toks[k])) k--;
+  return k;
 }
 
 /** The comma a `%,` makes, with blanks before it or not. */

@@ -11,6 +11,27 @@ import type { Token } from './lexer';
 import { firstLeaf } from './expr-walk';
 import { lookupRegister } from '../isa/registers';
 
+/**
+ * The register expression `e` is, when each of its terms names a register and they sum to one
+ * register once: as nasm's parser takes a segment override before a `:` (measured with nasm
+ * 2.16.01: `+es:[di]`, `(es):[di]`, `es*1:[di]` and `2*es-es:[di]` are `[es:di]`; `es+0:[di]`,
+ * whose evaluator keeps a number term beside the register, `-es:[di]` and `es*2:[di]` "invalid
+ * segment override"). Else undefined.
+ */
+export function soleRegister(e: Expr): string | undefined {
+  if (!termsNameRegisters(e)) return undefined;
+  const factors = registerFactors(e);
+  if (typeof factors === 'string' || factors.size !== 1) return undefined;
+  const [[name, factor]] = factors;
+  return factor === 1 ? name : undefined;
+}
+
+function termsNameRegisters(e: Expr): boolean {
+  if (e.k === 'un' && e.op === '+') return termsNameRegisters(e.a);
+  if (e.k === 'bin' && (e.op === '+' || e.op === '-')) return termsNameRegisters(e.a) && termsNameRegisters(e.b);
+  return namesRegister(e);
+}
+
 /** What nasm makes of a register operand with `constant` added: undefined for the register alone, else its error. */
 export function registerSetProblem(constant: number): string | undefined {
   const setSize = constant + 1;

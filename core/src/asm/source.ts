@@ -184,11 +184,12 @@ export interface LineOrigin {
  * which `nasm -E` prints empty. `EndsBlank`: an expansion at the line's end was empty, after
  * blanks, which nasm keeps (`nop E` with `E` empty is `nop `). `StartPasted`: pasting dropped a
  * `%+` with nothing before it, and nasm the blanks before it with it (`  %+ x` is `x`).
- * `ParamsEmptied`: a macro's parameters left the line nothing, not even the blanks nasm keeps as
+ * `LeftEmpty`: a macro's parameters left the line nothing, not even the blanks nasm keeps as
  * tokens (`%1` with %1 empty, where `E` with `E` defined empty leaves one), or parameters written
- * outside a call, which nasm drops (`%1` alone).
+ * outside a call, which nasm drops (`%1` alone); or environment variables that gave nothing, which
+ * nasm keeps as tokens until it writes the line out, as nothing (`%!UNSET`).
  */
-export const enum LineFlag { ListOnly = 1, Verbatim = 2, CallLabel = 4, Consumed = 8, Label = 16, EndsBlank = 32, StartPasted = 64, ParamsEmptied = 128 }
+export const enum LineFlag { ListOnly = 1, Verbatim = 2, CallLabel = 4, Consumed = 8, Label = 16, EndsBlank = 32, StartPasted = 64, LeftEmpty = 128 }
 
 /**
  * The preprocessor's output as parallel arrays (no object per line): line `i` is `text[i]`,

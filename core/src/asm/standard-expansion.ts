@@ -70,7 +70,8 @@ export class StandardExpansion {
     ['bits', bracketed('bits')], ['cpu', bracketed('cpu')], ['default', bracketed('default')], ['org', bracketed('org')], ['map', bracketed('map')],
     ['use16', fixed('[bits 16]')], ['use32', fixed('[bits 32]')], ['use64', fixed('[bits 64]')],
     ['userel', fixed('[default rel]')], ['useabs', fixed('[default abs]')], ['usebnd', fixed('[default bnd]')], ['usenobnd', fixed('[default nobnd]')],
-    ['extern', each('extern')], ['static', each('static')], ['global', each('global')], ['required', each('required')], ['common', each('common')], ['float', each('float')],
+    ['extern', each('extern')], ['static', each('static')], ['global', each('global')], ['required', each('required')], ['common', each('common')],
+    ['float', { min: 1, max: Infinity, body: (a) => this.float(a) }],
     // (Called with no parameter, `%2` is empty too, as for `align`: measured, `[absolute ]` and `:`.)
     // (Its name is `%define`d, which drops the blanks before it, not those after: see bracedText.)
     ['struc', { min: 1, max: 2, body: (a) => [`[absolute ${a.length === 0 ? '' : a[1]?.trimStart() ?? '0'}]`, `${a[0]?.trimStart() ?? ''}:`] }],
@@ -182,6 +183,16 @@ export class StandardExpansion {
     // (A comma too many for it: see ifidniCommaTooMany.)
     if (rest.includes(',') && ifidniCommaTooMany(tokenizeLine(rest))) { this.warn('syntax', "`%ifidni': more than one comma on line", this.word!, 'error'); return []; }
     return [`[sectalign ${rest}]`];
+  }
+
+  /**
+   * The macro's `[float %1]` for each parameter, whose `%ifidni %1,daz` after it finds one argument
+   * where the parameter's `%` pastes to the comma (see percentEatsComma; measured with nasm 2.16.01
+   * -E: `float zero%` is `[float zero%]` and that error).
+   */
+  private float(args: readonly string[]): string[] {
+    for (const x of args) if (x.endsWith('%') && percentEatsComma(tokenizeLine(x))) this.warn('syntax', "`%ifidni' expects two comma-separated arguments", this.word!, 'error');
+    return args.map((x) => `[float ${x.trimStart()}]`);
   }
 
   private align(n: string, fill: string, bss: boolean, smart: boolean): string[] {
