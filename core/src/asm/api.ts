@@ -190,6 +190,11 @@ export interface Statement {
   readonly size?: number;
   /** Set when the statement came from a macro expansion: the call site. */
   readonly macroCall?: SourceRange;
+  /**
+   * For an instruction: the place in its table entry's `forms` (`findInstruction(mnemonic)`) of
+   * the form the encoder chose in the last pass, where one matched.
+   */
+  readonly form?: number;
   /** The segment size it was assembled in (`bits`): 16 until a `bits 32` or `use32`, as in nasm's bin format. */
   readonly bits: 16 | 32;
 }

@@ -11,9 +11,10 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-typ
 import { rangeContains, toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { dupKeywordStarts } from '../syntax/dataDup';
 import { DUP_KEYWORD, keywordDoc, USE_PACKAGES } from '../syntax/directives';
-import { instructionFor, matchForm, registerFor, writtenOperand } from '../syntax/isaIndex';
+import { instructionFor, registerFor } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
 import { directiveWordAt } from './directiveArguments';
+import { formOnLine } from './encodedForm';
 import { linkedFileAt, type LinkedFile } from './documentLinks';
 import { missingIncludeHint } from './includeHint';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
@@ -215,7 +216,7 @@ export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   const spec = instructionFor(tok.text);
   if (spec) {
     const isMnemonic = shape.mnemonic?.start === tok.start;
-    const form = isMnemonic ? matchForm(spec, shape.operands.map((o) => writtenOperand(text.slice(o.start, o.end)))) : undefined;
+    const form = isMnemonic ? formOnLine(doc, spec, pos.line, text, shape) : undefined;
     return wrap(instructionMarkdown(spec, form));
   }
   const k = keywordDoc(tok.text);
