@@ -188,8 +188,14 @@ export interface Statement {
   /** Address and size after assembly (undefined when not emitted). */
   readonly address?: number;
   readonly size?: number;
-  /** Set when the statement came from a macro expansion: the call site. */
+  /** Set when the statement came from a macro expansion: the call site (of the innermost call). */
   readonly macroCall?: SourceRange;
+  /**
+   * Of a statement a macro made: the call written outside any macro's body that led to it, the
+   * call a reader of the file sees (`println` in the file, where `macroCall` is the `print` inside
+   * println's body).
+   */
+  readonly outerCall?: SourceRange;
   /**
    * For an instruction: the place in its table entry's `forms` (`findInstruction(mnemonic)`) of
    * the form the encoder chose in the last pass, where one matched.

@@ -1024,6 +1024,7 @@ function toStatement(st: ParsedStatement, base: string | undefined, lines: PPLin
     address: res.size[i] > 0 || st.op ? present(res.address[i]) : undefined,
     size: res.size[i],
     macroCall: l.macroCall,
+    outerCall: l.outerCall,
     form: formIndex(st, res.form[i]),
     bits,
   };
