@@ -196,6 +196,8 @@ export interface Statement {
    * println's body).
    */
   readonly outerCall?: SourceRange;
+  /** Of a statement a macro made: its line as `nasm -E` prints it (parameters and `%%` labels expanded). */
+  readonly expanded?: string;
   /**
    * For an instruction: the place in its table entry's `forms` (`findInstruction(mnemonic)`) of
    * the form the encoder chose in the last pass, where one matched.

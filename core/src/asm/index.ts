@@ -28,6 +28,7 @@ import { forgetEncodings } from './encode-cache';
 import { isPieces, LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { buildSourceMap } from './sourcemap';
+import { expandedLineText } from './preprocess-only';
 import { segmentAddress } from './sections';
 import { present, type StatementResults } from './statement-results';
 import { Optimization } from '../isa/operands';
@@ -1025,6 +1026,7 @@ function toStatement(st: ParsedStatement, base: string | undefined, lines: PPLin
     size: res.size[i],
     macroCall: l.macroCall,
     outerCall: l.outerCall,
+    expanded: l.macroCall === undefined ? undefined : expandedLineText(lines, line),
     form: formIndex(st, res.form[i]),
     bits,
   };
