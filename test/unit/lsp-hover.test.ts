@@ -129,7 +129,20 @@ describe('lsp hover', () => {
   it('shows a macro signature and its expansion at the call site', () => {
     const t = text('SAVE eax', 'SAVE');
     assert.match(t, /%macro SAVE 2/);
-    assert.match(t, /push eax\npush ebx/);
+    // (nasm -E prints each body line `    push %1` as ` push eax`.)
+    assert.match(t, /```nasm\n push eax\n push ebx\n```/);
+  });
+
+  it('shows a macro call\'s whole expansion as nasm -E prints it, %% labels and the macros it calls expanded', () => {
+    const src = ['%macro spin 1', '%%top: dec %1', '    jnz %%top', '%endmacro', '%macro inner 1', '    call %1', '%endmacro', '%macro outer 1', '    inner %1', '    nop', '%endmacro', 'f: ret', 'h: inner f', '    spin ecx', '    outer f', ''].join('\n');
+    const { doc } = single(src);
+    const expansion = (line: number, col: number) => /Expands to:\n```nasm\n([\s\S]*)\n```/.exec((hover(doc, { line, character: col })!.contents as MarkupContent).value)?.[1];
+    // nasm -E of this text: `h: ` then ` call f`; `..@1.top: dec ecx`, ` jnz ..@1.top`; ` call f`, ` nop`.
+    assert.equal(expansion(12, 4), ' call f');
+    assert.equal(expansion(13, 5), '..@1.top: dec ecx\n jnz ..@1.top');
+    assert.equal(expansion(14, 5), ' call f\n nop');
+    // A call in a macro's body: the lines it made in that macro's first expansion.
+    assert.equal(expansion(8, 5), ' call f');
   });
 
   it('shows what a single-line macro stands for, spaced as written; a %arg name as its frame place', () => {
