@@ -75,13 +75,13 @@ describe('lsp hover', () => {
     assert.equal(form(6, 5), 'nop r/m32');
   });
 
-  // nasm -f bin -l of these lines (bits 32, org 0x100000; far_away 200 bytes on): each row's
+  // nasm -f bin's bytes for these lines (bits 32, org 0x100000; far_away 200 bytes on): each row's
   // opcode is the one the form's table encoding gives, so the form named is the one encoded.
   const ENCODED: readonly [string, string, string][] = [
     ['mov [esp + 28], eax', '8944241C', 'mov r/m32, r32'],
     ['mov eax, [ebx]', '8B03', 'mov r32, r/m32'],
     ['shr edx, 16', 'C1EA10', 'shr r/m32, imm8'],
-    ['jmp far_away', 'E9E2000000', 'jmp rel32'],
+    ['jmp far_away', 'E9E9000000', 'jmp rel32'],
     ['push dword 0', '6A00', 'push imm8 (sign-extended)'],
     ['push 1000', '68E8030000', 'push imm32'],
     ['add eax, 1000', '05E8030000', 'add eax, imm32'],
@@ -89,8 +89,10 @@ describe('lsp hover', () => {
     ['mov eax, [start]', 'A100001000', 'mov eax, moffs32'],
     ['shr edx, 1', 'D1EA', 'shr r/m32, 1'],
     ['jmp start', 'EBD8', 'jmp rel8'],
+    ['loop start', 'E2D6', 'loop rel8'],
+    ['push dwordval', '68F8001000', 'push imm32'],
   ];
-  const ENCODED_SOURCE = ['bits 32', 'org 0x100000', 'start:', ...ENCODED.map(([line]) => `    ${line}`), '    times 200 nop', 'far_away:', '    ret'].join('\n');
+  const ENCODED_SOURCE = ['bits 32', 'org 0x100000', 'start:', ...ENCODED.map(([line]) => `    ${line}`), '    times 200 nop', 'far_away:', '    ret', 'dwordval:'].join('\n');
   const formOf = (doc: ReturnType<typeof single>['doc'], line: number) => /This form: `([^`]*)`/.exec((hover(doc, { line, character: 5 })!.contents as MarkupContent).value)?.[1];
   const opcodeOf = (mnemonic: string, form: string) => {
     const spec = instructionFor(mnemonic)!;
@@ -108,7 +110,7 @@ describe('lsp hover', () => {
 
   it('names the form nasm would pick for a line not assembled (a macro\'s body)', () => {
     const body = ENCODED.filter(([line]) => !/^jmp/.test(line));
-    const { doc } = single(['bits 32', 'org 0x100000', 'start:', '%macro m 0', ...body.map(([line]) => `    ${line}`), '%endmacro', 'far_away:'].join('\n'));
+    const { doc } = single(['bits 32', 'org 0x100000', 'start:', '%macro m 0', ...body.map(([line]) => `    ${line}`), '%endmacro', 'far_away:', 'dwordval:'].join('\n'));
     body.forEach(([line, nasm, form], k) => {
       assert.equal(formOf(doc, 4 + k), form, line);
       assert.equal(opcodeOf(line.split(' ')[0], form), nasm.slice(0, 2), line);

@@ -85,16 +85,17 @@ export function kindAccepts(kind: OperandKind, op: WrittenOperand): boolean {
  * Whether a form takes an immediate the way nasm's optimizer would (NASM manual §2.1.24, -Ox):
  * `1` alone in a shift's count; a sign-extended byte only for a number that fits one (or `byte`
  * written on it), the full-width form for anything else; a short branch only when written `short`
- * (without an assembly the distance is not known); a far one only when written `far`.
+ * (without an assembly the distance is not known) or where there is no near one (LOOP, JCXZ); a
+ * far one only when written `far`.
  */
-function immediateFits(kind: OperandKind, op: Extract<WrittenOperand, { kind: 'imm' }>, form: FormSpec): boolean {
+function immediateFits(kind: OperandKind, op: Extract<WrittenOperand, { kind: 'imm' }>, form: FormSpec, nearBranch: boolean): boolean {
   switch (kind) {
     case 'one': return op.size === undefined && op.value === 1;
     case 'sbyte16': case 'sbyte32':
       if (op.size !== undefined && op.size !== (kind === 'sbyte16' ? 16 : 32)) return op.size === 8;
       return op.value !== undefined && op.value >= -128 && op.value <= 127;
     case 'imm8': return !/\bibs\b/.test(form.encoding) || op.size === 8;
-    case 'rel8': return op.jump === 'short';
+    case 'rel8': return op.jump === 'short' || (!nearBranch && op.jump === undefined);
     case 'rel16': case 'rel32': return op.jump !== 'short' && op.jump !== 'far';
     case 'ptr16:16': case 'ptr16:32': return op.jump === 'far';
     default: return op.jump === undefined;
@@ -113,13 +114,14 @@ function sizedByOperands(ops: readonly WrittenOperand[]): boolean {
  */
 export function matchForm(spec: InstructionSpec, ops: readonly WrittenOperand[], bits?: 16 | 32): FormSpec | undefined {
   const unsized = bits !== undefined && !sizedByOperands(ops);
+  const nearBranch = spec.forms.some((f) => f.operands[0] === 'rel16' || f.operands[0] === 'rel32');
   for (const form of spec.forms) {
     if (form.operands.length !== ops.length) continue;
     if (unsized && /^o(16|32) /.test(form.encoding) && !form.encoding.startsWith(`o${bits} `)) continue;
     let ok = true;
     for (let i = 0; i < ops.length && ok; i++) {
       const op = ops[i];
-      ok = kindAccepts(form.operands[i], op) && (op.kind !== 'imm' || immediateFits(form.operands[i], op, form));
+      ok = kindAccepts(form.operands[i], op) && (op.kind !== 'imm' || immediateFits(form.operands[i], op, form, nearBranch));
     }
     if (ok) return form;
   }
@@ -130,6 +132,9 @@ export function privilegeOf(spec: InstructionSpec, form: FormSpec | undefined): 
   return form?.privilege ?? spec.privilege;
 }
 
+/** A word before an operand's value (`dword`, `strict`, `short`), and the blanks after it. */
+const SIZE_OR_JUMP_WORD = /^([a-z]+)\b\s*(?=\S)/i;
+
 /**
  * Classifies operand source text: a register name, a bracketed memory reference, or an immediate,
  * with the size its size keyword gives (`dword [eax]` is no `r/m8`), after `strict` if any.
@@ -138,7 +143,7 @@ export function writtenOperand(text: string): WrittenOperand {
   let t = text.trim();
   let size: number | undefined;
   let jump: 'short' | 'near' | 'far' | undefined;
-  for (let m = /^([a-z]+)\s*(?=\S)/i.exec(t); m !== null; m = /^([a-z]+)\s*(?=\S)/i.exec(t)) {
+  for (let m = SIZE_OR_JUMP_WORD.exec(t); m !== null; m = SIZE_OR_JUMP_WORD.exec(t)) {
     const word = m[1].toLowerCase();
     const bytes = DATA_ELEMENT_SIZE[word];
     if (bytes !== undefined) size = bytes * 8;
