@@ -113,4 +113,32 @@ describe('lsp call hierarchy', () => {
       ws.dispose();
     }
   });
+
+  it('credits a call a macro makes through another macro to the call written in the file (nasm -E: ` call serial_puts` per println)', () => {
+    // nasm -E prints each `println "x"` of main.asm as the ` call serial_puts` of print's body:
+    // the calls are main.asm's, at its println lines, not pc.inc's `print` line.
+    const ws = workspace({
+      'main.asm': 'bits 32\n%include "pc.inc"\nstart:\n    println "a"\n    call serial_puts\n    println "b"\n    ret\nserial_puts:\n    ret\n',
+      'pc.inc': '%macro print 1\n    jmp %%after\n%%s: db %1, 0\n%%after:\n    call serial_puts\n%endmacro\n%macro println 1\n    print %1\n%endmacro\n',
+    }, ['main.asm']);
+    try {
+      const doc = ws.doc('main.asm');
+      const incoming = incomingCalls(doc, data(item(doc, 'serial_puts', 'serial_puts:'))).map((c) => `${c.from.name}@${sites(c.fromRanges)}`);
+      assert.deepEqual(incoming, ['start@3:4,4:9,5:4']);
+      const outgoing = outgoingCalls(doc, data(item(doc, 'start'))).map((c) => `${c.to.name}@${sites(c.fromRanges)}`);
+      assert.deepEqual(outgoing, ['serial_puts@3:4,4:9,5:4']);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('finds a call through a macro parameter (nasm -E: `h: inner f` is ` call f`)', () => {
+    const { doc, ws } = single('%macro inner 1\n    call %1\n%endmacro\nf: ret\nh: inner f\n');
+    try {
+      assert.deepEqual(incomingCalls(doc, data(item(doc, 'f', 'f:'))).map((c) => `${c.from.name}@${sites(c.fromRanges)}`), ['h@4:3']);
+      assert.deepEqual(outgoingCalls(doc, data(item(doc, 'h', 'h:'))).map((c) => `${c.to.name}@${sites(c.fromRanges)}`), ['f@4:3']);
+    } finally {
+      ws.dispose();
+    }
+  });
 });

@@ -81,4 +81,29 @@ describe('language server: run/debug code lenses', () => {
       assert.equal(isRunnableGuest(new Uint8Array(readFileSync(path.join(ROOT, f)))), false, f);
     }
   });
+
+  it('counts the bytes a macro another macro calls puts out at the call written in the file (nasm: a heads 01020304 twice)', () => {
+    // nasm -l: `a:` then `outer` twice, outer calling inner's `db 1,2,3,4`: 00000000 and 00000004, then b's nop at 8.
+    const src = ['%macro inner 0', '    db 1,2,3,4', '%endmacro', '%macro outer 0', '    inner', '%endmacro', 'a:', '    outer', '    outer', 'b:', '    nop'].join('\n');
+    assert.deepEqual(titles(src), ['0x00000000 · 8 bytes', '0x00000008 · 1 byte']);
+  });
+
+  it('gives the example kernel\'s labels nasm\'s sizes, one lens for the labels of a %rep line', () => {
+    const ws = workspace({}, [], { includePaths: [path.join(ROOT, 'examples', 'include'), path.join(ROOT, 'examples', 'kernel')] });
+    try {
+      const file = path.join(ROOT, 'examples/kernel/kernel.gasm');
+      ws.cache.update(`file://${file}`, readFileSync(file, 'utf8'));
+      const doc = ws.cache.analyze(`file://${file}`)!;
+      const lens = (line: number) => codeLenses(doc).filter((l) => l.range.start.line === line).map((l) => l.command?.title);
+      const at = (label: string) => doc.lines.findIndex((l) => l.startsWith(label));
+      // `nasm -f bin -l` (-I examples/include -I examples/kernel): start 0x20-0x229, alias_message
+      // to 0x264, exception_common 0x465-0x530, demand_page_fault to 0x5D5 (image at 0x100000).
+      assert.deepEqual(lens(at('start:')), ['0x00100020 · 521 bytes']);
+      assert.deepEqual(lens(at('alias_message:')), ['0x00100229 · 59 bytes']);
+      assert.deepEqual(lens(at('exception_common:')), ['0x00100465 · 203 bytes']);
+      assert.deepEqual(lens(at('demand_page_fault:')), ['0x00100530 · 165 bytes']);
+      // The %rep's 32 stubs: at 0x264 to 0x36D, 9 bytes each with `push dword 0`, 7 without (vectors 8, 10-14, 17), up to exception_stubs at 0x376.
+      assert.deepEqual(lens(at('exception_ %+ vector:')), ['32 labels · 0x00100264–0x0010036D · 7–9 bytes each']);
+    } finally { ws.dispose(); }
+  });
 });

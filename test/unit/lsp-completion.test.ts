@@ -194,6 +194,19 @@ describe('lsp completion', () => {
     assert.equal(signatureHelp(doc, { line: 2, character: 2 }), null);
   });
 
+  it('makes active the form the line was encoded in (nasm: 89 44 24 1C, C1 EA 10, E8 rel32)', () => {
+    // nasm -f bin: `mov [esp + 28], eax` is 89 44 24 1C (r/m32, r32, not A3's moffs32), `shr edx,
+    // 16` C1 EA 10 (imm8, not D1's 1), `call start` in bits 32 E8 E1 FF FF FF (rel32, not rel16).
+    const { doc } = single('bits 32\nstart:\n    mov [esp + 28], eax\n    shr edx, 16\n    call start\n');
+    const active = (line: number, character: number) => {
+      const h = signatureHelp(doc, { line, character })!;
+      return h.signatures[h.activeSignature ?? 0].label;
+    };
+    assert.equal(active(2, 11), 'mov r/m32, r32');
+    assert.equal(active(3, 14), 'shr r/m32, imm8');
+    assert.equal(active(4, 11), 'call rel32');
+  });
+
   it('offers in a macro body its parameters, %0, %00, %? and its %%labels, and directives only at a line\'s start', () => {
     const src = ['bits 32', '%macro copy 2-3+', '  mov ecx, %', '%%again:', '  loop %%again', '  %', '%endmacro', '  mov eax, %'].join('\n');
     const { doc } = single(src);

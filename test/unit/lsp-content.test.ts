@@ -225,6 +225,21 @@ function hoverText(text: string, needle: string, offset = 0, line?: string): str
     ]);
   });
 
+  it('gives the labels of a %rep line one hint and one lens, at nasm\'s addresses and sizes', () => {
+    const text = ['bits 32', '%assign n 0', '%rep 3', 'stub_ %+ n:', '  %if n != 1', '    push dword 0', '  %endif', '    push dword n', '%assign n n + 1', '%endrep', 'after: ret', ''].join('\n');
+    // nasm's map: stub_0 at 0, stub_1 at 4 (6A 00 6A 00), stub_2 at 6 (6A 01), after at 10.
+    const symbols = nasmSymbols(text);
+    const hex = (name: string): string => `0x${symbols.get(name)?.toString(16).toUpperCase().padStart(8, '0')}`;
+    const { doc } = single(text);
+    const hints = inlayHints(doc, { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } });
+    assert.deepEqual(hints.map((h) => [h.position.line, String(h.label)]), [[3, `@${hex('stub_0')}–${hex('stub_2')} (3 labels)`], [10, `@${hex('after')}`]]);
+    const sizes = [symbols.get('stub_1')! - symbols.get('stub_0')!, symbols.get('stub_2')! - symbols.get('stub_1')!, symbols.get('after')! - symbols.get('stub_2')!];
+    assert.deepEqual(codeLenses(doc).map((l) => [l.range.start.line, l.command?.title]), [
+      [3, `3 labels · ${hex('stub_0')}–${hex('stub_2')} · ${Math.min(...sizes)}–${Math.max(...sizes)} bytes each`],
+      [10, `${hex('after')} · 1 byte`],
+    ]);
+  });
+
   it('offers no `..@` names or multi-line macros among operands', () => {
     const { doc } = single('bits 32\n%macro W 0\n%%l: dec ecx\n    jnz %%l\n%endmacro\nstart: W\n    jmp \n');
     const labels = completion(doc, at(doc, 'jmp ', 4)).items.map((i) => i.label);

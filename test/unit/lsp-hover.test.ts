@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver-types';
 import { hover } from '../../server/src/features/hover';
+import { formSignature, instructionFor } from '../../server/src/syntax/isaIndex';
 import { at, single } from '../protocol/analyzeText';
 
 const SOURCE = [
@@ -67,9 +68,53 @@ describe('lsp hover', () => {
     assert.equal(form(1, 5), 'inc r/m32');
     assert.equal(form(2, 5), 'inc r/m8');
     assert.equal(form(3, 5), 'push imm8');
-    assert.equal(form(4, 5), 'push imm16');
-    assert.equal(form(5, 5), 'add eax, imm8 (sign-extended)');
+    // (nasm: 66 6A 05, the sign-extended byte under o16.)
+    assert.equal(form(4, 5), 'push imm8 (sign-extended)');
+    // (nasm: 83 C0 FE, which both forms of 83 /0 ib,s encode.)
+    assert.match(form(5, 5)!, /^add (eax, imm8 \(sign-extended\)|r\/m32, imm8)$/);
     assert.equal(form(6, 5), 'nop r/m32');
+  });
+
+  // nasm -f bin's bytes for these lines (bits 32, org 0x100000; far_away 200 bytes on): each row's
+  // opcode is the one the form's table encoding gives, so the form named is the one encoded.
+  const ENCODED: readonly [string, string, string][] = [
+    ['mov [esp + 28], eax', '8944241C', 'mov r/m32, r32'],
+    ['mov eax, [ebx]', '8B03', 'mov r32, r/m32'],
+    ['shr edx, 16', 'C1EA10', 'shr r/m32, imm8'],
+    ['jmp far_away', 'E9E9000000', 'jmp rel32'],
+    ['push dword 0', '6A00', 'push imm8 (sign-extended)'],
+    ['push 1000', '68E8030000', 'push imm32'],
+    ['add eax, 1000', '05E8030000', 'add eax, imm32'],
+    ['call start', 'E8E1FFFFFF', 'call rel32'],
+    ['mov eax, [start]', 'A100001000', 'mov eax, moffs32'],
+    ['shr edx, 1', 'D1EA', 'shr r/m32, 1'],
+    ['jmp start', 'EBD8', 'jmp rel8'],
+    ['loop start', 'E2D6', 'loop rel8'],
+    ['push dwordval', '68F8001000', 'push imm32'],
+  ];
+  const ENCODED_SOURCE = ['bits 32', 'org 0x100000', 'start:', ...ENCODED.map(([line]) => `    ${line}`), '    times 200 nop', 'far_away:', '    ret', 'dwordval:'].join('\n');
+  const formOf = (doc: ReturnType<typeof single>['doc'], line: number) => /This form: `([^`]*)`/.exec((hover(doc, { line, character: 5 })!.contents as MarkupContent).value)?.[1];
+  const opcodeOf = (mnemonic: string, form: string) => {
+    const spec = instructionFor(mnemonic)!;
+    const f = spec.forms.find((k) => formSignature(spec.mnemonic, k) === form)!;
+    return /^(?:o16 |o32 )?([0-9A-F]{2})/.exec(f.encoding)![1];
+  };
+
+  it('names the form the assembler encoded, whose opcode is nasm\'s', () => {
+    const { doc } = single(ENCODED_SOURCE);
+    ENCODED.forEach(([line, nasm, form], k) => {
+      assert.equal(formOf(doc, 3 + k), form, line);
+      assert.equal(opcodeOf(line.split(' ')[0], form), nasm.slice(0, 2), line);
+    });
+  });
+
+  it('names the form nasm would pick for a line not assembled (a macro\'s body)', () => {
+    const body = ENCODED.filter(([line]) => !/^jmp/.test(line));
+    const { doc } = single(['bits 32', 'org 0x100000', 'start:', '%macro m 0', ...body.map(([line]) => `    ${line}`), '%endmacro', 'far_away:', 'dwordval:'].join('\n'));
+    body.forEach(([line, nasm, form], k) => {
+      assert.equal(formOf(doc, 4 + k), form, line);
+      assert.equal(opcodeOf(line.split(' ')[0], form), nasm.slice(0, 2), line);
+    });
   });
 
   it('shows registers, numbers and label addresses', () => {
@@ -86,7 +131,20 @@ describe('lsp hover', () => {
   it('shows a macro signature and its expansion at the call site', () => {
     const t = text('SAVE eax', 'SAVE');
     assert.match(t, /%macro SAVE 2/);
-    assert.match(t, /push eax\npush ebx/);
+    // (nasm -E prints each body line `    push %1` as ` push eax`.)
+    assert.match(t, /```nasm\n push eax\n push ebx\n```/);
+  });
+
+  it('shows a macro call\'s whole expansion as nasm -E prints it, %% labels and the macros it calls expanded', () => {
+    const src = ['%macro spin 1', '%%top: dec %1', '    jnz %%top', '%endmacro', '%macro inner 1', '    call %1', '%endmacro', '%macro outer 1', '    inner %1', '    nop', '%endmacro', 'f: ret', 'h: inner f', '    spin ecx', '    outer f', ''].join('\n');
+    const { doc } = single(src);
+    const expansion = (line: number, col: number) => /Expands to:\n```nasm\n([\s\S]*)\n```/.exec((hover(doc, { line, character: col })!.contents as MarkupContent).value)?.[1];
+    // nasm -E of this text: `h: ` then ` call f`; `..@1.top: dec ecx`, ` jnz ..@1.top`; ` call f`, ` nop`.
+    assert.equal(expansion(12, 4), ' call f');
+    assert.equal(expansion(13, 5), '..@1.top: dec ecx\n jnz ..@1.top');
+    assert.equal(expansion(14, 5), ' call f\n nop');
+    // A call in a macro's body: the lines it made in that macro's first expansion.
+    assert.equal(expansion(8, 5), ' call f');
   });
 
   it('shows what a single-line macro stands for, spaced as written; a %arg name as its frame place', () => {

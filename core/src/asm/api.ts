@@ -195,8 +195,21 @@ export interface Statement {
   /** Address and size after assembly (undefined when not emitted). */
   readonly address?: number;
   readonly size?: number;
-  /** Set when the statement came from a macro expansion: the call site. */
+  /** Set when the statement came from a macro expansion: the call site (of the innermost call). */
   readonly macroCall?: SourceRange;
+  /**
+   * Of a statement a macro made: the call written outside any macro's body that led to it, the
+   * call a reader of the file sees (`println` in the file, where `macroCall` is the `print` inside
+   * println's body).
+   */
+  readonly outerCall?: SourceRange;
+  /** Of a statement a macro made: its line as `nasm -E` prints it (parameters and `%%` labels expanded). */
+  readonly expanded?: string;
+  /**
+   * For an instruction: the place in its table entry's `forms` (`findInstruction(mnemonic)`) of
+   * the form the encoder chose in the last pass, where one matched.
+   */
+  readonly form?: number;
   /** The segment size it was assembled in (`bits`): 16 until a `bits 32` or `use32`, as in nasm's bin format. */
   readonly bits: 16 | 32;
 }

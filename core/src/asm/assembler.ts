@@ -4555,6 +4555,7 @@ class Assembler implements EvalContext {
     // form, or of `times 0`, nothing is (measured: `add eax, x wrt 3, 5` is only "invalid
     // combination of opcode and operands", `times 0 mov eax, x wrt 3` no error).
     if (mark >= 0 && (!r.ok || n === 0)) this.sink.rollback(mark, (d) => !PUT_OUT.has(d.code));
+    this.results.form[i] = r.ok ? r.form : undefined;
     if (!r.ok || this.dropped()) return;
     if (this.selfRelativeIn === i && this.final) this.selfRelativeBranch(st, r, n);
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
@@ -4650,7 +4651,7 @@ class Assembler implements EvalContext {
       const v = this.eval(target.expr);
       const problems = v.v !== undefined && v.sec < 0 && (v.v < -128 || v.v > 127)
         ? [...r.problems, { message: 'signed byte value exceeds bounds', severity: 'warning' as const, operand: 0 }] : r.problems;
-      return { ...r, bytes: Uint8Array.of(0x6a, r.bytes[r.bytes.length - 4]), problems };
+      return { ...r, bytes: Uint8Array.of(0x6a, r.bytes[r.bytes.length - 4]), form: r.spec.forms.find((f) => f.encoding === '6A ibs') ?? r.form, problems };
     }
     return { ok: false, problems: [{ message: 'no instruction for this cpu level', severity: 'error' }] };
   }

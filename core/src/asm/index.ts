@@ -9,6 +9,8 @@ import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { segmentSize } from './bits-and-section';
 import { RESERVE_UNIT } from './directives';
 import { lookupRegister } from '../isa/registers';
+import { findInstruction } from '../isa/table';
+import type { FormSpec } from '../isa/types';
 import { evaluate, EXTERNAL_SEGMENTS, fullName, givesUp, isLocalName, isStackOverflow, qualifyName, type EvalContext, type Value } from './expr';
 import { firstPassEvaluation, invalidOperandValue } from './eval-vector';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
@@ -26,6 +28,7 @@ import { forgetEncodings } from './encode-cache';
 import { isPieces, LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { buildSourceMap } from './sourcemap';
+import { expandedLineText } from './preprocess-only';
 import { segmentAddress } from './sections';
 import { present, type StatementResults } from './statement-results';
 import { Optimization } from '../isa/operands';
@@ -1033,6 +1036,16 @@ function toStatement(st: ParsedStatement, base: string | undefined, lines: PPLin
     address: res.size[i] > 0 || st.op ? present(res.address[i]) : undefined,
     size: res.size[i],
     macroCall: l.macroCall,
+    outerCall: l.outerCall,
+    expanded: l.macroCall === undefined ? undefined : expandedLineText(lines, line),
+    form: formIndex(st, res.form[i]),
     bits,
   };
+}
+
+/** Where a statement's encoded form stands in its instruction's table entry (see Statement.form). */
+function formIndex(st: ParsedStatement, form: FormSpec | undefined): number | undefined {
+  if (form === undefined || st.op === undefined) return undefined;
+  const k = findInstruction(st.op.name)?.forms.indexOf(form) ?? -1;
+  return k >= 0 ? k : undefined;
 }

@@ -90,6 +90,8 @@ export interface MacroInvocation {
   /** Unique number for `%%name` labels (`..@N.name`); -1 when the body has none (see usesLocalLabels). */
   readonly id: number;
   readonly callSite: SourceRange;
+  /** The call written outside any macro's body that this one comes from (its own site, when it is). */
+  readonly outerCall: SourceRange;
   /** The name as the call wrote it (`%?`; `%??` is the macro's own name). */
   readonly name: string;
   /** The label written before the call, for `%00` (manual §4.3.12). */

@@ -222,7 +222,7 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
       continue;
     }
     while (switched < pp.aliasSwitches.length && pp.aliasSwitches[switched].at <= i) aliasesOff = pp.aliasSwitches[switched++].off;
-    writer.put(where, lineText(lines, i, aliasesOff));
+    writer.put(where, expandedLineText(lines, i, aliasesOff));
   }
   return writer.text();
 }
@@ -242,7 +242,7 @@ function whereOf(pp: PreprocessResult, i: number, nameOf: (file: string) => stri
  * (measured: `E` with `%define E` is ` `, a blank line stays empty). While `%aliases off`
  * (`aliasesOff`), nasm's `__X__` aliases of its token macros are written as they are (see spelled).
  */
-function lineText(lines: PPLines, i: number, aliasesOff: boolean): string {
+export function expandedLineText(lines: PPLines, i: number, aliasesOff = false): string {
   const toks = lines.unreread?.get(i) ?? lines.tokensOf(i);
   const flags = lines.flags[i];
   if (toks.length === 0) {

@@ -691,7 +691,7 @@ class Preprocessor {
   /** A new origin for the lines frame `f` passes on, at nesting `depth`. */
   private newOrigin(f: Frame, depth: number): number {
     return this.out.addOrigin({
-      expansion: f.expansion, depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true || this.unlistedForGood,
+      expansion: f.expansion, depth, macroCall: f.invocation?.callSite, outerCall: f.invocation?.outerCall, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true || this.unlistedForGood,
       serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
     });
   }
@@ -3473,13 +3473,13 @@ class Preprocessor {
       // (measured: `G1: loc` redefining G1 is followed by "a.asm:28: ... from macro `loc' defined
       // here", the call's line).
       const origin = this.out.addOrigin({
-        expansion: nestExpansion(callSite, f.expansion), depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file',
+        expansion: nestExpansion(callSite, f.expansion), depth: f.depth, macroCall: f.invocation?.callSite, outerCall: f.invocation?.outerCall, inMacro: f.invocation !== undefined, body: f.kind !== 'file',
         unlisted: f.unlisted === true || this.unlistedForGood, serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
       });
       this.out.push(file, line, text, tokens, origin, def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
     } else this.consume(f, file, line, text);
     const id = this.takeUniqueId(usesLocalLabels(def));
-    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id, callSite, name: nameTok.text, label };
+    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id, callSite, outerCall: f.invocation?.outerCall ?? callSite, name: nameTok.text, label };
     this.macroDepth++;
     this.argumentTokens += weight;
     this.inProgress.set(def, (this.inProgress.get(def) ?? 0) + 1);

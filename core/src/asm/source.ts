@@ -146,6 +146,8 @@ export interface PPLine {
   readonly listOnly: boolean;
   /** The innermost multi-line macro call, when the line came from one. */
   readonly macroCall?: SourceRange;
+  /** The outermost: the call written outside any macro's body (see MacroInvocation.outerCall). */
+  readonly outerCall?: SourceRange;
   /** The non-local label a `%%local` label must not reset: set for lines of a macro body. */
   readonly inMacro?: boolean;
   /** `tokens` are the line's own tokens (comment aside): nothing was substituted or expanded. */
@@ -157,6 +159,7 @@ export interface LineOrigin {
   readonly expansion: readonly SourceRange[];
   readonly depth: number;
   readonly macroCall?: SourceRange;
+  readonly outerCall?: SourceRange;
   readonly inMacro: boolean;
   /** A line of a macro or %rep body (not of a file): nasm lists it as its body holds it. */
   readonly body: boolean;
@@ -305,7 +308,7 @@ export class PPLines {
     const f = this.flags[i];
     const l: PPLine = {
       file: this.file(i), line: this.line[i], text: this.text[i], tokens: this.tokensOf(i), expansion: o.expansion, depth: o.depth,
-      listOnly: (f & LineFlag.ListOnly) !== 0, macroCall: o.macroCall, inMacro: o.inMacro, verbatim: (f & LineFlag.Verbatim) !== 0,
+      listOnly: (f & LineFlag.ListOnly) !== 0, macroCall: o.macroCall, outerCall: o.outerCall, inMacro: o.inMacro, verbatim: (f & LineFlag.Verbatim) !== 0,
     };
     return l;
   }

@@ -1,6 +1,8 @@
 // Where every statement landed, as parallel typed arrays (one record per statement, no object per
 // statement): rewritten by each pass, read afterwards by the listing, source map and statements.
 
+import type { FormSpec } from '../isa/types';
+
 /** NaN marks "none" in the number columns. */
 export class StatementResults {
   /** Address of the statement (NaN: none). */
@@ -17,6 +19,11 @@ export class StatementResults {
    * (see Assembler.emitBranches); the others repeat units of size / `times` count bytes.
    */
   readonly firstRepeat = new Map<number, number>();
+  /**
+   * The table form an instruction was last encoded in (undefined: none matched, or no
+   * instruction). Kept across passes: a statement whose encoding a pass reuses keeps its form.
+   */
+  readonly form: (FormSpec | undefined)[];
   /** The padding of an `at` followed by a line other than data (`at f, times 4 db 7`): the line's bytes follow it. */
   readonly atPadding = new Map<number, number>();
 
@@ -32,16 +39,17 @@ export class StatementResults {
     this.size = new Float64Array(buffer, count * 16, count);
     this.section = new Int32Array(buffer, count * 24, count);
     this.bytes = new Array<Uint8Array | undefined>(count);
+    this.form = new Array<FormSpec | undefined>(count);
   }
 
   /** Records from `first` on: never reached (the run stopped in its first pass). */
   clearFrom(first: number): void {
-    for (let i = first; i < this.count; i++) this.reset(i, -1, NaN, NaN);
+    for (let i = first; i < this.count; i++) { this.reset(i, -1, NaN, NaN); this.form[i] = undefined; }
   }
 
   /** Records `from` to `to` (not included): not assembled in this pass (a branch of a %if not taken). */
   clearRange(from: number, to: number): void {
-    for (let i = from; i < to; i++) this.reset(i, -1, NaN, NaN);
+    for (let i = from; i < to; i++) { this.reset(i, -1, NaN, NaN); this.form[i] = undefined; }
   }
 
   /** The start of a statement's record in a pass. */

@@ -68,7 +68,7 @@ export function outgoingCalls(doc: AnalyzedDocument, data: CallHierarchyData): C
 interface Call {
   /** The full name the call targets. */
   readonly callee: string;
-  /** The routine the call is written in (for a macro's call, where the macro is called); undefined at a file's top. */
+  /** The routine the call is written in (for a macro's call, where the call written in a file is); undefined at a file's top. */
   readonly caller: SymbolInfo | undefined;
   /** Where the callee is named: the name in the operand, or the macro call that made the `call`. */
   readonly site: SourceRange;
@@ -91,9 +91,11 @@ function calls(doc: AnalyzedDocument, scopes: Scopes): Call[] {
     }
     const name = targetName(st);
     if (name === undefined) continue;
-    const caller = scopes.routineAt(st.macroCall);
+    // At the call written in a file: a macro another macro calls is that call's too.
+    const site = st.outerCall ?? st.macroCall;
+    const caller = scopes.routineAt(site);
     const callee = name.startsWith('.') && !name.startsWith('..') ? (caller === undefined ? undefined : `${caller.name}${name}`) : name;
-    if (callee !== undefined) out.push({ callee, caller, site: st.macroCall });
+    if (callee !== undefined) out.push({ callee, caller, site });
   }
   return out;
 }
@@ -123,10 +125,14 @@ function lineKey(file: string, line: number): string {
   return `${line}:${file}`;
 }
 
-/** A macro-made call's target when its one operand is a name, after `near`/`far`/`short`. */
+/**
+ * A macro-made call's target when its one operand is a name, after `near`/`far`/`short`: as the
+ * call expanded it (`call %1` with `f` for %1 is `call f`, as `nasm -E` prints it).
+ */
 function targetName(st: Statement): string | undefined {
   if (st.operands.length !== 1 || st.operands[0].kind === 'memory') return undefined;
-  const words = st.operands[0].text.trim().split(/\s+/);
+  const expanded = st.expanded === undefined ? undefined : /\bcall\s+(.*)$/i.exec(st.expanded)?.[1];
+  const words = (expanded ?? st.operands[0].text).trim().split(/\s+/);
   const name = words[words.length - 1];
   if (words.length > 2 || (words.length === 2 && !/^(near|far|short)$/i.test(words[0]))) return undefined;
   return /^[A-Za-z_.?][A-Za-z0-9_$#@~.?]*$/.test(name) ? name : undefined;

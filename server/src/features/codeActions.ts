@@ -92,7 +92,7 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
     const opens = (s: { name: string; kind: string }) => (s.kind === 'label' || s.kind === 'struc') && !s.name.startsWith('..');
     const lines = [
       ...doc.result.symbols.filter((s) => opens(s) && s.definition.file === doc.path).map((s) => s.definition.start.line),
-      ...doc.result.statements.flatMap((st) => (st.label !== undefined && st.macroCall?.file === doc.path && opens({ name: st.label.name, kind: 'label' }) && !st.label.name.startsWith('.') ? [st.macroCall.start.line] : [])),
+      ...doc.result.statements.flatMap((st) => (st.label !== undefined && st.outerCall?.file === doc.path && opens({ name: st.label.name, kind: 'label' }) && !st.label.name.startsWith('.') ? [st.outerCall.start.line] : [])),
     ].filter((line) => line > r.start.line && !inBody(line));
     const next = lines.reduce<number | undefined>((min, line) => (min === undefined || line < min ? line : min), undefined);
     if (next !== undefined) {

@@ -1,7 +1,9 @@
 // codeLenses(doc): "▶ Run guest | ⚙ Debug guest" at the top of a runnable guest (the client's
 // ringside.runGuest / ringside.debugGuest with the file's URI), and above each non-local label its
-// address and the number of bytes of code and data it heads (informational: no command runs).
+// address and the number of bytes of code and data it heads (informational: no command runs); one
+// lens a line, the labels of a `%rep` line together.
 
+import type { SymbolInfo } from '../../../core/src/asm/api';
 import type { CodeLens } from 'vscode-languageserver-types';
 import { findMultibootHeader, MULTIBOOT_AOUT_KLUDGE } from '../../../core/src/machine/loader/multiboot';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
@@ -36,35 +38,54 @@ export function codeLenses(doc: AnalyzedDocument): CodeLens[] {
 }
 
 function labelLenses(doc: AnalyzedDocument): CodeLens[] {
-  const labels = doc.result.symbols
-    .filter((s) => s.kind === 'label' && s.definition.file === doc.path && s.value !== undefined && !doc.index.definedByExpansion(s.name))
-    .sort((a, b) => a.definition.start.line - b.definition.start.line);
-  if (labels.length === 0) return [];
-  // A label heads the lines up to the next label or structure: a struc's fields reserve no bytes
-  // of the image (nasm lays them out in an absolute section).
-  const ends = [...labels, ...doc.result.symbols.filter((s) => s.kind === 'struc' && s.definition.file === doc.path)]
-    .map((s) => s.definition.start.line)
-    .sort((a, b) => a - b);
-  // Bytes emitted per source line of this file, in one pass over the statements.
-  const bytesByLine = new Map<number, number>();
-  for (const st of doc.result.statements) {
-    const at = st.macroCall ?? st.range;
-    if (at.file !== doc.path || st.size === undefined) continue;
-    bytesByLine.set(at.start.line, (bytesByLine.get(at.start.line) ?? 0) + st.size);
+  const heads = new Map<string, { readonly label: SymbolInfo; bytes: number }>();
+  for (const s of doc.result.symbols) {
+    if (s.kind === 'label' && s.definition.file === doc.path && s.value !== undefined && !doc.index.definedByExpansion(s.name)) heads.set(s.name, { label: s, bytes: 0 });
   }
-  const lines = [...bytesByLine.keys()].sort((a, b) => a - b);
+  if (heads.size === 0) return [];
+  // A label heads the bytes the statements after it put out, in the order assembled, up to the
+  // next such label or structure (a struc's fields reserve no bytes of the image: nasm lays them
+  // out in an absolute section): a `%rep` body's label once per repetition, a macro's statements
+  // at the call written in this file (a macro another macro calls included).
+  let current: { bytes: number } | undefined;
+  for (const st of doc.result.statements) {
+    const at = st.outerCall ?? st.range;
+    if (at.file !== doc.path) continue;
+    if (st.label !== undefined) current = heads.get(st.label.name) ?? current;
+    if (st.mnemonic?.name === 'struc') current = undefined;
+    if (current !== undefined && st.size !== undefined) current.bytes += st.size;
+  }
+  // One lens a line: a line of a `%rep` defines a label each repetition.
+  const byLine = new Map<number, { readonly label: SymbolInfo; bytes: number }[]>();
+  for (const h of heads.values()) {
+    const line = h.label.definition.start.line;
+    const list = byLine.get(line);
+    if (list === undefined) byLine.set(line, [h]); else list.push(h);
+  }
   const out: CodeLens[] = [];
-  let li = 0;
-  let ei = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const start = labels[i].definition.start.line;
-    while (ei < ends.length && ends[ei] <= start) ei++;
-    const end = ei < ends.length ? ends[ei] : Number.MAX_SAFE_INTEGER;
-    while (li < lines.length && lines[li] < start) li++;
-    let bytes = 0;
-    for (let k = li; k < lines.length && lines[k] < end; k++) bytes += bytesByLine.get(lines[k]) as number;
-    const addr = `0x${((labels[i].value as number) >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
-    out.push({ range: toLspRange(labels[i].definition), command: { title: `${addr} · ${bytes} byte${bytes === 1 ? '' : 's'}`, command: '' } });
+  for (const line of [...byLine.keys()].sort((a, b) => a - b)) {
+    const list = byLine.get(line)!.sort((a, b) => (a.label.value as number) - (b.label.value as number));
+    const first = list[0];
+    out.push({ range: toLspRange(first.label.definition), command: { title: lensTitle(list), command: '' } });
   }
   return out;
+}
+
+function hex(v: number): string {
+  return `0x${(v >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+function byteCount(n: number): string {
+  return `${n} byte${n === 1 ? '' : 's'}`;
+}
+
+/** `ADDRESS · N bytes`; for the labels a `%rep` line defines, how many, their addresses and sizes. */
+function lensTitle(list: readonly { readonly label: SymbolInfo; readonly bytes: number }[]): string {
+  const first = list[0];
+  if (list.length === 1) return `${hex(first.label.value as number)} · ${byteCount(first.bytes)}`;
+  const sizes = list.map((h) => h.bytes);
+  const min = Math.min(...sizes);
+  const max = Math.max(...sizes);
+  const each = min === max ? `${byteCount(min)} each` : `${min}–${max} bytes each`;
+  return `${list.length} labels · ${hex(first.label.value as number)}–${hex(list[list.length - 1].label.value as number)} · ${each}`;
 }

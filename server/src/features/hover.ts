@@ -1,7 +1,8 @@
 // hover(doc, pos): the instruction reference, register facts, a label's address or a constant's
-// value from the last assembly, a number in several bases, or a macro's signature and expansion.
+// value from the last assembly, a number in several bases, or a macro's signature and expansion
+// (as `nasm -E` prints it).
 
-import type { Statement, SymbolInfo } from '../../../core/src/asm/api';
+import type { SourceRange, SymbolInfo } from '../../../core/src/asm/api';
 import { tokenizeLine } from '../../../core/src/asm/lexer';
 import { parseFloatConstant } from '../../../core/src/asm/floats';
 import { isFloatText, parseNumber, parseNumberExact } from '../../../core/src/asm/numbers';
@@ -11,9 +12,10 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-typ
 import { rangeContains, toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { dupKeywordStarts } from '../syntax/dataDup';
 import { DUP_KEYWORD, keywordDoc, USE_PACKAGES } from '../syntax/directives';
-import { instructionFor, matchForm, registerFor, writtenOperand } from '../syntax/isaIndex';
+import { instructionFor, registerFor } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
 import { directiveWordAt } from './directiveArguments';
+import { formOnLine } from './encodedForm';
 import { linkedFileAt, type LinkedFile } from './documentLinks';
 import { missingIncludeHint } from './includeHint';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
@@ -62,38 +64,38 @@ function symbolMarkdown(doc: AnalyzedDocument, s: SymbolInfo, callSite?: { line:
   }
 }
 
-function statementText(s: Statement): string {
-  const parts: string[] = [];
-  if (s.label) parts.push(`${s.label.name}:`);
-  for (const p of s.prefixes) parts.push(p.name);
-  if (s.mnemonic) parts.push(s.mnemonic.name);
-  const ops = s.operands.map((o) => o.text).join(', ');
-  return (parts.join(' ') + (ops ? ' ' + ops : '')).trim();
-}
-
 /**
- * The statements a macro call on this line expanded into, with `%1`..`%N` and `%0` replaced by
- * the call's arguments (`%%local` labels and `%rotate` are shown as written). Bounded for huge
- * expansions.
+ * The lines a macro call on this line expanded into, as `nasm -E` prints them (parameters, `%%`
+ * labels and the macros it calls expanded). A call written in a macro's body (made anew at each
+ * call of that macro) shows the lines of its body it made in the first. Bounded for huge ones.
  */
 function expansionAt(doc: AnalyzedDocument, at: { line: number; col: number }): string[] {
   const out: string[] = [];
-  let args: string[] | undefined;
+  const inCall = (r: SourceRange | undefined) => r !== undefined && r.file === doc.path && rangeContains(r, at.line, at.col);
+  // The outermost call of the expansion shown, by place (the statements' ranges are copies); for
+  // a call written in a macro's body, the lines that call made in that macro's first expansion.
+  let shown: string | undefined;
+  let inBody = false;
   for (const s of doc.result.statements) {
-    if (!s.macroCall || s.macroCall.file !== doc.path || !rangeContains(s.macroCall, at.line, at.col)) continue;
-    if (!args) {
-      const callLine = doc.lines[s.macroCall.start.line] ?? '';
-      const shape = shapeLine(callLine, wordClassifier(doc));
-      args = shape.operands.map((o) => callLine.slice(o.start, o.end));
-    }
-    const params = args;
-    out.push(statementText(s).replace(/(?<!%)%(\d+)/g, (m, n: string) => (n === '0' ? String(params.length) : params[Number(n) - 1] ?? m)));
+    if (s.expanded === undefined || s.outerCall === undefined) continue;
+    if (shown === undefined) {
+      if (inCall(s.outerCall)) inBody = false;
+      else if (inCall(s.macroCall)) inBody = true;
+      else continue;
+      shown = placeKey(s.outerCall);
+    } else if (placeKey(s.outerCall) !== shown) break;
+    else if (inBody && !inCall(s.macroCall)) continue;
+    out.push(s.expanded);
     if (out.length >= 40) {
       out.push('...');
       break;
     }
   }
   return out;
+}
+
+function placeKey(r: SourceRange): string {
+  return `${r.start.line}:${r.start.col}:${r.file}`;
 }
 
 /** A number token's exact value as NASM's 64-bit integer (unsigned), or undefined when malformed. */
@@ -215,7 +217,7 @@ export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   const spec = instructionFor(tok.text);
   if (spec) {
     const isMnemonic = shape.mnemonic?.start === tok.start;
-    const form = isMnemonic ? matchForm(spec, shape.operands.map((o) => writtenOperand(text.slice(o.start, o.end)))) : undefined;
+    const form = isMnemonic ? formOnLine(doc, spec, pos.line, text, shape) : undefined;
     return wrap(instructionMarkdown(spec, form));
   }
   const k = keywordDoc(tok.text);

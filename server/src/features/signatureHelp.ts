@@ -1,5 +1,6 @@
 // signatureHelp(doc, pos): the operand forms of the instruction under the cursor, with the
-// operand the cursor is in as the active parameter and the first form the written operands fit;
+// operand the cursor is in as the active parameter and the form the last assembly encoded the line
+// in (else the first form the written operands fit);
 // on a call of a multi-line macro, its parameters (`%1`, `%2` ...) by each definition's count;
 // inside the parentheses of a single-line macro's call, its parameters as its %define writes them.
 
@@ -8,6 +9,7 @@ import { MarkupKind, type Position, type SignatureHelp, type SignatureInformatio
 import type { AnalyzedDocument } from '../analysis/document';
 import { formSignature, instructionFor, matchForm, operandKindLabel, writtenOperand } from '../syntax/isaIndex';
 import { macroArgumentIndexAt, operandIndexAt, shapeLine } from '../syntax/lineShape';
+import { encodedForm } from './encodedForm';
 import { wordClassifier } from './wordClassifier';
 
 export function signatureHelp(doc: AnalyzedDocument, pos: Position): SignatureHelp | null {
@@ -40,6 +42,10 @@ export function signatureHelp(doc: AnalyzedDocument, pos: Position): SignatureHe
   const written = shape.operands.slice(0, writtenCount)
     .filter((o) => o.end > o.start)
     .map((o) => writtenOperand(text.slice(o.start, o.end)));
+  // The form the last assembly encoded the line in, when it has as many operands as the cursor is at.
+  const encoded = encodedForm(doc, spec, pos.line, shape);
+  const encodedAt = encoded === undefined ? -1 : forms.indexOf(encoded);
+  if (encodedAt >= 0 && forms[encodedAt].operands.length > active) return { signatures, activeSignature: encodedAt, activeParameter: active };
   let activeSignature = forms.findIndex((f) => f.operands.length > active);
   for (let i = 0; i < forms.length; i++) {
     if (forms[i].operands.length <= active) continue;
