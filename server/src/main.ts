@@ -79,7 +79,8 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     scheduleValidation(documents.all().map((d) => d.uri));
   }
   probe.watch(assembleInProcessFromNowOn, log);
-  const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, undefined, log, (opts, buffers) => {
+  const cacheLog = (message: string, severity: 'error' | 'info') => (severity === 'info' ? connection.console.info(message) : log(message));
+  const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, undefined, cacheLog, (opts, buffers) => {
     // The first assembly usually comes while the probe is still running: waiting a little for its
     // verdict saves starting the worker and assembling cold twice (there, then here).
     if (!inProcess && !workerUsed && probe.awaitSafe(FIRST_ASSEMBLY_WAIT_MS)) assembleInProcessFromNowOn();
@@ -229,15 +230,17 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
    * (core/src/watched-sources.ts): an include named `defs.h`, a file in an -I folder outside the
    * workspace. An edit there on disk then re-assembles what reads it, as for any other.
    */
+  /** The characters a glob reads as patterns (a relative pattern's name has them in brackets). */
+  const GLOB_CHARACTERS = /[*?[\]{}]/g;
   function watchFilesRead(): void {
     if (fileWatchers === undefined) return;
     const root = cache.workspaceFolder;
     // (A glob has no escape: a path with glob characters is no glob of itself.)
-    const files = cache.filesRead().filter((f) => !watchedFromTheStart(f, root) && (fileWatchers === 'relative' || !/[*?[\]{}]/.test(f))).sort();
+    const files = cache.filesRead().filter((f) => !watchedFromTheStart(f, root) && (fileWatchers === 'relative' || f.search(GLOB_CHARACTERS) < 0)).sort();
     const key = files.join('\n');
     if (key === watchedKey) return;
     watchedKey = key;
-    const watchers = files.map((f) => ({ globPattern: fileWatchers === 'relative' ? { baseUri: pathToUri(dirname(f)), pattern: basename(f).replace(/[*?[\]{}]/g, '[$&]') } : f }));
+    const watchers = files.map((f) => ({ globPattern: fileWatchers === 'relative' ? { baseUri: pathToUri(dirname(f)), pattern: basename(f).replace(GLOB_CHARACTERS, '[$&]') } : f }));
     // (In turn: each registration replaces the one before, once that one is made.)
     watching = watching.then((before) => {
       before?.dispose();
@@ -265,9 +268,12 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     if (!doc) return;
     const now = new Set<string>();
     const files = doc.result.files.length > 0 ? doc.result.files : [doc.path];
+    // A closed program an open include file is analysed in: that file's diagnostics, not the program's.
+    const closedProgram = cache.isClosedProgram(doc.rootPath);
     for (const file of files.slice(0, 256)) {
       // A file several open roots include gets the diagnostics of one of them only (rootFor).
       if (file !== doc.rootPath && cache.rootFor(file) !== doc.rootPath) continue;
+      if (closedProgram && !cache.isOpen(pathToUri(file))) continue;
       const fileDoc = file === doc.path ? doc : cache.analyzeIn(file, doc.rootPath);
       if (!fileDoc) continue;
       const diagnostics: Diagnostic[] = validate(fileDoc);

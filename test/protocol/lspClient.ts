@@ -100,6 +100,11 @@ export class LspClient {
     return new Promise((resolve) => this.waiters.push({ uri, accept, resolve }));
   }
 
+  /** The last diagnostics published for uri (undefined: none were). */
+  latestFor(uri: string): PublishedDiagnostics | undefined {
+    return this.latest.get(uri);
+  }
+
   /** Resolves with the first (already received or future) window/logMessage matching pattern. */
   logMessage(pattern: RegExp): Promise<string> {
     const seen = this.logMessages.find((m) => pattern.test(m));

@@ -4,7 +4,7 @@
 // documentHighlight, documentLink and selectionRange: server-highlight-links-selection.test.ts.
 
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -182,6 +182,39 @@ describe('language server over stdio', function () {
       assert.ok(other.requestsFromServer.some((r) => r.method === 'client/unregisterCapability'), JSON.stringify(other.requestsFromServer));
     } finally {
       await other.close();
+    }
+  });
+
+  // An include file opened alone (server/src/analysis/includers.ts), as nasm assembles it in its program.
+  it('publishes an include file opened alone with the diagnostics of the program that includes it, and that program\'s none', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'ringside-includer-'));
+    const other = new LspClient();
+    try {
+      mkdirSync(join(ws, 'inc'));
+      mkdirSync(join(ws, 'prog'));
+      writeFileSync(join(ws, 'inc', 'defs.inc'), 'PORT equ 0x3F8\n');
+      writeFileSync(join(ws, 'inc', 'io.inc'), 'io_init:\n    mov dx, PORT\n    ret\n');
+      const program = join(ws, 'prog', 'main.asm');
+      writeFileSync(program, "bits 32\n%include 'defs.inc'\n%include 'io.inc'\n  call io_init\n  mov dx, FROM_ELSEWHERE\n");
+      const folder = pathToFileURL(ws).toString();
+      await other.request('initialize', { processId: process.pid, rootUri: folder, capabilities: {}, workspaceFolders: [{ uri: folder, name: 'ws' }], initializationOptions: { settings: { includePaths: ['inc'] } } });
+      await other.notify('initialized', {});
+      const io = pathToFileURL(join(ws, 'inc', 'io.inc')).toString();
+      const opened = await other.open(io, 'io_init:\n    mov dx, PORT\n    ret\n');
+      assert.deepEqual(opened.diagnostics, []);
+      const hover = await other.request<Hover>('textDocument/hover', { textDocument: { uri: io }, position: { line: 0, character: 2 } });
+      // First in main.asm's image: io_init is at 0 (nasm: 66 BA F8 03 C3, then `call io_init` E8 F6 FF FF FF).
+      assert.match((hover.contents as MarkupContent).value, /label at `0x00000000`/);
+      // The program's own error (FROM_ELSEWHERE) is not published: it is not open.
+      assert.equal(other.latestFor(pathToFileURL(program).toString()), undefined);
+      // The program no longer includes defs.inc: io.inc's PORT is undefined there.
+      const undefinedPort = other.diagnostics(io, (p) => p.diagnostics.some((d) => d.message === "symbol `PORT' not defined"));
+      writeFileSync(program, "bits 32\n%include 'io.inc'\n");
+      await other.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(program).toString(), type: 2 }] });
+      await undefinedPort;
+    } finally {
+      await other.close();
+      rmSync(ws, { recursive: true, force: true });
     }
   });
 

@@ -1,8 +1,9 @@
 // Assembles open documents on demand and remembers the results, so every request after an edit
 // reuses one assembly. Tracks which files each assembly read, so an edit to an included file
-// re-validates its includers, and an included file is analysed in its includer's context.
+// re-validates its includers, and an included file is analysed in its includer's context: an open
+// one's, else one of the workspace's (includers.ts).
 
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { assemble, forgetFile } from '../../../core/src/asm/index';
 import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
 import { readAssemblerArguments, type AssemblerArguments } from '../../../core/src/cli/assembler-arguments';
@@ -11,12 +12,18 @@ import { splitLines, type AnalyzedDocument } from './document';
 import { DocumentIndex } from './documentIndex';
 import { emptyResult } from './emptyResult';
 import type { OverlayFileHost } from './fileHost';
+import { includers } from './includers';
 import { pathToUri, uriToPath } from './paths';
 import { scanPragmas } from './pragmas';
 import type { ServerSettings } from './settings';
 
 /** Buffers longer than this are not assembled (one diagnostic says so). */
 export const MAX_DOCUMENT_CHARS = 4 * 1024 * 1024;
+
+/** Extensions of files that are programs of their own, not include files (for wantsProgram). */
+const PROGRAM_EXTENSIONS: readonly string[] = ['.asm', '.gasm', '.s'];
+/** The programs found for an include file whose assemblies are tried (includers.ts orders them). */
+const MAX_PROGRAMS_TRIED = 3;
 
 /** How to run the assembler: in-process (tests) or on a worker with a time budget (the server). */
 export type AssembleRunner = (opts: AssembleOptions, buffers: ReadonlyMap<string, string>) => AssembleResult;
@@ -50,12 +57,17 @@ export class AnalysisCache {
   private missingGeneration = 0;
   /** `ringside.assembler.arguments` read, relative -I and -P names from the workspace folder. */
   private assemblerArguments: AssemblerArguments;
+  /**
+   * Open files no open document reads, analysed in a program of the workspace that %includes
+   * them: path → that program (closed), or null when the search found none that reads it.
+   */
+  private readonly programs = new Map<string, string | null>();
 
   constructor(
     private readonly host: OverlayFileHost,
     private settings: ServerSettings,
     private workspaceRoot: string | undefined,
-    private readonly log: (message: string) => void = () => undefined,
+    private readonly log: (message: string, severity: 'error' | 'info') => void = () => undefined,
     private readonly runAssembler: AssembleRunner = inProcess,
   ) {
     this.assemblerArguments = readAssemblerArguments(settings.assemblerArguments, workspaceRoot);
@@ -70,6 +82,8 @@ export class AnalysisCache {
     if (workspaceRoot !== undefined) this.workspaceRoot = workspaceRoot;
     this.assemblerArguments = readAssemblerArguments(settings.assemblerArguments, this.workspaceRoot);
     this.settingsGeneration++;
+    // (Include paths may have changed: the programs are looked for again.)
+    this.programs.clear();
   }
 
   /** The flags of `ringside.assembler.arguments` left out, and why (the server shows them). */
@@ -88,6 +102,9 @@ export class AnalysisCache {
 
   close(uri: string): void {
     const path = uriToPath(uri);
+    const program = this.programs.get(path);
+    this.programs.delete(path);
+    if (program && this.users(program).length === 0) this.forgetProgram(program);
     this.open.delete(path);
     this.host.dropBuffer(path);
     this.assemblies.delete(path);
@@ -97,9 +114,10 @@ export class AnalysisCache {
     this.bump(path);
   }
 
-  /** A watched file changed on disk. */
+  /** A watched file changed or was deleted on disk. */
   touch(path: string): void {
     this.bump(path);
+    if (includers.changed(path, false)) this.searchAgain();
   }
 
   isOpen(uri: string): boolean {
@@ -114,13 +132,32 @@ export class AnalysisCache {
   affectedRoots(uri: string): string[] {
     const path = uriToPath(uri);
     const roots = new Set<string>([this.rootFor(path), ...(this.readBy.get(path) ?? [])]);
-    // A file on disk that no open document reads (or has yet to read) affects none.
-    return [...roots].flatMap((r) => this.open.get(r)?.uri ?? []);
+    // A file on disk that no open document reads (or has yet to read) affects none; a closed
+    // program affects the open files analysed in it.
+    return [...roots].flatMap((r) => this.open.get(r)?.uri ?? this.users(r));
   }
 
   /** Every file the last assemblies of the open documents read (their own files included). */
   filesRead(): string[] {
-    return [...this.readBy].flatMap(([file, roots]) => ([...roots].some((r) => this.open.has(r)) ? [file] : []));
+    return [...this.readBy].flatMap(([file, roots]) => ([...roots].some((r) => this.open.has(r) || this.users(r).length > 0) ? [file] : []));
+  }
+
+  /** Drops the assembly of a closed program no open file is analysed in any longer. */
+  private forgetProgram(program: string): void {
+    this.assemblies.delete(program);
+    for (const key of this.documents.keys()) if (key.endsWith(`\n${program}`)) this.documents.delete(key);
+  }
+
+  /** The open files analysed in closed program `root` (none when it is not such a program). */
+  private users(root: string): string[] {
+    const out: string[] = [];
+    for (const [path, program] of this.programs) if (program === root && this.rootFor(path) === root) out.push(this.open.get(path)?.uri ?? pathToUri(path));
+    return out;
+  }
+
+  /** Whether `path` is a closed program open files are analysed in (their diagnostics alone are published). */
+  isClosedProgram(path: string): boolean {
+    return !this.open.has(path) && this.users(path).length > 0;
   }
 
   /** The workspace folder the server was started in, if any. */
@@ -140,10 +177,51 @@ export class AnalysisCache {
     let root = this.rootFor(path);
     let result = this.assembly(root);
     if (root !== path && !result.files.includes(path)) {
+      // (The program it was analysed in no longer reads it: another is looked for.)
+      if (this.programs.get(path) === root) this.programs.delete(path);
       root = path;
       result = this.assembly(root);
     }
+    if (root === path && !this.programs.has(path) && this.wantsProgram(path, result)) {
+      const program = this.findProgram(path);
+      if (program !== undefined) {
+        root = program;
+        result = this.assembly(program);
+      }
+    }
     return this.documentIn(path, root, result);
+  }
+
+  /**
+   * Whether a file no open document reads is looked for in the workspace's programs: when it has
+   * errors alone, or is named as an include file is (not .asm, .gasm or .s), whose addresses and
+   * symbols are the program's.
+   */
+  private wantsProgram(path: string, alone: AssembleResult): boolean {
+    if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) return false;
+    return !PROGRAM_EXTENSIONS.includes(extname(path).toLowerCase()) || alone.diagnostics.some((d) => d.severity === 'error');
+  }
+
+  /**
+   * The first of the workspace's programs that %include `path` whose assembly reads it (the
+   * search reads %include lines; an %if may leave one out), kept until the disk or the settings
+   * change. Outside a workspace folder, the search takes the file's folder and the one above it.
+   */
+  private findProgram(path: string): string | undefined {
+    const inWorkspace = this.workspaceRoot !== undefined && !relative(this.workspaceRoot, path).startsWith('..');
+    const folder = inWorkspace ? this.workspaceRoot as string : dirname(dirname(path));
+    const candidates = includers.programsReading(path, folder, this.includePaths(), inWorkspace ? undefined : 2);
+    for (const program of candidates.slice(0, MAX_PROGRAMS_TRIED)) {
+      if (this.open.has(program)) continue;
+      if (this.assembly(program).files.includes(path)) {
+        this.programs.set(path, program);
+        this.log(`${path} is read by no open file: analysed as ${program} includes it`, 'info');
+        return program;
+      }
+      if (this.users(program).length === 0) this.forgetProgram(program);
+    }
+    this.programs.set(path, null);
+    return undefined;
   }
 
   /** The analysis of a file read by root's assembly (open or not), for publishing its diagnostics. */
@@ -156,7 +234,8 @@ export class AnalysisCache {
   allRoots(): AnalyzedDocument[] {
     const out: AnalyzedDocument[] = [];
     for (const [path, doc] of this.open) {
-      if (this.rootFor(path) !== path) continue;
+      const root = this.rootFor(path);
+      if (root !== path && this.open.has(root)) continue;
       const a = this.analyze(doc.uri);
       if (a) out.push(a);
     }
@@ -186,7 +265,7 @@ export class AnalysisCache {
     const key = `${path}\n${root}`;
     const known = this.documents.get(key);
     if (known && known.text === text && known.result === result && known.settings === this.settings) return known;
-    const rootText = this.open.get(root)?.text ?? '';
+    const rootText = this.open.get(root)?.text ?? this.host.readFile(root) ?? '';
     const technique = result.technique ?? scanPragmas(rootText).technique ?? this.settings.technique;
     const openDocs = this.open;
     const host = this.host;
@@ -224,7 +303,7 @@ export class AnalysisCache {
     for (const r of this.readBy.get(path) ?? []) {
       if (r !== path && this.open.has(r) && (best === undefined || r < best)) best = r;
     }
-    return best ?? path;
+    return best ?? (this.open.has(path) ? this.programs.get(path) : undefined) ?? path;
   }
 
   private bump(path: string): void {
@@ -260,6 +339,15 @@ export class AnalysisCache {
   fileCreated(path: string): void {
     this.missingGeneration++;
     this.bump(path);
+    if (includers.changed(path, true)) this.searchAgain();
+  }
+
+  /**
+   * The workspace's %include lines changed: files no program was found for are looked for again.
+   * (A file keeps its program while that program's assembly reads it: see analyze.)
+   */
+  private searchAgain(): void {
+    for (const [path, program] of this.programs) if (program === null) this.programs.delete(path);
   }
 
   /**
@@ -273,7 +361,7 @@ export class AnalysisCache {
   }
 
   private run(root: string): AssembleResult {
-    const text = this.open.get(root)?.text ?? '';
+    const text = this.open.get(root)?.text ?? this.host.readFile(root) ?? '';
     if (text.length > MAX_DOCUMENT_CHARS) {
       return emptyResult(root, [{
         severity: 'info', code: 'file-too-large',
@@ -288,7 +376,7 @@ export class AnalysisCache {
       return this.runAssembler({ ...this.assemblerArguments.flags, file: root, text, host: this.host, includePaths }, buffers);
     } catch (e) {
       // A host bug in the assembler must not take the editor's language features down.
-      this.log(`assembler threw on ${root}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.log(`assembler threw on ${root}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`, 'error');
       return emptyResult(root, [{
         severity: 'error', code: 'internal-error',
         message: `Internal assembler error: ${e instanceof Error ? e.message : String(e)}`,
