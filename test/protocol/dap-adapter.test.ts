@@ -11,7 +11,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RingsResponse } from '../../core/src/protocol';
 import { testCodeCacheFolder } from './lspClient';
-import { listedAddress } from './nasmListing';
+import { listedAddress, listedRows } from './nasmListing';
 import { dapFrame, DapFrameReader } from '../support/dap-frames';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -795,6 +795,58 @@ describe('debug adapter over stdio (every message validated against the DAP sche
       .flatMap((e) => (e.body as { records: { kind: string; vector?: number; errorCode?: number }[] }).records);
     const faults = records.filter((r) => r.kind === 'exception');
     assert.deepEqual(faults.map((r) => [r.vector, r.errorCode]), [[13, 0x1230], [13, 0x1230]]);
+  });
+});
+
+/**
+ * A guest nasm assembled with its listing (test/protocol/fixtures/record.sh): pushes between lines,
+ * a one-line macro called twice in a row, a routine calling an stdcall callee (RET 4). The stops
+ * are compared with the addresses nasm lists for the instructions.
+ */
+const STEPPING_GUEST = path.join(ROOT, 'test', 'protocol', 'fixtures', 'stepping-guest.asm');
+const STEPPING_MACROS = path.join(ROOT, 'test', 'protocol', 'fixtures', 'stepping-macros.inc');
+
+describe('debug adapter: line steps and breakpoints through pushes, macros and callees (addresses from nasm\'s listing)', function () {
+  this.timeout(20000);
+  let client: DapClient;
+  const rows = listedRows(STEPPING_GUEST.replace(/\.asm$/, '.lst'));
+  /** The address nasm lists for the `nth` instruction written `text`. */
+  const listed = (text: string, nth = 0): string => {
+    const row = rows.filter((r) => r.text === text)[nth];
+    assert.ok(row !== undefined, `${text} (${nth}) is not in the listing`);
+    return hex8(0x100000 + row.offset);
+  };
+
+  beforeEach(() => { client = new DapClient(); });
+  afterEach(() => {
+    client.kill();
+    assert.deepEqual(client.invalid, [], 'messages that do not match the DAP schema');
+  });
+
+  /** Launches the guest with breakpoints on `lines` of `file` and returns the address of the first stop. */
+  async function launchTo(file: string, lines: number[]): Promise<string | undefined> {
+    await start(client, { program: STEPPING_GUEST }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: file }, breakpoints: lines.map((line) => ({ line })) });
+    });
+    assert.equal((await client.stopped(0)).body.reason, 'breakpoint');
+    return (await topFrame(client)).instructionPointerReference;
+  }
+
+  /** Runs a step (or continue) and returns the address it stopped at. */
+  async function step(command: string, args: Record<string, unknown> = {}): Promise<string | undefined> {
+    const from = client.events.length;
+    await client.ok(command, { threadId: 1, ...args });
+    await client.stopped(from);
+    return (await topFrame(client)).instructionPointerReference;
+  }
+
+  it('next by line after a PUSH stops on the next line: the frame being stepped moves down with ESP', async () => {
+    assert.equal(await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'push eax')]), listed('push eax'));
+    assert.equal(await step('next'), listed('push ebx'));
+    assert.equal(await step('next'), listed('call outer'));
+    // Over the call (its callee pushes and calls in turn), to the line after it.
+    assert.equal(await step('next'), listed('pop ebx'));
+    assert.equal(await step('next'), listed('pop eax'));
   });
 });
 

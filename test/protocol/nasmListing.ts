@@ -16,3 +16,20 @@ export function listedAddress(listingFile: string, line: number, org: number): n
   }
   throw new Error(`${listingFile} lists no address from line ${line} on`);
 }
+
+/** A row of nasm's listing that lists an offset: its source text and whether it comes from an include or a macro (`<N>`). */
+export interface ListedRow {
+  readonly offset: number;
+  readonly nested: boolean;
+  readonly text: string;
+}
+
+/** Every row of a listing that lists an offset, in the listing's order. */
+export function listedRows(listingFile: string): ListedRow[] {
+  const rows: ListedRow[] = [];
+  for (const l of readFileSync(listingFile, 'utf8').split('\n')) {
+    const m = /^\s*\d+ ([0-9A-F]{8}) \S*\s*(<\d+>)?(.*)$/.exec(l);
+    if (m !== null) rows.push({ offset: parseInt(m[1], 16), nested: m[2] !== undefined, text: m[3].trim() });
+  }
+  return rows;
+}

@@ -106,7 +106,7 @@ export interface ExceptionStops {
 type Mode =
   | { readonly kind: 'continue' }
   | { readonly kind: 'instruction' }
-  | { readonly kind: 'line'; readonly file: string; readonly line: number; readonly over: boolean; readonly esp: number; readonly cpl: number }
+  | { readonly kind: 'line'; readonly file: string; readonly line: number; readonly over: boolean; readonly cpl: number }
   | { readonly kind: 'until'; readonly eip: number; readonly esp: number; readonly cpl: number }
   | { readonly kind: 'out'; readonly esp: number; readonly cpl: number };
 
@@ -171,6 +171,13 @@ export class GuestSession {
   // Stepping watches each step (instret before it); events and exception stops come from hooks
   // the CPU and TLB call only when something happens.
   private prevInstret = 0;
+  /**
+   * The stack level of the frame a line step over runs in: ESP after the last instruction that ran
+   * in that frame (not a call, not a delivery), and whether the CPU is in that frame now (same CPL,
+   * ESP not below it). A PUSH or SUB ESP in the frame moves the level with it; a CALL, INT n, an
+   * exception or an interrupt leaves the frame until ESP comes back up to the level.
+   */
+  private frameLevel = { esp: 0, here: true };
   private readonly observer: StepObserver = { afterStep: (external) => this.afterStep(external) };
   private readonly cpuHooks: CpuEventHooks = {
     delivered: (vector, kind, errorCode, eip) => this.delivered(vector, kind, errorCode, eip),
@@ -474,13 +481,14 @@ export class GuestSession {
     const cpu = this.machine.cpu;
     const here = this.sourceMap?.lookupAddress(cpu.eip);
     if (here === undefined) return null;
-    return { kind: 'line', file: here.range.file, line: here.range.start.line, over, esp: cpu.regs[4] >>> 0, cpl: cpu.cpl };
+    return { kind: 'line', file: here.range.file, line: here.range.start.line, over, cpl: cpu.cpl };
   }
 
   private start(mode: Mode): Promise<RunOutcome> {
     if (this.current !== null) return this.current;
     if (this.state === 'exited') return Promise.resolve(this.exitedEvent());
     this.mode = mode;
+    this.frameLevel = { esp: this.machine.cpu.regs[4] >>> 0, here: true };
     this.state = 'running';
     this.pauseRequested = false;
     this.waitSaid = false;
@@ -728,7 +736,10 @@ export class GuestSession {
     const retired = cpu.instret !== this.prevInstret;
     this.prevInstret = cpu.instret;
     if (this.pending !== null) return true;
-    if (external || !this.modeReached(retired || cpu.lastVector >= 0)) return false;
+    // (An interrupt taken between instructions enters its handler: out of the stepping frame.)
+    if (external) { this.frameLevel.here = false; return false; }
+    this.trackFrame();
+    if (!this.modeReached(retired || cpu.lastVector >= 0)) return false;
     this.pending = { reason: 'step', description: 'step' };
     return true;
   }
@@ -797,6 +808,18 @@ export class GuestSession {
     this.emit({ ...this.context(eip, this.text(eip)), kind: 'tlb-flush', scope });
   }
 
+  /** Follows the stepping frame's level (frameLevel) over the instruction or delivery just done. */
+  private trackFrame(): void {
+    const cpu = this.machine.cpu;
+    const mode = this.mode;
+    if (mode.kind !== 'line' || !mode.over) return;
+    const esp = cpu.regs[4] >>> 0;
+    const level = this.frameLevel;
+    const entered = cpu.lastVector >= 0 || cpu.lastInstruction?.spec?.mnemonic === 'call';
+    if (level.here && cpu.cpl === mode.cpl && !entered) level.esp = esp;
+    level.here = cpu.cpl === mode.cpl && esp >= level.esp;
+  }
+
   /** Whether the current step mode's goal is reached after a step. */
   private modeReached(stepped: boolean): boolean {
     const mode = this.mode;
@@ -812,7 +835,7 @@ export class GuestSession {
         return cpu.cpl !== mode.cpl || (cpu.regs[4] >>> 0) > mode.esp;
       }
       case 'line': {
-        if (mode.over && (cpu.cpl !== mode.cpl || (cpu.regs[4] >>> 0) < mode.esp)) return false;
+        if (mode.over && !this.frameLevel.here) return false;
         const e = this.sourceMap?.lookupAddress(cpu.eip);
         if (e === undefined) return true;
         if (e.address !== cpu.eip) return false;
