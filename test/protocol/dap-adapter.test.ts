@@ -848,6 +848,12 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
     assert.equal(await step('next'), listed('pop ebx'));
     assert.equal(await step('next'), listed('pop eax'));
   });
+
+  it('step out of a routine that pushed an argument for a callee returning with RET 4 returns to its caller', async () => {
+    assert.equal(await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'call add_stdcall')]), listed('call add_stdcall'));
+    // The callee's RET 4 takes ESP above where it was at the step out: still `outer`'s frame.
+    assert.equal(await step('stepOut'), listed('pop ebx'));
+  });
 });
 
 describe('debug adapter: COM1 input, in the Debug Console or a terminal of its own', function () {

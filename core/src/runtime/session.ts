@@ -108,7 +108,7 @@ type Mode =
   | { readonly kind: 'instruction' }
   | { readonly kind: 'line'; readonly file: string; readonly line: number; readonly over: boolean; readonly cpl: number }
   | { readonly kind: 'until'; readonly eip: number; readonly esp: number; readonly cpl: number }
-  | { readonly kind: 'out'; readonly esp: number; readonly cpl: number };
+  | { readonly kind: 'out'; readonly cpl: number };
 
 interface PendingStop {
   readonly reason: StopReason;
@@ -172,12 +172,13 @@ export class GuestSession {
   // the CPU and TLB call only when something happens.
   private prevInstret = 0;
   /**
-   * The stack level of the frame a line step over runs in: ESP after the last instruction that ran
-   * in that frame (not a call, not a delivery), and whether the CPU is in that frame now (same CPL,
-   * ESP not below it). A PUSH or SUB ESP in the frame moves the level with it; a CALL, INT n, an
-   * exception or an interrupt leaves the frame until ESP comes back up to the level.
+   * The stack level of the frame a line step over or a step out runs in: ESP after the last
+   * instruction that ran in that frame (not a call, not a delivery), whether the CPU is in that
+   * frame now (same CPL, ESP not below it), and whether a return run in it has just left it. A PUSH
+   * or SUB ESP in the frame moves the level with it; a CALL, INT n, an exception or an interrupt
+   * leaves the frame until ESP comes back up to the level.
    */
-  private frameLevel = { esp: 0, here: true };
+  private frameLevel = { esp: 0, here: true, returned: false };
   private readonly observer: StepObserver = { afterStep: (external) => this.afterStep(external) };
   private readonly cpuHooks: CpuEventHooks = {
     delivered: (vector, kind, errorCode, eip) => this.delivered(vector, kind, errorCode, eip),
@@ -407,10 +408,9 @@ export class GuestSession {
     return this.start({ kind: 'instruction' });
   }
 
-  /** Runs until a return leaves the current frame (ESP above where it is now, or another ring). */
+  /** Runs until a return run in the current frame leaves it (ESP above the frame's level, or another ring). */
   stepOut(): Promise<RunOutcome> {
-    const cpu = this.machine.cpu;
-    return this.start({ kind: 'out', esp: cpu.regs[4] >>> 0, cpl: cpu.cpl });
+    return this.start({ kind: 'out', cpl: this.machine.cpu.cpl });
   }
 
   /** Asks a running guest to stop; it stops at the end of the current batch. False when not running. */
@@ -488,7 +488,7 @@ export class GuestSession {
     if (this.current !== null) return this.current;
     if (this.state === 'exited') return Promise.resolve(this.exitedEvent());
     this.mode = mode;
-    this.frameLevel = { esp: this.machine.cpu.regs[4] >>> 0, here: true };
+    this.frameLevel = { esp: this.machine.cpu.regs[4] >>> 0, here: true, returned: false };
     this.state = 'running';
     this.pauseRequested = false;
     this.waitSaid = false;
@@ -812,10 +812,13 @@ export class GuestSession {
   private trackFrame(): void {
     const cpu = this.machine.cpu;
     const mode = this.mode;
-    if (mode.kind !== 'line' || !mode.over) return;
+    if (mode.kind !== 'out' && (mode.kind !== 'line' || !mode.over)) return;
     const esp = cpu.regs[4] >>> 0;
     const level = this.frameLevel;
-    const entered = cpu.lastVector >= 0 || cpu.lastInstruction?.spec?.mnemonic === 'call';
+    const mnemonic = cpu.lastInstruction?.spec?.mnemonic;
+    // (A callee's RET 4 lifts ESP above where its caller's frame was when it pushed the argument: it does not leave that frame.)
+    level.returned = level.here && cpu.lastVector < 0 && mnemonic !== undefined && RETURNS.has(mnemonic) && (cpu.cpl !== mode.cpl || esp > level.esp);
+    const entered = cpu.lastVector >= 0 || mnemonic === 'call';
     if (level.here && cpu.cpl === mode.cpl && !entered) level.esp = esp;
     level.here = cpu.cpl === mode.cpl && esp >= level.esp;
   }
@@ -828,12 +831,7 @@ export class GuestSession {
       case 'continue': return false;
       case 'instruction': return stepped;
       case 'until': return cpu.eip === mode.eip && cpu.cpl === mode.cpl && (cpu.regs[4] >>> 0) >= mode.esp;
-      case 'out': {
-        const c = cpu.lastInstruction;
-        const mn = c?.spec?.mnemonic;
-        if (mn === undefined || !RETURNS.has(mn)) return false;
-        return cpu.cpl !== mode.cpl || (cpu.regs[4] >>> 0) > mode.esp;
-      }
+      case 'out': return this.frameLevel.returned;
       case 'line': {
         if (mode.over && !this.frameLevel.here) return false;
         const e = this.sourceMap?.lookupAddress(cpu.eip);
