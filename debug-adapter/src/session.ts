@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  Breakpoint, DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
+  Breakpoint, BreakpointEvent, DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
   Event, InvalidatedEvent, Response,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -21,7 +21,7 @@ import {
   type TraceEventBody, type TraceRecord, type TranslateArguments, type TranslateResponse,
 } from '../../core/src/protocol';
 import { beyondAddressSpace, formatAddress, parseAddress } from './addresses';
-import { BreakpointTable, type PlannedBreakpoint } from './breakpoint-table';
+import { BreakpointTable, type ApplyResult, type PlannedBreakpoint, type SourceBreakpointRequest } from './breakpoint-table';
 import { complete, isCommand, isSerialCommand, runCommand } from './console';
 import { exceptionBreakpointFilters, filterById, filterForVector } from './exception-filters';
 import { exceptionLines, exceptionTitle } from './exception-info';
@@ -552,9 +552,17 @@ export class RingsideDebugSession extends DebugSession {
     else void g.continue();
   }
 
-  /** Breakpoints and filters carried over to a freshly loaded guest (source lines re-resolved by the client's next set). */
+  /**
+   * Breakpoints and filters carried over to a freshly loaded guest. Its source was assembled anew,
+   * so each source breakpoint is placed again from the line the client asked for (the client sends
+   * no setBreakpoints on restart): `breakpoint` events say where each is now.
+   */
   private rearm(g: GuestSession): void {
-    this.breakpoints.apply(g);
+    this.breakpoints.replan((p) => (p.request !== undefined ? this.planSource(g, p.id, p.request) : p));
+    const results = this.breakpoints.apply(g);
+    for (const { planned, result } of this.breakpoints.planned('source', results)) {
+      this.post(new BreakpointEvent('changed', this.sourceBreakpoint(g, planned, result)));
+    }
     this.applyData(g);
     this.applyExceptionFilters(g, this.exceptionArgs);
   }
@@ -567,37 +575,41 @@ export class RingsideDebugSession extends DebugSession {
     return (g.assembled?.files ?? []).find((f) => path.resolve(f) === wanted);
   }
 
+  /** A source breakpoint placed on the first line at or after the one asked for that has code. */
+  private planSource(g: GuestSession, id: number, request: SourceBreakpointRequest): PlannedBreakpoint {
+    const file = this.sourceKey(g, request.clientPath);
+    if (file === undefined) return { id, kind: 'source', request, message: `${path.basename(request.clientPath)} is not part of the loaded guest` };
+    const { condition, hitCondition, logMessage } = request;
+    for (let l = request.line; l < request.line + LINE_SEARCH; l++) {
+      const addrs = g.addressesForLine(file, l);
+      if (addrs.length > 0) return { id, kind: 'source', request, line: l, spec: { address: addrs[0], condition, hitCondition, logMessage } };
+    }
+    return { id, kind: 'source', request, message: 'no code at or after this line' };
+  }
+
+  private sourceBreakpoint(g: GuestSession, p: PlannedBreakpoint, r: ApplyResult | undefined): DebugProtocol.Breakpoint {
+    const bp = new Breakpoint(r?.verified === true) as DebugProtocol.Breakpoint;
+    bp.id = p.id;
+    if (p.line !== undefined) bp.line = this.convertDebuggerLineToClient(p.line);
+    if (r?.address !== undefined) bp.instructionReference = formatAddress(r.address);
+    const message = r?.message ?? p.message;
+    if (r?.verified !== true && message !== undefined) bp.message = message;
+    const file = p.request !== undefined ? this.sourceKey(g, p.request.clientPath) : undefined;
+    if (file !== undefined) bp.source = new Source(path.basename(file), this.convertDebuggerPathToClient(file));
+    return bp;
+  }
+
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
     const clientPath = args.source.path ?? '';
-    const file = this.sourceKey(g, clientPath);
-    const planned: PlannedBreakpoint[] = (args.breakpoints ?? []).map((b) => {
-      const id = this.breakpoints.newId();
-      if (file === undefined) return { id, kind: 'source', message: `${path.basename(clientPath)} is not part of the loaded guest` };
-      const line0 = this.convertClientLineToDebugger(b.line);
-      for (let l = line0; l < line0 + LINE_SEARCH; l++) {
-        const addrs = g.addressesForLine(file, l);
-        if (addrs.length > 0) {
-          return { id, kind: 'source', line: l, spec: { address: addrs[0], condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage } };
-        }
-      }
-      return { id, kind: 'source', message: 'no code at or after this line' };
-    });
-    const results = this.breakpoints.replace(g, `source:${file ?? clientPath}`, this.launch?.noDebug === true ? [] : planned);
-    response.body = {
-      breakpoints: planned.map((p, i) => {
-        const r = results[i];
-        const bp = new Breakpoint(r?.verified === true) as DebugProtocol.Breakpoint;
-        bp.id = p.id;
-        if (p.line !== undefined) bp.line = this.convertDebuggerLineToClient(p.line);
-        if (r?.address !== undefined) bp.instructionReference = formatAddress(r.address);
-        const message = r?.message ?? p.message;
-        if (r?.verified !== true && message !== undefined) bp.message = message;
-        if (file !== undefined) bp.source = new Source(path.basename(file), this.convertDebuggerPathToClient(file));
-        return bp;
-      }),
-    };
+    const planned: PlannedBreakpoint[] = (args.breakpoints ?? []).map((b) => this.planSource(g, this.breakpoints.newId(), {
+      clientPath, line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage,
+    }));
+    // (Keyed by the client's path, which stays the same whichever guest is loaded.)
+    const key = `source:${path.resolve(this.convertClientPathToDebugger(clientPath))}`;
+    const results = this.breakpoints.replace(g, key, this.launch?.noDebug === true ? [] : planned);
+    response.body = { breakpoints: planned.map((p, i) => this.sourceBreakpoint(g, p, results[i])) };
     this.sendResponse(response);
   }
 

@@ -854,6 +854,34 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
     // The callee's RET 4 takes ESP above where it was at the step out: still `outer`'s frame.
     assert.equal(await step('stepOut'), listed('pop ebx'));
   });
+
+  it('restart after the source changed places its source breakpoints again, from their lines, in the new code', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-restart-'));
+    try {
+      const guest = path.join(dir, 'guest.asm');
+      fs.copyFileSync(STEPPING_GUEST, guest);
+      fs.copyFileSync(STEPPING_MACROS, path.join(dir, path.basename(STEPPING_MACROS)));
+      const line = lineOf(STEPPING_GUEST, 'add eax, 1');
+      await start(client, { program: guest }, async (c) => { await c.ok('setBreakpoints', { source: { path: guest }, breakpoints: [{ line }] }); });
+      await client.stopped(0);
+      assert.equal((await topFrame(client)).instructionPointerReference, listed('add eax, 1'));
+      // An edit that keeps every line where it was (VS Code sends no setBreakpoints for it, nor on restart): the code after `push 500` moves.
+      fs.copyFileSync(STEPPING_GUEST.replace(/\.asm$/, '-edited.asm'), guest);
+      const edited = listedRows(STEPPING_GUEST.replace(/\.asm$/, '-edited.lst')).find((r) => r.text === 'add eax, 1');
+      assert.ok(edited !== undefined);
+      const from = client.events.length;
+      await client.ok('restart', {});
+      const stop = await Promise.race([client.stopped(from), client.event('terminated', () => true, from)]);
+      assert.equal(stop.event, 'stopped', 'the restarted guest ran to its end without stopping at the breakpoint');
+      assert.equal((stop as DebugProtocol.StoppedEvent).body.reason, 'breakpoint');
+      const top = await topFrame(client);
+      assert.deepEqual([top.instructionPointerReference, top.line], [hex8(0x100000 + edited.offset), line]);
+      const changed = await client.event<DebugProtocol.BreakpointEvent>('breakpoint', () => true, from);
+      assert.deepEqual([changed.body.reason, changed.body.breakpoint.line, changed.body.breakpoint.instructionReference], ['changed', line, hex8(0x100000 + edited.offset)]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('debug adapter: COM1 input, in the Debug Console or a terminal of its own', function () {
