@@ -581,8 +581,9 @@ export class RingsideDebugSession extends DebugSession {
     if (file === undefined) return { id, kind: 'source', request, message: `${path.basename(request.clientPath)} is not part of the loaded guest` };
     const { condition, hitCondition, logMessage } = request;
     for (let l = request.line; l < request.line + LINE_SEARCH; l++) {
-      const addrs = g.addressesForLine(file, l);
-      if (addrs.length > 0) return { id, kind: 'source', request, line: l, spec: { address: addrs[0], condition, hitCondition, logMessage } };
+      // (A macro's body line is in each of the macro's calls: the breakpoint is at each.)
+      const [address, ...alsoAt] = g.lineStarts(file, l);
+      if (address !== undefined) return { id, kind: 'source', request, line: l, spec: { address, alsoAt, condition, hitCondition, logMessage } };
     }
     return { id, kind: 'source', request, message: 'no code at or after this line' };
   }

@@ -836,7 +836,8 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
   async function step(command: string, args: Record<string, unknown> = {}): Promise<string | undefined> {
     const from = client.events.length;
     await client.ok(command, { threadId: 1, ...args });
-    await client.stopped(from);
+    const stop = await Promise.race([client.stopped(from), client.event('terminated', () => true, from)]);
+    assert.equal(stop.event, 'stopped', `${command} ran the guest to its end`);
     return (await topFrame(client)).instructionPointerReference;
   }
 
@@ -853,6 +854,15 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
     assert.equal(await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'call add_stdcall')]), listed('call add_stdcall'));
     // The callee's RET 4 takes ESP above where it was at the step out: still `outer`'s frame.
     assert.equal(await step('stepOut'), listed('pop ebx'));
+  });
+
+  it('a breakpoint on a macro\'s body line stops in every call of the macro', async () => {
+    const body = lineOf(STEPPING_MACROS, 'xor %1, %1');
+    assert.equal(await launchTo(STEPPING_MACROS, [body]), listed('xor %1, %1', 0));
+    assert.equal((await topFrame(client)).line, body);
+    // `zero edx`, the next line: the same body line's code at the second call.
+    assert.equal(await step('continue'), listed('xor %1, %1', 1));
+    assert.equal((await topFrame(client)).line, body);
   });
 
   it('restart after the source changed places its source breakpoints again, from their lines, in the new code', async () => {

@@ -5,6 +5,7 @@
 // exceptions, ring transitions and triple faults; and reports everything as typed events.
 
 import { assemble } from '../asm/index';
+import { lineStarts } from '../asm/sourcemap';
 import { readIncbinBytes, readSourceText } from '../host-files';
 import type { AssembleResult, AssemblerFlags, Diagnostic, FileHost, SourceMap } from '../asm/api';
 import { COM1_IRQ } from '../machine/devices/uart16550';
@@ -318,6 +319,12 @@ export class GuestSession {
     return this.sourceMap?.lookupLine(file, line) ?? [];
   }
 
+  /** Where the code of a 0-based source line starts, once for each macro call or %include that assembled it (lineStarts). */
+  lineStarts(file: string, line: number): readonly number[] {
+    const map = this.sourceMap;
+    return map !== null ? lineStarts(map, file, line) : [];
+  }
+
   listSymbols(): readonly GuestSymbol[] { return this.symbols.all; }
 
   evaluate(expression: string): EvalResult { return evaluateExpression(expression, this.scope); }
@@ -344,10 +351,12 @@ export class GuestSession {
       if (typeof hitTest === 'string') return { ok: false, message: hitTest };
       const address = s.address >>> 0;
       const bp: AddressBreakpoint = { id: this.nextId++, address, condition, hitTest, logMessage: s.logMessage ?? null, hits: 0 };
-      const list = this.addressBreakpoints.get(address) ?? [];
-      list.push(bp);
-      this.addressBreakpoints.set(address, list);
-      this.breakAt.add(address);
+      for (const at of new Set([address, ...(s.alsoAt ?? []).map((a) => a >>> 0)])) {
+        const list = this.addressBreakpoints.get(at) ?? [];
+        list.push(bp);
+        this.addressBreakpoints.set(at, list);
+        this.breakAt.add(at);
+      }
       return { ok: true, id: bp.id, address };
     });
   }
