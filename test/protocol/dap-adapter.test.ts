@@ -856,6 +856,16 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
     assert.equal(await step('stepOut'), listed('pop ebx'));
   });
 
+  it('next and stepIn by line from one call of a one-line macro stop at its next call, on the next line', async () => {
+    assert.equal(await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'zero ecx')]), listed('xor %1, %1', 0));
+    // `zero edx`: the macro's same body line, from the next call.
+    assert.equal(await step('next'), listed('xor %1, %1', 1));
+    assert.equal(await step('next'), listed('inc %1', 0));
+    await client.ok('goto', { threadId: 1, targetId: (await client.ok<DebugProtocol.GotoTargetsResponse>('gotoTargets', { source: { path: STEPPING_GUEST }, line: lineOf(STEPPING_GUEST, 'zero ecx') })).body.targets[0].id });
+    assert.equal((await topFrame(client)).instructionPointerReference, listed('xor %1, %1', 0));
+    assert.equal(await step('stepIn'), listed('xor %1, %1', 1));
+  });
+
   it('a breakpoint on a macro\'s body line stops in every call of the macro', async () => {
     const body = lineOf(STEPPING_MACROS, 'xor %1, %1');
     assert.equal(await launchTo(STEPPING_MACROS, [body]), listed('xor %1, %1', 0));

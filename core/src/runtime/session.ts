@@ -7,7 +7,7 @@
 import { assemble } from '../asm/index';
 import { lineStarts } from '../asm/sourcemap';
 import { readIncbinBytes, readSourceText } from '../host-files';
-import type { AssembleResult, AssemblerFlags, Diagnostic, FileHost, SourceMap } from '../asm/api';
+import type { AssembleResult, AssemblerFlags, Diagnostic, FileHost, SourceMap, SourceRange } from '../asm/api';
 import { COM1_IRQ } from '../machine/devices/uart16550';
 import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } from '../machine/machine';
 import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
@@ -107,7 +107,7 @@ export interface ExceptionStops {
 type Mode =
   | { readonly kind: 'continue' }
   | { readonly kind: 'instruction' }
-  | { readonly kind: 'line'; readonly file: string; readonly line: number; readonly over: boolean; readonly cpl: number }
+  | { readonly kind: 'line'; readonly file: string; readonly line: number; readonly expansion: readonly SourceRange[]; readonly over: boolean; readonly cpl: number }
   | { readonly kind: 'until'; readonly eip: number; readonly esp: number; readonly cpl: number }
   | { readonly kind: 'out'; readonly cpl: number };
 
@@ -120,6 +120,11 @@ interface PendingStop {
 
 const RETURNS = new Set(['ret', 'retf', 'iret', 'iretd', 'iretw', 'sysexit']);
 const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
+
+/** Whether two chains of macro call and %include sites are the same places. */
+function sameSites(a: readonly SourceRange[], b: readonly SourceRange[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.file === b[i].file && r.start.line === b[i].start.line && r.start.col === b[i].start.col);
+}
 
 function defaultHost(): FileHost {
   return {
@@ -490,7 +495,7 @@ export class GuestSession {
     const cpu = this.machine.cpu;
     const here = this.sourceMap?.lookupAddress(cpu.eip);
     if (here === undefined) return null;
-    return { kind: 'line', file: here.range.file, line: here.range.start.line, over, cpl: cpu.cpl };
+    return { kind: 'line', file: here.range.file, line: here.range.start.line, expansion: here.expansion, over, cpl: cpu.cpl };
   }
 
   private start(mode: Mode): Promise<RunOutcome> {
@@ -846,7 +851,8 @@ export class GuestSession {
         const e = this.sourceMap?.lookupAddress(cpu.eip);
         if (e === undefined) return true;
         if (e.address !== cpu.eip) return false;
-        return e.range.file !== mode.file || e.range.start.line !== mode.line;
+        // (The same line from another macro call is another line: `zero eax` then `zero ebx` each run the macro's one line.)
+        return e.range.file !== mode.file || e.range.start.line !== mode.line || !sameSites(e.expansion, mode.expansion);
       }
     }
   }
