@@ -875,6 +875,36 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
     assert.equal((await topFrame(client)).line, body);
   });
 
+  it('every register\'s evaluateName evaluates to the value shown, IOPL\'s too, and IOPL is set as EFLAGS bits 12-13', async () => {
+    await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'push eax')]);
+    const scopes = await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: (await topFrame(client)).id });
+    const named: DebugProtocol.Variable[] = [];
+    const walk = async (ref: number, depth: number): Promise<void> => {
+      for (const v of (await client.ok<DebugProtocol.VariablesResponse>('variables', { variablesReference: ref })).body.variables) {
+        if (v.evaluateName !== undefined) named.push(v);
+        if (v.variablesReference > 0 && depth < 2) await walk(v.variablesReference, depth + 1);
+      }
+    };
+    for (const scope of scopes.body.scopes) await walk(scope.variablesReference, 0);
+    assert.ok(named.some((v) => v.evaluateName === 'iopl'));
+    // DAP Variable.evaluateName: an expression the evaluate request can fetch the variable's value with.
+    for (const v of named) {
+      const r = await client.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: v.evaluateName, context: 'watch' });
+      assert.equal(r.success, true, `${v.name}: \`${v.evaluateName}' does not evaluate: ${r.message}`);
+      assert.equal(Number(r.body.result.split(' ')[0]), Number(v.value.split(' ')[0]), `${v.name} (${v.evaluateName})`);
+    }
+    const value = async (e: string): Promise<number> => Number((await evaluate(client, e)).split(' ')[0]);
+    const eflags = await value('eflags');
+    const flags = scopes.body.scopes.find((sc) => sc.name === 'EFLAGS');
+    assert.ok(flags !== undefined);
+    await client.ok('setVariable', { variablesReference: flags.variablesReference, name: 'IOPL', value: '3' });
+    // IOPL is EFLAGS bits 12 and 13 (SDM Vol. 1 §3.4.3.3); nothing else changes.
+    assert.equal(await value('eflags'), (eflags | 0x3000) >>> 0);
+    assert.equal(await value('iopl'), 3);
+    const refused = await client.request('setVariable', { variablesReference: flags.variablesReference, name: 'IOPL', value: '4' });
+    assert.equal(refused.success, false);
+  });
+
   it('restart after the source changed places its source breakpoints again, from their lines, in the new code', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-restart-'));
     try {
