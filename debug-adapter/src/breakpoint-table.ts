@@ -2,6 +2,7 @@
 // own kind as DAP requires, while the runtime takes one list of address breakpoints: this table
 // merges them, gives every DAP breakpoint a stable id, and maps the runtime's ids back to it.
 
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { BreakpointSpec } from '../../core/src/runtime/breakpoints';
 import type { GuestSession } from '../../core/src/runtime/session';
 
@@ -18,6 +19,8 @@ export interface PlannedBreakpoint {
   readonly line?: number;
   /** What the client asked for (source breakpoints), to place it again in a re-assembled guest. */
   readonly request?: SourceBreakpointRequest;
+  /** The function breakpoint as the client set it, to place it again in a re-assembled guest. */
+  readonly functionRequest?: DebugProtocol.FunctionBreakpoint;
 }
 
 /** A source breakpoint as the client set it: its file, 0-based line and attributes. */

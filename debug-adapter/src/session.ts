@@ -554,14 +554,19 @@ export class RingsideDebugSession extends DebugSession {
 
   /**
    * Breakpoints and filters carried over to a freshly loaded guest. Its source was assembled anew,
-   * so each source breakpoint is placed again from the line the client asked for (the client sends
-   * no setBreakpoints on restart): `breakpoint` events say where each is now.
+   * so each source breakpoint is placed again from the line the client asked for, and each function
+   * breakpoint at its name's new address (the client sends no setBreakpoints on restart):
+   * `breakpoint` events say where each is now.
    */
   private rearm(g: GuestSession): void {
-    this.breakpoints.replan((p) => (p.request !== undefined ? this.planSource(g, p.id, p.request) : p));
+    this.breakpoints.replan((p) => (p.request !== undefined ? this.planSource(g, p.id, p.request)
+      : p.functionRequest !== undefined ? this.planFunction(g, p.id, p.functionRequest) : p));
     const results = this.breakpoints.apply(g);
     for (const { planned, result } of this.breakpoints.planned('source', results)) {
       this.post(new BreakpointEvent('changed', this.sourceBreakpoint(g, planned, result)));
+    }
+    for (const { planned, result } of this.breakpoints.planned('function', results)) {
+      this.post(new BreakpointEvent('changed', this.addressBreakpoint(g, planned, result)));
     }
     this.applyData(g);
     this.applyExceptionFilters(g, this.exceptionArgs);
@@ -617,15 +622,18 @@ export class RingsideDebugSession extends DebugSession {
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
-    const planned: PlannedBreakpoint[] = args.breakpoints.map((b) => {
-      const id = this.breakpoints.newId();
-      const r = g.evaluate(b.name);
-      if (!r.ok) return { id, kind: 'function', message: `\`${b.name}': ${r.message}` };
-      return { id, kind: 'function', spec: { address: r.value, condition: b.condition, hitCondition: b.hitCondition } };
-    });
+    const planned = args.breakpoints.map((b) => this.planFunction(g, this.breakpoints.newId(), b));
     const results = this.breakpoints.replace(g, 'function', planned);
     response.body = { breakpoints: planned.map((p, i) => this.addressBreakpoint(g, p, results[i])) };
     this.sendResponse(response);
+  }
+
+  /** A function breakpoint at the address its name (an expression) has in the loaded guest. */
+  private planFunction(g: GuestSession, id: number, b: DebugProtocol.FunctionBreakpoint): PlannedBreakpoint {
+    const functionRequest = { name: b.name, condition: b.condition, hitCondition: b.hitCondition };
+    const r = g.evaluate(b.name);
+    if (!r.ok) return { id, kind: 'function', functionRequest, message: `\`${b.name}': ${r.message}` };
+    return { id, kind: 'function', functionRequest, spec: { address: r.value, condition: b.condition, hitCondition: b.hitCondition } };
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {

@@ -932,6 +932,31 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('restart after the source changed places its function breakpoints at their names\' new addresses', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-restart-'));
+    try {
+      const guest = path.join(dir, 'guest.asm');
+      fs.copyFileSync(STEPPING_GUEST, guest);
+      fs.copyFileSync(STEPPING_MACROS, path.join(dir, path.basename(STEPPING_MACROS)));
+      await start(client, { program: guest }, async (c) => { await c.ok('setFunctionBreakpoints', { breakpoints: [{ name: 'add_stdcall' }] }); });
+      await client.stopped(0);
+      assert.equal((await topFrame(client)).instructionPointerReference, listed('mov eax, [esp+4]'));
+      fs.copyFileSync(STEPPING_GUEST.replace(/\.asm$/, '-edited.asm'), guest);
+      const edited = listedRows(STEPPING_GUEST.replace(/\.asm$/, '-edited.lst')).find((r) => r.text === 'mov eax, [esp+4]');
+      assert.ok(edited !== undefined);
+      const from = client.events.length;
+      await client.ok('restart', {});
+      const stop = await Promise.race([client.stopped(from), client.event('terminated', () => true, from)]);
+      assert.equal(stop.event, 'stopped', 'the restarted guest ran to its end without stopping at the function breakpoint');
+      assert.equal((stop as DebugProtocol.StoppedEvent).body.reason, 'function breakpoint');
+      assert.equal((await topFrame(client)).instructionPointerReference, hex8(0x100000 + edited.offset));
+      const changed = await client.event<DebugProtocol.BreakpointEvent>('breakpoint', () => true, from);
+      assert.equal(changed.body.breakpoint.instructionReference, hex8(0x100000 + edited.offset));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('debug adapter: COM1 input, in the Debug Console or a terminal of its own', function () {
