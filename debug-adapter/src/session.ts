@@ -669,7 +669,7 @@ export class RingsideDebugSession extends DebugSession {
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
-    const size = args.bytes !== undefined && args.bytes > 0 ? Math.min(args.bytes, 0x10000) : 4;
+    let size = args.bytes !== undefined && args.bytes > 0 ? Math.min(args.bytes, 0x10000) : 4;
     let address: number | undefined;
     let what = args.name;
     let why = '';
@@ -685,9 +685,13 @@ export class RingsideDebugSession extends DebugSession {
       address = parseAddress(args.name);
       if (address === undefined) why = beyondAddressSpace(args.name) ?? `\`${args.name}' is not an address`;
     } else {
-      const r = g.evaluate(args.name);
+      // A memory reference (a watch `[counter]`) is watched where it reads its value; any other
+      // expression's value is the address (a label: `counter`).
+      const m = g.memoryOperand(args.name);
+      const r = m !== undefined ? m.linear : g.evaluate(args.name);
       if (r.ok) address = r.value;
       else why = r.message;
+      if (m !== undefined && (args.bytes === undefined || args.bytes <= 0)) size = m.size;
     }
     if (address === undefined || !g.translate(address).ok) {
       response.body = { dataId: null, description: why !== '' ? why : `${formatAddress(address ?? 0)} is not mapped` };

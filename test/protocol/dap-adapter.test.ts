@@ -349,6 +349,25 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal(exited.body.exitCode, 6); // QEMU exits 13 = (6 << 1) | 1 for the same guest
   });
 
+  it('a data breakpoint from a watch expression `[counter]` watches counter\'s memory, not the address its value names', async () => {
+    await start(client, { program: FRAMES, stopOnEntry: true });
+    await client.stopped(0);
+    const label = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: 'counter' });
+    const watch = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: '[counter]' });
+    // `[counter]` reads the dword at counter: the same 4 bytes the label names.
+    assert.equal(watch.body.dataId, label.body.dataId);
+    const byte = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: 'byte [counter+1]' });
+    assert.equal(byte.body.dataId, label.body.dataId?.replace(/0x([0-9a-f]+):4$/, (_m, a: string) => `${hex8(parseInt(a, 16) + 1)}:1`));
+    await client.ok('setDataBreakpoints', { breakpoints: [{ dataId: watch.body.dataId, accessType: 'write' }] });
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const stop = await Promise.race([client.stopped(from), client.event('terminated', () => true, from)]);
+    assert.equal(stop.event, 'stopped', 'the guest ran to its end: the write to counter was not watched');
+    assert.equal((stop as DebugProtocol.StoppedEvent).body.reason, 'data breakpoint');
+    // Stopped after the write: the instruction after `add [counter], eax`.
+    assert.equal((await topFrame(client)).line, lineOf(FRAMES, 'add [counter], eax') + 1);
+  });
+
   it('fault: the #GP filter with a condition stops on the second fault only, with exception info', async () => {
     await start(client, { program: FAULT }, async (c) => {
       const r = await c.ok<DebugProtocol.SetExceptionBreakpointsResponse>('setExceptionBreakpoints', { filters: [], filterOptions: [{ filterId: 'gp', condition: 'eax == 2' }] });

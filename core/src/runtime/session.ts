@@ -20,7 +20,7 @@ import type { Technique } from '../isa/types';
 import type {
   EventContext, EventListener, ExitedEvent, RuntimeEvent, StopReason, StoppedEvent,
 } from './events';
-import { evaluateExpression, interpolate, type EvalResult, type EvalScope, type Expression } from './expression';
+import { evaluateExpression, interpolate, parseExpression, type EvalResult, type EvalScope, type Expression } from './expression';
 import {
   compileCondition, parseHitCondition, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
   type DataBreakpoint, type DataBreakpointSpec, type ExceptionFilter,
@@ -333,6 +333,14 @@ export class GuestSession {
   listSymbols(): readonly GuestSymbol[] { return this.symbols.all; }
 
   evaluate(expression: string): EvalResult { return evaluateExpression(expression, this.scope); }
+
+  /** Where a memory reference (`[counter]`, `byte [esi]`) reads: its linear address (through DS, as evaluate reads it) and size; undefined for any other expression. */
+  memoryOperand(expression: string): { readonly linear: EvalResult; readonly size: 1 | 2 | 4 } | undefined {
+    const p = parseExpression(expression);
+    const m = p.ok ? p.expression.memoryOperand(this.scope) : undefined;
+    if (m === undefined) return undefined;
+    return { size: m.size, linear: m.address.ok ? { ok: true, value: (this.machine.cpu.segBase[3] + m.address.value) >>> 0 } : m.address };
+  }
 
   /** Whole-machine snapshot (copy-on-write RAM) and its restore. */
   snapshot(): MachineSnapshot { return takeSnapshot(this.machine); }
