@@ -976,6 +976,25 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the disassembly VS Code asks for around the PC shows each instruction where nasm put it, after the header\'s data too', async () => {
+    const pc = await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'call outer')]);
+    // VS Code's disassembly view first asks for 400 instructions, 200 of them before the PC.
+    const r = await client.ok<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: pc, offset: 0, instructionOffset: -200, instructionCount: 400, resolveSymbols: true });
+    const shown = r.body?.instructions ?? [];
+    assert.equal(shown.length, 400);
+    assert.equal(shown[200].address, pc);
+    // Every instruction nasm lists from `start` on is shown at its address, with its bytes: after_banner's too,
+    // which follows a string whose "i" decodes as the start of a 6-byte IMUL.
+    const code = rows.slice(rows.findIndex((row) => row.text === 'mov esp, stack_top'))
+      .filter((row) => row.bytes !== '' && !row.bytes.startsWith('<') && !/^d[bwd]\b/.test(row.text));
+    assert.ok(code.length >= 20);
+    for (const row of code) {
+      const at = shown.find((i) => i.address === hex8(0x100000 + row.offset));
+      assert.ok(at !== undefined, `${row.text} at ${hex8(0x100000 + row.offset)} is not shown: ${JSON.stringify(shown.filter((i) => Math.abs(Number(i.address) - 0x100000 - row.offset) < 8))}`);
+      if (!row.bytes.includes('[')) assert.equal(at.instructionBytes?.replace(/ /g, ''), row.bytes.toLowerCase(), row.text);
+    }
+  });
 });
 
 describe('debug adapter: COM1 input, in the Debug Console or a terminal of its own', function () {
