@@ -25,7 +25,7 @@ import { BreakpointTable, type ApplyResult, type PlannedBreakpoint, type SourceB
 import { complete, isCommand, isSerialCommand, runCommand } from './console';
 import { exceptionBreakpointFilters, filterById, filterForVector } from './exception-filters';
 import { exceptionLines, exceptionTitle } from './exception-info';
-import { planLaunch } from './launch';
+import { planLaunch, type LaunchPlan } from './launch';
 import { SerialTerminal } from './serial-terminal';
 import { callerName, unwind, type GuestFrame } from './stack';
 import { argumentProblem } from './request-arguments';
@@ -50,6 +50,8 @@ interface LaunchState {
   readonly files: ReadonlyMap<string, string>;
   /** Typed into COM1 as the guest starts, and again on each restart. */
   readonly serialInput: Uint8Array | undefined;
+  /** What the launch configuration asks for, to tell whether a restart's configuration asks for another guest. */
+  readonly configuration: string;
 }
 
 type LastStop = {
@@ -419,7 +421,7 @@ export class RingsideDebugSession extends DebugSession {
     if (typeof loaded === 'string') { this.fail(response, loaded); return; }
     this.launch = {
       program: plan.program, stopOnEntry: plan.stopOnEntry, noDebug: plan.noDebug, options: plan.options, files: loaded.files,
-      serialInput: plan.serialInput,
+      serialInput: plan.serialInput, configuration: configurationOf(plan),
     };
     this.attach(loaded.guest);
     this.typeLaunchInput(loaded.guest);
@@ -516,15 +518,30 @@ export class RingsideDebugSession extends DebugSession {
     }
   }
 
-  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments | undefined): void {
     const g = this.loaded(response);
     if (g === null || this.launch === null) return;
+    // The client sends the launch configuration as it is now (RestartArguments.arguments, e.g. after
+    // launch.json's assemblerArguments were edited): the restart runs that.
+    let launch = this.launch;
+    let reconfigured = false;
+    if (args?.arguments !== undefined) {
+      const raw = args.arguments as unknown as Record<string, unknown>;
+      const plan = planLaunch(raw, typeof raw.cwd === 'string' ? raw.cwd : process.cwd());
+      if (!plan.ok) { this.fail(response, plan.message); return; }
+      reconfigured = configurationOf(plan) !== launch.configuration;
+      if (reconfigured) {
+        launch = {
+          program: plan.program, stopOnEntry: plan.stopOnEntry, noDebug: plan.noDebug, options: plan.options, files: launch.files,
+          serialInput: plan.serialInput, configuration: configurationOf(plan),
+        };
+      }
+    }
     if (g.status === 'running') g.pause();
-    const launch = this.launch;
-    const changed = [...launch.files].some(([f, text]) => readSourceText(f) !== text);
+    const changed = reconfigured || [...launch.files].some(([f, text]) => readSourceText(f) !== text);
     this.lastStop = null;
     if (changed || g.status === 'running') {
-      // The source changed (or the old run has not stopped yet): assemble and load afresh.
+      // The source or the configuration changed (or the old run has not stopped yet): assemble and load afresh.
       const loaded = this.load(launch.options);
       if (typeof loaded === 'string') { this.fail(response, loaded); return; }
       this.launch = { ...launch, files: loaded.files };
@@ -1232,6 +1249,15 @@ export class RingsideDebugSession extends DebugSession {
     } else return 'translate needs `address` (0..0xffffffff) or `expression`';
     return g.translate(linear);
   }
+}
+
+/** A launch plan's guest and settings as one string: equal for the same configuration. */
+function configurationOf(plan: Extract<LaunchPlan, { ok: true }>): string {
+  const { image, ...options } = plan.options;
+  return JSON.stringify({
+    program: plan.program, options, image: image !== undefined ? Buffer.from(image).toString('base64') : undefined, stopOnEntry: plan.stopOnEntry,
+    noDebug: plan.noDebug, serialInput: plan.serialInput !== undefined ? Buffer.from(plan.serialInput).toString('base64') : undefined, console: plan.console,
+  });
 }
 
 /**

@@ -682,6 +682,21 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal((await registers(client)).get('EIP'), hex8(expected));
   });
 
+  it('restart runs the launch configuration the client sends with it: edited assemblerArguments take effect', async () => {
+    const guest = path.join(ROOT, 'test', 'protocol', 'fixtures', 'restart-args.asm');
+    await start(client, { program: guest, assemblerArguments: ['-DVALUE=5'] });
+    assert.equal((await client.event<DebugProtocol.ExitedEvent>('exited')).body.exitCode, 5);
+    // VS Code's restart sends launch.json's configuration as it is now (RestartArguments.arguments).
+    const from = client.events.length;
+    await client.ok('restart', { arguments: { type: 'ringside', request: 'launch', name: 'guest', program: guest, assemblerArguments: ['-DVALUE=7'] } });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from);
+    assert.equal(exited.body.exitCode, 7);
+    // The guest in memory is nasm's, assembled with -DVALUE=7 (restart-args.bin, recorded by record.sh).
+    const image = fs.readFileSync(guest.replace(/\.asm$/, '.bin'));
+    const read = await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: '0x100000', count: image.length });
+    assert.deepEqual(Buffer.from(read.body?.data ?? '', 'base64'), image);
+  });
+
   it('assemblerArguments with a flag that is not for an assembly refuses the launch, naming it', async () => {
     await client.ok('initialize', { adapterID: 'ringside', pathFormat: 'path' });
     const output = await client.request('launch', { program: O0_GUEST, assemblerArguments: ['-O0', '-l', 'out.lst'] });
