@@ -634,6 +634,9 @@ export class GuestSession {
       status = this.machine.run(Math.min(this.batchInstructions, left), {
         breakpoints: this.breakAt, resume, observer: this.mode.kind !== 'continue' ? this.observer : null,
         paced: left > this.batchInstructions,
+        // Steps into the next instruction or line go one instruction at a time, as QEMU's gdbstub
+        // steps: no interrupt handler runs in them (a step over, out or on runs them, as gdb's do).
+        holdInterrupts: this.mode.kind === 'instruction' || (this.mode.kind === 'line' && !this.mode.over),
       });
     } finally {
       cpu.hooks = null;
