@@ -350,6 +350,25 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal(exited.body.exitCode, 6); // QEMU exits 13 = (6 << 1) | 1 for the same guest
   });
 
+  it('hover and watch read a .local label as the code at EIP names it: the one of the label before it (NASM manual §3.9)', async () => {
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'loop .again') }] });
+    });
+    await client.stopped(0);
+    // In `start`: `.again` is start.again, its full name.
+    for (const context of ['hover', 'watch', 'repl']) {
+      const r = await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression: '.again', context });
+      assert.equal(r.body.result, await evaluate(client, 'start.again'), context);
+    }
+    await client.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    // In `inner`, which has no .again: none.
+    assert.equal((await topFrame(client)).line, lineOf(FRAMES, 'nop   '));
+    assert.equal((await client.request('evaluate', { expression: '.again', context: 'hover' })).success, false);
+  });
+
   it('a data breakpoint from a watch expression `[counter]` watches counter\'s memory, not the address its value names', async () => {
     await start(client, { program: FRAMES, stopOnEntry: true });
     await client.stopped(0);

@@ -203,7 +203,8 @@ export class GuestSession {
     this.dataWatch = new DataWatch(machine);
     this.scope = {
       register: (name) => readRegister(machine.cpu, name),
-      symbol: (name) => symbols.lookup(name),
+      // (`.wait` is the local label of the routine EIP is in, as the code there names it.)
+      symbol: (name) => symbols.lookupAt(name, machine.cpu.eip),
       readMemory: (address, size) => readLinearValue(machine, (machine.cpu.segBase[3] + address) >>> 0, size),
     };
     this.initial = takeSnapshot(machine);
