@@ -1140,7 +1140,8 @@ export class RingsideDebugSession extends DebugSession {
     if (!w.ok && args.allowPartial !== true) { this.fail(response, `${w.message} (${w.written} of ${data.length} bytes written)`); return; }
     response.body = { bytesWritten: w.written };
     this.sendResponse(response);
-    this.post(new InvalidatedEvent(['variables']));
+    // (The call stack is read from memory too: the EBP chain and its return addresses.)
+    this.post(new InvalidatedEvent(['variables', 'stacks']));
   }
 
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {

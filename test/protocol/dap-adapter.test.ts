@@ -369,6 +369,23 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal((await client.request('evaluate', { expression: '.again', context: 'hover' })).success, false);
   });
 
+  it('writeMemory over a return address on the stack invalidates the call stack as well as the variables', async () => {
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const before = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    assert.equal(before.body.stackFrames.length, 3);
+    // inner's frame: [ebp] = bump's EBP, [ebp+4] = the return into bump (SDM Vol. 1 §6.5.6); zero that return address.
+    const ebp = (await evaluate(client, 'ebp')).split(' ')[0];
+    const from = client.events.length;
+    await client.ok('writeMemory', { memoryReference: ebp, offset: 4, data: Buffer.alloc(4).toString('base64') });
+    const invalidated = await client.event<DebugProtocol.InvalidatedEvent>('invalidated', () => true, from);
+    assert.ok(invalidated.body.areas?.includes('stacks'), `areas ${JSON.stringify(invalidated.body.areas)}`);
+    const after = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    assert.equal(after.body.stackFrames.length, 1);
+  });
+
   it('a data breakpoint from a watch expression `[counter]` watches counter\'s memory, not the address its value names', async () => {
     await start(client, { program: FRAMES, stopOnEntry: true });
     await client.stopped(0);
