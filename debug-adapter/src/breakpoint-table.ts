@@ -2,6 +2,7 @@
 // own kind as DAP requires, while the runtime takes one list of address breakpoints: this table
 // merges them, gives every DAP breakpoint a stable id, and maps the runtime's ids back to it.
 
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { BreakpointSpec } from '../../core/src/runtime/breakpoints';
 import type { GuestSession } from '../../core/src/runtime/session';
 
@@ -16,6 +17,19 @@ export interface PlannedBreakpoint {
   readonly message?: string;
   /** The 0-based source line it ended up on (source breakpoints). */
   readonly line?: number;
+  /** What the client asked for (source breakpoints), to place it again in a re-assembled guest. */
+  readonly request?: SourceBreakpointRequest;
+  /** The function breakpoint as the client set it, to place it again in a re-assembled guest. */
+  readonly functionRequest?: DebugProtocol.FunctionBreakpoint;
+}
+
+/** A source breakpoint as the client set it: its file, 0-based line and attributes. */
+export interface SourceBreakpointRequest {
+  readonly clientPath: string;
+  readonly line: number;
+  readonly condition?: string;
+  readonly hitCondition?: string;
+  readonly logMessage?: string;
 }
 
 export interface ApplyResult {
@@ -41,6 +55,20 @@ export class BreakpointTable {
     this.groups.set(key, [...planned]);
     for (const p of planned) this.kindById.set(p.id, p.kind);
     return this.apply(session).get(key) ?? [];
+  }
+
+  /** Places every breakpoint again (`place` gives its new plan, e.g. against a re-assembled guest's source map). */
+  replan(place: (p: PlannedBreakpoint) => PlannedBreakpoint): void {
+    for (const [key, list] of this.groups) this.groups.set(key, list.map(place));
+  }
+
+  /** The planned breakpoints of one kind, each with what applying gave it (from `apply`). */
+  planned(kind: BreakpointKind, results: ReadonlyMap<string, readonly ApplyResult[]>): { planned: PlannedBreakpoint; result: ApplyResult | undefined }[] {
+    const out: { planned: PlannedBreakpoint; result: ApplyResult | undefined }[] = [];
+    for (const [key, list] of this.groups) {
+      list.forEach((p, i) => { if (p.kind === kind) out.push({ planned: p, result: results.get(key)?.[i] }); });
+    }
+    return out;
   }
 
   /** Re-sends every breakpoint (after a new session is loaded); results per group. */

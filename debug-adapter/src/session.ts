@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  Breakpoint, DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
+  Breakpoint, BreakpointEvent, DebugSession, ExitedEvent, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
   Event, InvalidatedEvent, Response,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -21,11 +21,11 @@ import {
   type TraceEventBody, type TraceRecord, type TranslateArguments, type TranslateResponse,
 } from '../../core/src/protocol';
 import { beyondAddressSpace, formatAddress, parseAddress } from './addresses';
-import { BreakpointTable, type PlannedBreakpoint } from './breakpoint-table';
+import { BreakpointTable, type ApplyResult, type PlannedBreakpoint, type SourceBreakpointRequest } from './breakpoint-table';
 import { complete, isCommand, isSerialCommand, runCommand } from './console';
 import { exceptionBreakpointFilters, filterById, filterForVector } from './exception-filters';
 import { exceptionLines, exceptionTitle } from './exception-info';
-import { planLaunch } from './launch';
+import { planLaunch, type LaunchPlan } from './launch';
 import { SerialTerminal } from './serial-terminal';
 import { callerName, unwind, type GuestFrame } from './stack';
 import { argumentProblem } from './request-arguments';
@@ -50,6 +50,8 @@ interface LaunchState {
   readonly files: ReadonlyMap<string, string>;
   /** Typed into COM1 as the guest starts, and again on each restart. */
   readonly serialInput: Uint8Array | undefined;
+  /** What the launch configuration asks for, to tell whether a restart's configuration asks for another guest. */
+  readonly configuration: string;
 }
 
 type LastStop = {
@@ -419,7 +421,7 @@ export class RingsideDebugSession extends DebugSession {
     if (typeof loaded === 'string') { this.fail(response, loaded); return; }
     this.launch = {
       program: plan.program, stopOnEntry: plan.stopOnEntry, noDebug: plan.noDebug, options: plan.options, files: loaded.files,
-      serialInput: plan.serialInput,
+      serialInput: plan.serialInput, configuration: configurationOf(plan),
     };
     this.attach(loaded.guest);
     this.typeLaunchInput(loaded.guest);
@@ -516,15 +518,30 @@ export class RingsideDebugSession extends DebugSession {
     }
   }
 
-  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments | undefined): void {
     const g = this.loaded(response);
     if (g === null || this.launch === null) return;
+    // The client sends the launch configuration as it is now (RestartArguments.arguments, e.g. after
+    // launch.json's assemblerArguments were edited): the restart runs that.
+    let launch = this.launch;
+    let reconfigured = false;
+    if (args?.arguments !== undefined) {
+      const raw = args.arguments as unknown as Record<string, unknown>;
+      const plan = planLaunch(raw, typeof raw.cwd === 'string' ? raw.cwd : process.cwd());
+      if (!plan.ok) { this.fail(response, plan.message); return; }
+      reconfigured = configurationOf(plan) !== launch.configuration;
+      if (reconfigured) {
+        launch = {
+          program: plan.program, stopOnEntry: plan.stopOnEntry, noDebug: plan.noDebug, options: plan.options, files: launch.files,
+          serialInput: plan.serialInput, configuration: configurationOf(plan),
+        };
+      }
+    }
     if (g.status === 'running') g.pause();
-    const launch = this.launch;
-    const changed = [...launch.files].some(([f, text]) => readSourceText(f) !== text);
+    const changed = reconfigured || [...launch.files].some(([f, text]) => readSourceText(f) !== text);
     this.lastStop = null;
     if (changed || g.status === 'running') {
-      // The source changed (or the old run has not stopped yet): assemble and load afresh.
+      // The source or the configuration changed (or the old run has not stopped yet): assemble and load afresh.
       const loaded = this.load(launch.options);
       if (typeof loaded === 'string') { this.fail(response, loaded); return; }
       this.launch = { ...launch, files: loaded.files };
@@ -552,9 +569,22 @@ export class RingsideDebugSession extends DebugSession {
     else void g.continue();
   }
 
-  /** Breakpoints and filters carried over to a freshly loaded guest (source lines re-resolved by the client's next set). */
+  /**
+   * Breakpoints and filters carried over to a freshly loaded guest. Its source was assembled anew,
+   * so each source breakpoint is placed again from the line the client asked for, and each function
+   * breakpoint at its name's new address (the client sends no setBreakpoints on restart):
+   * `breakpoint` events say where each is now.
+   */
   private rearm(g: GuestSession): void {
-    this.breakpoints.apply(g);
+    this.breakpoints.replan((p) => (p.request !== undefined ? this.planSource(g, p.id, p.request)
+      : p.functionRequest !== undefined ? this.planFunction(g, p.id, p.functionRequest) : p));
+    const results = this.breakpoints.apply(g);
+    for (const { planned, result } of this.breakpoints.planned('source', results)) {
+      this.post(new BreakpointEvent('changed', this.sourceBreakpoint(g, planned, result)));
+    }
+    for (const { planned, result } of this.breakpoints.planned('function', results)) {
+      this.post(new BreakpointEvent('changed', this.addressBreakpoint(g, planned, result)));
+    }
     this.applyData(g);
     this.applyExceptionFilters(g, this.exceptionArgs);
   }
@@ -567,52 +597,60 @@ export class RingsideDebugSession extends DebugSession {
     return (g.assembled?.files ?? []).find((f) => path.resolve(f) === wanted);
   }
 
+  /** A source breakpoint placed on the first line at or after the one asked for that has code. */
+  private planSource(g: GuestSession, id: number, request: SourceBreakpointRequest): PlannedBreakpoint {
+    const file = this.sourceKey(g, request.clientPath);
+    if (file === undefined) return { id, kind: 'source', request, message: `${path.basename(request.clientPath)} is not part of the loaded guest` };
+    const { condition, hitCondition, logMessage } = request;
+    for (let l = request.line; l < request.line + LINE_SEARCH; l++) {
+      // (A macro's body line is in each of the macro's calls: the breakpoint is at each.)
+      const [address, ...alsoAt] = g.lineStarts(file, l);
+      if (address !== undefined) return { id, kind: 'source', request, line: l, spec: { address, alsoAt, condition, hitCondition, logMessage } };
+    }
+    return { id, kind: 'source', request, message: 'no code at or after this line' };
+  }
+
+  private sourceBreakpoint(g: GuestSession, p: PlannedBreakpoint, r: ApplyResult | undefined): DebugProtocol.Breakpoint {
+    const bp = new Breakpoint(r?.verified === true) as DebugProtocol.Breakpoint;
+    bp.id = p.id;
+    if (p.line !== undefined) bp.line = this.convertDebuggerLineToClient(p.line);
+    if (r?.address !== undefined) bp.instructionReference = formatAddress(r.address);
+    const message = r?.message ?? p.message;
+    if (r?.verified !== true && message !== undefined) bp.message = message;
+    const file = p.request !== undefined ? this.sourceKey(g, p.request.clientPath) : undefined;
+    if (file !== undefined) bp.source = new Source(path.basename(file), this.convertDebuggerPathToClient(file));
+    return bp;
+  }
+
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
     const clientPath = args.source.path ?? '';
-    const file = this.sourceKey(g, clientPath);
-    const planned: PlannedBreakpoint[] = (args.breakpoints ?? []).map((b) => {
-      const id = this.breakpoints.newId();
-      if (file === undefined) return { id, kind: 'source', message: `${path.basename(clientPath)} is not part of the loaded guest` };
-      const line0 = this.convertClientLineToDebugger(b.line);
-      for (let l = line0; l < line0 + LINE_SEARCH; l++) {
-        const addrs = g.addressesForLine(file, l);
-        if (addrs.length > 0) {
-          return { id, kind: 'source', line: l, spec: { address: addrs[0], condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage } };
-        }
-      }
-      return { id, kind: 'source', message: 'no code at or after this line' };
-    });
-    const results = this.breakpoints.replace(g, `source:${file ?? clientPath}`, this.launch?.noDebug === true ? [] : planned);
-    response.body = {
-      breakpoints: planned.map((p, i) => {
-        const r = results[i];
-        const bp = new Breakpoint(r?.verified === true) as DebugProtocol.Breakpoint;
-        bp.id = p.id;
-        if (p.line !== undefined) bp.line = this.convertDebuggerLineToClient(p.line);
-        if (r?.address !== undefined) bp.instructionReference = formatAddress(r.address);
-        const message = r?.message ?? p.message;
-        if (r?.verified !== true && message !== undefined) bp.message = message;
-        if (file !== undefined) bp.source = new Source(path.basename(file), this.convertDebuggerPathToClient(file));
-        return bp;
-      }),
-    };
+    const planned: PlannedBreakpoint[] = (args.breakpoints ?? []).map((b) => this.planSource(g, this.breakpoints.newId(), {
+      clientPath, line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage,
+    }));
+    // (Keyed by the client's path, which stays the same whichever guest is loaded.)
+    const key = `source:${path.resolve(this.convertClientPathToDebugger(clientPath))}`;
+    const results = this.breakpoints.replace(g, key, this.launch?.noDebug === true ? [] : planned);
+    response.body = { breakpoints: planned.map((p, i) => this.sourceBreakpoint(g, p, results[i])) };
     this.sendResponse(response);
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
-    const planned: PlannedBreakpoint[] = args.breakpoints.map((b) => {
-      const id = this.breakpoints.newId();
-      const r = g.evaluate(b.name);
-      if (!r.ok) return { id, kind: 'function', message: `\`${b.name}': ${r.message}` };
-      return { id, kind: 'function', spec: { address: r.value, condition: b.condition, hitCondition: b.hitCondition } };
-    });
+    const planned = args.breakpoints.map((b) => this.planFunction(g, this.breakpoints.newId(), b));
     const results = this.breakpoints.replace(g, 'function', planned);
     response.body = { breakpoints: planned.map((p, i) => this.addressBreakpoint(g, p, results[i])) };
     this.sendResponse(response);
+  }
+
+  /** A function breakpoint at the address its name (an expression) has in the loaded guest. */
+  private planFunction(g: GuestSession, id: number, b: DebugProtocol.FunctionBreakpoint): PlannedBreakpoint {
+    const functionRequest = { name: b.name, condition: b.condition, hitCondition: b.hitCondition };
+    const r = g.evaluate(b.name);
+    if (!r.ok) return { id, kind: 'function', functionRequest, message: `\`${b.name}': ${r.message}` };
+    return { id, kind: 'function', functionRequest, spec: { address: r.value, condition: b.condition, hitCondition: b.hitCondition } };
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
@@ -648,7 +686,7 @@ export class RingsideDebugSession extends DebugSession {
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
-    const size = args.bytes !== undefined && args.bytes > 0 ? Math.min(args.bytes, 0x10000) : 4;
+    let size = args.bytes !== undefined && args.bytes > 0 ? Math.min(args.bytes, 0x10000) : 4;
     let address: number | undefined;
     let what = args.name;
     let why = '';
@@ -664,9 +702,13 @@ export class RingsideDebugSession extends DebugSession {
       address = parseAddress(args.name);
       if (address === undefined) why = beyondAddressSpace(args.name) ?? `\`${args.name}' is not an address`;
     } else {
-      const r = g.evaluate(args.name);
+      // A memory reference (a watch `[counter]`) is watched where it reads its value; any other
+      // expression's value is the address (a label: `counter`).
+      const m = g.memoryOperand(args.name);
+      const r = m !== undefined ? m.linear : g.evaluate(args.name);
       if (r.ok) address = r.value;
       else why = r.message;
+      if (m !== undefined && (args.bytes === undefined || args.bytes <= 0)) size = m.size;
     }
     if (address === undefined || !g.translate(address).ok) {
       response.body = { dataId: null, description: why !== '' ? why : `${formatAddress(address ?? 0)} is not mapped` };
@@ -1098,7 +1140,8 @@ export class RingsideDebugSession extends DebugSession {
     if (!w.ok && args.allowPartial !== true) { this.fail(response, `${w.message} (${w.written} of ${data.length} bytes written)`); return; }
     response.body = { bytesWritten: w.written };
     this.sendResponse(response);
-    this.post(new InvalidatedEvent(['variables']));
+    // (The call stack is read from memory too: the EBP chain and its return addresses.)
+    this.post(new InvalidatedEvent(['variables', 'stacks']));
   }
 
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
@@ -1207,6 +1250,15 @@ export class RingsideDebugSession extends DebugSession {
     } else return 'translate needs `address` (0..0xffffffff) or `expression`';
     return g.translate(linear);
   }
+}
+
+/** A launch plan's guest and settings as one string: equal for the same configuration. */
+function configurationOf(plan: Extract<LaunchPlan, { ok: true }>): string {
+  const { image, ...options } = plan.options;
+  return JSON.stringify({
+    program: plan.program, options, image: image !== undefined ? Buffer.from(image).toString('base64') : undefined, stopOnEntry: plan.stopOnEntry,
+    noDebug: plan.noDebug, serialInput: plan.serialInput !== undefined ? Buffer.from(plan.serialInput).toString('base64') : undefined, console: plan.console,
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RingsResponse } from '../../core/src/protocol';
 import { testCodeCacheFolder } from './lspClient';
-import { listedAddress } from './nasmListing';
+import { listedAddress, listedRows } from './nasmListing';
 import { dapFrame, DapFrameReader } from '../support/dap-frames';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -21,6 +21,7 @@ const HELLO = path.join(ROOT, 'examples', 'hello', 'hello.gasm');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'dap');
 const FRAMES = path.join(FIXTURES, 'frames.gasm');
 const FAULT = path.join(FIXTURES, 'fault.gasm');
+const TIMER_IRQ = path.join(FIXTURES, 'timer-irq.gasm');
 const SPIN = path.join(FIXTURES, 'spin.gasm');
 const STORM = path.join(FIXTURES, 'fault-storm.gasm');
 const KERNEL = path.join(ROOT, 'examples', 'kernel', 'kernel.gasm');
@@ -349,6 +350,84 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal(exited.body.exitCode, 6); // QEMU exits 13 = (6 << 1) | 1 for the same guest
   });
 
+  it('hover and watch read a .local label as the code at EIP names it: the one of the label before it (NASM manual §3.9)', async () => {
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'loop .again') }] });
+    });
+    await client.stopped(0);
+    // In `start`: `.again` is start.again, its full name.
+    for (const context of ['hover', 'watch', 'repl']) {
+      const r = await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression: '.again', context });
+      assert.equal(r.body.result, await evaluate(client, 'start.again'), context);
+    }
+    await client.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    // In `inner`, which has no .again: none.
+    assert.equal((await topFrame(client)).line, lineOf(FRAMES, 'nop   '));
+    assert.equal((await client.request('evaluate', { expression: '.again', context: 'hover' })).success, false);
+  });
+
+  it('writeMemory over a return address on the stack invalidates the call stack as well as the variables', async () => {
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const before = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    assert.equal(before.body.stackFrames.length, 3);
+    // inner's frame: [ebp] = bump's EBP, [ebp+4] = the return into bump (SDM Vol. 1 §6.5.6); zero that return address.
+    const ebp = (await evaluate(client, 'ebp')).split(' ')[0];
+    const from = client.events.length;
+    await client.ok('writeMemory', { memoryReference: ebp, offset: 4, data: Buffer.alloc(4).toString('base64') });
+    const invalidated = await client.event<DebugProtocol.InvalidatedEvent>('invalidated', () => true, from);
+    assert.ok(invalidated.body.areas?.includes('stacks'), `areas ${JSON.stringify(invalidated.body.areas)}`);
+    const after = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    assert.equal(after.body.stackFrames.length, 1);
+  });
+
+  it('a data breakpoint from a watch expression `[counter]` watches counter\'s memory, not the address its value names', async () => {
+    await start(client, { program: FRAMES, stopOnEntry: true });
+    await client.stopped(0);
+    const label = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: 'counter' });
+    const watch = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: '[counter]' });
+    // `[counter]` reads the dword at counter: the same 4 bytes the label names.
+    assert.equal(watch.body.dataId, label.body.dataId);
+    const byte = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: 'byte [counter+1]' });
+    assert.equal(byte.body.dataId, label.body.dataId?.replace(/0x([0-9a-f]+):4$/, (_m, a: string) => `${hex8(parseInt(a, 16) + 1)}:1`));
+    await client.ok('setDataBreakpoints', { breakpoints: [{ dataId: watch.body.dataId, accessType: 'write' }] });
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const stop = await Promise.race([client.stopped(from), client.event('terminated', () => true, from)]);
+    assert.equal(stop.event, 'stopped', 'the guest ran to its end: the write to counter was not watched');
+    assert.equal((stop as DebugProtocol.StoppedEvent).body.reason, 'data breakpoint');
+    // Stopped after the write: the instruction after `add [counter], eax`.
+    assert.equal((await topFrame(client)).line, lineOf(FRAMES, 'add [counter], eax') + 1);
+  });
+
+  it('steps into the next instruction or line take no interrupt, as QEMU\'s gdbstub steps; running takes it', async () => {
+    await start(client, { program: TIMER_IRQ }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: TIMER_IRQ }, breakpoints: [{ line: lineOf(TIMER_IRQ, 'inc eax') }] });
+    });
+    await client.stopped(0);
+    await client.ok('setBreakpoints', { source: { path: TIMER_IRQ }, breakpoints: [] });
+    // IRQ 0 comes every 168 instructions: 400 steps would meet it twice. QEMU 7.2's stepi (NOIRQ) never leaves the loop.
+    const places = new Set<string>();
+    for (let i = 0; i < 400; i++) {
+      const from = client.events.length;
+      await client.ok('stepIn', { threadId: 1, granularity: i % 2 === 0 ? 'instruction' : 'line' });
+      await client.stopped(from);
+      places.add((await topFrame(client)).name.replace(/\+.*$/, ''));
+    }
+    assert.deepEqual([...places], ['loop']);
+    assert.equal(await evaluate(client, 'ebx'), '0x00000000 (0)');
+    // The interrupt held during the steps is taken once the guest runs.
+    await client.ok('setFunctionBreakpoints', { breakpoints: [{ name: 'timer' }] });
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    assert.equal((await client.stopped(from)).body.reason, 'function breakpoint');
+  });
+
   it('fault: the #GP filter with a condition stops on the second fault only, with exception info', async () => {
     await start(client, { program: FAULT }, async (c) => {
       const r = await c.ok<DebugProtocol.SetExceptionBreakpointsResponse>('setExceptionBreakpoints', { filters: [], filterOptions: [{ filterId: 'gp', condition: 'eax == 2' }] });
@@ -663,6 +742,21 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal((await registers(client)).get('EIP'), hex8(expected));
   });
 
+  it('restart runs the launch configuration the client sends with it: edited assemblerArguments take effect', async () => {
+    const guest = path.join(ROOT, 'test', 'protocol', 'fixtures', 'restart-args.asm');
+    await start(client, { program: guest, assemblerArguments: ['-DVALUE=5'] });
+    assert.equal((await client.event<DebugProtocol.ExitedEvent>('exited')).body.exitCode, 5);
+    // VS Code's restart sends launch.json's configuration as it is now (RestartArguments.arguments).
+    const from = client.events.length;
+    await client.ok('restart', { arguments: { type: 'ringside', request: 'launch', name: 'guest', program: guest, assemblerArguments: ['-DVALUE=7'] } });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from);
+    assert.equal(exited.body.exitCode, 7);
+    // The guest in memory is nasm's, assembled with -DVALUE=7 (restart-args.bin, recorded by record.sh).
+    const image = fs.readFileSync(guest.replace(/\.asm$/, '.bin'));
+    const read = await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: '0x100000', count: image.length });
+    assert.deepEqual(Buffer.from(read.body?.data ?? '', 'base64'), image);
+  });
+
   it('assemblerArguments with a flag that is not for an assembly refuses the launch, naming it', async () => {
     await client.ok('initialize', { adapterID: 'ringside', pathFormat: 'path' });
     const output = await client.request('launch', { program: O0_GUEST, assemblerArguments: ['-O0', '-l', 'out.lst'] });
@@ -795,6 +889,186 @@ describe('debug adapter over stdio (every message validated against the DAP sche
       .flatMap((e) => (e.body as { records: { kind: string; vector?: number; errorCode?: number }[] }).records);
     const faults = records.filter((r) => r.kind === 'exception');
     assert.deepEqual(faults.map((r) => [r.vector, r.errorCode]), [[13, 0x1230], [13, 0x1230]]);
+  });
+});
+
+/**
+ * A guest nasm assembled with its listing (test/protocol/fixtures/record.sh): pushes between lines,
+ * a one-line macro called twice in a row, a routine calling an stdcall callee (RET 4). The stops
+ * are compared with the addresses nasm lists for the instructions.
+ */
+const STEPPING_GUEST = path.join(ROOT, 'test', 'protocol', 'fixtures', 'stepping-guest.asm');
+const STEPPING_MACROS = path.join(ROOT, 'test', 'protocol', 'fixtures', 'stepping-macros.inc');
+
+describe('debug adapter: line steps and breakpoints through pushes, macros and callees (addresses from nasm\'s listing)', function () {
+  this.timeout(20000);
+  let client: DapClient;
+  const rows = listedRows(STEPPING_GUEST.replace(/\.asm$/, '.lst'));
+  /** The address nasm lists for the `nth` instruction written `text`. */
+  const listed = (text: string, nth = 0): string => {
+    const row = rows.filter((r) => r.text === text)[nth];
+    assert.ok(row !== undefined, `${text} (${nth}) is not in the listing`);
+    return hex8(0x100000 + row.offset);
+  };
+
+  beforeEach(() => { client = new DapClient(); });
+  afterEach(() => {
+    client.kill();
+    assert.deepEqual(client.invalid, [], 'messages that do not match the DAP schema');
+  });
+
+  /** Launches the guest with breakpoints on `lines` of `file` and returns the address of the first stop. */
+  async function launchTo(file: string, lines: number[]): Promise<string | undefined> {
+    await start(client, { program: STEPPING_GUEST }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: file }, breakpoints: lines.map((line) => ({ line })) });
+    });
+    assert.equal((await client.stopped(0)).body.reason, 'breakpoint');
+    return (await topFrame(client)).instructionPointerReference;
+  }
+
+  /** Runs a step (or continue) and returns the address it stopped at. */
+  async function step(command: string, args: Record<string, unknown> = {}): Promise<string | undefined> {
+    const from = client.events.length;
+    await client.ok(command, { threadId: 1, ...args });
+    const stop = await Promise.race([client.stopped(from), client.event('terminated', () => true, from)]);
+    assert.equal(stop.event, 'stopped', `${command} ran the guest to its end`);
+    return (await topFrame(client)).instructionPointerReference;
+  }
+
+  it('next by line after a PUSH stops on the next line: the frame being stepped moves down with ESP', async () => {
+    assert.equal(await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'push eax')]), listed('push eax'));
+    assert.equal(await step('next'), listed('push ebx'));
+    assert.equal(await step('next'), listed('call outer'));
+    // Over the call (its callee pushes and calls in turn), to the line after it.
+    assert.equal(await step('next'), listed('pop ebx'));
+    assert.equal(await step('next'), listed('pop eax'));
+  });
+
+  it('step out of a routine that pushed an argument for a callee returning with RET 4 returns to its caller', async () => {
+    assert.equal(await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'call add_stdcall')]), listed('call add_stdcall'));
+    // The callee's RET 4 takes ESP above where it was at the step out: still `outer`'s frame.
+    assert.equal(await step('stepOut'), listed('pop ebx'));
+  });
+
+  it('next and stepIn by line from one call of a one-line macro stop at its next call, on the next line', async () => {
+    assert.equal(await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'zero ecx')]), listed('xor %1, %1', 0));
+    // `zero edx`: the macro's same body line, from the next call.
+    assert.equal(await step('next'), listed('xor %1, %1', 1));
+    assert.equal(await step('next'), listed('inc %1', 0));
+    await client.ok('goto', { threadId: 1, targetId: (await client.ok<DebugProtocol.GotoTargetsResponse>('gotoTargets', { source: { path: STEPPING_GUEST }, line: lineOf(STEPPING_GUEST, 'zero ecx') })).body.targets[0].id });
+    assert.equal((await topFrame(client)).instructionPointerReference, listed('xor %1, %1', 0));
+    assert.equal(await step('stepIn'), listed('xor %1, %1', 1));
+  });
+
+  it('a breakpoint on a macro\'s body line stops in every call of the macro', async () => {
+    const body = lineOf(STEPPING_MACROS, 'xor %1, %1');
+    assert.equal(await launchTo(STEPPING_MACROS, [body]), listed('xor %1, %1', 0));
+    assert.equal((await topFrame(client)).line, body);
+    // `zero edx`, the next line: the same body line's code at the second call.
+    assert.equal(await step('continue'), listed('xor %1, %1', 1));
+    assert.equal((await topFrame(client)).line, body);
+  });
+
+  it('every register\'s evaluateName evaluates to the value shown, IOPL\'s too, and IOPL is set as EFLAGS bits 12-13', async () => {
+    await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'push eax')]);
+    const scopes = await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: (await topFrame(client)).id });
+    const named: DebugProtocol.Variable[] = [];
+    const walk = async (ref: number, depth: number): Promise<void> => {
+      for (const v of (await client.ok<DebugProtocol.VariablesResponse>('variables', { variablesReference: ref })).body.variables) {
+        if (v.evaluateName !== undefined) named.push(v);
+        if (v.variablesReference > 0 && depth < 2) await walk(v.variablesReference, depth + 1);
+      }
+    };
+    for (const scope of scopes.body.scopes) await walk(scope.variablesReference, 0);
+    assert.ok(named.some((v) => v.evaluateName === 'iopl'));
+    // DAP Variable.evaluateName: an expression the evaluate request can fetch the variable's value with.
+    for (const v of named) {
+      const r = await client.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: v.evaluateName, context: 'watch' });
+      assert.equal(r.success, true, `${v.name}: \`${v.evaluateName}' does not evaluate: ${r.message}`);
+      assert.equal(Number(r.body.result.split(' ')[0]), Number(v.value.split(' ')[0]), `${v.name} (${v.evaluateName})`);
+    }
+    const value = async (e: string): Promise<number> => Number((await evaluate(client, e)).split(' ')[0]);
+    const eflags = await value('eflags');
+    const flags = scopes.body.scopes.find((sc) => sc.name === 'EFLAGS');
+    assert.ok(flags !== undefined);
+    await client.ok('setVariable', { variablesReference: flags.variablesReference, name: 'IOPL', value: '3' });
+    // IOPL is EFLAGS bits 12 and 13 (SDM Vol. 1 §3.4.3.3); nothing else changes.
+    assert.equal(await value('eflags'), (eflags | 0x3000) >>> 0);
+    assert.equal(await value('iopl'), 3);
+    const refused = await client.request('setVariable', { variablesReference: flags.variablesReference, name: 'IOPL', value: '4' });
+    assert.equal(refused.success, false);
+  });
+
+  it('restart after the source changed places its source breakpoints again, from their lines, in the new code', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-restart-'));
+    try {
+      const guest = path.join(dir, 'guest.asm');
+      fs.copyFileSync(STEPPING_GUEST, guest);
+      fs.copyFileSync(STEPPING_MACROS, path.join(dir, path.basename(STEPPING_MACROS)));
+      const line = lineOf(STEPPING_GUEST, 'add eax, 1');
+      await start(client, { program: guest }, async (c) => { await c.ok('setBreakpoints', { source: { path: guest }, breakpoints: [{ line }] }); });
+      await client.stopped(0);
+      assert.equal((await topFrame(client)).instructionPointerReference, listed('add eax, 1'));
+      // An edit that keeps every line where it was (VS Code sends no setBreakpoints for it, nor on restart): the code after `push 500` moves.
+      fs.copyFileSync(STEPPING_GUEST.replace(/\.asm$/, '-edited.asm'), guest);
+      const edited = listedRows(STEPPING_GUEST.replace(/\.asm$/, '-edited.lst')).find((r) => r.text === 'add eax, 1');
+      assert.ok(edited !== undefined);
+      const from = client.events.length;
+      await client.ok('restart', {});
+      const stop = await Promise.race([client.stopped(from), client.event('terminated', () => true, from)]);
+      assert.equal(stop.event, 'stopped', 'the restarted guest ran to its end without stopping at the breakpoint');
+      assert.equal((stop as DebugProtocol.StoppedEvent).body.reason, 'breakpoint');
+      const top = await topFrame(client);
+      assert.deepEqual([top.instructionPointerReference, top.line], [hex8(0x100000 + edited.offset), line]);
+      const changed = await client.event<DebugProtocol.BreakpointEvent>('breakpoint', () => true, from);
+      assert.deepEqual([changed.body.reason, changed.body.breakpoint.line, changed.body.breakpoint.instructionReference], ['changed', line, hex8(0x100000 + edited.offset)]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('restart after the source changed places its function breakpoints at their names\' new addresses', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-restart-'));
+    try {
+      const guest = path.join(dir, 'guest.asm');
+      fs.copyFileSync(STEPPING_GUEST, guest);
+      fs.copyFileSync(STEPPING_MACROS, path.join(dir, path.basename(STEPPING_MACROS)));
+      await start(client, { program: guest }, async (c) => { await c.ok('setFunctionBreakpoints', { breakpoints: [{ name: 'add_stdcall' }] }); });
+      await client.stopped(0);
+      assert.equal((await topFrame(client)).instructionPointerReference, listed('mov eax, [esp+4]'));
+      fs.copyFileSync(STEPPING_GUEST.replace(/\.asm$/, '-edited.asm'), guest);
+      const edited = listedRows(STEPPING_GUEST.replace(/\.asm$/, '-edited.lst')).find((r) => r.text === 'mov eax, [esp+4]');
+      assert.ok(edited !== undefined);
+      const from = client.events.length;
+      await client.ok('restart', {});
+      const stop = await Promise.race([client.stopped(from), client.event('terminated', () => true, from)]);
+      assert.equal(stop.event, 'stopped', 'the restarted guest ran to its end without stopping at the function breakpoint');
+      assert.equal((stop as DebugProtocol.StoppedEvent).body.reason, 'function breakpoint');
+      assert.equal((await topFrame(client)).instructionPointerReference, hex8(0x100000 + edited.offset));
+      const changed = await client.event<DebugProtocol.BreakpointEvent>('breakpoint', () => true, from);
+      assert.equal(changed.body.breakpoint.instructionReference, hex8(0x100000 + edited.offset));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the disassembly VS Code asks for around the PC shows each instruction where nasm put it, after the header\'s data too', async () => {
+    const pc = await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'call outer')]);
+    // VS Code's disassembly view first asks for 400 instructions, 200 of them before the PC.
+    const r = await client.ok<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: pc, offset: 0, instructionOffset: -200, instructionCount: 400, resolveSymbols: true });
+    const shown = r.body?.instructions ?? [];
+    assert.equal(shown.length, 400);
+    assert.equal(shown[200].address, pc);
+    // Every instruction nasm lists from `start` on is shown at its address, with its bytes: after_banner's too,
+    // which follows a string whose "i" decodes as the start of a 6-byte IMUL.
+    const code = rows.slice(rows.findIndex((row) => row.text === 'mov esp, stack_top'))
+      .filter((row) => row.bytes !== '' && !row.bytes.startsWith('<') && !/^d[bwd]\b/.test(row.text));
+    assert.ok(code.length >= 20);
+    for (const row of code) {
+      const at = shown.find((i) => i.address === hex8(0x100000 + row.offset));
+      assert.ok(at !== undefined, `${row.text} at ${hex8(0x100000 + row.offset)} is not shown: ${JSON.stringify(shown.filter((i) => Math.abs(Number(i.address) - 0x100000 - row.offset) < 8))}`);
+      if (!row.bytes.includes('[')) assert.equal(at.instructionBytes?.replace(/ /g, ''), row.bytes.toLowerCase(), row.text);
+    }
   });
 });
 

@@ -16,3 +16,22 @@ export function listedAddress(listingFile: string, line: number, org: number): n
   }
   throw new Error(`${listingFile} lists no address from line ${line} on`);
 }
+
+/** A row of nasm's listing that lists an offset: its source text and whether it comes from an include or a macro (`<N>`). */
+export interface ListedRow {
+  readonly offset: number;
+  /** The bytes as nasm lists them: hex, a relocated value in brackets (`BC[00040000]`), `-` when the row goes on. */
+  readonly bytes: string;
+  readonly nested: boolean;
+  readonly text: string;
+}
+
+/** Every row of a listing that lists an offset, in the listing's order. */
+export function listedRows(listingFile: string): ListedRow[] {
+  const rows: ListedRow[] = [];
+  for (const l of readFileSync(listingFile, 'utf8').split('\n')) {
+    const m = /^\s*\d+ ([0-9A-F]{8}) (\S*)\s*(<\d+>)?(.*)$/.exec(l);
+    if (m !== null) rows.push({ offset: parseInt(m[1], 16), bytes: m[2], nested: m[3] !== undefined, text: m[4].trim() });
+  }
+  return rows;
+}

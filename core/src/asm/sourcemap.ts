@@ -2,7 +2,7 @@
 // (binary search), and a per-line index that also files code under the macro call and %include
 // lines it was expanded from, so a breakpoint on a macro call line finds its code.
 
-import type { SourceMap, SourceMapEntry } from './api';
+import type { SourceMap, SourceMapEntry, SourceRange } from './api';
 
 export function buildSourceMap(unsorted: readonly SourceMapEntry[]): SourceMap {
   const entries = [...unsorted].sort((a, b) => a.address - b.address);
@@ -35,4 +35,30 @@ export function buildSourceMap(unsorted: readonly SourceMapEntry[]): SourceMap {
       return byLine.get(`${file}\0${line}`) ?? [];
     },
   };
+}
+
+/**
+ * Where the code of a source line starts, once for each time it was assembled: a macro's body line
+ * at each call of the macro, a line of a file included twice at each %include. The line's
+ * addresses that follow on from each other and come from the same expansion are one place (a
+ * macro call line's whole body; the repetitions of a %rep line).
+ */
+export function lineStarts(map: SourceMap, file: string, line: number): number[] {
+  const starts: number[] = [];
+  let last: { readonly end: number; readonly context: string } | undefined;
+  for (const address of map.lookupLine(file, line)) {
+    const e = map.lookupAddress(address);
+    if (e === undefined) continue;
+    const context = expandedFrom(e, file, line);
+    if (last === undefined || last.end !== e.address || last.context !== context) starts.push(e.address);
+    last = { end: e.address + e.size, context };
+  }
+  return starts;
+}
+
+/** The macro calls and %includes that brought `file`'s `line` to the entry, from that line outwards. */
+function expandedFrom(e: SourceMapEntry, file: string, line: number): string {
+  const at = (r: SourceRange): boolean => r.file === file && r.start.line === line;
+  const from = at(e.range) ? 0 : Math.max(0, e.expansion.findIndex(at));
+  return e.expansion.slice(from).map((r) => `${r.file}:${r.start.line}:${r.start.col}`).join('\n');
 }

@@ -64,6 +64,12 @@ export interface RunControl {
    */
   readonly paced?: boolean;
   readonly observer?: StepObserver | null;
+  /**
+   * A pending interrupt is not taken (it waits for a run without this) unless the CPU is halted,
+   * which only an interrupt wakes: a debugger's single steps, as QEMU's gdbstub steps by default
+   * (`qqemu.sstep` 0x7: NOIRQ), do not enter interrupt handlers.
+   */
+  readonly holdInterrupts?: boolean;
 }
 
 const NO_CONTROL: RunControl = {};
@@ -180,7 +186,7 @@ export class Machine {
       if (cpu.condition === 'shutdown') return { reason: 'triple-fault', eip: cpu.eip, instructions: cpu.instret, faults: cpu.shutdownFaults };
       if (this.stopRequested) return { reason: 'requested', eip: cpu.eip, instructions: cpu.instret };
       if (cpu.instret >= end || steps <= 0) return { reason: 'budget', instructions: cpu.instret };
-      const pending = pic.hasInterrupt();
+      const pending = pic.hasInterrupt() && (control.holdInterrupts !== true || cpu.condition === 'halted');
       if (pending && cpu.interruptible) {
         cpu.externalInterrupt(pic.acknowledge());
         if (observer !== null && observer.afterStep(true)) this.stopRequested = true;

@@ -7,6 +7,8 @@ import { parseExpression, type Expression } from './expression';
 
 export interface BreakpointSpec {
   readonly address: number;
+  /** More addresses the same breakpoint is at (a macro body line's code at each call), sharing its hit count. */
+  readonly alsoAt?: readonly number[];
   /** Stop only when this expression is non-zero (`eax == 5 && [esp] > 0x100`). */
   readonly condition?: string;
   /** Stop on hits that satisfy this: `N` or `>= N` / `> N` / `== N` / `% N` (every Nth). */

@@ -62,44 +62,91 @@ const MAX_SEEK_INSTRUCTIONS = 0x10000;
 const MAX_BACKWARD_DECODES = 0x40000;
 
 /**
+ * The statements' start addresses of a source map, sorted and without repeats: the debugger cuts a
+ * decoded instruction that would run over one (see unitAt), so code after data (the multiboot
+ * header, a string) is shown from its first byte, as nasm assembled it.
+ */
+const statementStarts = new WeakMap<SourceMap, readonly number[]>();
+
+function startsOf(map: SourceMap | null): readonly number[] {
+  if (map === null) return [];
+  let starts = statementStarts.get(map);
+  if (starts === undefined) {
+    starts = [...new Set(map.entries.filter((e) => e.size > 0).map((e) => e.address))].sort((a, b) => a - b);
+    statementStarts.set(map, starts);
+  }
+  return starts;
+}
+
+/** Index of the first of `starts` at or above `address`. */
+function firstAtOrAbove(starts: readonly number[], address: number): number {
+  let lo = 0, hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] < address) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The instruction at `eip`, or, when its bytes run over the start of the next statement (data
+ * decoded as code), the bytes up to that start as `db`: the statement after it begins where nasm
+ * put it.
+ */
+function unitAt(machine: Machine, eip: number, map: SourceMap | null, starts: readonly number[], symbolize?: Symbolizer): DisassembledInstruction {
+  const ins = disassembleOne(machine, eip, map, symbolize);
+  const next = starts[firstAtOrAbove(starts, eip + 1)];
+  if (next === undefined || eip + ins.bytes.length <= next) return ins;
+  const bytes = ins.bytes.slice(0, next - eip);
+  return { ...ins, bytes, text: `db ${[...bytes].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(',')}`, valid: false };
+}
+
+/**
  * `count` instructions starting `offset` instructions from `eip` (negative: before it). Going
  * backwards uses the source map's statement starts when it covers the address; otherwise it
  * decodes forward from earlier bytes and keeps a start that lands exactly on `eip`.
  */
 export function disassembleAround(machine: Machine, eip: number, offset: number, count: number, map: SourceMap | null, symbolize?: Symbolizer): DisassembledInstruction[] {
+  const starts = startsOf(map);
   let at = eip >>> 0;
-  if (offset < 0) at = -offset > MAX_SEEK_INSTRUCTIONS ? (at + offset) >>> 0 : backwards(machine, at, -offset, map);
+  if (offset < 0) at = -offset > MAX_SEEK_INSTRUCTIONS ? (at + offset) >>> 0 : backwards(machine, at, -offset, map, starts);
   else if (offset > MAX_SEEK_INSTRUCTIONS) at = (at + offset) >>> 0;
-  else for (let i = 0; i < offset; i++) at = (at + Math.max(1, disassembleOne(machine, at, null).bytes.length)) >>> 0;
+  else for (let i = 0; i < offset; i++) at = (at + Math.max(1, unitAt(machine, at, null, starts).bytes.length)) >>> 0;
   const out: DisassembledInstruction[] = [];
   for (let i = 0; i < count; i++) {
-    const ins = disassembleOne(machine, at, map, symbolize);
+    const ins = unitAt(machine, at, map, starts, symbolize);
     out.push(ins);
     at = (at + Math.max(1, ins.bytes.length)) >>> 0;
   }
   return out;
 }
 
-function backwards(machine: Machine, eip: number, n: number, map: SourceMap | null): number {
-  if (map !== null) {
-    const starts = map.entries.filter((e) => e.size > 0 && e.address < eip).map((e) => e.address);
-    const covering = map.lookupAddress(eip);
-    if (covering !== undefined && starts.length >= n) {
-      const unique = [...new Set(starts)].sort((a, b) => a - b);
-      if (unique.length >= n) return unique[unique.length - n];
+function backwards(machine: Machine, eip: number, n: number, map: SourceMap | null, starts: readonly number[]): number {
+  const before = firstAtOrAbove(starts, eip);
+  if (map !== null && before > 0 && map.lookupAddress(eip) !== undefined) {
+    // The units (unitAt) from a statement start up to eip: each statement gives at least one, so the
+    // n-th statement start back gives n or more; with fewer statements before eip, bytes before
+    // the first are decoded for the rest.
+    const from = starts[Math.max(0, before - n)];
+    const units: number[] = [];
+    let at = from;
+    while (at < eip) {
+      units.push(at);
+      at += Math.max(1, unitAt(machine, at, null, starts).bytes.length);
     }
+    if (at === eip) return units.length >= n ? units[units.length - n] : backwards(machine, from, n - units.length, null, []);
   }
   // Decode forward from progressively earlier bytes until n instructions end exactly at eip
   // (never from below address 0: the linear space does not wrap for this).
   let budget = MAX_BACKWARD_DECODES;
   for (let back = n; back <= Math.min(n * 15, eip) && budget > 0; back++) {
     let at = eip - back;
-    const starts: number[] = [];
+    const found: number[] = [];
     while (at < eip && budget-- > 0) {
-      starts.push(at);
+      found.push(at);
       at += Math.max(1, disassembleOne(machine, at, null).bytes.length);
     }
-    if (at === eip && starts.length >= n) return starts[starts.length - n];
+    if (at === eip && found.length >= n) return found[found.length - n];
   }
   return (eip - n) >>> 0;
 }

@@ -179,6 +179,21 @@ export class Expression {
     }
   }
 
+  /**
+   * For a memory reference (`[counter]`, `byte [esi+1]`): the address it reads its value from and
+   * how many bytes; undefined for any other expression.
+   */
+  memoryOperand(scope: EvalScope): { readonly address: EvalResult; readonly size: 1 | 2 | 4 } | undefined {
+    const n = this.root;
+    if (n.t !== 'mem') return undefined;
+    try {
+      return { address: { ok: true, value: this.eval(n.addr, scope) >>> 0 }, size: n.size };
+    } catch (e) {
+      if (e instanceof EvalError) return { address: { ok: false, message: e.message }, size: n.size };
+      throw e;
+    }
+  }
+
   private eval(n: Node, scope: EvalScope): number {
     switch (n.t) {
       case 'num': return n.v >>> 0;

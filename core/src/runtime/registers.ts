@@ -99,7 +99,7 @@ export function systemRegisters(cpu: Cpu): SystemRegisters {
   };
 }
 
-/** A register's value by its lower-case name (general, 16/8-bit parts, eip, eflags, flags, segments, crN, cpl). */
+/** A register's value by its lower-case name (general, 16/8-bit parts, eip, eflags, flags and iopl, segments, crN, cpl). */
 export function readRegister(cpu: Cpu, name: string): number | undefined {
   let i = (GPR32_NAMES as readonly string[]).indexOf(name);
   if (i >= 0) return cpu.regs[i] >>> 0;
@@ -114,6 +114,7 @@ export function readRegister(cpu: Cpu, name: string): number | undefined {
     case 'cr3': return cpu.cr3 >>> 0;
     case 'cr4': return cpu.cr4 >>> 0;
     case 'cpl': return cpu.cpl;
+    case 'iopl': return (cpu.getEflags() >>> IOPL_SHIFT) & 3;
     default: {
       const flag = FLAG_BITS[name];
       return flag === undefined ? undefined : (cpu.getEflags() & flag) !== 0 ? 1 : 0;
@@ -128,7 +129,7 @@ const FLAG_BITS: Readonly<Record<string, number>> = wordTable({
 export type SetRegisterResult = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly message: string };
 
 /**
- * Writes a general register (any width), EIP, EFLAGS or one status/control flag. Segment and
+ * Writes a general register (any width), EIP, EFLAGS, one status/control flag or IOPL. Segment and
  * control registers are not writable from the debugger: their hidden parts and the MMU would
  * have to follow, which only the guest's own instructions do correctly.
  */
@@ -140,6 +141,12 @@ export function writeRegister(cpu: Cpu, name: string, value: number): SetRegiste
   if ((i = GPR8_NAMES.indexOf(name)) >= 0) { cpu.setReg(i, 1, v); return { ok: true, value: v & 0xff }; }
   if (name === 'eip') { cpu.eip = v; return { ok: true, value: v }; }
   if (name === 'eflags') { cpu.setEflags(v); return { ok: true, value: cpu.getEflags() }; }
+  if (name === 'iopl') {
+    // EFLAGS bits 12-13 (SDM Vol. 1 §3.4.3.3).
+    if (v > 3) return { ok: false, message: 'iopl is two bits: 0 to 3' };
+    cpu.setEflags((cpu.getEflags() & ~(3 << IOPL_SHIFT)) | (v << IOPL_SHIFT));
+    return { ok: true, value: v };
+  }
   const flag = FLAG_BITS[name];
   if (flag !== undefined) {
     if (v > 1) return { ok: false, message: `${name} is one bit: 0 or 1` };

@@ -5,8 +5,9 @@
 // exceptions, ring transitions and triple faults; and reports everything as typed events.
 
 import { assemble } from '../asm/index';
+import { lineStarts } from '../asm/sourcemap';
 import { readIncbinBytes, readSourceText } from '../host-files';
-import type { AssembleResult, AssemblerFlags, Diagnostic, FileHost, SourceMap } from '../asm/api';
+import type { AssembleResult, AssemblerFlags, Diagnostic, FileHost, SourceMap, SourceRange } from '../asm/api';
 import { COM1_IRQ } from '../machine/devices/uart16550';
 import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } from '../machine/machine';
 import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
@@ -19,7 +20,7 @@ import type { Technique } from '../isa/types';
 import type {
   EventContext, EventListener, ExitedEvent, RuntimeEvent, StopReason, StoppedEvent,
 } from './events';
-import { evaluateExpression, interpolate, type EvalResult, type EvalScope, type Expression } from './expression';
+import { evaluateExpression, interpolate, parseExpression, type EvalResult, type EvalScope, type Expression } from './expression';
 import {
   compileCondition, parseHitCondition, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
   type DataBreakpoint, type DataBreakpointSpec, type ExceptionFilter,
@@ -106,9 +107,9 @@ export interface ExceptionStops {
 type Mode =
   | { readonly kind: 'continue' }
   | { readonly kind: 'instruction' }
-  | { readonly kind: 'line'; readonly file: string; readonly line: number; readonly over: boolean; readonly esp: number; readonly cpl: number }
+  | { readonly kind: 'line'; readonly file: string; readonly line: number; readonly expansion: readonly SourceRange[]; readonly over: boolean; readonly cpl: number }
   | { readonly kind: 'until'; readonly eip: number; readonly esp: number; readonly cpl: number }
-  | { readonly kind: 'out'; readonly esp: number; readonly cpl: number };
+  | { readonly kind: 'out'; readonly cpl: number };
 
 interface PendingStop {
   readonly reason: StopReason;
@@ -119,6 +120,11 @@ interface PendingStop {
 
 const RETURNS = new Set(['ret', 'retf', 'iret', 'iretd', 'iretw', 'sysexit']);
 const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
+
+/** Whether two chains of macro call and %include sites are the same places. */
+function sameSites(a: readonly SourceRange[], b: readonly SourceRange[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.file === b[i].file && r.start.line === b[i].start.line && r.start.col === b[i].start.col);
+}
 
 function defaultHost(): FileHost {
   return {
@@ -171,6 +177,14 @@ export class GuestSession {
   // Stepping watches each step (instret before it); events and exception stops come from hooks
   // the CPU and TLB call only when something happens.
   private prevInstret = 0;
+  /**
+   * The stack level of the frame a line step over or a step out runs in: ESP after the last
+   * instruction that ran in that frame (not a call, not a delivery), whether the CPU is in that
+   * frame now (same CPL, ESP not below it), and whether a return run in it has just left it. A PUSH
+   * or SUB ESP in the frame moves the level with it; a CALL, INT n, an exception or an interrupt
+   * leaves the frame until ESP comes back up to the level.
+   */
+  private frameLevel = { esp: 0, here: true, returned: false };
   private readonly observer: StepObserver = { afterStep: (external) => this.afterStep(external) };
   private readonly cpuHooks: CpuEventHooks = {
     delivered: (vector, kind, errorCode, eip) => this.delivered(vector, kind, errorCode, eip),
@@ -189,7 +203,8 @@ export class GuestSession {
     this.dataWatch = new DataWatch(machine);
     this.scope = {
       register: (name) => readRegister(machine.cpu, name),
-      symbol: (name) => symbols.lookup(name),
+      // (`.wait` is the local label of the routine EIP is in, as the code there names it.)
+      symbol: (name) => symbols.lookupAt(name, machine.cpu.eip),
       readMemory: (address, size) => readLinearValue(machine, (machine.cpu.segBase[3] + address) >>> 0, size),
     };
     this.initial = takeSnapshot(machine);
@@ -310,9 +325,23 @@ export class GuestSession {
     return this.sourceMap?.lookupLine(file, line) ?? [];
   }
 
+  /** Where the code of a 0-based source line starts, once for each macro call or %include that assembled it (lineStarts). */
+  lineStarts(file: string, line: number): readonly number[] {
+    const map = this.sourceMap;
+    return map !== null ? lineStarts(map, file, line) : [];
+  }
+
   listSymbols(): readonly GuestSymbol[] { return this.symbols.all; }
 
   evaluate(expression: string): EvalResult { return evaluateExpression(expression, this.scope); }
+
+  /** Where a memory reference (`[counter]`, `byte [esi]`) reads: its linear address (through DS, as evaluate reads it) and size; undefined for any other expression. */
+  memoryOperand(expression: string): { readonly linear: EvalResult; readonly size: 1 | 2 | 4 } | undefined {
+    const p = parseExpression(expression);
+    const m = p.ok ? p.expression.memoryOperand(this.scope) : undefined;
+    if (m === undefined) return undefined;
+    return { size: m.size, linear: m.address.ok ? { ok: true, value: (this.machine.cpu.segBase[3] + m.address.value) >>> 0 } : m.address };
+  }
 
   /** Whole-machine snapshot (copy-on-write RAM) and its restore. */
   snapshot(): MachineSnapshot { return takeSnapshot(this.machine); }
@@ -336,10 +365,12 @@ export class GuestSession {
       if (typeof hitTest === 'string') return { ok: false, message: hitTest };
       const address = s.address >>> 0;
       const bp: AddressBreakpoint = { id: this.nextId++, address, condition, hitTest, logMessage: s.logMessage ?? null, hits: 0 };
-      const list = this.addressBreakpoints.get(address) ?? [];
-      list.push(bp);
-      this.addressBreakpoints.set(address, list);
-      this.breakAt.add(address);
+      for (const at of new Set([address, ...(s.alsoAt ?? []).map((a) => a >>> 0)])) {
+        const list = this.addressBreakpoints.get(at) ?? [];
+        list.push(bp);
+        this.addressBreakpoints.set(at, list);
+        this.breakAt.add(at);
+      }
       return { ok: true, id: bp.id, address };
     });
   }
@@ -400,10 +431,9 @@ export class GuestSession {
     return this.start({ kind: 'instruction' });
   }
 
-  /** Runs until a return leaves the current frame (ESP above where it is now, or another ring). */
+  /** Runs until a return run in the current frame leaves it (ESP above the frame's level, or another ring). */
   stepOut(): Promise<RunOutcome> {
-    const cpu = this.machine.cpu;
-    return this.start({ kind: 'out', esp: cpu.regs[4] >>> 0, cpl: cpu.cpl });
+    return this.start({ kind: 'out', cpl: this.machine.cpu.cpl });
   }
 
   /** Asks a running guest to stop; it stops at the end of the current batch. False when not running. */
@@ -474,13 +504,14 @@ export class GuestSession {
     const cpu = this.machine.cpu;
     const here = this.sourceMap?.lookupAddress(cpu.eip);
     if (here === undefined) return null;
-    return { kind: 'line', file: here.range.file, line: here.range.start.line, over, esp: cpu.regs[4] >>> 0, cpl: cpu.cpl };
+    return { kind: 'line', file: here.range.file, line: here.range.start.line, expansion: here.expansion, over, cpl: cpu.cpl };
   }
 
   private start(mode: Mode): Promise<RunOutcome> {
     if (this.current !== null) return this.current;
     if (this.state === 'exited') return Promise.resolve(this.exitedEvent());
     this.mode = mode;
+    this.frameLevel = { esp: this.machine.cpu.regs[4] >>> 0, here: true, returned: false };
     this.state = 'running';
     this.pauseRequested = false;
     this.waitSaid = false;
@@ -604,6 +635,9 @@ export class GuestSession {
       status = this.machine.run(Math.min(this.batchInstructions, left), {
         breakpoints: this.breakAt, resume, observer: this.mode.kind !== 'continue' ? this.observer : null,
         paced: left > this.batchInstructions,
+        // Steps into the next instruction or line go one instruction at a time, as QEMU's gdbstub
+        // steps: no interrupt handler runs in them (a step over, out or on runs them, as gdb's do).
+        holdInterrupts: this.mode.kind === 'instruction' || (this.mode.kind === 'line' && !this.mode.over),
       });
     } finally {
       cpu.hooks = null;
@@ -728,7 +762,10 @@ export class GuestSession {
     const retired = cpu.instret !== this.prevInstret;
     this.prevInstret = cpu.instret;
     if (this.pending !== null) return true;
-    if (external || !this.modeReached(retired || cpu.lastVector >= 0)) return false;
+    // (An interrupt taken between instructions enters its handler: out of the stepping frame.)
+    if (external) { this.frameLevel.here = false; return false; }
+    this.trackFrame();
+    if (!this.modeReached(retired || cpu.lastVector >= 0)) return false;
     this.pending = { reason: 'step', description: 'step' };
     return true;
   }
@@ -797,6 +834,21 @@ export class GuestSession {
     this.emit({ ...this.context(eip, this.text(eip)), kind: 'tlb-flush', scope });
   }
 
+  /** Follows the stepping frame's level (frameLevel) over the instruction or delivery just done. */
+  private trackFrame(): void {
+    const cpu = this.machine.cpu;
+    const mode = this.mode;
+    if (mode.kind !== 'out' && (mode.kind !== 'line' || !mode.over)) return;
+    const esp = cpu.regs[4] >>> 0;
+    const level = this.frameLevel;
+    const mnemonic = cpu.lastInstruction?.spec?.mnemonic;
+    // (A callee's RET 4 lifts ESP above where its caller's frame was when it pushed the argument: it does not leave that frame.)
+    level.returned = level.here && cpu.lastVector < 0 && mnemonic !== undefined && RETURNS.has(mnemonic) && (cpu.cpl !== mode.cpl || esp > level.esp);
+    const entered = cpu.lastVector >= 0 || mnemonic === 'call';
+    if (level.here && cpu.cpl === mode.cpl && !entered) level.esp = esp;
+    level.here = cpu.cpl === mode.cpl && esp >= level.esp;
+  }
+
   /** Whether the current step mode's goal is reached after a step. */
   private modeReached(stepped: boolean): boolean {
     const mode = this.mode;
@@ -805,18 +857,14 @@ export class GuestSession {
       case 'continue': return false;
       case 'instruction': return stepped;
       case 'until': return cpu.eip === mode.eip && cpu.cpl === mode.cpl && (cpu.regs[4] >>> 0) >= mode.esp;
-      case 'out': {
-        const c = cpu.lastInstruction;
-        const mn = c?.spec?.mnemonic;
-        if (mn === undefined || !RETURNS.has(mn)) return false;
-        return cpu.cpl !== mode.cpl || (cpu.regs[4] >>> 0) > mode.esp;
-      }
+      case 'out': return this.frameLevel.returned;
       case 'line': {
-        if (mode.over && (cpu.cpl !== mode.cpl || (cpu.regs[4] >>> 0) < mode.esp)) return false;
+        if (mode.over && !this.frameLevel.here) return false;
         const e = this.sourceMap?.lookupAddress(cpu.eip);
         if (e === undefined) return true;
         if (e.address !== cpu.eip) return false;
-        return e.range.file !== mode.file || e.range.start.line !== mode.line;
+        // (The same line from another macro call is another line: `zero eax` then `zero ebx` each run the macro's one line.)
+        return e.range.file !== mode.file || e.range.start.line !== mode.line || !sameSites(e.expansion, mode.expansion);
       }
     }
   }

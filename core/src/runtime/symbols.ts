@@ -13,18 +13,24 @@ export class SymbolTable {
   private readonly byName = new Map<string, number>();
   /** Labels sorted by address (non-local labels first at equal addresses). */
   private readonly sorted: GuestSymbol[];
+  /** The non-local labels (the ones a `.local` label belongs to) sorted by address. */
+  private readonly parents: GuestSymbol[];
 
   constructor(symbols: readonly SymbolInfo[]) {
     const list: GuestSymbol[] = [];
+    const parents: GuestSymbol[] = [];
     for (const s of symbols) {
       if (s.value === undefined) continue;
       if (s.kind === 'label' || s.kind === 'local-label' || s.kind === 'constant') this.byName.set(s.name, s.value >>> 0);
       // Macro-local labels (`..@16.after`) are an expansion's internals: a name to look up, never
       // the nearest label a frame or an address is named after.
       if ((s.kind === 'label' || s.kind === 'local-label') && !s.name.startsWith('..@')) list.push({ name: s.name, address: s.value >>> 0 });
+      if (s.kind === 'label' && !s.name.startsWith('..@')) parents.push({ name: s.name, address: s.value >>> 0 });
     }
     list.sort((a, b) => a.address - b.address || a.name.length - b.name.length);
     this.sorted = list;
+    parents.sort((a, b) => a.address - b.address);
+    this.parents = parents;
   }
 
   get all(): readonly GuestSymbol[] {
@@ -33,6 +39,27 @@ export class SymbolTable {
 
   lookup(name: string): number | undefined {
     return this.byName.get(name);
+  }
+
+  /**
+   * A label by name as the code at `address` names it: a `.local` name is the one belonging to the
+   * non-local label the code follows (NASM manual §3.9, the label before it), as in `jz .wait`.
+   */
+  lookupAt(name: string, address: number): number | undefined {
+    const value = this.byName.get(name);
+    if (value !== undefined || !name.startsWith('.') || name.startsWith('..')) return value;
+    const list = this.parents;
+    let lo = 0, hi = list.length - 1, best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].address <= address) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    // (Several non-local labels at one address: the last defined is the one locals follow; try each.)
+    for (let i = best; i >= 0 && list[i].address === list[best].address; i--) {
+      const local = this.byName.get(list[i].name + name);
+      if (local !== undefined) return local;
+    }
+    return undefined;
   }
 
   /** `label` or `label+0x12` for the nearest label at or below `address` (within 64 KiB). */
