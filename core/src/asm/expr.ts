@@ -254,8 +254,17 @@ export class ExprParser {
           const t = this.peek();
           if (!t) return this.fail('expression syntax error', t);
           if (++this.reads > this.maxDepth) return this.fail('expression too long', t);
-          if (!(t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!'))) break;
-          (f.ops ??= []).push(t);
+          if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) (f.ops ??= []).push(t);
+          else {
+            // `__?ilog2e?__` and the like are unary operators to nasm's evaluator, over the operand
+            // a prefix operator takes (expr6): `(x)` is one, and read below, but parentheses are
+            // no part of them (measured with nasm 2.16.01: `dd __?ilog2e?__ 8 + 1` is 4,
+            // `dd __?ilog2w?__ -8` 63 and the warning, `dd __?ilog2e?__ fwd` "function may only be
+            // applied to scalar values").
+            const ilog2 = t.kind === 'ident' && t.text.charCodeAt(1) === 0x5f && t.text.charCodeAt(0) === 0x5f && !(this.pos + 1 < this.end && this.tokens[this.pos + 1].text === '(') ? ilog2Function(t.text) : undefined;
+            if (ilog2 === undefined) break;
+            (f.ops ??= []).push({ ...t, text: ilog2 });
+          }
           this.pos++;
         }
         const t = this.tokens[this.pos];
@@ -384,15 +393,12 @@ export class ExprParser {
         if (fn !== undefined && this.peek()?.text === '(') return this.floatFunction(t, fn);
         const utf = fn === undefined && t.text.charCodeAt(0) === 0x5f ? utfFunction(t.text) : undefined;
         if (utf !== undefined && (this.peek()?.text === '(' || this.peek()?.kind === 'string')) return this.utfFunction(t, utf);
-        const ilog2 = fn === undefined && utf === undefined && t.text.charCodeAt(0) === 0x5f ? ilog2Function(t.text) : undefined;
-        // (`__?ilog2e?__(x)` and an operand in parentheses are read's.) nasm's float keywords (`__?Infinity?__`, `__?QNaN?__`, `__?SNaN?__`) are no names: in an
+        // (`__?ilog2e?__` and an operand in parentheses are read's.) nasm's float keywords (`__?Infinity?__`, `__?QNaN?__`, `__?SNaN?__`) are no names: in an
         // expression, even the preprocessor's, a syntax error (measured with nasm 2.16.01); nor
         // are its functions' words without their `(` (measured: `__?float32?__` alone is
-        // "expecting `('", `__?utf16?__` "expecting string as argument to __?utf16?__",
-        // `__?ilog2e?__` "expression syntax error").
+        // "expecting `('", `__?utf16?__` "expecting string as argument to __?utf16?__").
         if (fn !== undefined) return this.fail("expecting `('", t);
         if (utf !== undefined) return this.fail(`expecting string as argument to __?${standardNameOf(t.text)}?__`, t);
-        if (ilog2 !== undefined) return this.fail('expression syntax error', t);
         if (t.text.charCodeAt(1) === 0x5f && t.text.charCodeAt(0) === 0x5f && specialFloat(t.text) !== undefined) return this.fail('expression syntax error', t);
         // (`?` is no name either but the conditional's operator, and a data item's alone:
         // measured, `mov eax, ?`, `dd 1+?`, `x equ ?` and `times ? nop` are "expression syntax error".)
