@@ -533,6 +533,8 @@ class Assembler implements EvalContext {
   private droppedAtFirst: Set<number> | undefined;
   /** The final pass's "data exceeds bounds" warnings of the data directive being written, given once its items are all read (see dataBytes). */
   private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
+  /** The `times` count of the data directive being written whose `?`s are yet to be warned of in this final pass (-1: none; see dataDirective). */
+  private zeroingTimes = -1;
   /**
    * The `times` and `dup` counts that were no number in the first pass, and the counts (`resb`'s
    * too) that gave its evaluator an error, as nasm's first pass evaluated them, by statement and
@@ -2683,12 +2685,17 @@ class Assembler implements EvalContext {
       this.results.size[this.stmtIndex] += padding;
       return;
     }
-    if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
+    // (nasm warns of the `?`s as it puts the items out: after its evaluator's messages on them,
+    // and not where it dropped the line for an error. See dataBytes.)
+    const errors = this.errorsGiven;
+    this.zeroingTimes = this.final && hasReserve(st.data) ? n : -1;
     // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`;
     // but its final pass reads their values: `times 0 db yy` is "symbol `yy' not defined".)
     // (A WRT is refused as the value is put out: measured, `times 0 dd x wrt 3` says nothing.)
     if (n === 0 && this.final) this.readUnwritten(st.data);
     const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
+    // (Bytes kept from an earlier pass were read without a message.)
+    if (this.zeroingTimes >= 0) { if (this.errorsGiven === errors) this.warnReservations(st.data, DATA_UNIT[name], n); this.zeroingTimes = -1; }
     const before = this.results.size[this.stmtIndex];
     this.emit(this.dropped() ? NO_DATA_BYTES : unit, n);
     this.results.size[this.stmtIndex] += before;
@@ -4384,12 +4391,15 @@ class Assembler implements EvalContext {
     this.overflowWarnings = 0;
     const errors = this.errorsGiven;
     this.writeData(st.data, unit, w);
+    const dropped = this.undefinedIn === this.stmtIndex || this.errorsGiven !== errors;
+    // (A data directive's "zeroing" warnings come before its overflow warnings of the same place: see dataDirective.)
+    if (this.zeroingTimes >= 0) { if (!dropped) this.warnReservations(st.data, unit, this.zeroingTimes); this.zeroingTimes = -1; }
     const held = this.heldOverflows;
     if (held.length > 0) {
       // (Not for a statement with an error in its items, before or after the value: an undefined
       // symbol, a division by zero, a wrong `dup` count. nasm's parser drops the line there, and
       // never puts out its data. Measured: `db 300, foo`, `db foo, 300`, `db 300, 1/0`.)
-      if (this.undefinedIn !== this.stmtIndex && this.errorsGiven === errors) for (const o of held) this.warning('data-overflow', o.message, o.item, o.repeat);
+      if (!dropped) for (const o of held) this.warning('data-overflow', o.message, o.item, o.repeat);
       held.length = 0;
     }
     return w.take();
