@@ -3593,7 +3593,7 @@ class Assembler implements EvalContext {
     }
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
-    if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
+    if (p.warning) for (const w of [p.warning, ...p.laterWarnings ?? []]) this.warning(w.code, w.message, w);
     const scanned = e !== undefined && p.error === undefined ? scannedOverflow(toks[p.pos]) : undefined;
     if (scanned) this.warning(scanned.code, scanned.message, scanned);
     this.strayBraces(toks, e !== undefined && p.error === undefined ? toks[p.pos]?.start : p.error?.start);

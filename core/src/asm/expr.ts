@@ -107,6 +107,7 @@ export interface WholeExpression {
   readonly expr: Expr | undefined;
   readonly error: ParseError | undefined;
   readonly warning: ExprParser['warning'];
+  readonly laterWarnings?: ExprParser['laterWarnings'];
   readonly unreadFloat?: ExprParser['unreadFloat'];
   /** The tokens past a preprocessor expression, which nasm ignores with a warning (see parseWhole). */
   readonly trailing?: ParseError;
@@ -125,14 +126,15 @@ export function parseWhole(tokens: readonly Token[], evalLimit: number, preproce
   p.preprocessor = preprocessor;
   const expr = p.parse();
   const unreadFloat = p.unreadFloat;
-  if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning, unreadFloat };
+  const laterWarnings = p.laterWarnings;
+  if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning, laterWarnings, unreadFloat };
   if (expr !== undefined && preprocessor && p.error === undefined) {
     const trailing = { message: 'trailing garbage after expression ignored', start: tokens[p.pos].start, end: tokens[tokens.length - 1].end };
-    return { expr, error: undefined, warning: p.warning, unreadFloat, scanned: scannedOverflow(tokens[p.pos]), trailing };
+    return { expr, error: undefined, warning: p.warning, laterWarnings, unreadFloat, scanned: scannedOverflow(tokens[p.pos]), trailing };
   }
   const at = tokens[Math.min(p.pos, tokens.length - 1)];
   const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };
-  return { expr: undefined, error, warning: p.warning, unreadFloat };
+  return { expr: undefined, error, warning: p.warning, laterWarnings, unreadFloat };
 }
 
 /** A step of ExprParser.read under way: a conditional, a binary operator's operands, or an operand with its prefixes. */
@@ -156,6 +158,11 @@ export class ExprParser {
   error: ParseError | undefined;
   /** A problem that does not stop the expression (a character constant cut to four bytes), with its diagnostic code. */
   warning: (ParseError & { readonly code: string }) | undefined;
+  /**
+   * Those after the first, in order: nasm's scanner gives one for each token it reads (measured
+   * with nasm 2.16.01: `mov eax, 'abcde' + 'fghij'` warns twice).
+   */
+  laterWarnings: (ParseError & { readonly code: string })[] | undefined;
   /**
    * In a preprocessor expression, the first floating-point constant a `__?floatN?__()` could not
    * read: nasm's error, after which its evaluator goes on with a quiet NaN (`inFinalPass`: see
@@ -290,6 +297,13 @@ export class ExprParser {
     return this.error ? undefined : result;
   }
 
+  /** Notes warning `w` of a token read (see laterWarnings). */
+  private warn(w: (ParseError & { readonly code: string }) | undefined): void {
+    if (w === undefined) return;
+    if (this.warning === undefined) this.warning = w;
+    else (this.laterWarnings ??= []).push(w);
+  }
+
   private peek(): Token | undefined {
     return this.pos < this.end ? this.tokens[this.pos] : undefined;
   }
@@ -299,7 +313,7 @@ export class ExprParser {
       const last = this.tokens[this.end - 1];
       this.error = t ? { message, start: t.start, end: t.end } : { message, start: last ? last.end : 0, end: last ? last.end : 0 };
       // (The token it fails at, nasm's scanner has read.)
-      this.warning ??= scannedOverflow(t);
+      this.warn(scannedOverflow(t));
     }
     return undefined;
   }
@@ -324,7 +338,7 @@ export class ExprParser {
     this.pos++;
     const encoded = bcdDigits !== undefined ? this.packedBcdFloat(t!, bcdDigits, negative, fn) : encodeFloat('error' in value ? QUIET_NAN : value, negative, fn.format, this.floatMode);
     if (encoded === undefined) return undefined;
-    if (encoded.warnings.length > 0 && !this.warning) this.warning = { ...encoded.warnings[0], start: t!.start, end: t!.end };
+    if (encoded.warnings.length > 0) this.warn({ ...encoded.warnings[0], start: t!.start, end: t!.end });
     // As a 64-bit value, like any number (`__?float64?__(-1.5)` is negative).
     const big = BigInt.asIntN(64, floatFunctionValue(fn, encoded.bytes));
     const v = Number(big);
@@ -336,7 +350,7 @@ export class ExprParser {
     if (fn.format !== FLOAT_FORMATS[10]) return this.fail('packed BCD requires an 80-bit format', t);
     const bcd = packedBcd(digits, negative);
     if ('error' in bcd) return this.fail(bcd.error, t);
-    if (bcd.truncated && !this.warning) this.warning = { message: 'packed BCD truncated to 18 digits', start: t.start, end: t.end, code: 'packed-bcd' };
+    if (bcd.truncated) this.warn({ message: 'packed BCD truncated to 18 digits', start: t.start, end: t.end, code: 'packed-bcd' });
     return { bytes: bcd.bytes, warnings: [] };
   }
 
@@ -356,7 +370,7 @@ export class ExprParser {
     }
     this.pos += parens ? 2 : 1;
     const bytes = result.bytes;
-    if (cutCharacters(bytes) && !this.warning) this.warning = { message: 'character constant too long', start: name.start, end: name.end, code: 'char-constant' };
+    if (cutCharacters(bytes)) this.warn({ message: 'character constant too long', start: name.start, end: name.end, code: 'char-constant' });
     return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: name.start, end: this.tokens[this.pos - 1].end };
   }
 
@@ -373,7 +387,7 @@ export class ExprParser {
         // Long literals may be beyond 2^53 (or wrap past 2^64): take their exact 64-bit value.
         if (t.text.length > 15 || !Number.isSafeInteger(v)) {
           const big = parseNumberExact(t.text);
-          this.warning ??= scannedOverflow(t);
+          this.warn(scannedOverflow(t));
           const n = Number(big);
           if (!Number.isSafeInteger(n)) return { k: 'num', v: n, big, start: t.start, end: t.end };
           return { k: 'num', v: n, start: t.start, end: t.end };
@@ -383,7 +397,7 @@ export class ExprParser {
       case 'string': {
         const bytes = decodeString(t.text);
         if (!bytes) return this.fail('invalid escape in string', t);
-        if (cutCharacters(bytes) && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end, code: 'char-constant' };
+        if (cutCharacters(bytes)) this.warn({ message: 'character constant too long', start: t.start, end: t.end, code: 'char-constant' });
         return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: t.start, end: t.end };
       }
       case 'here':

@@ -1968,7 +1968,7 @@ class LineParser implements TermReader {
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
     p.decorators = this.inDataItem;
     const e = p.parse();
-    if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (p.warning) this.takeWarnings(p);
     if (!e) this.failParse(p, end);
     this.stoppedAfterWrt = p.pos < end && isWrt(this.toks[p.pos]) && p.pos + 1 < end;
     if (!this.stoppedAfterWrt) { this.stoppedAt = p.pos; return e; }
@@ -1988,7 +1988,7 @@ class LineParser implements TermReader {
     if (toks[at + 1].kind === 'ident' && toks[at + 1].text.toLowerCase() === 'seg') this.fail('WRT not supported by binary output format', toks[at]);
     const p = new ExprParser(toks, at + 1, end, this.localBase, this.evalLimit, this.floatMode);
     const target = p.wrtTarget();
-    if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (p.warning) this.takeWarnings(p);
     if (!target) { const err = p.error!; this.fail(err.message, err); }
     return { whole: { k: 'bin', op: 'wrt', a: e, b: target, start: e.start, end: target.end }, stop: p.pos };
   }
@@ -2286,6 +2286,13 @@ class LineParser implements TermReader {
   /** Where the latest dataExpression stopped: the index of the token after its expression. */
   private dataStop = 0;
 
+  /** The warnings of expression parser `p`, which has one (see ExprParser.laterWarnings). */
+  private takeWarnings(p: ExprParser): void {
+    const warnings = this.warnings ??= [];
+    warnings.push(p.warning!);
+    if (p.laterWarnings !== undefined) warnings.push(...p.laterWarnings);
+  }
+
   /** The first register the latest dataExpression or `times` count named (see collectRefs). */
   private dataRegister: Expr | undefined;
   private inDataItem = false;
@@ -2425,7 +2432,7 @@ class LineParser implements TermReader {
       const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit, this.floatMode);
       p.decorators = true;
       const parsed = p.parse();
-      if (p.warning) (this.warnings ??= []).push(p.warning);
+      if (p.warning) this.takeWarnings(p);
       if (!parsed) this.failParse(p, end);
       e = parsed;
       stop = p.pos;
@@ -2921,7 +2928,7 @@ class LineParser implements TermReader {
   private memoryExpression(i: number, end: number, words?: AddressWords): Expr {
     const p = new ExprParser(this.toks, i, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
-    if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (p.warning) this.takeWarnings(p);
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
