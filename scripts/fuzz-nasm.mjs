@@ -168,7 +168,8 @@ const FLOAT_ARGUMENTS = ['1.5', '-2.0', '0.1', '1e10', '3', 'x', '__?Infinity?__
 function wideExpression(depth) {
   if (depth <= 0 || rand(10) < 3) {
     const r = rand(30);
-    if (r === 0) return `${pick(FUNCTIONS)}(${pick(['0', '1', '8', '9', '7', 'x', 'k', '-4', '0x100000000', 'fwd', 'lab'])})`;
+    // (With parentheses or without: an ilog2 function is a unary operator to nasm.)
+    if (r === 0) return `${pick(FUNCTIONS)}${pick(['(', ' '])}${pick(['0', '1', '8', '9', '7', 'x', 'k', '-4', '0x100000000', 'fwd', 'lab'])}`.replace(/\((.*)$/, '($1)');
     if (r === 1) return `${pick(FLOATS)}(${pick(FLOAT_ARGUMENTS)})`;
     if (r === 2) return `${pick(['seg ', 'seg '])}${pick(['lab', 'fwd', 'k', '$'])}`;
     if (r === 3) return `${pick(['lab', 'fwd', '$', '5'])} wrt ${pick(['lab', 'fwd', 'k', '.text', 'cs'])}`;
