@@ -17,7 +17,7 @@ import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { dropsStatement } from './listing-errors';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath, searchPlaces } from './paths';
-import { tokensText } from './macros';
+import { directiveValueText, tokensText } from './macros';
 import { carriedOnMemory, invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, REGISTER_OPERATOR, resolveMemory, type RegisterSum } from './effective-address';
 import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, rawDirectiveValue, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
@@ -3032,7 +3032,7 @@ class Assembler implements EvalContext {
     // (An address is what nasm's macro divides by, "division operator may only be applied to
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
-    const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
+    const notPower = `segment alignment \`${directiveValueText(parts[0])}' is not power of two`;
     const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
     const gaveUp = this.gaveUpIn === this.stmtIndex;
     const given = this.sink.list.length;
@@ -3161,7 +3161,7 @@ class Assembler implements EvalContext {
     const first = e !== undefined && this.firstPassEqus.namedIn(e) && !this.namesForward(e) ? this.firstPassAlignmentOfEqus(e) : undefined;
     if (first?.v !== undefined && first.sec < 0 && !this.sectionAlignment(first, args, e!)) return undefined;
     // (An address: see addressAligns; measured, `sectalign lab`.)
-    const notPower = (): void => { if (!this.addressAligns(e!)) this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); };
+    const notPower = (): void => { if (!this.addressAligns(e!)) this.error('align', `segment alignment \`${directiveValueText(args)}' is not power of two`, e); };
     const value = e ? this.constantValue(e, 'sectalign', notPower) : undefined;
     return value?.v !== undefined && this.sectionAlignment(value, args, e!) ? value.v : undefined;
   }
@@ -3280,8 +3280,8 @@ class Assembler implements EvalContext {
    */
   private sectionAlignment(value: Value, written: readonly PPToken[], e: Expr): boolean {
     const log2 = powerOfTwo(value);
-    if (log2 < 0) this.error('align', `segment alignment \`${tokensText(written)}' is not power of two`, e);
-    else if (log2 > 30) this.error('align', `absurdly large segment alignment \`${tokensText(written)}' (2^${log2})`, e);
+    if (log2 < 0) this.error('align', `segment alignment \`${directiveValueText(written)}' is not power of two`, e);
+    else if (log2 > 30) this.error('align', `absurdly large segment alignment \`${directiveValueText(written)}' (2^${log2})`, e);
     return log2 >= 0 && log2 <= 30;
   }
 
