@@ -501,7 +501,7 @@ export function utfBytes(name: Token, fn: UtfFunction, str: Token | undefined): 
 }
 
 /** A standard function word's name in nasm's messages: as written when written `__?NAME?__`, else in lower case (measured). */
-function standardNameOf(word: string): string {
+export function standardNameOf(word: string): string {
   return word.startsWith('__?') ? word.slice(3, -3) : word.slice(2, -2).toLowerCase();
 }
 

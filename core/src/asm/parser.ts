@@ -8,7 +8,7 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBc
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, withAddressWords, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
-import { COMPARISONS, constantOf, DECORATOR_TERM, DEFAULT_EVAL_LIMIT, evaluate, ExprParser, givesUp, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
+import { COMPARISONS, constantOf, DECORATOR_TERM, DEFAULT_EVAL_LIMIT, evaluate, ExprParser, givesUp, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, standardNameOf, utfBytes, utfCall, type Expr } from './expr';
 import { firstLeaf } from './expr-walk';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
@@ -2192,9 +2192,21 @@ class LineParser implements TermReader {
           // `__?utf16?__('...')` first in an item is a string, padded like one, and the whole item
           // (manual §3.4.5; measured: `dd __utf16__('a') | 0` is an error, `dd 0 | __utf16__('a')` is not).
           const result = utfCall(t, utfFunction(t.text)!, toks[pos + 2], toks[pos + 3]);
-          if ('error' in result) this.fail(result.error, result.at ?? t);
-          item = { kind: 'bytes', bytes: result.bytes, start: t.start, end: toks[pos + 3].end };
-          last = at = pos + 3;
+          if ('error' in result && toks[pos + 2]?.kind === 'string') this.fail(result.error, result.at ?? t);
+          let close = pos + 3;
+          if ('error' in result) {
+            // No string: nasm's parser says so and reads on, the token after it for the `)` (none
+            // needed where the `)` stood for the string), then wants a comma (measured with nasm
+            // 2.16.01: `dd __?utf16?__(x) + 1` is also "comma expected after operand", `dd
+            // __?utf16?__(1+2)` "unterminated __?utf16?__ function" and that, `dd __?utf16?__(x), 1`
+            // and `dd __?utf16?__()` the first alone).
+            this.goOn(result.error, result.at ?? t);
+            close = toks[pos + 2] === undefined || toks[pos + 2].text === ')' ? pos + 2 : pos + 3;
+            if (toks[pos + 2] !== undefined && toks[close]?.text !== ')') this.goOn(`unterminated __?${standardNameOf(t.text)}?__ function`, toks[close] ?? toks[n - 1]);
+            close = Math.min(close, n - 1);
+          }
+          item = { kind: 'bytes', bytes: 'error' in result ? NO_BYTES : result.bytes, start: t.start, end: toks[close].end };
+          last = at = close;
         } else if (isQuestionMark(t)) {
           item = { kind: 'reserve', start: t.start, end: t.end };
         } else if (t.kind === 'string' && toks[pos + 1]?.kind === 'string') {
