@@ -1268,7 +1268,9 @@ class Assembler implements EvalContext {
       // alone; `dd lbl|1, lbl|1`, whose operator's error it carries on after, is two).
       if (this.gaveUpIn === this.stmtIndex || (this.stoppedAtFirst === this.stmtIndex && !this.givenEveryPass)) return;
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b) || this.refusedAfterFirstPass(a)) ? 'expression-later' : this.expressionCode);
+      // (Of a register after `wrt`, nasm's word as it first reads the line, in every pass: see withRespectTo.)
+      const wrtRegister = a === WRT_OPERAND && firstLeaf(b, (leaf) => leaf.k === 'sym' && leaf.escaped === undefined && lookupRegister(leaf.name) !== undefined) !== undefined;
+      const code = (wrtRegister ? undefined : WRT_PROBLEMS.get(a)) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b) || this.refusedAfterFirstPass(a)) ? 'expression-later' : this.expressionCode);
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
       if (this.evaluatorGivesUp(a)) this.gaveUp();
@@ -5427,8 +5429,9 @@ function raiseAlignment(s: Section, a: number): void {
  * The evaluator's words on a WRT (see withRespectTo in expr.ts), by their code: a segment nasm
  * refuses as it reads the line, which drops it, and one the bin format refuses as the value is put out.
  */
+const WRT_OPERAND = 'invalid right-hand operand to WRT';
 const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
-  ['invalid right-hand operand to WRT', 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
+  [WRT_OPERAND, 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
 ]);
 
 /** The codes of the errors nasm's bin format gives as it puts a value out: none where nothing is (see readUnwritten, settlePutOut). */

@@ -8,7 +8,8 @@ import type { Token } from './lexer';
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, type FloatFunction, floatFunction, floatFunctionValue, type FloatWarning, packedBcd, packedBcdDigits, QUIET_NAN, specialFloat } from './floats';
 import { exceeds64Bits, isFloatText, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
-import { foldExpr } from './expr-walk';
+import { firstLeaf, foldExpr } from './expr-walk';
+import { lookupRegister } from '../isa/registers';
 import { bracedWord } from './source';
 import { LOAD_SEGMENTS } from './sections';
 
@@ -1065,6 +1066,12 @@ const SEG_ABS = 0x40000000;
  */
 function withRespectTo(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const v = evaluateTerm(e.a, ctx);
+  // (A register is no segment either, and no name: measured, `push lab wrt cs`, `dd $ wrt cs`
+  // and `dd 5 wrt eax` are "invalid right-hand operand to WRT".)
+  if (firstLeaf(e.b, (x) => x.k === 'sym' && x.escaped === undefined && lookupRegister(x.name) !== undefined) !== undefined) {
+    fail(ctx, 'invalid right-hand operand to WRT', e.b);
+    return { v: undefined, sec: -1 };
+  }
   const outer = takeMisplaced();
   const segment = evaluateTerm(e.b, ctx);
   const misplacedHere = takeMisplaced() !== undefined;
