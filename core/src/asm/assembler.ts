@@ -3035,7 +3035,11 @@ class Assembler implements EvalContext {
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
     const notPower = `segment alignment \`${directiveValueText(parts[0])}' is not power of two`;
-    const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
+    // (After `sectalign`'s "not defined before use", the padding's count is read as nasm's first
+    // pass reads it, the names not known yet cancelling: measured with nasm 2.16.01, `align x-x+4`
+    // / `x equ 4` is that error alone, `align x-x` and `align x*0+4` also "division by zero".)
+    const cancelled = checked && !reserves && forward ? this.firstPassAlignment(e) : undefined;
+    const rule = checked ? (reserves || cancelled !== undefined ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
     const gaveUp = this.gaveUpIn === this.stmtIndex;
     const given = this.sink.list.length;
     let divided = false;
@@ -3055,6 +3059,7 @@ class Assembler implements EvalContext {
       this.sink.report('error', d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, 1);
     }
     const a = value?.v;
+    if (cancelled === 0 && a === undefined) this.everyPassError('division by zero', e!);
     if (smart && a === undefined && (divided || this.gaveUpIn === this.stmtIndex)) this.smartPadUnassigned(st.op!);
     // (A count unknown is the `times` error `sectalign`'s "not defined" comes with, after which
     // nasm's parser reads the fill: measured, `alignb x, 0` / `x:` is both, then its error.)
