@@ -3023,7 +3023,12 @@ class Assembler implements EvalContext {
     // `sectalign off` 4 bytes; `align x` there is "non-constant argument supplied to TIMES" alone).
     const reserves = name === 'alignb' && st.fill === undefined && st.fillProblem === undefined && st.data.length === 0;
     const forward = e !== undefined && this.namesForward(e);
-    if (reserves && forward && this.pass === 0) this.reservesForward(e);
+    // (After `sectalign`'s "not defined before use", the padding's count is read as nasm's first
+    // pass reads it, the names not known yet cancelling: measured with nasm 2.16.01, `align x-x+4`
+    // / `x equ 4` is that error alone, `align x-x`, `align x*0+4` and `alignb x-x` also "division
+    // by zero", a count of 0 that resb does not warn of as a forward reference.)
+    const cancelled = checked && forward ? this.firstPassAlignment(e) : undefined;
+    if (reserves && forward && this.pass === 0 && cancelled !== 0) this.reservesForward(e);
     if (e !== undefined && !forward && !smart && this.firstPassEqus.namedIn(e) && this.equAlignmentFailed(e, parts[0], checked)) return;
     // (A name not known yet is a term that cancels out of a sum in nasm's first pass, see
     // FirstPassEvaluation.value: measured, after `sectalign off`, `align x-x+4` / `x:` pads to 4 and `align
@@ -3035,10 +3040,6 @@ class Assembler implements EvalContext {
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
     const notPower = `segment alignment \`${directiveValueText(parts[0])}' is not power of two`;
-    // (After `sectalign`'s "not defined before use", the padding's count is read as nasm's first
-    // pass reads it, the names not known yet cancelling: measured with nasm 2.16.01, `align x-x+4`
-    // / `x equ 4` is that error alone, `align x-x` and `align x*0+4` also "division by zero".)
-    const cancelled = checked && !reserves && forward ? this.firstPassAlignment(e) : undefined;
     const rule = checked ? (reserves || cancelled !== undefined ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
     const gaveUp = this.gaveUpIn === this.stmtIndex;
     const given = this.sink.list.length;
