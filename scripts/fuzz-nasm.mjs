@@ -31,7 +31,12 @@
 //               behind and ahead of it, `$`, `$$` and nasm's operators, put where nasm's passes
 //               read it differently (a `times`, `dup` or `resb` count, an `equ`, data, a
 //               displacement, an immediate); accept/refuse, the bytes, and the messages (their
-//               lines and words, in order) compared.
+//               lines and words, in order) compared;
+//   expressions2 the same, with a wider generator: registers, strings and character constants,
+//               nasm's functions (`__?ilog2e?__`, `__?float32?__`, `__?utf16?__` ...), `seg` and
+//               `wrt`, put in more of the places nasm reads one (`%assign`, `%if`/`%elif`,
+//               `align`, `times`, `resb`, a `jmp`/`call` target, `imul`'s immediate, `enter`, a
+//               shift count, `equ`, data with `?`), in 16- or 32-bit code.
 // Usage: node scripts/fuzz-nasm.mjs [SEED] [PROGRAMS] [MODE]   (npm run fuzz:nasm -- SEED PROGRAMS MODE)
 // Exit status 1 when it found anything; the findings, with the programs (and for listing and
 // preprocess the first rows where the two outputs part), go to a JSON file.
@@ -48,8 +53,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = Number(process.argv[2] ?? Date.now() % 100000);
 const PROGRAMS = Number(process.argv[3] ?? 300);
 const MODE = process.argv[4] ?? 'bytes';
-if (!['bytes', 'listing', 'preprocess', 'format', 'rename', 'expressions'].includes(MODE)) {
-  console.error(`fuzz-nasm: unknown mode ${MODE} (bytes, listing, preprocess, format, rename or expressions)`);
+if (!['bytes', 'listing', 'preprocess', 'format', 'rename', 'expressions', 'expressions2'].includes(MODE)) {
+  console.error(`fuzz-nasm: unknown mode ${MODE} (bytes, listing, preprocess, format, rename, expressions or expressions2)`);
   process.exit(2);
 }
 
@@ -149,6 +154,51 @@ function expressionProgram() {
   return `bits 32\nk equ 5\nlab: db 9\n${line}\nfwd: db 2\nx equ 4\ny equ 3\n`;
 }
 
+// The expressions2 mode's words, besides TERMS: registers, strings and character constants,
+// nasm's functions over a number, a float or a string, and `seg`/`wrt` of a label.
+const WIDE_TERMS = [
+  ...TERMS, 'eax', 'bx', 'al', 'cs', 'es', "'a'", "'ab'", '"abcd"', '`\\n`', "''", "'abcde'",
+  '0x7fffffffffffffff', '-1', '10000h', '0b101', '1.5',
+];
+const FUNCTIONS = ['__?ilog2e?__', '__?ilog2w?__', '__?ilog2f?__', '__?ilog2c?__'];
+const FLOATS = ['__?float8?__', '__?float16?__', '__?float32?__', '__?float64?__', '__?float80m?__', '__?float80e?__', '__?float128l?__', '__?float128h?__', '__?bfloat16?__'];
+const FLOAT_ARGUMENTS = ['1.5', '-2.0', '0.1', '1e10', '3', 'x', '__?Infinity?__', '__?QNaN?__', "'a'", '1.0e-40'];
+
+/** A random expression for expressions2 (see WIDE_TERMS). */
+function wideExpression(depth) {
+  if (depth <= 0 || rand(10) < 3) {
+    const r = rand(30);
+    // (With parentheses or without: an ilog2 function is a unary operator to nasm.)
+    if (r === 0) return `${pick(FUNCTIONS)}${pick(['(', ' '])}${pick(['0', '1', '8', '9', '7', 'x', 'k', '-4', '0x100000000', 'fwd', 'lab'])}`.replace(/\((.*)$/, '($1)');
+    if (r === 1) return `${pick(FLOATS)}(${pick(FLOAT_ARGUMENTS)})`;
+    if (r === 2) return `${pick(['seg ', 'seg '])}${pick(['lab', 'fwd', 'k', '$'])}`;
+    if (r === 3) return `${pick(['lab', 'fwd', '$', '5'])} wrt ${pick(['lab', 'fwd', 'k', '.text', 'cs'])}`;
+    if (r === 4) return `${pick(['__?utf16?__', '__?utf32?__', '__?utf16le?__', '__?utf32be?__'])}(${pick(["'a'", '"ab"', "''", 'x'])})`;
+    return pick(WIDE_TERMS);
+  }
+  const r = rand(20);
+  if (r < 3) return pick(UNARY) + wideExpression(depth - 1);
+  if (r < 5) return `(${wideExpression(depth - 1)})`;
+  if (r < 6) return `${wideExpression(depth - 1)} ? ${wideExpression(depth - 1)} : ${wideExpression(depth - 1)}`;
+  return `${wideExpression(depth - 1)} ${pick(BINARY)} ${wideExpression(depth - 1)}`;
+}
+
+/** A program for the expressions2 mode: one wider expression in one of more places nasm reads one. */
+function wideExpressionProgram() {
+  const e = wideExpression(1 + rand(3));
+  const f = wideExpression(rand(2));
+  const line = pick([
+    `times ${e} db 1`, `db ${e} dup (1)`, `section .bss\nresb ${e}\nsection .text`, `z equ ${e}\ndd z`, `dd ${e}`,
+    `dw ${e}, ?`, `db ?, ${e}`, `dq ${e}`, `lea eax, [ebx+${e}]`, `mov eax, ${e}`, `push ${e}`, `mov al, ${e}`,
+    `%assign v ${e}\ndd v`, `%if ${e}\ndb 1\n%elif ${f}\ndb 2\n%else\ndb 3\n%endif`, `%if 0\n%elif ${e}\ndb 2\n%endif`,
+    `align ${e}`, `alignb ${e}`, `jmp ${e}`, `call ${e}`, `jmp short ${e}`, `jz ${e}`, `jmp ${f}:${e}`, `call far [${e}]`,
+    `imul eax, ebx, ${e}`, `imul ax, ${e}`, `enter ${e}, ${f}`, `shl eax, ${e}`, `ror byte [bx], ${e}`, `ret ${e}`,
+    `int ${e}`, `in al, ${e}`, `mov ax, seg ${pick(['lab', 'fwd'])} + ${e}`, `dw ${e} wrt ${pick(['lab', '.text'])}`,
+    `%assign v ${e}\n%if v\ndb v\n%endif`, `mov [${e}], eax`, `mov eax, [${e}]`, `dd ${e}, ${f}`,
+  ]);
+  return `bits ${pick(['16', '32'])}\nk equ 5\nlab: db 9\n${line}\nfwd: db 2\nx equ 4\ny equ 3\n`;
+}
+
 /** A command line's messages, errors and warnings, as `LINE: error: words` (nasm names no column, Ringside's notes are its own). */
 function messagesOf(stderr) {
   return stderr.split('\n').filter((l) => / (error|warning): /.test(l)).map((l) => l.replace(/^[^:]*:(\d+):(\d+:)? /, '$1: '));
@@ -243,7 +293,7 @@ function assembleBoth() {
   // nasm's own assertion failures (`panic: ... assertion ... failed`, or `assertion ... failed at
   // FILE` alone) give no reference to compare with.
   if (nasm.stderr.includes('panic: ') || /: assertion .+ failed at /.test(nasm.stderr)) return { kind: 'nasmPanics' };
-  if (MODE === 'expressions' && messagesOf(nasm.stderr).join('\n') !== messagesOf(ours.err).join('\n') && !RINGSIDE_LIMIT.test(ours.err)) {
+  if (MODE.startsWith('expressions') && messagesOf(nasm.stderr).join('\n') !== messagesOf(ours.err).join('\n') && !RINGSIDE_LIMIT.test(ours.err)) {
     return { kind: 'messages', details: { nasm: messagesOf(nasm.stderr), ringside: messagesOf(ours.err) } };
   }
   if (nasm.status !== 0 && ours.status !== 0) return { kind: 'bothRefuse' };
@@ -351,7 +401,7 @@ function renameBoth(text) {
 const findings = [];
 const counts = { same: 0, known: 0, bothRefuse: 0, nasmPanics: 0, nasmTimesOut: 0, outsideDialect: 0 };
 for (let n = 0; n < PROGRAMS; n++) {
-  const text = MODE === 'expressions' ? expressionProgram() : mutate(pick(corpus));
+  const text = MODE === 'expressions' ? expressionProgram() : MODE === 'expressions2' ? wideExpressionProgram() : mutate(pick(corpus));
   writeFileSync(join(work, 'm.asm'), text, 'latin1');
   for (const f of ['n.bin', 'o.bin', 'n.lst', 'o.lst']) if (existsSync(join(work, f))) unlinkSync(join(work, f));
   const { kind, details } = MODE === 'preprocess' ? preprocessBoth(text) : MODE === 'format' ? formatBoth(text) : MODE === 'rename' ? renameBoth(text) : assembleBoth();

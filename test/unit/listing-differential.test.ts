@@ -57,6 +57,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
 const NOT_LISTED: Readonly<Record<string, string>> = {
   'err-seg-in-group.asm': 'Ringside refuses `seg x` as it parses the line; nasm puts it out as a segment ([ssss]) and refuses it in its output format, after the listing',
   'err-seg-zext.asm': 'as err-seg-in-group.asm: Ringside refuses `seg x` as it parses the line, nasm puts it out and refuses it in its output format',
+  'err-seg-width.asm': 'as err-seg-in-group.asm: Ringside refuses `seg x` as it parses the line, nasm puts it out and refuses it in its output format',
   'err-macro-argument-names.asm': 'each undefined name drops its `db` and the next names a symbol: lines whose bytes Ringside leaves in doubt after a drop (ListingLine.afterDropped)',
   'err-dropped-then-repeated-messages.asm': 'an undefined name drops `dw nope`, and the lines after it are instructions it moved and a line naming a label: lines whose bytes Ringside leaves in doubt after a drop (ListingLine.afterDropped); their messages are printed as often as nasm\'s all the same',
   'err-extern-times.asm': 'an undefined name drops `dd a, zz` and `mov eax, [a + zz]`, and the lines after them name external names: lines whose bytes Ringside leaves in doubt after a drop (ListingLine.afterDropped)',

@@ -17,7 +17,7 @@ import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { dropsStatement } from './listing-errors';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath, searchPlaces } from './paths';
-import { tokensText } from './macros';
+import { directiveValueText, tokensText } from './macros';
 import { carriedOnMemory, invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, REGISTER_OPERATOR, resolveMemory, type RegisterSum } from './effective-address';
 import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, rawDirectiveValue, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
@@ -533,6 +533,8 @@ class Assembler implements EvalContext {
   private droppedAtFirst: Set<number> | undefined;
   /** The final pass's "data exceeds bounds" warnings of the data directive being written, given once its items are all read (see dataBytes). */
   private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
+  /** The `times` count of the data directive being written whose `?`s are yet to be warned of in this final pass (-1: none; see dataDirective). */
+  private zeroingTimes = -1;
   /**
    * The `times` and `dup` counts that were no number in the first pass, and the counts (`resb`'s
    * too) that gave its evaluator an error, as nasm's first pass evaluated them, by statement and
@@ -1266,7 +1268,9 @@ class Assembler implements EvalContext {
       // alone; `dd lbl|1, lbl|1`, whose operator's error it carries on after, is two).
       if (this.gaveUpIn === this.stmtIndex || (this.stoppedAtFirst === this.stmtIndex && !this.givenEveryPass)) return;
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b) || this.refusedAfterFirstPass(a)) ? 'expression-later' : this.expressionCode);
+      // (Of a register after `wrt`, nasm's word as it first reads the line, in every pass: see withRespectTo.)
+      const wrtRegister = a === WRT_OPERAND && firstLeaf(b, (leaf) => leaf.k === 'sym' && leaf.escaped === undefined && lookupRegister(leaf.name) !== undefined) !== undefined;
+      const code = (wrtRegister ? undefined : WRT_PROBLEMS.get(a)) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && (this.givenLaterPass || this.ofLaterPass(a, b) || this.refusedAfterFirstPass(a)) ? 'expression-later' : this.expressionCode);
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
       if (this.evaluatorGivesUp(a)) this.gaveUp();
@@ -2683,12 +2687,17 @@ class Assembler implements EvalContext {
       this.results.size[this.stmtIndex] += padding;
       return;
     }
-    if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
+    // (nasm warns of the `?`s as it puts the items out: after its evaluator's messages on them,
+    // and not where it dropped the line for an error. See dataBytes.)
+    const errors = this.errorsGiven;
+    this.zeroingTimes = this.final && hasReserve(st.data) ? n : -1;
     // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`;
     // but its final pass reads their values: `times 0 db yy` is "symbol `yy' not defined".)
     // (A WRT is refused as the value is put out: measured, `times 0 dd x wrt 3` says nothing.)
     if (n === 0 && this.final) this.readUnwritten(st.data);
     const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
+    // (Bytes kept from an earlier pass were read without a message.)
+    if (this.zeroingTimes >= 0) { if (this.errorsGiven === errors) this.warnReservations(st.data, DATA_UNIT[name], n); this.zeroingTimes = -1; }
     const before = this.results.size[this.stmtIndex];
     this.emit(this.dropped() ? NO_DATA_BYTES : unit, n);
     this.results.size[this.stmtIndex] += before;
@@ -3014,7 +3023,12 @@ class Assembler implements EvalContext {
     // `sectalign off` 4 bytes; `align x` there is "non-constant argument supplied to TIMES" alone).
     const reserves = name === 'alignb' && st.fill === undefined && st.fillProblem === undefined && st.data.length === 0;
     const forward = e !== undefined && this.namesForward(e);
-    if (reserves && forward && this.pass === 0) this.reservesForward(e);
+    // (After `sectalign`'s "not defined before use", the padding's count is read as nasm's first
+    // pass reads it, the names not known yet cancelling: measured with nasm 2.16.01, `align x-x+4`
+    // / `x equ 4` is that error alone, `align x-x`, `align x*0+4` and `alignb x-x` also "division
+    // by zero", a count of 0 that resb does not warn of as a forward reference.)
+    const cancelled = checked && forward ? this.firstPassAlignment(e) : undefined;
+    if (reserves && forward && this.pass === 0 && cancelled !== 0) this.reservesForward(e);
     if (e !== undefined && !forward && !smart && this.firstPassEqus.namedIn(e) && this.equAlignmentFailed(e, parts[0], checked)) return;
     // (A name not known yet is a term that cancels out of a sum in nasm's first pass, see
     // FirstPassEvaluation.value: measured, after `sectalign off`, `align x-x+4` / `x:` pads to 4 and `align
@@ -3025,8 +3039,8 @@ class Assembler implements EvalContext {
     // (An address is what nasm's macro divides by, "division operator may only be applied to
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
-    const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
-    const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
+    const notPower = `segment alignment \`${directiveValueText(parts[0])}' is not power of two`;
+    const rule = checked ? (reserves || cancelled !== undefined ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
     const gaveUp = this.gaveUpIn === this.stmtIndex;
     const given = this.sink.list.length;
     let divided = false;
@@ -3046,6 +3060,7 @@ class Assembler implements EvalContext {
       this.sink.report('error', d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, 1);
     }
     const a = value?.v;
+    if (cancelled === 0 && a === undefined) this.everyPassError('division by zero', e!);
     if (smart && a === undefined && (divided || this.gaveUpIn === this.stmtIndex)) this.smartPadUnassigned(st.op!);
     // (A count unknown is the `times` error `sectalign`'s "not defined" comes with, after which
     // nasm's parser reads the fill: measured, `alignb x, 0` / `x:` is both, then its error.)
@@ -3154,7 +3169,7 @@ class Assembler implements EvalContext {
     const first = e !== undefined && this.firstPassEqus.namedIn(e) && !this.namesForward(e) ? this.firstPassAlignmentOfEqus(e) : undefined;
     if (first?.v !== undefined && first.sec < 0 && !this.sectionAlignment(first, args, e!)) return undefined;
     // (An address: see addressAligns; measured, `sectalign lab`.)
-    const notPower = (): void => { if (!this.addressAligns(e!)) this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); };
+    const notPower = (): void => { if (!this.addressAligns(e!)) this.error('align', `segment alignment \`${directiveValueText(args)}' is not power of two`, e); };
     const value = e ? this.constantValue(e, 'sectalign', notPower) : undefined;
     return value?.v !== undefined && this.sectionAlignment(value, args, e!) ? value.v : undefined;
   }
@@ -3273,8 +3288,8 @@ class Assembler implements EvalContext {
    */
   private sectionAlignment(value: Value, written: readonly PPToken[], e: Expr): boolean {
     const log2 = powerOfTwo(value);
-    if (log2 < 0) this.error('align', `segment alignment \`${tokensText(written)}' is not power of two`, e);
-    else if (log2 > 30) this.error('align', `absurdly large segment alignment \`${tokensText(written)}' (2^${log2})`, e);
+    if (log2 < 0) this.error('align', `segment alignment \`${directiveValueText(written)}' is not power of two`, e);
+    else if (log2 > 30) this.error('align', `absurdly large segment alignment \`${directiveValueText(written)}' (2^${log2})`, e);
     return log2 >= 0 && log2 <= 30;
   }
 
@@ -3586,7 +3601,7 @@ class Assembler implements EvalContext {
     }
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
-    if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
+    if (p.warning) for (const w of [p.warning, ...p.laterWarnings ?? []]) this.warning(w.code, w.message, w);
     const scanned = e !== undefined && p.error === undefined ? scannedOverflow(toks[p.pos]) : undefined;
     if (scanned) this.warning(scanned.code, scanned.message, scanned);
     this.strayBraces(toks, e !== undefined && p.error === undefined ? toks[p.pos]?.start : p.error?.start);
@@ -4384,12 +4399,15 @@ class Assembler implements EvalContext {
     this.overflowWarnings = 0;
     const errors = this.errorsGiven;
     this.writeData(st.data, unit, w);
+    const dropped = this.undefinedIn === this.stmtIndex || this.errorsGiven !== errors;
+    // (A data directive's "zeroing" warnings come before its overflow warnings of the same place: see dataDirective.)
+    if (this.zeroingTimes >= 0) { if (!dropped) this.warnReservations(st.data, unit, this.zeroingTimes); this.zeroingTimes = -1; }
     const held = this.heldOverflows;
     if (held.length > 0) {
       // (Not for a statement with an error in its items, before or after the value: an undefined
       // symbol, a division by zero, a wrong `dup` count. nasm's parser drops the line there, and
       // never puts out its data. Measured: `db 300, foo`, `db foo, 300`, `db 300, 1/0`.)
-      if (this.undefinedIn !== this.stmtIndex && this.errorsGiven === errors) for (const o of held) this.warning('data-overflow', o.message, o.item, o.repeat);
+      if (!dropped) for (const o of held) this.warning('data-overflow', o.message, o.item, o.repeat);
       held.length = 0;
     }
     return w.take();
@@ -5417,8 +5435,9 @@ function raiseAlignment(s: Section, a: number): void {
  * The evaluator's words on a WRT (see withRespectTo in expr.ts), by their code: a segment nasm
  * refuses as it reads the line, which drops it, and one the bin format refuses as the value is put out.
  */
+const WRT_OPERAND = 'invalid right-hand operand to WRT';
 const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
-  ['invalid right-hand operand to WRT', 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
+  [WRT_OPERAND, 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
 ]);
 
 /** The codes of the errors nasm's bin format gives as it puts a value out: none where nothing is (see readUnwritten, settlePutOut). */

@@ -382,6 +382,7 @@ function numberOf(c: CheckCondition, expr: Expr, compared: Expr, trailing: Parse
   // its later passes know the label (measured with nasm 2.16.01: `db 1` / `%if 0` / `%elif y-$$` /
   // `db 3` / `%endif` / `y:` is 01 03).
   const later = c.directive.startsWith('%elif');
+  const assigns = c.directive === '%assign';
   const ctx: EvalContext = {
     symbol: (name: string, node: Expr) => {
       if (node.k === 'sym' && isRegisterNode(node)) return { v: 0, sec: -1 };
@@ -403,7 +404,14 @@ function numberOf(c: CheckCondition, expr: Expr, compared: Expr, trailing: Parse
     // "non-constant value given to `%if'".)
     error: (message: string, node: Expr) => {
       if (MISPLACED_LABEL.has(message)) { placed = false; return; }
-      failed = true;
+      // (An `%elif` goes on after an error its evaluator carries on from, without a word, and
+      // takes the number it went on with: measured with nasm 2.16.01, after `%if 0`, `%elif lab ^
+      // 8` and `%elif lab && 1` take their branch, `%elif lab ^ 0` and `%elif lab < 5` do not.)
+      if (later && !givesUp(message)) return;
+      // (An `%assign` assigns the number its evaluator went on with after such an error, unless
+      // that is no number: measured with nasm 2.16.01, `%assign v lab | 1` / `%if v` is the `|`'s
+      // error alone, `%assign v lab << 1` the shift's then "non-constant value given to `%assign'".)
+      failed ||= !assigns || givesUp(message);
       if (report && !named && !gaveUp) sink.error('expression', message, at(node.start, node.end), expansion, undefined, line);
       gaveUp ||= givesUp(message);
     },

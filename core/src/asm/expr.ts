@@ -8,7 +8,8 @@ import type { Token } from './lexer';
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, type FloatFunction, floatFunction, floatFunctionValue, type FloatWarning, packedBcd, packedBcdDigits, QUIET_NAN, specialFloat } from './floats';
 import { exceeds64Bits, isFloatText, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
-import { foldExpr } from './expr-walk';
+import { firstLeaf, foldExpr } from './expr-walk';
+import { lookupRegister } from '../isa/registers';
 import { bracedWord } from './source';
 import { LOAD_SEGMENTS } from './sections';
 
@@ -107,6 +108,7 @@ export interface WholeExpression {
   readonly expr: Expr | undefined;
   readonly error: ParseError | undefined;
   readonly warning: ExprParser['warning'];
+  readonly laterWarnings?: ExprParser['laterWarnings'];
   readonly unreadFloat?: ExprParser['unreadFloat'];
   /** The tokens past a preprocessor expression, which nasm ignores with a warning (see parseWhole). */
   readonly trailing?: ParseError;
@@ -125,14 +127,15 @@ export function parseWhole(tokens: readonly Token[], evalLimit: number, preproce
   p.preprocessor = preprocessor;
   const expr = p.parse();
   const unreadFloat = p.unreadFloat;
-  if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning, unreadFloat };
+  const laterWarnings = p.laterWarnings;
+  if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning, laterWarnings, unreadFloat };
   if (expr !== undefined && preprocessor && p.error === undefined) {
     const trailing = { message: 'trailing garbage after expression ignored', start: tokens[p.pos].start, end: tokens[tokens.length - 1].end };
-    return { expr, error: undefined, warning: p.warning, unreadFloat, scanned: scannedOverflow(tokens[p.pos]), trailing };
+    return { expr, error: undefined, warning: p.warning, laterWarnings, unreadFloat, scanned: scannedOverflow(tokens[p.pos]), trailing };
   }
   const at = tokens[Math.min(p.pos, tokens.length - 1)];
   const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };
-  return { expr: undefined, error, warning: p.warning, unreadFloat };
+  return { expr: undefined, error, warning: p.warning, laterWarnings, unreadFloat };
 }
 
 /** A step of ExprParser.read under way: a conditional, a binary operator's operands, or an operand with its prefixes. */
@@ -156,6 +159,11 @@ export class ExprParser {
   error: ParseError | undefined;
   /** A problem that does not stop the expression (a character constant cut to four bytes), with its diagnostic code. */
   warning: (ParseError & { readonly code: string }) | undefined;
+  /**
+   * Those after the first, in order: nasm's scanner gives one for each token it reads (measured
+   * with nasm 2.16.01: `mov eax, 'abcde' + 'fghij'` warns twice).
+   */
+  laterWarnings: (ParseError & { readonly code: string })[] | undefined;
   /**
    * In a preprocessor expression, the first floating-point constant a `__?floatN?__()` could not
    * read: nasm's error, after which its evaluator goes on with a quiet NaN (`inFinalPass`: see
@@ -254,8 +262,17 @@ export class ExprParser {
           const t = this.peek();
           if (!t) return this.fail('expression syntax error', t);
           if (++this.reads > this.maxDepth) return this.fail('expression too long', t);
-          if (!(t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!'))) break;
-          (f.ops ??= []).push(t);
+          if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) (f.ops ??= []).push(t);
+          else {
+            // `__?ilog2e?__` and the like are unary operators to nasm's evaluator, over the operand
+            // a prefix operator takes (expr6): `(x)` is one, and read below, but parentheses are
+            // no part of them (measured with nasm 2.16.01: `dd __?ilog2e?__ 8 + 1` is 4,
+            // `dd __?ilog2w?__ -8` 63 and the warning, `dd __?ilog2e?__ fwd` "function may only be
+            // applied to scalar values").
+            const ilog2 = t.kind === 'ident' && t.text.charCodeAt(1) === 0x5f && t.text.charCodeAt(0) === 0x5f && !(this.pos + 1 < this.end && this.tokens[this.pos + 1].text === '(') ? ilog2Function(t.text) : undefined;
+            if (ilog2 === undefined) break;
+            (f.ops ??= []).push({ ...t, text: ilog2 });
+          }
           this.pos++;
         }
         const t = this.tokens[this.pos];
@@ -281,6 +298,13 @@ export class ExprParser {
     return this.error ? undefined : result;
   }
 
+  /** Notes warning `w` of a token read (see laterWarnings). */
+  private warn(w: (ParseError & { readonly code: string }) | undefined): void {
+    if (w === undefined) return;
+    if (this.warning === undefined) this.warning = w;
+    else (this.laterWarnings ??= []).push(w);
+  }
+
   private peek(): Token | undefined {
     return this.pos < this.end ? this.tokens[this.pos] : undefined;
   }
@@ -290,7 +314,7 @@ export class ExprParser {
       const last = this.tokens[this.end - 1];
       this.error = t ? { message, start: t.start, end: t.end } : { message, start: last ? last.end : 0, end: last ? last.end : 0 };
       // (The token it fails at, nasm's scanner has read.)
-      this.warning ??= scannedOverflow(t);
+      this.warn(scannedOverflow(t));
     }
     return undefined;
   }
@@ -315,7 +339,7 @@ export class ExprParser {
     this.pos++;
     const encoded = bcdDigits !== undefined ? this.packedBcdFloat(t!, bcdDigits, negative, fn) : encodeFloat('error' in value ? QUIET_NAN : value, negative, fn.format, this.floatMode);
     if (encoded === undefined) return undefined;
-    if (encoded.warnings.length > 0 && !this.warning) this.warning = { ...encoded.warnings[0], start: t!.start, end: t!.end };
+    if (encoded.warnings.length > 0) this.warn({ ...encoded.warnings[0], start: t!.start, end: t!.end });
     // As a 64-bit value, like any number (`__?float64?__(-1.5)` is negative).
     const big = BigInt.asIntN(64, floatFunctionValue(fn, encoded.bytes));
     const v = Number(big);
@@ -327,7 +351,7 @@ export class ExprParser {
     if (fn.format !== FLOAT_FORMATS[10]) return this.fail('packed BCD requires an 80-bit format', t);
     const bcd = packedBcd(digits, negative);
     if ('error' in bcd) return this.fail(bcd.error, t);
-    if (bcd.truncated && !this.warning) this.warning = { message: 'packed BCD truncated to 18 digits', start: t.start, end: t.end, code: 'packed-bcd' };
+    if (bcd.truncated) this.warn({ message: 'packed BCD truncated to 18 digits', start: t.start, end: t.end, code: 'packed-bcd' });
     return { bytes: bcd.bytes, warnings: [] };
   }
 
@@ -347,7 +371,7 @@ export class ExprParser {
     }
     this.pos += parens ? 2 : 1;
     const bytes = result.bytes;
-    if (cutCharacters(bytes) && !this.warning) this.warning = { message: 'character constant too long', start: name.start, end: name.end, code: 'char-constant' };
+    if (cutCharacters(bytes)) this.warn({ message: 'character constant too long', start: name.start, end: name.end, code: 'char-constant' });
     return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: name.start, end: this.tokens[this.pos - 1].end };
   }
 
@@ -364,7 +388,7 @@ export class ExprParser {
         // Long literals may be beyond 2^53 (or wrap past 2^64): take their exact 64-bit value.
         if (t.text.length > 15 || !Number.isSafeInteger(v)) {
           const big = parseNumberExact(t.text);
-          this.warning ??= scannedOverflow(t);
+          this.warn(scannedOverflow(t));
           const n = Number(big);
           if (!Number.isSafeInteger(n)) return { k: 'num', v: n, big, start: t.start, end: t.end };
           return { k: 'num', v: n, start: t.start, end: t.end };
@@ -374,7 +398,7 @@ export class ExprParser {
       case 'string': {
         const bytes = decodeString(t.text);
         if (!bytes) return this.fail('invalid escape in string', t);
-        if (cutCharacters(bytes) && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end, code: 'char-constant' };
+        if (cutCharacters(bytes)) this.warn({ message: 'character constant too long', start: t.start, end: t.end, code: 'char-constant' });
         return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: t.start, end: t.end };
       }
       case 'here':
@@ -384,15 +408,12 @@ export class ExprParser {
         if (fn !== undefined && this.peek()?.text === '(') return this.floatFunction(t, fn);
         const utf = fn === undefined && t.text.charCodeAt(0) === 0x5f ? utfFunction(t.text) : undefined;
         if (utf !== undefined && (this.peek()?.text === '(' || this.peek()?.kind === 'string')) return this.utfFunction(t, utf);
-        const ilog2 = fn === undefined && utf === undefined && t.text.charCodeAt(0) === 0x5f ? ilog2Function(t.text) : undefined;
-        // (`__?ilog2e?__(x)` and an operand in parentheses are read's.) nasm's float keywords (`__?Infinity?__`, `__?QNaN?__`, `__?SNaN?__`) are no names: in an
+        // (`__?ilog2e?__` and an operand in parentheses are read's.) nasm's float keywords (`__?Infinity?__`, `__?QNaN?__`, `__?SNaN?__`) are no names: in an
         // expression, even the preprocessor's, a syntax error (measured with nasm 2.16.01); nor
         // are its functions' words without their `(` (measured: `__?float32?__` alone is
-        // "expecting `('", `__?utf16?__` "expecting string as argument to __?utf16?__",
-        // `__?ilog2e?__` "expression syntax error").
+        // "expecting `('", `__?utf16?__` "expecting string as argument to __?utf16?__").
         if (fn !== undefined) return this.fail("expecting `('", t);
         if (utf !== undefined) return this.fail(`expecting string as argument to __?${standardNameOf(t.text)}?__`, t);
-        if (ilog2 !== undefined) return this.fail('expression syntax error', t);
         if (t.text.charCodeAt(1) === 0x5f && t.text.charCodeAt(0) === 0x5f && specialFloat(t.text) !== undefined) return this.fail('expression syntax error', t);
         // (`?` is no name either but the conditional's operator, and a data item's alone:
         // measured, `mov eax, ?`, `dd 1+?`, `x equ ?` and `times ? nop` are "expression syntax error".)
@@ -481,7 +502,7 @@ export function utfBytes(name: Token, fn: UtfFunction, str: Token | undefined): 
 }
 
 /** A standard function word's name in nasm's messages: as written when written `__?NAME?__`, else in lower case (measured). */
-function standardNameOf(word: string): string {
+export function standardNameOf(word: string): string {
   return word.startsWith('__?') ? word.slice(3, -3) : word.slice(2, -2).toLowerCase();
 }
 
@@ -1045,6 +1066,12 @@ const SEG_ABS = 0x40000000;
  */
 function withRespectTo(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const v = evaluateTerm(e.a, ctx);
+  // (A register is no segment either, and no name: measured, `push lab wrt cs`, `dd $ wrt cs`
+  // and `dd 5 wrt eax` are "invalid right-hand operand to WRT".)
+  if (firstLeaf(e.b, (x) => x.k === 'sym' && x.escaped === undefined && lookupRegister(x.name) !== undefined) !== undefined) {
+    fail(ctx, 'invalid right-hand operand to WRT', e.b);
+    return { v: undefined, sec: -1 };
+  }
   const outer = takeMisplaced();
   const segment = evaluateTerm(e.b, ctx);
   const misplacedHere = takeMisplaced() !== undefined;

@@ -431,6 +431,8 @@ function reportSegmentProblems(held: readonly SegmentProblem[], asm: AssemblyOut
     const range = lineRange(lines.file(line), lines.line[line], problem.start, problem.end);
     const expansion = lines.origin(line).expansion;
     const number = !external && symbol !== undefined && symbol.sec < 0;
+    // (What nasm gives first of the place the segment goes to, for a label alone: see LineParser.segmentWidth.)
+    const width = problem.code === 'zext-reloc' || problem.code === 'seg-width';
     // (In a `times` count a segment is no number, nor is a name defined nowhere or after the line,
     // nasm's first pass stopping there: measured, `times seg lab db 0` and `times seg x db 0` / `x
     // equ 5` are "non-constant argument supplied to TIMES".)
@@ -439,12 +441,20 @@ function reportSegmentProblems(held: readonly SegmentProblem[], asm: AssemblyOut
       const at = problem.noInstructionAt;
       if (at !== undefined) sink.error('syntax', INSTRUCTION_EXPECTED, lineRange(lines.file(line), lines.line[line], at.start, at.end), expansion, undefined, line);
     } else if (symbol === undefined && !external) {
-      if (problem.code !== 'zext-reloc') sink.error('undefined-symbol', `symbol \`${name}' not defined`, range, expansion, undefined, line);
+      if (!width) sink.error('undefined-symbol', `symbol \`${name}' not defined`, range, expansion, undefined, line);
     } else if (number) {
-      if (problem.code !== 'zext-reloc') sink.error('syntax', 'cannot apply SEG to a non-relocatable value', range, expansion, undefined, line);
-    } else if (problem.code === 'zext-reloc') sink.warning(problem.code, problem.message, range, expansion, line);
+      if (!width) sink.error('syntax', 'cannot apply SEG to a non-relocatable value', range, expansion, undefined, line);
+    } else if (problem.in32BitCode === true && bitsAt(asm, statementAt(line)) !== 32) continue;
+    else if (problem.code === 'zext-reloc') sink.warning(problem.code, problem.message, range, expansion, line);
     else sink.error(problem.code, problem.message, range, expansion, undefined, line);
   }
+}
+
+/** The segment size statement `stmt` was assembled in (see AssemblyOutput.bitsSet). */
+function bitsAt(asm: AssemblyOutput, stmt: number): 16 | 32 {
+  let bits: 16 | 32 = 16, latest = -1;
+  for (const [at, set] of asm.bitsSet ?? []) if (at < stmt && at > latest) { latest = at; bits = set; }
+  return bits;
 }
 
 /** Symbol `name`'s value in `asm` when an earlier statement than `before` defined it, as nasm's first pass knows it there. */

@@ -7,6 +7,7 @@ import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
 import { readCountRange, type CountProblem } from './param-counts';
 import { follow, gapped, spaced, type PPToken } from './source';
+import { decodeString } from './strings';
 
 export interface SingleLineMacro {
   readonly name: string;
@@ -408,6 +409,22 @@ export function standardName(word: string): string | undefined {
  */
 export function textAsWritten(tokens: readonly PPToken[]): string {
   return tokensText(tokens.some((t) => t.contextLocal !== undefined) ? tokens.map((t) => (t.contextLocal !== undefined ? { ...t, text: t.contextLocal } : t)) : tokens);
+}
+
+/**
+ * A raw directive's value as nasm's messages on it quote it (`sectalign`'s "segment alignment
+ * `...' is not power of two"): as tokensText up to its first string, whose contents, without
+ * their quotes, end it (measured with nasm 2.16.01: `align 'ab' ^^ 'a'` is quoted `ab',
+ * `align (!8 / 'ab')` `(!8 / ab', `align \`a\` + 2` `a').
+ */
+export function directiveValueText(tokens: readonly PPToken[]): string {
+  const k = tokens.findIndex((t) => t.kind === 'string');
+  if (k < 0) return tokensText(tokens);
+  const t = tokens[k].text;
+  const closed = t.length > 1 && t[t.length - 1] === t[0];
+  const bytes = t[0] === '`' && closed ? decodeString(t) : undefined;
+  const contents = bytes !== undefined ? new TextDecoder().decode(bytes) : t.slice(1, closed ? -1 : undefined);
+  return (k > 0 ? tokensText(tokens.slice(0, k)) + (spaced(tokens[k - 1], tokens[k]) ? ' ' : '') : '') + contents;
 }
 
 /**

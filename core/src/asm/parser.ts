@@ -8,7 +8,7 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBc
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, withAddressWords, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
-import { COMPARISONS, constantOf, DECORATOR_TERM, DEFAULT_EVAL_LIMIT, evaluate, ExprParser, givesUp, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
+import { COMPARISONS, constantOf, DECORATOR_TERM, DEFAULT_EVAL_LIMIT, evaluate, ExprParser, givesUp, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, standardNameOf, utfBytes, utfCall, type Expr } from './expr';
 import { firstLeaf } from './expr-walk';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
@@ -198,6 +198,8 @@ export interface ParseProblem {
   readonly segOf?: string;
   /** That `seg` is in a `times` count, whose word on no number nasm gives for an address. */
   readonly segInCount?: true;
+  /** That warning of a segment zero-extended is given only where the statement is assembled in 32-bit code (see LineParser.segmentWidth). */
+  readonly in32BitCode?: true;
   /**
    * With segInCount: where nasm's parser, which goes on past such a count, finds no instruction
    * ("parser: instruction expected"; measured with nasm 2.16.01, `times seg db 0` at the `0`,
@@ -1966,7 +1968,7 @@ class LineParser implements TermReader {
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
     p.decorators = this.inDataItem;
     const e = p.parse();
-    if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (p.warning) this.takeWarnings(p);
     if (!e) this.failParse(p, end);
     this.stoppedAfterWrt = p.pos < end && isWrt(this.toks[p.pos]) && p.pos + 1 < end;
     if (!this.stoppedAfterWrt) { this.stoppedAt = p.pos; return e; }
@@ -1986,7 +1988,7 @@ class LineParser implements TermReader {
     if (toks[at + 1].kind === 'ident' && toks[at + 1].text.toLowerCase() === 'seg') this.fail('WRT not supported by binary output format', toks[at]);
     const p = new ExprParser(toks, at + 1, end, this.localBase, this.evalLimit, this.floatMode);
     const target = p.wrtTarget();
-    if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (p.warning) this.takeWarnings(p);
     if (!target) { const err = p.error!; this.fail(err.message, err); }
     return { whole: { k: 'bin', op: 'wrt', a: e, b: target, start: e.start, end: target.end }, stop: p.pos };
   }
@@ -2190,9 +2192,21 @@ class LineParser implements TermReader {
           // `__?utf16?__('...')` first in an item is a string, padded like one, and the whole item
           // (manual §3.4.5; measured: `dd __utf16__('a') | 0` is an error, `dd 0 | __utf16__('a')` is not).
           const result = utfCall(t, utfFunction(t.text)!, toks[pos + 2], toks[pos + 3]);
-          if ('error' in result) this.fail(result.error, result.at ?? t);
-          item = { kind: 'bytes', bytes: result.bytes, start: t.start, end: toks[pos + 3].end };
-          last = at = pos + 3;
+          if ('error' in result && toks[pos + 2]?.kind === 'string') this.fail(result.error, result.at ?? t);
+          let close = pos + 3;
+          if ('error' in result) {
+            // No string: nasm's parser says so and reads on, the token after it for the `)` (none
+            // needed where the `)` stood for the string), then wants a comma (measured with nasm
+            // 2.16.01: `dd __?utf16?__(x) + 1` is also "comma expected after operand", `dd
+            // __?utf16?__(1+2)` "unterminated __?utf16?__ function" and that, `dd __?utf16?__(x), 1`
+            // and `dd __?utf16?__()` the first alone).
+            this.goOn(result.error, result.at ?? t);
+            close = toks[pos + 2] === undefined || toks[pos + 2].text === ')' ? pos + 2 : pos + 3;
+            if (toks[pos + 2] !== undefined && toks[close]?.text !== ')') this.goOn(`unterminated __?${standardNameOf(t.text)}?__ function`, toks[close] ?? toks[n - 1]);
+            close = Math.min(close, n - 1);
+          }
+          item = { kind: 'bytes', bytes: 'error' in result ? NO_BYTES : result.bytes, start: t.start, end: toks[close].end };
+          last = at = close;
         } else if (isQuestionMark(t)) {
           item = { kind: 'reserve', start: t.start, end: t.end };
         } else if (t.kind === 'string' && toks[pos + 1]?.kind === 'string') {
@@ -2284,6 +2298,13 @@ class LineParser implements TermReader {
   /** Where the latest dataExpression stopped: the index of the token after its expression. */
   private dataStop = 0;
 
+  /** The warnings of expression parser `p`, which has one (see ExprParser.laterWarnings). */
+  private takeWarnings(p: ExprParser): void {
+    const warnings = this.warnings ??= [];
+    warnings.push(p.warning!);
+    if (p.laterWarnings !== undefined) warnings.push(...p.laterWarnings);
+  }
+
   /** The first register the latest dataExpression or `times` count named (see collectRefs). */
   private dataRegister: Expr | undefined;
   private inDataItem = false;
@@ -2304,13 +2325,69 @@ class LineParser implements TermReader {
   private outputFormat(at: number): string | undefined {
     const message = outputFormatMessage(this.toks, at);
     if (message !== SEGMENT_BASES) return message;
-    const t = this.toks[at];
-    const name = this.segNamed(at);
-    if (this.slotBits > 16) {
-      const warning: ParseProblem = { message: `${this.slotBits}-bit segment relocation zero-extended from 16 bits`, start: this.toks[at - 1].start, end: t.end, code: 'zext-reloc' };
-      (this.warnings ??= []).push(name === undefined ? warning : { ...warning, segOf: name });
-    }
+    this.segmentWidth(at, this.segNamed(at), this.immediateBits(at));
     return message;
+  }
+
+  /**
+   * The width in bits of the immediate a `seg` at `toks[at]` is put in, where the line says it: an
+   * operand nasm's instruction forms give a byte (a shift count, `int`'s, `enter`'s second, ...),
+   * else slotBits; 0 for `push` with no size, whose immediate is the segment size's; 16 where the
+   * line does not say.
+   */
+  private immediateBits(at: number): number {
+    const op = this.inTimesCount || this.inDataItem || this.opIndex < 0 ? undefined : this.toks[this.opIndex];
+    const lower = op?.kind === 'ident' ? op.text.toLowerCase() : '';
+    const byteOperand = BYTE_IMMEDIATE_OPERAND.get(lower);
+    if (byteOperand !== undefined) {
+      let operand = 0, depth = 0;
+      for (let k = this.opIndex + 1; k < at; k++) {
+        const x = this.toks[k].text;
+        if (x === '(' || x === '[') depth++;
+        else if (x === ')' || x === ']') depth--;
+        else if (x === ',' && depth === 0) operand++;
+      }
+      if (operand === byteOperand) return 8;
+    }
+    // (A data item's unit of a byte is no error: measured, `db 1, seg x` is the bin format's word alone.)
+    if (this.slotBits === 0 || (this.slotBits === 8 && this.inDataItem)) return lower === 'push' ? 0 : 16;
+    return this.slotBits;
+  }
+
+  /**
+   * What nasm gives first of a segment put in `bits` bits (measured with nasm 2.16.01): a place
+   * wider than 16 bits the warning "32-bit segment relocation zero-extended from 16 bits
+   * [-w+zext-reloc]" (`dd seg x`, `mov eax, seg x`, `push dword seg x`; `dq seg x` of 64 bits,
+   * `dw seg x` not), a byte the error "segment reference must be 16 bits" (`mov al, seg x`, `int
+   * seg x`, `shl eax, seg x`), and 0, the segment size's width (`push seg x`, `[seg x]`), the
+   * warning in 32-bit code (see ParseProblem.in32BitCode). Of a label alone, which the assembly
+   * tells (see segNamed).
+   */
+  private segmentWidth(at: number, name: string | undefined, bits: number): void {
+    // (The segment size is the assembly's to tell, which hears of a name's `seg` alone.)
+    if ((bits !== 0 && bits !== 8 && bits <= 16) || (bits === 0 && name === undefined)) return;
+    const start = this.toks[at - 1].start, end = this.toks[at].end;
+    const problem: ParseProblem = bits === 8 ? { message: 'segment reference must be 16 bits', start, end, code: 'seg-width', error: true }
+      : { message: `${bits === 0 ? 32 : bits}-bit segment relocation zero-extended from 16 bits`, start, end, code: 'zext-reloc', ...(bits === 0 ? { in32BitCode: true as const } : {}) };
+    (this.warnings ??= []).push(name === undefined ? problem : { ...problem, segOf: name });
+  }
+
+  /**
+   * The address size of the memory reference `toks[i..end)` (`words` its size words), for a `seg`
+   * in it: its registers', a size or `a16`/`a32` written, or 0, the segment size (see segmentWidth).
+   */
+  private addressBits(i: number, end: number, words: AddressWords | undefined): number {
+    if (words?.dispSize === 16 || words?.dispSize === 32) return words.dispSize;
+    const prefix = this.prefixesRead?.find((p) => p.name === 'a16' || p.name === 'a32');
+    if (prefix !== undefined) return prefix.name === 'a32' ? 32 : 16;
+    for (let k = i; k < end; k++) {
+      const t = this.toks[k];
+      const reg = register(t);
+      if (reg !== undefined && (reg.cls === 'gpr16' || reg.cls === 'gpr32')) return reg.bits;
+      const lower = t.kind === 'ident' ? t.text.toLowerCase() : '';
+      if (lower === 'a32' || lower === 'a16') return lower === 'a32' ? 32 : 16;
+    }
+    return 0;
   }
 
   /** The name after the `seg` the parse stopped at, if any (see outputFormat). */
@@ -2367,7 +2444,7 @@ class LineParser implements TermReader {
       const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit, this.floatMode);
       p.decorators = true;
       const parsed = p.parse();
-      if (p.warning) (this.warnings ??= []).push(p.warning);
+      if (p.warning) this.takeWarnings(p);
       if (!parsed) this.failParse(p, end);
       e = parsed;
       stop = p.pos;
@@ -2863,7 +2940,7 @@ class LineParser implements TermReader {
   private memoryExpression(i: number, end: number, words?: AddressWords): Expr {
     const p = new ExprParser(this.toks, i, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
-    if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (p.warning) this.takeWarnings(p);
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
@@ -2872,7 +2949,7 @@ class LineParser implements TermReader {
     if (words !== undefined && stop < end && this.toks[stop].text === ':') return this.memoryExpression(this.writtenOverrides(i, end, words), end, words);
     if (stop < end) {
       const message = outputFormatMessage(this.toks, stop);
-      if (message === SEGMENT_BASES) this.segNamed(stop);
+      if (message === SEGMENT_BASES) this.segmentWidth(stop, this.segNamed(stop), this.addressBits(i, end, words));
       this.scannedNumber(this.toks[stop]);
       this.fail(message ?? 'expecting ] at end of memory operand', this.toks[stop]);
     }
@@ -3154,6 +3231,15 @@ export function wrtOperand(toks: readonly PPToken[], at: number): number {
   const t = toks[at + 1];
   return t !== undefined && t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'seg' && at + 2 < toks.length ? at + 2 : at + 1;
 }
+
+/**
+ * The operand (from 0) nasm's instruction forms give a byte immediate, by mnemonic: a `seg` there
+ * is its error "segment reference must be 16 bits" (measured with nasm 2.16.01).
+ */
+const BYTE_IMMEDIATE_OPERAND: ReadonlyMap<string, number> = new Map([
+  ['rol', 1], ['ror', 1], ['rcl', 1], ['rcr', 1], ['shl', 1], ['sal', 1], ['shr', 1], ['sar', 1], ['bt', 1], ['bts', 1], ['btr', 1], ['btc', 1],
+  ['shld', 2], ['shrd', 2], ['int', 0], ['aam', 0], ['aad', 0], ['enter', 1], ['in', 1], ['out', 0],
+]);
 
 function isSegWord(t: PPToken): boolean {
   return t.text.length === 3 && t.text.toLowerCase() === 'seg';

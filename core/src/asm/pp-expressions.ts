@@ -76,8 +76,8 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
 
 /** `expanded` parsed whole as a preprocessor expression, its warning reported; undefined after reporting its error. */
 function parseReported(expanded: readonly PPToken[], evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): { expr: Expr; trailing: WholeExpression['trailing'] } | undefined {
-  const { expr, error, warning, unreadFloat, scanned, trailing } = parseWhole(expanded, evalLimit, true);
-  for (const w of [warning, scanned]) if (w) sink.warning(w.code, w.message, lineRange(file, line, w.start, w.end), expansion);
+  const { expr, error, warning, laterWarnings, unreadFloat, scanned, trailing } = parseWhole(expanded, evalLimit, true);
+  for (const w of [warning, ...laterWarnings ?? [], scanned]) if (w) sink.warning(w.code, w.message, lineRange(file, line, w.start, w.end), expansion);
   reportUnreadFloat(unreadFloat, sink, file, line, expansion);
   if (expr === undefined) {
     sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), expansion);
@@ -126,7 +126,7 @@ export function parseLeading(expanded: readonly PPToken[], from: number, evalLim
   const p = new ExprParser(expanded, from, expanded.length, undefined, evalLimit);
   p.preprocessor = true;
   const expr = p.parse();
-  if (p.warning) sink.warning(p.warning.code, p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), expansion);
+  for (const w of [p.warning, ...p.laterWarnings ?? []]) if (w) sink.warning(w.code, w.message, lineRange(file, line, w.start, w.end), expansion);
   reportUnreadFloat(p.unreadFloat, sink, file, line, expansion);
   if (expr === undefined || p.error !== undefined) {
     const at = expanded[Math.min(p.pos, expanded.length - 1)];
@@ -216,8 +216,11 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
     },
     here: () => noPlace('$'),
     base: () => noPlace('$$'),
+    // (After an error its evaluator carries on from, nasm goes on with the number it made:
+    // measured with nasm 2.16.01, `%assign v 1 + __?ilog2e?__(3)` then `%if v` is the ilog2
+    // error alone, v being 2; `%rep __?ilog2e?__(9)` repeats.)
     error: (message: string, node: Expr) => {
-      failed = true;
+      if (givesUp(message)) failed = true;
       sink.error('expression', message, lineRange(file, line, node.start, node.end), expansion);
     },
     // (`__?ilog2w?__` of a number no power of two: measured with nasm 2.16.01, `%assign a

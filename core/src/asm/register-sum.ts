@@ -70,6 +70,8 @@ function addFactors(e: Expr, factor: number, factors: Map<string, number>, isReg
     case 'bin': {
       if (e.op === '+' || e.op === '-') return addFactors(e.a, factor, factors, isRegister) ?? addFactors(e.b, e.op === '-' ? -factor : factor, factors, isRegister);
       if (e.op === '?') return CONDITION_NOT_SCALAR;
+      // (A register after `wrt` is no segment: measured, `push lab wrt cs` is this; before it, `push eax wrt lab`, "invalid operand type".)
+      if (e.op === 'wrt') return namesRegister(e.b, isRegister) ? 'invalid right-hand operand to WRT' : INVALID_OPERAND;
       if (e.op !== '*') return COMPARISONS.has(e.op) ? INVALID_OPERAND : scalarOnlyMessage(e.op);
       if (namesRegister(e.a, isRegister) && namesRegister(e.b, isRegister)) return 'unable to multiply two non-scalar objects';
       const [reg, num] = namesRegister(e.a, isRegister) ? [e.a, e.b] : [e.b, e.a];
