@@ -53,6 +53,25 @@ describe('language server: an include file opened alone', () => {
     }
   });
 
+  it('analyses two include files opened alone in the one program, each publishable from it', () => {
+    const ws = workspace(FILES, ['inc/io.inc', 'inc/defs.inc'], { includePaths: ['inc'] });
+    try {
+      const main = ws.path('prog/main.asm');
+      assert.equal(ws.doc('inc/io.inc').rootPath, main);
+      assert.equal(ws.doc('inc/defs.inc').rootPath, main);
+      assert.ok(ws.cache.isClosedProgram(main));
+      // (The server publishes each open file's diagnostics from the program: analyzeIn.)
+      assert.equal(ws.cache.analyzeIn(ws.path('inc/defs.inc'), main)?.result, ws.doc('inc/io.inc').result);
+      assert.deepEqual(new Set(ws.cache.affectedRoots(ws.uri('prog/main.asm'))), new Set([ws.uri('inc/io.inc'), ws.uri('inc/defs.inc')]));
+      ws.cache.close(ws.uri('inc/io.inc'));
+      ws.cache.close(ws.uri('inc/defs.inc'));
+      assert.ok(!ws.cache.isClosedProgram(main));
+      assert.deepEqual(ws.cache.filesRead(), []);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('prefers an open includer, and goes back to the file alone when no program reads it', () => {
     const ws = workspace(FILES, ['inc/io.inc', 'inc/all.inc'], { includePaths: ['inc'] });
     try {

@@ -226,7 +226,7 @@ export class AnalysisCache {
 
   /** The analysis of a file read by root's assembly (open or not), for publishing its diagnostics. */
   analyzeIn(path: string, root: string): AnalyzedDocument | undefined {
-    if (!this.open.has(root)) return undefined;
+    if (!this.open.has(root) && !this.isClosedProgram(root)) return undefined;
     return this.documentIn(path, root, this.assembly(root));
   }
 
