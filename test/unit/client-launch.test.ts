@@ -6,11 +6,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { assemble } from '../../core/src/asm/index';
 import { main as cliMain } from '../../core/src/cli/main';
 import { DEBUG_TYPE } from '../../core/src/protocol';
 import { parseLinearAddress, translateArguments } from '../../client/src/debug/addressInput';
-import { initialConfigurations, isGuestSource, launchConfigFor, resolveLaunchConfig } from '../../client/src/debug/launchConfig';
+import { guestFileArgument, initialConfigurations, isGuestSource, launchConfigFor, resolveLaunchConfig } from '../../client/src/debug/launchConfig';
 import { describeRunExit, ringsideRunArguments } from '../../client/src/debug/runArguments';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -18,6 +19,13 @@ const HELLO = path.join(ROOT, 'examples', 'hello', 'hello.gasm');
 const NO_DEFAULTS = { includePaths: [] };
 
 describe('client: launch configurations', () => {
+  it('takes the guest a Run/Debug Guest lens or title button names, else the active editor\'s', () => {
+    // The server's lens arguments are `file:` URIs (codeLens.ts); VS Code passes a title button its editor's Uri.
+    assert.equal(guestFileArgument(pathToFileURL(HELLO).href), HELLO);
+    assert.equal(guestFileArgument({ scheme: 'file', fsPath: HELLO, path: HELLO }), HELLO);
+    for (const none of [undefined, null, 'untitled:Untitled-1', { scheme: 'untitled', fsPath: 'Untitled-1' }, 42, 'file://host%zz']) assert.equal(guestFileArgument(none), undefined, String(none));
+  });
+
   it('makes "Debug <file>" for the active guest file when launch.json is empty (F5 just works)', () => {
     const r = resolveLaunchConfig({}, { activeGuestFile: HELLO, includePaths: [] });
     assert.ok(r.ok, r.ok ? '' : r.message);

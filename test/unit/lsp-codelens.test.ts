@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { assemble } from '../../core/src/asm/index';
 import { codeLenses, DEBUG_GUEST_COMMAND, isRunnableGuest, RUN_GUEST_COMMAND } from '../../server/src/features/codeLens';
 import { single, workspace } from '../protocol/analyzeText';
 
@@ -56,12 +57,20 @@ describe('language server: run/debug code lenses', () => {
     assert.deepEqual(titles('bits 32\nstart: hlt'), ['0x00000000 · 1 byte']);
   });
 
-  it('offers Run only in the assembly root, not in the file it includes', () => {
-    const ws = workspace({ 'main.asm': `%include 'mb.inc'\nstart: hlt\nend:`, 'mb.inc': 'bits 32\norg 0x100000\nheader: dd 0x1BADB002, 1 << 16, -(0x1BADB002 + (1 << 16))\ndd header, $$, end, end, start' }, ['main.asm', 'mb.inc']);
+  it('runs the assembly root, also from a file it includes, open or not (the include alone is no guest)', () => {
+    const files = { 'main.asm': `%include 'mb.inc'\nstart: hlt\nend:`, 'mb.inc': 'bits 32\norg 0x100000\nheader: dd 0x1BADB002, 1 << 16, -(0x1BADB002 + (1 << 16))\ndd header, $$, end, end, start' };
+    const run = (lenses: ReturnType<typeof codeLenses>) => lenses.filter((l) => l.command?.command === RUN_GUEST_COMMAND || l.command?.command === DEBUG_GUEST_COMMAND).map((l) => [l.command?.title, l.command?.arguments]);
+    const ws = workspace(files, ['main.asm', 'mb.inc']);
     try {
       assert.equal(codeLenses(ws.doc('main.asm'))[0]?.command?.title, '▶ Run guest');
-      assert.ok(!codeLenses(ws.doc('mb.inc')).some((l) => l.command?.command === RUN_GUEST_COMMAND));
+      assert.deepEqual(run(codeLenses(ws.doc('mb.inc'))), [['▶ Run main.asm', [ws.uri('main.asm')]], ['⚙ Debug main.asm', [ws.uri('main.asm')]]]);
     } finally { ws.dispose(); }
+    // mb.inc alone: its `start` and `end` are main.asm's, so it is analysed there (includers.ts).
+    const alone = workspace(files, ['mb.inc']);
+    try {
+      assert.deepEqual(run(codeLenses(alone.doc('mb.inc'))), [['▶ Run main.asm', [alone.uri('main.asm')]], ['⚙ Debug main.asm', [alone.uri('main.asm')]]]);
+      assert.equal(isRunnableGuest(assemble({ file: alone.path('mb.inc'), host: { readFile: (p) => (p === alone.path('mb.inc') ? files['mb.inc'] : undefined) } }).image), false);
+    } finally { alone.dispose(); }
   });
 
   it('agrees with the example guests QEMU boots (their READMEs give the qemu -kernel lines) and NASM-built fixtures that are not guests', () => {

@@ -15,7 +15,7 @@ import { translateArguments } from './addressInput';
 import { activeGuestFile } from './configurationProvider';
 import { ringsideRequest, requestError } from './customRequest';
 import type { GuestSessionWatcher } from './guestSessionWatcher';
-import { launchConfigFor } from './launchConfig';
+import { guestFileArgument, launchConfigFor } from './launchConfig';
 import { ringsideRunArguments } from './runArguments';
 import { RunTerminal } from './runTerminal';
 
@@ -28,14 +28,19 @@ export interface GuestCommandContext {
   readonly pageTables: PageTablesView;
 }
 
-async function savedGuestFile(): Promise<string | undefined> {
-  const doc = vscode.window.activeTextEditor?.document;
-  const file = activeGuestFile();
-  if (doc === undefined || file === undefined) {
+/**
+ * The guest a command runs (the file it was given, else the active editor's), once the guest
+ * sources edited and not saved are: the guest is assembled from the disk, its %include files too.
+ */
+async function savedGuestFile(arg: unknown): Promise<string | undefined> {
+  const file = guestFileArgument(arg) ?? activeGuestFile();
+  if (file === undefined) {
     void vscode.window.showErrorMessage('Ringside: open a saved guest assembly file (.gasm or .asm) first.');
     return undefined;
   }
-  if (doc.isDirty && !(await doc.save())) return undefined;
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isDirty && (doc.languageId === 'guest-asm' || doc.uri.fsPath === file) && !(await doc.save())) return undefined;
+  }
   return file;
 }
 
@@ -44,8 +49,8 @@ function registerRunGuest(c: GuestCommandContext): void {
   c.registry.track(vscode.window.onDidCloseTerminal((t) => {
     for (const [file, term] of terminals) if (term === t) terminals.delete(file);
   }));
-  c.registry.register('ringside.runGuest', async () => {
-    const file = await savedGuestFile();
+  c.registry.register('ringside.runGuest', async (arg?: unknown) => {
+    const file = await savedGuestFile(arg);
     if (file === undefined) return;
     terminals.get(file)?.dispose();
     const args = ringsideRunArguments(c.cliPath, file, c.config.includePaths, c.config.assemblerArguments);
@@ -67,8 +72,8 @@ function registerRunGuest(c: GuestCommandContext): void {
 }
 
 function registerDebugGuest(c: GuestCommandContext): void {
-  c.registry.register('ringside.debugGuest', async () => {
-    const file = await savedGuestFile();
+  c.registry.register('ringside.debugGuest', async (arg?: unknown) => {
+    const file = await savedGuestFile(arg);
     if (file === undefined) return;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
     await vscode.debug.startDebugging(folder, { ...launchConfigFor(file) });

@@ -2,6 +2,7 @@
 // launch.json has none, the snippets offered for launch.json, and the checks made before the
 // adapter starts (so a typo is reported with its field, not as a failed launch). Pure: no vscode.
 
+import { fileURLToPath } from 'node:url';
 import { DEBUG_TYPE, type RingsideLaunchArguments } from '../../../core/src/protocol';
 import { MAX_MULTIBOOT_MEMORY, MIN_MULTIBOOT_MEMORY } from '../../../core/src/machine/loader/multiboot';
 
@@ -36,6 +37,24 @@ const POLICIES = ['lru', 'fifo', 'random'] as const;
 
 export function isGuestSource(file: string): boolean {
   return GUEST_SOURCE.test(file);
+}
+
+/**
+ * The guest file a Run Guest or Debug Guest command was given: a code lens's `file:` URI (in an
+ * include file, the program that reads it), an editor title button's Uri; undefined for none or
+ * anything else (the command palette's call: the active editor's file is taken).
+ */
+export function guestFileArgument(arg: unknown): string | undefined {
+  if (typeof arg === 'string') {
+    if (!arg.startsWith('file:')) return undefined;
+    try {
+      return fileURLToPath(arg);
+    } catch {
+      return undefined;
+    }
+  }
+  const uri = arg as { scheme?: unknown; fsPath?: unknown } | null | undefined;
+  return typeof uri === 'object' && uri !== null && uri.scheme === 'file' && typeof uri.fsPath === 'string' ? uri.fsPath : undefined;
 }
 
 function baseName(file: string): string {

@@ -1,10 +1,13 @@
 // codeLenses(doc): "▶ Run guest | ⚙ Debug guest" at the top of a runnable guest (the client's
-// ringside.runGuest / ringside.debugGuest with the file's URI), and above each non-local label its
+// ringside.runGuest / ringside.debugGuest with the file's URI), "▶ Run kernel.gasm | ⚙ Debug
+// kernel.gasm" at the top of a file a runnable guest includes (with that program's URI: the file
+// alone is no guest), and above each non-local label its
 // address and the number of bytes of code and data it heads (informational: no command runs); one
 // lens a line, the labels of a `%rep` line together.
 
 import type { SymbolInfo } from '../../../core/src/asm/api';
 import type { CodeLens } from 'vscode-languageserver-types';
+import { baseName } from '../../../core/src/asm/paths';
 import { findMultibootHeader, MULTIBOOT_AOUT_KLUDGE } from '../../../core/src/machine/loader/multiboot';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 
@@ -27,11 +30,13 @@ export function isRunnableGuest(image: Uint8Array): boolean {
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export function codeLenses(doc: AnalyzedDocument): CodeLens[] {
-  // Only the assembly's root file runs; a file another open file %includes gets no run lens.
-  const runLenses: CodeLens[] = doc.rootPath === doc.path && isRunnableGuest(doc.result.image)
+  // The assembly's root file runs: in a file it %includes, the lenses name it.
+  const guest = doc.rootPath === doc.path ? 'guest' : baseName(doc.rootPath);
+  const uri = doc.rootPath === doc.path ? doc.uri : doc.toUri(doc.rootPath);
+  const runLenses: CodeLens[] = isRunnableGuest(doc.result.image)
     ? [
-      { range: TOP, command: { title: '▶ Run guest', command: RUN_GUEST_COMMAND, arguments: [doc.uri] } },
-      { range: TOP, command: { title: '⚙ Debug guest', command: DEBUG_GUEST_COMMAND, arguments: [doc.uri] } },
+      { range: TOP, command: { title: `▶ Run ${guest}`, command: RUN_GUEST_COMMAND, arguments: [uri] } },
+      { range: TOP, command: { title: `⚙ Debug ${guest}`, command: DEBUG_GUEST_COMMAND, arguments: [uri] } },
     ]
     : [];
   return [...runLenses, ...labelLenses(doc)];
