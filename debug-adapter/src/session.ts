@@ -962,15 +962,22 @@ export class RingsideDebugSession extends DebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const g = this.stoppedGuest(response);
     if (g === null) return;
-    const entry = this.stackEntries(g)[args.frameId];
-    if (entry?.kind === 'fault') {
+    const entries = this.stackEntries(g);
+    const entry = entries[args.frameId];
+    // (A frame id from an older stop, or none stackTrace gave: no registers are those of that frame.)
+    if (entry === undefined) { this.fail(response, this.unknownFrame(args.frameId, entries.length)); return; }
+    if (entry.kind === 'fault') {
       response.body = { scopes: this.variables.exceptionScopes(entry.exception) };
     } else {
-      const frame = entry?.frame;
-      const link = frame?.ebp !== undefined && frame.returnAddress !== undefined ? { ebp: frame.ebp, returnAddress: frame.returnAddress } : undefined;
-      response.body = { scopes: this.variables.scopes(entry?.depth ?? 0, link) };
+      const frame = entry.frame;
+      const link = frame.ebp !== undefined && frame.returnAddress !== undefined ? { ebp: frame.ebp, returnAddress: frame.returnAddress } : undefined;
+      response.body = { scopes: this.variables.scopes(entry.depth, link) };
     }
     this.sendResponse(response);
+  }
+
+  private unknownFrame(frameId: number, frames: number): string {
+    return `unknown frame id ${frameId}: the call stack has ${frames} frame${frames === 1 ? '' : 's'} now (ids 0 to ${frames - 1})`;
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {

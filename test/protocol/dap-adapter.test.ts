@@ -369,6 +369,21 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal((await client.request('evaluate', { expression: '.again', context: 'hover' })).success, false);
   });
 
+  it('scopes of a frame id the stack trace did not give is an error, not the live registers (ScopesArguments.frameId)', async () => {
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    const ids = new Set(st.body.stackFrames.map((f) => f.id));
+    // The schema: "The `frameId` must have been obtained in the current suspended state"; 99 was not.
+    assert.ok(!ids.has(99));
+    const r = await client.request<DebugProtocol.ScopesResponse>('scopes', { frameId: 99 });
+    assert.equal(r.success, false, `scopes of frame 99 answered ${JSON.stringify(r.body)}`);
+    assert.match(r.message ?? '', /frame/);
+    assert.match(r.message ?? '', /99/);
+  });
+
   it('writeMemory over a return address on the stack invalidates the call stack as well as the variables', async () => {
     await start(client, { program: FRAMES }, async (c) => {
       await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
