@@ -10,6 +10,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GuestSession, TYPED_INPUT_LIMIT } from '../../core/src/runtime/session';
+import type { FrameRegisters } from '../../core/src/runtime/frame-scope';
 import { readSourceText } from '../../core/src/host-files';
 import type { ExceptionEvent, RuntimeEvent, StoppedEvent as RuntimeStop } from '../../core/src/runtime/events';
 import { readDescriptorTables } from '../../core/src/runtime/descriptor-tables';
@@ -33,6 +34,8 @@ import { RegisterVariables } from './variables';
 import { wholeMessages } from './whole-messages';
 
 const THREAD_ID = 1;
+/** Registers an exception's delivery leaves as they were at the faulting instruction (SDM Vol. 3A §6.12.1). */
+const FAULT_ROW_LIVE: ReadonlySet<string> = new Set(['eax', 'ecx', 'edx', 'ebx', 'ebp', 'esi', 'edi', 'ds', 'es', 'fs', 'gs', 'cr0', 'cr2', 'cr3', 'cr4']);
 /** How far below a breakpoint's line to look for the next line that emits code. */
 const LINE_SEARCH = 200;
 const TRACE_LIMIT = 2000;
@@ -970,10 +973,38 @@ export class RingsideDebugSession extends DebugSession {
       response.body = { scopes: this.variables.exceptionScopes(entry.exception) };
     } else {
       const frame = entry.frame;
-      const link = frame.ebp !== undefined && frame.returnAddress !== undefined ? { ebp: frame.ebp, returnAddress: frame.returnAddress } : undefined;
+      const link = frame.ebp !== undefined && frame.esp !== undefined ? { eip: frame.eip, esp: frame.esp, ebp: frame.ebp } : undefined;
       response.body = { scopes: this.variables.scopes(entry.depth, link) };
     }
     this.sendResponse(response);
+  }
+
+  /**
+   * The registers of the frame `frameId` names, for evaluate: undefined for the innermost frame
+   * (the live ones); a caller's EIP, ESP and EBP as unwinding recovered them, as its scopes show
+   * them (gdb reads a caller's other registers as `<not saved>` where nothing saved them, and so
+   * does this: not known); the faulting instruction's row keeps what delivering the exception
+   * does not change (SDM Vol. 3A §6.12.1: it pushes EFLAGS, CS, EIP and an error code, and
+   * switches the stack on a privilege change).
+   */
+  private frameRegisters(g: GuestSession, frameId: number): FrameRegisters | undefined | string {
+    if (g.status === 'running') return 'the guest is running: its stack frames are not known until it stops';
+    const entries = this.stackEntries(g);
+    const entry = entries[frameId];
+    if (entry === undefined) return this.unknownFrame(frameId, entries.length);
+    const label = `frame ${frameId} (${this.stackFrame(g, frameId, entry).name})`;
+    if (entry.kind === 'fault') {
+      return {
+        label, own: { eip: entry.exception.guestEip }, live: FAULT_ROW_LIVE,
+        why: 'delivering the exception changed it (it pushes EFLAGS, CS and EIP and may switch stacks: SDM Vol. 3A §6.12.1); the handler\'s frame, next in the call stack, has its value now',
+      };
+    }
+    const { frame } = entry;
+    if (entry.depth === 0 || frame.esp === undefined || frame.ebp === undefined) return undefined;
+    return {
+      label, own: { eip: frame.eip, esp: frame.esp, ebp: frame.ebp }, live: new Set(),
+      why: 'unwinding the EBP chain recovers only a caller\'s EIP, ESP and EBP (the innermost frame has the live registers)',
+    };
   }
 
   private unknownFrame(frameId: number, frames: number): string {
@@ -1010,16 +1041,18 @@ export class RingsideDebugSession extends DebugSession {
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
+    const frame = args.frameId !== undefined ? this.frameRegisters(g, args.frameId) : undefined;
+    if (typeof frame === 'string') { this.fail(response, frame); return; }
     if (args.context === 'repl' && isCommand(args.expression)) {
       // (Once the session is over nothing will read COM1, though the guest has not exited.)
       if (this.ended !== null && isSerialCommand(args.expression)) { this.fail(response, `${this.ended}: nothing reads COM1 any more`); return; }
-      const r = runCommand(g, args.expression);
+      const r = runCommand(g, args.expression, frame);
       if (!r.ok) { this.fail(response, r.message); return; }
       response.body = { result: r.text, variablesReference: 0 };
       this.sendResponse(response);
       return;
     }
-    const r = g.evaluate(args.expression);
+    const r = g.evaluate(args.expression, frame);
     if (!r.ok) { this.fail(response, r.message); return; }
     const hex = args.format?.hex ?? this.hexValues;
     response.body = {

@@ -384,6 +384,53 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.match(r.message ?? '', /99/);
   });
 
+  it('evaluate in a caller frame reads its EIP, ESP and EBP as its callee\'s `pop ebp; ret` gives them back, and no other register', async () => {
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), hitCondition: '2' }] });
+    });
+    await client.stopped(0);
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    const [, bump, start0] = st.body.stackFrames;
+    const value = async (expression: string, frameId?: number, context = 'watch'): Promise<number> =>
+      Number((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, frameId, context })).body.result.split(' ')[0]);
+    const top = await value('stack_top');
+    // From the source: start pushes ECX (top-4) and calls bump (top-8); bump pushes EBP (top-12, its EBP)
+    // and calls inner (top-16), which pushes EBP (top-20). inner's `pop ebp` gives bump its EBP back and
+    // `ret` pops the return address, leaving ESP at top-12 (SDM Vol. 2 POP, RET); bump's give start
+    // EBP 0 (`xor ebp, ebp`) and ESP top-4.
+    assert.deepEqual([await value('eip', bump.id), await value('esp', bump.id), await value('ebp', bump.id)],
+      [await value('bump') + 0xb, top - 12, top - 12]);
+    assert.deepEqual([await value('eip', start0.id), await value('esp', start0.id), await value('ebp', start0.id)],
+      [await value('start.again') + 6, top - 4, 0]);
+    // bump's argument at [ebp+8] in its own frame: the second call's, 2; SP and BP are the low words.
+    assert.equal(await value('[ebp+8]', bump.id, 'hover'), 2);
+    assert.equal(await value('sp', bump.id), (top - 12) & 0xffff);
+    // The Debug Console's commands read addresses in the frame too: x/1x at bump's EBP is start's saved EBP, 0.
+    assert.match((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'x/1x ebp', frameId: bump.id, context: 'repl' })).body.result,
+      new RegExp(`^${hex8(top - 12)}:  0x00000000$`));
+    // `.again` is start's in start's frame; bump has none.
+    assert.equal(await value('.again', start0.id, 'hover'), await value('start.again'));
+    assert.equal((await client.request('evaluate', { expression: '.again', frameId: bump.id, context: 'hover' })).success, false);
+    // EAX in bump's frame is not known (gdb's `<not saved>`): an error saying so, not inner's EAX.
+    const eax = await client.request('evaluate', { expression: 'eax', frameId: bump.id, context: 'hover' });
+    assert.equal(eax.success, false, `eax in bump's frame: ${JSON.stringify(eax.body)}`);
+    assert.match(eax.message ?? '', /eax is not known in frame 1 \(bump\)/);
+    // The innermost frame (and no frame) is the live registers: EAX = 2.
+    assert.equal(await value('eax', st.body.stackFrames[0].id), 2);
+    assert.equal(await value('eax'), 2);
+    // bump's Frame scope shows the same values, and each evaluateName evaluates to its value there.
+    const scopes = await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: bump.id });
+    const vars = await client.ok<DebugProtocol.VariablesResponse>('variables', { variablesReference: scopes.body.scopes[0].variablesReference });
+    assert.deepEqual(vars.body.variables.map((v) => v.name), ['EIP', 'ESP', 'EBP']);
+    for (const v of vars.body.variables) assert.equal(await value(v.evaluateName ?? '', bump.id), Number(v.value), v.name);
+    // Stepping out into bump gives the CPU those registers.
+    const from = client.events.length;
+    await client.ok('stepOut', { threadId: 1 });
+    await client.stopped(from);
+    assert.deepEqual([await value('eip'), await value('esp'), await value('ebp')], [await value('bump') + 0xb, top - 12, top - 12]);
+    assert.equal((await client.request('evaluate', { expression: 'eax', frameId: 99, context: 'watch' })).success, false);
+  });
+
   it('writeMemory over a return address on the stack invalidates the call stack as well as the variables', async () => {
     await start(client, { program: FRAMES }, async (c) => {
       await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });

@@ -37,6 +37,7 @@ import {
 } from './guest-memory';
 import { disassembleAround, disassembleOne, type DisassembledInstruction, type SourceLocation } from './disassembly';
 import { SymbolTable, type GuestSymbol } from './symbols';
+import { frameScope, type FrameRegisters } from './frame-scope';
 
 /** Instructions per batch between yields to the event loop at most (under a millisecond of plain guest code). */
 export const BATCH_INSTRUCTIONS = 200_000;
@@ -333,7 +334,10 @@ export class GuestSession {
 
   listSymbols(): readonly GuestSymbol[] { return this.symbols.all; }
 
-  evaluate(expression: string): EvalResult { return evaluateExpression(expression, this.scope); }
+  /** Evaluates `expression` with the live registers, or with those of an outer stack frame (frame-scope.ts). */
+  evaluate(expression: string, frame?: FrameRegisters): EvalResult {
+    return evaluateExpression(expression, frame === undefined ? this.scope : frameScope(this.machine, this.symbols, frame));
+  }
 
   /** Where a memory reference (`[counter]`, `byte [esi]`) reads: its linear address (through DS, as evaluate reads it) and size; undefined for any other expression. */
   memoryOperand(expression: string): { readonly linear: EvalResult; readonly size: 1 | 2 | 4 } | undefined {
