@@ -199,8 +199,12 @@ export interface Completion {
   readonly replaceLength: number;
 }
 
-/** Completions for the text before the cursor: command names at the start, registers and symbols in expressions. */
-export function complete(session: GuestSession, before: string): Completion[] {
+/**
+ * Completions for the text before the cursor: command names at the start, registers and symbols in
+ * expressions, and `.local` labels as the code at `eip` names them (those of the label before it,
+ * NASM manual §3.9, which evaluate reads there).
+ */
+export function complete(session: GuestSession, before: string, eip: number): Completion[] {
   const out: Completion[] = [];
   const trimmed = before.trimStart();
   if (!/\s/.test(trimmed) || /^info\s+\w*$/.test(trimmed)) {
@@ -211,5 +215,8 @@ export function complete(session: GuestSession, before: string): Completion[] {
   const lower = word.toLowerCase();
   for (const r of REGISTER_NAMES) if (r.startsWith(lower)) out.push({ label: r, type: 'variable', replaceLength: word.length });
   for (const s of session.listSymbols()) if (s.name.startsWith(word)) out.push({ label: s.name, type: 'reference', replaceLength: word.length });
+  if (word === '' || (word.startsWith('.') && !word.startsWith('..'))) {
+    for (const l of session.symbols.localsAt(eip)) if (l.name.startsWith(word)) out.push({ label: l.name, type: 'reference', replaceLength: word.length });
+  }
   return out;
 }

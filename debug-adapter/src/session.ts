@@ -1070,7 +1070,10 @@ export class RingsideDebugSession extends DebugSession {
     const lineIndex = args.line !== undefined ? this.convertClientLineToDebugger(args.line) : lines.length - 1;
     const lineText = lines[Math.max(0, Math.min(lines.length - 1, lineIndex))] ?? '';
     const cursor = Math.max(0, Math.min(lineText.length, this.convertClientColumnToDebugger(args.column)));
-    const items = complete(g, lineText.slice(0, cursor));
+    // (In the frame the client has selected: a caller's `.local` labels are those of the code it returns to.)
+    const frame = args.frameId !== undefined ? this.frameRegisters(g, args.frameId) : undefined;
+    if (typeof frame === 'string') { this.fail(response, frame); return; }
+    const items = complete(g, lineText.slice(0, cursor), frame?.own.eip ?? g.registers().eip);
     response.body = {
       targets: items.slice(0, 500).map((c) => ({
         label: c.label, type: c.type === 'keyword' ? 'keyword' : c.type === 'variable' ? 'variable' : 'reference',

@@ -431,6 +431,34 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal((await client.request('evaluate', { expression: 'eax', frameId: 99, context: 'watch' })).success, false);
   });
 
+  it('completions offer the .local labels of the label before EIP, or before the selected frame\'s (NASM manual §3.9)', async () => {
+    // start's local labels as frames.gasm defines them: the `.name:` lines between `start:` and `bump:`.
+    const text = fs.readFileSync(FRAMES, 'utf8');
+    const startLocals = [...text.slice(text.indexOf('\nstart:'), text.indexOf('\nbump:')).matchAll(/^(\.\w+):/gm)].map((m) => m[1]);
+    assert.deepEqual(startLocals, ['.again', '.print', '.exit']);
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'loop .again') }] });
+    });
+    await client.stopped(0);
+    const locals = async (body: Record<string, unknown>): Promise<DebugProtocol.CompletionItem[]> =>
+      (await client.ok<DebugProtocol.CompletionsResponse>('completions', body)).body.targets.filter((t) => t.label.startsWith('.'));
+    // Column 2 is after the dot (1-based): each replaces the dot, from column 1.
+    const dot = await locals({ text: '.', column: 2 });
+    assert.deepEqual(dot.map((t) => t.label).sort(), [...startLocals].sort());
+    assert.ok(dot.every((t) => t.start === 1 && t.length === 1), JSON.stringify(dot));
+    assert.deepEqual((await locals({ text: 'x/4x .pr', column: 9 })).map((t) => [t.label, t.start, t.length]), [['.print', 6, 3]]);
+    // Each is what evaluate reads there.
+    for (const t of dot) assert.equal(await evaluate(client, t.label), await evaluate(client, `start${t.label}`));
+    // In inner, which has none: none; with start's frame selected, start's again.
+    await client.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    assert.deepEqual(await locals({ text: '.', column: 2 }), []);
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    assert.deepEqual((await locals({ text: '.', column: 2, frameId: st.body.stackFrames[2].id })).map((t) => t.label).sort(), [...startLocals].sort());
+  });
+
   it('writeMemory over a return address on the stack invalidates the call stack as well as the variables', async () => {
     await start(client, { program: FRAMES }, async (c) => {
       await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
