@@ -1199,6 +1199,11 @@ export class RingsideDebugSession extends DebugSession {
     const list = g.disassemble(eip, args.instructionOffset ?? 0, count);
     response.body = {
       instructions: list.map((d) => {
+        // Outside the linear space (before address 0, past its top): padding, as the schema asks for
+        // unavailable instructions, at the address VS Code's disassembly view leaves out (-1).
+        if (d.address < 0 || d.address > 0xffff_ffff) {
+          return { address: '-1', instruction: d.address < 0 ? '(before address 0)' : '(past the top of the 4 GiB linear space)', presentationHint: 'invalid' };
+        }
         const ins: DebugProtocol.DisassembledInstruction = {
           address: formatAddress((d.address + csBase) >>> 0), instructionBytes: Buffer.from(d.bytes).toString('hex').replace(/(..)(?!$)/g, '$1 '), instruction: d.text,
         };

@@ -683,6 +683,36 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal(await client.exited, 0);
   });
 
+  it('disassembly before address 0 is padding marked invalid, never instructions wrapped round from the top of the linear space', async () => {
+    await start(client, { program: HELLO, stopOnEntry: true });
+    await client.stopped(0);
+    // VS Code's first request around a place: 200 instructions before it, 400 in all.
+    const r = await client.ok<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: '0x10', instructionOffset: -200, instructionCount: 400 });
+    const shown = r.body?.instructions ?? [];
+    // The schema: "An adapter must return exactly this number of instructions - any unavailable instructions
+    // should be replaced with an implementation-defined 'invalid instruction' value"; presentationHint
+    // `invalid` for "filler [that] cannot be reached by the program".
+    assert.equal(shown.length, 400);
+    assert.equal(shown[200].address, '0x00000010');
+    const before = shown.slice(0, 200);
+    const padding = before.filter((i) => i.address === '-1');
+    // (-1: the address VS Code's disassembly view drops an invalid instruction at.)
+    assert.ok(padding.length > 0 && padding.every((i) => i.presentationHint === 'invalid' && i.instructionBytes === undefined), JSON.stringify(padding.slice(0, 2)));
+    // The padding comes first, then instructions from address 0 up to 0x10, in order: none wrapped below 0.
+    const decoded = before.slice(padding.length);
+    assert.ok(decoded.every((i) => i.address !== '-1'));
+    const addresses = decoded.map((i) => Number(i.address));
+    assert.ok(addresses.every((a, k) => a < 0x10 && (k === 0 || a > addresses[k - 1])), JSON.stringify(addresses));
+    assert.equal(addresses[0], 0);
+    assert.ok(shown.slice(200).every((i) => Number(i.address) >= 0x10));
+    // Nor past the top: after the last bytes below 4 GiB, padding, not address 0 again.
+    const top = (await client.ok<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: '0xfffffff8', instructionCount: 20 })).body?.instructions ?? [];
+    assert.equal(top.length, 20);
+    const last = top.findIndex((i) => i.address === '-1');
+    assert.ok(last > 0 && top.slice(last).every((i) => i.address === '-1' && i.presentationHint === 'invalid'), JSON.stringify(top.map((i) => i.address)));
+    assert.ok(top.slice(0, last).every((i) => Number(i.address) >= 0xfffffff8));
+  });
+
   it('function and instruction breakpoints stop with their reasons', async () => {
     const second = client;
     {
