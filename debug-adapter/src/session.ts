@@ -663,7 +663,17 @@ export class RingsideDebugSession extends DebugSession {
       const id = this.breakpoints.newId();
       const base = parseAddress(b.instructionReference);
       if (base === undefined) return { id, kind: 'instruction', message: `bad instruction reference \`${b.instructionReference}'` };
-      return { id, kind: 'instruction', spec: { address: (base + (b.offset ?? 0)) >>> 0, condition: b.condition, hitCondition: b.hitCondition } };
+      const address = (base + (b.offset ?? 0)) >>> 0;
+      // A breakpoint is hit where an instruction starts (EIP): one inside an instruction only by a jump into its middle.
+      const covering = g.instructionCovering(address);
+      if (covering !== undefined && covering.address !== address) {
+        return {
+          id, kind: 'instruction', reason: 'failed',
+          message: `${formatAddress(address)} is inside \`${covering.text}' (${covering.bytes.length} bytes from ${formatAddress(covering.address)}): `
+            + `no instruction of the code there starts at it, so it is not set; set it at ${formatAddress(covering.address)}`,
+        };
+      }
+      return { id, kind: 'instruction', spec: { address, condition: b.condition, hitCondition: b.hitCondition } };
     });
     const results = this.breakpoints.replace(g, 'instruction', planned);
     response.body = { breakpoints: planned.map((p, i) => this.addressBreakpoint(g, p, results[i])) };
@@ -683,6 +693,7 @@ export class RingsideDebugSession extends DebugSession {
     }
     const message = r?.message ?? p.message;
     if (r?.verified !== true && message !== undefined) bp.message = message;
+    if (r?.verified !== true && p.reason !== undefined) bp.reason = p.reason;
     return bp;
   }
 

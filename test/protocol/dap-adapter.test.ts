@@ -1055,6 +1055,28 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
     return (await topFrame(client)).instructionPointerReference;
   }
 
+  it('an instruction breakpoint inside an instruction (where the code starts none) is not verified and says where the instruction starts', async () => {
+    await start(client, { program: STEPPING_GUEST, stopOnEntry: true });
+    await client.stopped(0);
+    // nasm lists `mov esp, stack_top` as BC[00040000], 5 bytes (MOV r32, imm32: B8+rd id, SDM Vol. 2), then `push eax` (50).
+    const mov = listed('mov esp, stack_top');
+    const inside = hex8(Number(mov) + 1);
+    const r = await client.ok<DebugProtocol.SetInstructionBreakpointsResponse>('setInstructionBreakpoints', {
+      breakpoints: [{ instructionReference: inside }, { instructionReference: mov, offset: 5 }],
+    });
+    const [mid, next] = r.body.breakpoints;
+    // Breakpoint.verified: "the breakpoint could be set"; reason `failed`: "not able to be verified, and the adapter
+    // does not believe it can be verified without intervention"; message: "why a breakpoint could not be verified".
+    assert.equal(mid.verified, false);
+    assert.equal(mid.reason, 'failed');
+    assert.match(mid.message ?? '', new RegExp(`^${inside} is inside .*mov esp.* from ${mov}\\b`));
+    // The one at the next instruction's start (offset 5 = the MOV's length) is set, where nasm put `push eax`.
+    assert.equal(hex8(Number(mov) + 5), listed('push eax'));
+    assert.equal(next.verified, true);
+    assert.equal(next.reason, undefined);
+    assert.equal(next.instructionReference, listed('push eax'));
+  });
+
   it('next by line after a PUSH stops on the next line: the frame being stepped moves down with ESP', async () => {
     assert.equal(await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'push eax')]), listed('push eax'));
     assert.equal(await step('next'), listed('push ebx'));

@@ -315,6 +315,24 @@ export class GuestSession {
     return disassembleAround(this.machine, eip, offset, count, this.sourceMap, (a) => this.symbols.symbolize(a));
   }
 
+  /**
+   * The instruction whose bytes cover `eip` as the code of the statement covering it decodes from
+   * that statement's start (when the guest came from source; undefined for data bytes that do not
+   * decode, and without a source map, where nothing says where instructions start).
+   */
+  instructionCovering(eip: number): DisassembledInstruction | undefined {
+    const entry = this.sourceMap?.lookupAddress(eip >>> 0);
+    if (entry === undefined) return undefined;
+    let at = entry.address;
+    while (at <= eip) {
+      const [ins] = this.disassemble(at, 0, 1);
+      const end = at + Math.max(1, ins.bytes.length);
+      if (end > eip) return ins.valid ? ins : undefined;
+      at = end;
+    }
+    return undefined;
+  }
+
   /** Where `eip` is in the source (the statement covering it), when the guest came from source. */
   sourceLocation(eip: number): SourceLocation | undefined {
     const e = this.sourceMap?.lookupAddress(eip >>> 0);
