@@ -1205,8 +1205,9 @@ export class RingsideDebugSession extends DebugSession {
     if (base === undefined) { this.fail(response, `bad memory reference \`${args.memoryReference}'`); return; }
     const count = Math.max(0, Math.min(args.instructionCount, 10000));
     const csBase = g.segments()[1]?.base ?? 0;
-    // Memory references are linear addresses; the disassembler works on CS-relative EIP values.
-    const eip = (base + (args.offset ?? 0) - csBase) >>> 0;
+    // Memory references are linear addresses; the disassembler works on CS-relative EIP values. (A byte
+    // offset before 0 or past the top is left there: padding, not wrapped.)
+    const eip = base + (args.offset ?? 0) - csBase;
     const list = g.disassemble(eip, args.instructionOffset ?? 0, count);
     response.body = {
       instructions: list.map((d) => {

@@ -711,6 +711,10 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const last = top.findIndex((i) => i.address === '-1');
     assert.ok(last > 0 && top.slice(last).every((i) => i.address === '-1' && i.presentationHint === 'invalid'), JSON.stringify(top.map((i) => i.address)));
     assert.ok(top.slice(0, last).every((i) => Number(i.address) >= 0xfffffff8));
+    // A byte offset taking the start below 0 is padding up to 0 too (DisassembleArguments.offset "Can be negative").
+    const low = (await client.ok<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: '0x10', offset: -0x14, instructionCount: 6 })).body?.instructions ?? [];
+    assert.deepEqual(low.slice(0, 5).map((i) => i.address), ['-1', '-1', '-1', '-1', '0x00000000']);
+    assert.ok(Number(low[5].address) > 0 && Number(low[5].address) <= 15, low[5].address);
   });
 
   it('function and instruction breakpoints stop with their reasons', async () => {

@@ -106,7 +106,8 @@ function unitAt(machine: Machine, eip: number, map: SourceMap | null, starts: re
 const LINEAR_END = 0x1_0000_0000;
 
 /**
- * `count` instructions starting `offset` instructions from `eip` (negative: before it). Going
+ * `count` instructions starting `offset` instructions from `eip` (negative: before it; `eip` may
+ * be below 0 or past 0xffffffff). Going
  * backwards uses the source map's statement starts when it covers the address; otherwise it
  * decodes forward from earlier bytes and keeps a start that lands exactly on `eip`. The linear
  * space does not wrap: places before address 0 (or past its top) are padding, one unit each, so
@@ -114,18 +115,20 @@ const LINEAR_END = 0x1_0000_0000;
  */
 export function disassembleAround(machine: Machine, eip: number, offset: number, count: number, map: SourceMap | null, symbolize?: Symbolizer): DisassembledInstruction[] {
   const starts = startsOf(map);
-  let at = eip >>> 0;
+  // (`eip` itself may be outside the space: a byte offset took it there. Units out there are one byte each.)
+  const outside = (a: number): boolean => a < 0 || a >= LINEAR_END;
+  let at = eip;
   if (offset < 0) {
-    if (-offset > MAX_SEEK_INSTRUCTIONS) at += offset;
+    if (-offset > MAX_SEEK_INSTRUCTIONS || outside(at)) at += offset;
     else {
       const b = backwards(machine, at, -offset, map, starts);
       at = b.at - b.missing;
     }
   } else if (offset > MAX_SEEK_INSTRUCTIONS) at += offset;
-  else for (let i = 0; i < offset && at < LINEAR_END; i++) at += Math.max(1, unitAt(machine, at, null, starts).bytes.length);
+  else for (let i = 0; i < offset && at < LINEAR_END; i++) at += outside(at) ? 1 : Math.max(1, unitAt(machine, at, null, starts).bytes.length);
   const out: DisassembledInstruction[] = [];
   for (let i = 0; i < count; i++) {
-    if (at < 0 || at >= LINEAR_END) {
+    if (outside(at)) {
       out.push({ address: at, bytes: new Uint8Array(0), text: '', valid: false });
       // (Padding below 0 runs up to 0, where the instructions begin.)
       at++;
