@@ -15,6 +15,8 @@ export interface PlannedBreakpoint {
   /** Unset when it could not be placed (`message` says why). */
   readonly spec?: BreakpointSpec;
   readonly message?: string;
+  /** Breakpoint.reason when it cannot be placed and could only be by the user changing it. */
+  readonly reason?: 'failed';
   /** The 0-based source line it ended up on (source breakpoints). */
   readonly line?: number;
   /** What the client asked for (source breakpoints), to place it again in a re-assembled guest. */

@@ -3,6 +3,7 @@
 // the runtime's plain records as text. Also the REPL completions (commands, registers, symbols).
 
 import { TYPED_INPUT_LIMIT, type GuestSession } from '../../core/src/runtime/session';
+import type { FrameRegisters } from '../../core/src/runtime/frame-scope';
 import { formatAddress } from './addresses';
 
 export type ConsoleResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
@@ -41,15 +42,16 @@ export function isSerialCommand(text: string): boolean {
   return /^\s*serial(\s|$)/.test(text);
 }
 
-export function runCommand(session: GuestSession, text: string): ConsoleResult {
+/** Runs a command; its addresses are read with the registers of `frame` when one is given (evaluate's frameId). */
+export function runCommand(session: GuestSession, text: string, frame?: FrameRegisters): ConsoleResult {
   const t = text.trim();
   if (t === 'help') return { ok: true, text: HELP };
   let m: RegExpExecArray | null;
   if (/^info\s+(registers|regs|reg|r)$/.test(t)) return { ok: true, text: infoRegisters(session) };
   if (/^info\s+tlb$/.test(t)) return { ok: true, text: infoTlb(session) };
-  if ((m = /^info\s+pt(?:\s+(.+))?$/.exec(t))) return infoPageTables(session, m[1]);
-  if ((m = /^translate(?:\s+(.*))?$/.exec(t))) return translate(session, m[1]);
-  if ((m = /^x(?:\/(\d*)([xdibhw]*))?\s+(.+)$/.exec(t))) return examine(session, m[1], m[2] ?? '', m[3]);
+  if ((m = /^info\s+pt(?:\s+(.+))?$/.exec(t))) return infoPageTables(session, m[1], frame);
+  if ((m = /^translate(?:\s+(.*))?$/.exec(t))) return translate(session, m[1], frame);
+  if ((m = /^x(?:\/(\d*)([xdibhw]*))?\s+(.+)$/.exec(t))) return examine(session, m[1], m[2] ?? '', m[3], frame);
   // (TEXT as typed: blanks at its end are text too.)
   if ((m = /^\s*serial(?:\s(.*))?$/s.exec(text))) return typeSerial(session, m[1] ?? '', text.length - (m[1] ?? '').length);
   if (/^info\b/.test(t)) return { ok: false, message: `unknown info command \`${t}' (info registers, info tlb, info pt [ADDR])` };
@@ -86,9 +88,9 @@ export function serialBytes(text: string, column = 0): Uint8Array | string {
   return Buffer.concat(parts);
 }
 
-function address(session: GuestSession, expr: string | undefined, what: string): number | string {
+function address(session: GuestSession, expr: string | undefined, what: string, frame: FrameRegisters | undefined): number | string {
   if (expr === undefined || expr.trim() === '') return `${what} needs an address`;
-  const r = session.evaluate(expr.trim());
+  const r = session.evaluate(expr.trim(), frame);
   return r.ok ? r.value : r.message;
 }
 
@@ -126,11 +128,11 @@ function infoTlb(session: GuestSession): string {
   return out.join('\n');
 }
 
-function infoPageTables(session: GuestSession, expr: string | undefined): ConsoleResult {
+function infoPageTables(session: GuestSession, expr: string | undefined, frame: FrameRegisters | undefined): ConsoleResult {
   const sys = session.systemRegisters();
   if ((sys.cr0 & 0x8000_0000) === 0) return { ok: true, text: 'paging is off (CR0.PG = 0): linear addresses are physical' };
   if (expr !== undefined) {
-    const a = address(session, expr, 'info pt');
+    const a = address(session, expr, 'info pt', frame);
     if (typeof a === 'string') return { ok: false, message: a };
     const index = a >>> 22;
     const pde = session.pageDirectory().find((e) => e.index === index);
@@ -147,8 +149,8 @@ function infoPageTables(session: GuestSession, expr: string | undefined): Consol
   return { ok: true, text: lines.join('\n') };
 }
 
-function translate(session: GuestSession, expr: string | undefined): ConsoleResult {
-  const a = address(session, expr, 'translate');
+function translate(session: GuestSession, expr: string | undefined, frame: FrameRegisters | undefined): ConsoleResult {
+  const a = address(session, expr, 'translate', frame);
   if (typeof a === 'string') return { ok: false, message: a };
   const t = session.translate(a);
   if (!t.pagingEnabled) return { ok: true, text: `${formatAddress(t.linear)}: paging is off, physical ${formatAddress(t.linear)}` };
@@ -161,10 +163,10 @@ function translate(session: GuestSession, expr: string | undefined): ConsoleResu
 }
 
 /** gdb's `x/NFU`: count, format (x d i), unit size (b h w). */
-function examine(session: GuestSession, countText: string | undefined, letters: string, expr: string): ConsoleResult {
+function examine(session: GuestSession, countText: string | undefined, letters: string, expr: string, frame: FrameRegisters | undefined): ConsoleResult {
   const count = countText === undefined || countText === '' ? 1 : Number(countText);
   if (!Number.isInteger(count) || count < 1 || count > 4096) return { ok: false, message: 'x: count must be between 1 and 4096' };
-  const a = address(session, expr, 'x');
+  const a = address(session, expr, 'x', frame);
   if (typeof a === 'string') return { ok: false, message: a };
   if (letters.includes('i')) {
     const csBase = session.segments()[1]?.base ?? 0;
@@ -197,8 +199,12 @@ export interface Completion {
   readonly replaceLength: number;
 }
 
-/** Completions for the text before the cursor: command names at the start, registers and symbols in expressions. */
-export function complete(session: GuestSession, before: string): Completion[] {
+/**
+ * Completions for the text before the cursor: command names at the start, registers and symbols in
+ * expressions, and `.local` labels as the code at `eip` names them (those of the label before it,
+ * NASM manual §3.9, which evaluate reads there).
+ */
+export function complete(session: GuestSession, before: string, eip: number): Completion[] {
   const out: Completion[] = [];
   const trimmed = before.trimStart();
   if (!/\s/.test(trimmed) || /^info\s+\w*$/.test(trimmed)) {
@@ -209,5 +215,8 @@ export function complete(session: GuestSession, before: string): Completion[] {
   const lower = word.toLowerCase();
   for (const r of REGISTER_NAMES) if (r.startsWith(lower)) out.push({ label: r, type: 'variable', replaceLength: word.length });
   for (const s of session.listSymbols()) if (s.name.startsWith(word)) out.push({ label: s.name, type: 'reference', replaceLength: word.length });
+  if (word === '' || (word.startsWith('.') && !word.startsWith('..'))) {
+    for (const l of session.symbols.localsAt(eip)) if (l.name.startsWith(word)) out.push({ label: l.name, type: 'reference', replaceLength: word.length });
+  }
   return out;
 }

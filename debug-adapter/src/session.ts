@@ -10,6 +10,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GuestSession, TYPED_INPUT_LIMIT } from '../../core/src/runtime/session';
+import type { FrameRegisters } from '../../core/src/runtime/frame-scope';
 import { readSourceText } from '../../core/src/host-files';
 import type { ExceptionEvent, RuntimeEvent, StoppedEvent as RuntimeStop } from '../../core/src/runtime/events';
 import { readDescriptorTables } from '../../core/src/runtime/descriptor-tables';
@@ -33,6 +34,8 @@ import { RegisterVariables } from './variables';
 import { wholeMessages } from './whole-messages';
 
 const THREAD_ID = 1;
+/** Registers an exception's delivery leaves as they were at the faulting instruction (SDM Vol. 3A §6.12.1). */
+const FAULT_ROW_LIVE: ReadonlySet<string> = new Set(['eax', 'ecx', 'edx', 'ebx', 'ebp', 'esi', 'edi', 'ds', 'es', 'fs', 'gs', 'cr0', 'cr2', 'cr3', 'cr4']);
 /** How far below a breakpoint's line to look for the next line that emits code. */
 const LINE_SEARCH = 200;
 const TRACE_LIMIT = 2000;
@@ -660,7 +663,17 @@ export class RingsideDebugSession extends DebugSession {
       const id = this.breakpoints.newId();
       const base = parseAddress(b.instructionReference);
       if (base === undefined) return { id, kind: 'instruction', message: `bad instruction reference \`${b.instructionReference}'` };
-      return { id, kind: 'instruction', spec: { address: (base + (b.offset ?? 0)) >>> 0, condition: b.condition, hitCondition: b.hitCondition } };
+      const address = (base + (b.offset ?? 0)) >>> 0;
+      // A breakpoint is hit where an instruction starts (EIP): one inside an instruction only by a jump into its middle.
+      const covering = g.instructionCovering(address);
+      if (covering !== undefined && covering.address !== address) {
+        return {
+          id, kind: 'instruction', reason: 'failed',
+          message: `${formatAddress(address)} is inside \`${covering.text}' (${covering.bytes.length} bytes from ${formatAddress(covering.address)}): `
+            + `no instruction of the code there starts at it, so it is not set; set it at ${formatAddress(covering.address)}`,
+        };
+      }
+      return { id, kind: 'instruction', spec: { address, condition: b.condition, hitCondition: b.hitCondition } };
     });
     const results = this.breakpoints.replace(g, 'instruction', planned);
     response.body = { breakpoints: planned.map((p, i) => this.addressBreakpoint(g, p, results[i])) };
@@ -680,6 +693,7 @@ export class RingsideDebugSession extends DebugSession {
     }
     const message = r?.message ?? p.message;
     if (r?.verified !== true && message !== undefined) bp.message = message;
+    if (r?.verified !== true && p.reason !== undefined) bp.reason = p.reason;
     return bp;
   }
 
@@ -962,15 +976,50 @@ export class RingsideDebugSession extends DebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const g = this.stoppedGuest(response);
     if (g === null) return;
-    const entry = this.stackEntries(g)[args.frameId];
-    if (entry?.kind === 'fault') {
+    const entries = this.stackEntries(g);
+    const entry = entries[args.frameId];
+    // (A frame id from an older stop, or none stackTrace gave: no registers are those of that frame.)
+    if (entry === undefined) { this.fail(response, this.unknownFrame(args.frameId, entries.length)); return; }
+    if (entry.kind === 'fault') {
       response.body = { scopes: this.variables.exceptionScopes(entry.exception) };
     } else {
-      const frame = entry?.frame;
-      const link = frame?.ebp !== undefined && frame.returnAddress !== undefined ? { ebp: frame.ebp, returnAddress: frame.returnAddress } : undefined;
-      response.body = { scopes: this.variables.scopes(entry?.depth ?? 0, link) };
+      const frame = entry.frame;
+      const link = frame.ebp !== undefined && frame.esp !== undefined ? { eip: frame.eip, esp: frame.esp, ebp: frame.ebp } : undefined;
+      response.body = { scopes: this.variables.scopes(entry.depth, link) };
     }
     this.sendResponse(response);
+  }
+
+  /**
+   * The registers of the frame `frameId` names, for evaluate: undefined for the innermost frame
+   * (the live ones); a caller's EIP, ESP and EBP as unwinding recovered them, as its scopes show
+   * them (gdb reads a caller's other registers as `<not saved>` where nothing saved them, and so
+   * does this: not known); the faulting instruction's row keeps what delivering the exception
+   * does not change (SDM Vol. 3A §6.12.1: it pushes EFLAGS, CS, EIP and an error code, and
+   * switches the stack on a privilege change).
+   */
+  private frameRegisters(g: GuestSession, frameId: number): FrameRegisters | undefined | string {
+    if (g.status === 'running') return 'the guest is running: its stack frames are not known until it stops';
+    const entries = this.stackEntries(g);
+    const entry = entries[frameId];
+    if (entry === undefined) return this.unknownFrame(frameId, entries.length);
+    const label = `frame ${frameId} (${this.stackFrame(g, frameId, entry).name})`;
+    if (entry.kind === 'fault') {
+      return {
+        label, own: { eip: entry.exception.guestEip }, live: FAULT_ROW_LIVE,
+        why: 'delivering the exception changed it (it pushes EFLAGS, CS and EIP and may switch stacks: SDM Vol. 3A §6.12.1); the handler\'s frame, next in the call stack, has its value now',
+      };
+    }
+    const { frame } = entry;
+    if (entry.depth === 0 || frame.esp === undefined || frame.ebp === undefined) return undefined;
+    return {
+      label, own: { eip: frame.eip, esp: frame.esp, ebp: frame.ebp }, live: new Set(),
+      why: 'unwinding the EBP chain recovers only a caller\'s EIP, ESP and EBP (the innermost frame has the live registers)',
+    };
+  }
+
+  private unknownFrame(frameId: number, frames: number): string {
+    return `unknown frame id ${frameId}: the call stack has ${frames} frame${frames === 1 ? '' : 's'} now (ids 0 to ${frames - 1})`;
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
@@ -1003,16 +1052,18 @@ export class RingsideDebugSession extends DebugSession {
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
+    const frame = args.frameId !== undefined ? this.frameRegisters(g, args.frameId) : undefined;
+    if (typeof frame === 'string') { this.fail(response, frame); return; }
     if (args.context === 'repl' && isCommand(args.expression)) {
       // (Once the session is over nothing will read COM1, though the guest has not exited.)
       if (this.ended !== null && isSerialCommand(args.expression)) { this.fail(response, `${this.ended}: nothing reads COM1 any more`); return; }
-      const r = runCommand(g, args.expression);
+      const r = runCommand(g, args.expression, frame);
       if (!r.ok) { this.fail(response, r.message); return; }
       response.body = { result: r.text, variablesReference: 0 };
       this.sendResponse(response);
       return;
     }
-    const r = g.evaluate(args.expression);
+    const r = g.evaluate(args.expression, frame);
     if (!r.ok) { this.fail(response, r.message); return; }
     const hex = args.format?.hex ?? this.hexValues;
     response.body = {
@@ -1030,7 +1081,10 @@ export class RingsideDebugSession extends DebugSession {
     const lineIndex = args.line !== undefined ? this.convertClientLineToDebugger(args.line) : lines.length - 1;
     const lineText = lines[Math.max(0, Math.min(lines.length - 1, lineIndex))] ?? '';
     const cursor = Math.max(0, Math.min(lineText.length, this.convertClientColumnToDebugger(args.column)));
-    const items = complete(g, lineText.slice(0, cursor));
+    // (In the frame the client has selected: a caller's `.local` labels are those of the code it returns to.)
+    const frame = args.frameId !== undefined ? this.frameRegisters(g, args.frameId) : undefined;
+    if (typeof frame === 'string') { this.fail(response, frame); return; }
+    const items = complete(g, lineText.slice(0, cursor), frame?.own.eip ?? g.registers().eip);
     response.body = {
       targets: items.slice(0, 500).map((c) => ({
         label: c.label, type: c.type === 'keyword' ? 'keyword' : c.type === 'variable' ? 'variable' : 'reference',
@@ -1151,11 +1205,17 @@ export class RingsideDebugSession extends DebugSession {
     if (base === undefined) { this.fail(response, `bad memory reference \`${args.memoryReference}'`); return; }
     const count = Math.max(0, Math.min(args.instructionCount, 10000));
     const csBase = g.segments()[1]?.base ?? 0;
-    // Memory references are linear addresses; the disassembler works on CS-relative EIP values.
-    const eip = (base + (args.offset ?? 0) - csBase) >>> 0;
+    // Memory references are linear addresses; the disassembler works on CS-relative EIP values. (A byte
+    // offset before 0 or past the top is left there: padding, not wrapped.)
+    const eip = base + (args.offset ?? 0) - csBase;
     const list = g.disassemble(eip, args.instructionOffset ?? 0, count);
     response.body = {
       instructions: list.map((d) => {
+        // Outside the linear space (before address 0, past its top): padding, as the schema asks for
+        // unavailable instructions, at the address VS Code's disassembly view leaves out (-1).
+        if (d.address < 0 || d.address > 0xffff_ffff) {
+          return { address: '-1', instruction: d.address < 0 ? '(before address 0)' : '(past the top of the 4 GiB linear space)', presentationHint: 'invalid' };
+        }
         const ins: DebugProtocol.DisassembledInstruction = {
           address: formatAddress((d.address + csBase) >>> 0), instructionBytes: Buffer.from(d.bytes).toString('hex').replace(/(..)(?!$)/g, '$1 '), instruction: d.text,
         };

@@ -7,9 +7,13 @@ import type { GuestSession } from '../../core/src/runtime/session';
 export interface GuestFrame {
   /** EIP of the frame: the current instruction, or the return address in a caller. */
   readonly eip: number;
-  /** The EBP link this frame was found through (absent for the innermost frame). */
+  /**
+   * A caller's ESP and EBP as they are when its callee's `pop ebp; ret` (or `leave; ret`) returns
+   * to it: the link it was found through + 8, and the EBP saved at that link (SDM Vol. 2 LEAVE, POP,
+   * RET). Absent for the innermost frame, whose registers are the live ones.
+   */
+  readonly esp?: number;
   readonly ebp?: number;
-  readonly returnAddress?: number;
 }
 
 const MAX_FRAMES = 64;
@@ -28,7 +32,7 @@ export function unwind(session: GuestSession): GuestFrame[] {
     const callerEbp = view.getUint32(0, true);
     const ret = view.getUint32(4, true);
     if (!knownCode(session, ret)) break;
-    frames.push({ eip: ret, ebp, returnAddress: ret });
+    frames.push({ eip: ret, esp: (ebp + 8) >>> 0, ebp: callerEbp });
     if (callerEbp <= ebp) break;
     ebp = callerEbp;
   }

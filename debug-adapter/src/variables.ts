@@ -17,7 +17,7 @@ export type Container =
   | { readonly kind: 'system' }
   | { readonly kind: 'control'; readonly name: 'cr0' | 'cr3' | 'cr4' }
   | { readonly kind: 'table'; readonly name: 'gdtr' | 'idtr' | 'ldtr' | 'tr' }
-  | { readonly kind: 'frame'; readonly ebp: number; readonly returnAddress: number }
+  | { readonly kind: 'frame'; readonly eip: number; readonly esp: number; readonly ebp: number }
   | { readonly kind: 'exception'; readonly event: ExceptionEvent }
   | { readonly kind: 'errorCode'; readonly vector: number; readonly code: number };
 
@@ -46,12 +46,12 @@ export class RegisterVariables {
     return this.handles.get(handle);
   }
 
-  scopes(frameIndex: number, frame: { ebp: number; returnAddress: number } | undefined): DebugProtocol.Scope[] {
+  scopes(frameIndex: number, frame: { eip: number; esp: number; ebp: number } | undefined): DebugProtocol.Scope[] {
     const scope = (name: string, c: Container, count: number, expensive = false): DebugProtocol.Scope =>
       ({ name, variablesReference: this.handles.create(c), namedVariables: count, expensive, presentationHint: 'registers' });
     if (frameIndex > 0 && frame !== undefined) {
-      // Only the innermost frame has live registers; a caller's frame is its EBP link and return address.
-      return [{ name: 'Frame', variablesReference: this.handles.create({ kind: 'frame', ...frame }), namedVariables: 2, expensive: false, presentationHint: 'locals' }];
+      // Only the innermost frame has live registers; a caller's are the ones unwinding recovers (stack.ts), as evaluate in it reads them.
+      return [{ name: 'Frame', variablesReference: this.handles.create({ kind: 'frame', ...frame }), namedVariables: 3, expensive: false, presentationHint: 'locals' }];
     }
     return [
       scope('General registers', { kind: 'general' }, GENERAL.length),
@@ -140,7 +140,7 @@ export class RegisterVariables {
         return out;
       }
       case 'frame':
-        return [this.value('EBP', c.ebp, { hex: true }, undefined, true), this.value('return address', c.returnAddress, { hex: true }, undefined, true)];
+        return [this.value('EIP', c.eip, { hex: true }, 'eip'), this.value('ESP', c.esp, { hex: true }, 'esp', true), this.value('EBP', c.ebp, { hex: true }, 'ebp', true)];
       case 'exception': {
         const e = c.event;
         const out = [plain('vector', `${e.vector} (${e.name})`), plain('type', e.type)];

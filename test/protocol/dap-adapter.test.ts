@@ -369,6 +369,96 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal((await client.request('evaluate', { expression: '.again', context: 'hover' })).success, false);
   });
 
+  it('scopes of a frame id the stack trace did not give is an error, not the live registers (ScopesArguments.frameId)', async () => {
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    const ids = new Set(st.body.stackFrames.map((f) => f.id));
+    // The schema: "The `frameId` must have been obtained in the current suspended state"; 99 was not.
+    assert.ok(!ids.has(99));
+    const r = await client.request<DebugProtocol.ScopesResponse>('scopes', { frameId: 99 });
+    assert.equal(r.success, false, `scopes of frame 99 answered ${JSON.stringify(r.body)}`);
+    assert.match(r.message ?? '', /frame/);
+    assert.match(r.message ?? '', /99/);
+  });
+
+  it('evaluate in a caller frame reads its EIP, ESP and EBP as its callee\'s `pop ebp; ret` gives them back, and no other register', async () => {
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), hitCondition: '2' }] });
+    });
+    await client.stopped(0);
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    const [, bump, start0] = st.body.stackFrames;
+    const value = async (expression: string, frameId?: number, context = 'watch'): Promise<number> =>
+      Number((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, frameId, context })).body.result.split(' ')[0]);
+    const top = await value('stack_top');
+    // From the source: start pushes ECX (top-4) and calls bump (top-8); bump pushes EBP (top-12, its EBP)
+    // and calls inner (top-16), which pushes EBP (top-20). inner's `pop ebp` gives bump its EBP back and
+    // `ret` pops the return address, leaving ESP at top-12 (SDM Vol. 2 POP, RET); bump's give start
+    // EBP 0 (`xor ebp, ebp`) and ESP top-4.
+    assert.deepEqual([await value('eip', bump.id), await value('esp', bump.id), await value('ebp', bump.id)],
+      [await value('bump') + 0xb, top - 12, top - 12]);
+    assert.deepEqual([await value('eip', start0.id), await value('esp', start0.id), await value('ebp', start0.id)],
+      [await value('start.again') + 6, top - 4, 0]);
+    // bump's argument at [ebp+8] in its own frame: the second call's, 2; SP and BP are the low words.
+    assert.equal(await value('[ebp+8]', bump.id, 'hover'), 2);
+    assert.equal(await value('sp', bump.id), (top - 12) & 0xffff);
+    // The Debug Console's commands read addresses in the frame too: x/1x at bump's EBP is start's saved EBP, 0.
+    assert.match((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'x/1x ebp', frameId: bump.id, context: 'repl' })).body.result,
+      new RegExp(`^${hex8(top - 12)}:  0x00000000$`));
+    // `.again` is start's in start's frame; bump has none.
+    assert.equal(await value('.again', start0.id, 'hover'), await value('start.again'));
+    assert.equal((await client.request('evaluate', { expression: '.again', frameId: bump.id, context: 'hover' })).success, false);
+    // EAX in bump's frame is not known (gdb's `<not saved>`): an error saying so, not inner's EAX.
+    const eax = await client.request('evaluate', { expression: 'eax', frameId: bump.id, context: 'hover' });
+    assert.equal(eax.success, false, `eax in bump's frame: ${JSON.stringify(eax.body)}`);
+    assert.match(eax.message ?? '', /eax is not known in frame 1 \(bump\)/);
+    // The innermost frame (and no frame) is the live registers: EAX = 2.
+    assert.equal(await value('eax', st.body.stackFrames[0].id), 2);
+    assert.equal(await value('eax'), 2);
+    // bump's Frame scope shows the same values, and each evaluateName evaluates to its value there.
+    const scopes = await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: bump.id });
+    const vars = await client.ok<DebugProtocol.VariablesResponse>('variables', { variablesReference: scopes.body.scopes[0].variablesReference });
+    assert.deepEqual(vars.body.variables.map((v) => v.name), ['EIP', 'ESP', 'EBP']);
+    for (const v of vars.body.variables) assert.equal(await value(v.evaluateName ?? '', bump.id), Number(v.value), v.name);
+    // Stepping out into bump gives the CPU those registers.
+    const from = client.events.length;
+    await client.ok('stepOut', { threadId: 1 });
+    await client.stopped(from);
+    assert.deepEqual([await value('eip'), await value('esp'), await value('ebp')], [await value('bump') + 0xb, top - 12, top - 12]);
+    assert.equal((await client.request('evaluate', { expression: 'eax', frameId: 99, context: 'watch' })).success, false);
+  });
+
+  it('completions offer the .local labels of the label before EIP, or before the selected frame\'s (NASM manual §3.9)', async () => {
+    // start's local labels as frames.gasm defines them: the `.name:` lines between `start:` and `bump:`.
+    const text = fs.readFileSync(FRAMES, 'utf8');
+    const startLocals = [...text.slice(text.indexOf('\nstart:'), text.indexOf('\nbump:')).matchAll(/^(\.\w+):/gm)].map((m) => m[1]);
+    assert.deepEqual(startLocals, ['.again', '.print', '.exit']);
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'loop .again') }] });
+    });
+    await client.stopped(0);
+    const locals = async (body: Record<string, unknown>): Promise<DebugProtocol.CompletionItem[]> =>
+      (await client.ok<DebugProtocol.CompletionsResponse>('completions', body)).body.targets.filter((t) => t.label.startsWith('.'));
+    // Column 2 is after the dot (1-based): each replaces the dot, from column 1.
+    const dot = await locals({ text: '.', column: 2 });
+    assert.deepEqual(dot.map((t) => t.label).sort(), [...startLocals].sort());
+    assert.ok(dot.every((t) => t.start === 1 && t.length === 1), JSON.stringify(dot));
+    assert.deepEqual((await locals({ text: 'x/4x .pr', column: 9 })).map((t) => [t.label, t.start, t.length]), [['.print', 6, 3]]);
+    // Each is what evaluate reads there.
+    for (const t of dot) assert.equal(await evaluate(client, t.label), await evaluate(client, `start${t.label}`));
+    // In inner, which has none: none; with start's frame selected, start's again.
+    await client.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    assert.deepEqual(await locals({ text: '.', column: 2 }), []);
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    assert.deepEqual((await locals({ text: '.', column: 2, frameId: st.body.stackFrames[2].id })).map((t) => t.label).sort(), [...startLocals].sort());
+  });
+
   it('writeMemory over a return address on the stack invalidates the call stack as well as the variables', async () => {
     await start(client, { program: FRAMES }, async (c) => {
       await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
@@ -591,6 +681,40 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal(Buffer.from(restored.body!.data!, 'base64').toString('latin1'), 'Hello');
     await client.ok('disconnect', {});
     assert.equal(await client.exited, 0);
+  });
+
+  it('disassembly before address 0 is padding marked invalid, never instructions wrapped round from the top of the linear space', async () => {
+    await start(client, { program: HELLO, stopOnEntry: true });
+    await client.stopped(0);
+    // VS Code's first request around a place: 200 instructions before it, 400 in all.
+    const r = await client.ok<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: '0x10', instructionOffset: -200, instructionCount: 400 });
+    const shown = r.body?.instructions ?? [];
+    // The schema: "An adapter must return exactly this number of instructions - any unavailable instructions
+    // should be replaced with an implementation-defined 'invalid instruction' value"; presentationHint
+    // `invalid` for "filler [that] cannot be reached by the program".
+    assert.equal(shown.length, 400);
+    assert.equal(shown[200].address, '0x00000010');
+    const before = shown.slice(0, 200);
+    const padding = before.filter((i) => i.address === '-1');
+    // (-1: the address VS Code's disassembly view drops an invalid instruction at.)
+    assert.ok(padding.length > 0 && padding.every((i) => i.presentationHint === 'invalid' && i.instructionBytes === undefined), JSON.stringify(padding.slice(0, 2)));
+    // The padding comes first, then instructions from address 0 up to 0x10, in order: none wrapped below 0.
+    const decoded = before.slice(padding.length);
+    assert.ok(decoded.every((i) => i.address !== '-1'));
+    const addresses = decoded.map((i) => Number(i.address));
+    assert.ok(addresses.every((a, k) => a < 0x10 && (k === 0 || a > addresses[k - 1])), JSON.stringify(addresses));
+    assert.equal(addresses[0], 0);
+    assert.ok(shown.slice(200).every((i) => Number(i.address) >= 0x10));
+    // Nor past the top: after the last bytes below 4 GiB, padding, not address 0 again.
+    const top = (await client.ok<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: '0xfffffff8', instructionCount: 20 })).body?.instructions ?? [];
+    assert.equal(top.length, 20);
+    const last = top.findIndex((i) => i.address === '-1');
+    assert.ok(last > 0 && top.slice(last).every((i) => i.address === '-1' && i.presentationHint === 'invalid'), JSON.stringify(top.map((i) => i.address)));
+    assert.ok(top.slice(0, last).every((i) => Number(i.address) >= 0xfffffff8));
+    // A byte offset taking the start below 0 is padding up to 0 too (DisassembleArguments.offset "Can be negative").
+    const low = (await client.ok<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: '0x10', offset: -0x14, instructionCount: 6 })).body?.instructions ?? [];
+    assert.deepEqual(low.slice(0, 5).map((i) => i.address), ['-1', '-1', '-1', '-1', '0x00000000']);
+    assert.ok(Number(low[5].address) > 0 && Number(low[5].address) <= 15, low[5].address);
   });
 
   it('function and instruction breakpoints stop with their reasons', async () => {
@@ -934,6 +1058,28 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
     assert.equal(stop.event, 'stopped', `${command} ran the guest to its end`);
     return (await topFrame(client)).instructionPointerReference;
   }
+
+  it('an instruction breakpoint inside an instruction (where the code starts none) is not verified and says where the instruction starts', async () => {
+    await start(client, { program: STEPPING_GUEST, stopOnEntry: true });
+    await client.stopped(0);
+    // nasm lists `mov esp, stack_top` as BC[00040000], 5 bytes (MOV r32, imm32: B8+rd id, SDM Vol. 2), then `push eax` (50).
+    const mov = listed('mov esp, stack_top');
+    const inside = hex8(Number(mov) + 1);
+    const r = await client.ok<DebugProtocol.SetInstructionBreakpointsResponse>('setInstructionBreakpoints', {
+      breakpoints: [{ instructionReference: inside }, { instructionReference: mov, offset: 5 }],
+    });
+    const [mid, next] = r.body.breakpoints;
+    // Breakpoint.verified: "the breakpoint could be set"; reason `failed`: "not able to be verified, and the adapter
+    // does not believe it can be verified without intervention"; message: "why a breakpoint could not be verified".
+    assert.equal(mid.verified, false);
+    assert.equal(mid.reason, 'failed');
+    assert.match(mid.message ?? '', new RegExp(`^${inside} is inside .*mov esp.* from ${mov}\\b`));
+    // The one at the next instruction's start (offset 5 = the MOV's length) is set, where nasm put `push eax`.
+    assert.equal(hex8(Number(mov) + 5), listed('push eax'));
+    assert.equal(next.verified, true);
+    assert.equal(next.reason, undefined);
+    assert.equal(next.instructionReference, listed('push eax'));
+  });
 
   it('next by line after a PUSH stops on the next line: the frame being stepped moves down with ESP', async () => {
     assert.equal(await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'push eax')]), listed('push eax'));

@@ -16,10 +16,11 @@ export interface SourceLocation {
 }
 
 export interface DisassembledInstruction {
+  /** Below 0 or above 0xffffffff for a place outside the linear space (padding: no bytes, no text). */
   readonly address: number;
   readonly bytes: Uint8Array;
   readonly text: string;
-  /** False for bytes that do not decode (shown as `db`) or that are not mapped (`??`). */
+  /** False for bytes that do not decode (shown as `db`), that are not mapped (`??`), or outside the linear space. */
   readonly valid: boolean;
   readonly source?: SourceLocation;
   /** Symbol + offset naming the address (`start`, `serial_puts+4`), when symbols are known. */
@@ -101,27 +102,47 @@ function unitAt(machine: Machine, eip: number, map: SourceMap | null, starts: re
   return { ...ins, bytes, text: `db ${[...bytes].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(',')}`, valid: false };
 }
 
+/** The top of the 32-bit linear space, past which there is nothing to decode. */
+const LINEAR_END = 0x1_0000_0000;
+
 /**
- * `count` instructions starting `offset` instructions from `eip` (negative: before it). Going
+ * `count` instructions starting `offset` instructions from `eip` (negative: before it; `eip` may
+ * be below 0 or past 0xffffffff). Going
  * backwards uses the source map's statement starts when it covers the address; otherwise it
- * decodes forward from earlier bytes and keeps a start that lands exactly on `eip`.
+ * decodes forward from earlier bytes and keeps a start that lands exactly on `eip`. The linear
+ * space does not wrap: places before address 0 (or past its top) are padding, one unit each, so
+ * the count stays exact and the instruction at `eip` stays `-offset` units in.
  */
 export function disassembleAround(machine: Machine, eip: number, offset: number, count: number, map: SourceMap | null, symbolize?: Symbolizer): DisassembledInstruction[] {
   const starts = startsOf(map);
-  let at = eip >>> 0;
-  if (offset < 0) at = -offset > MAX_SEEK_INSTRUCTIONS ? (at + offset) >>> 0 : backwards(machine, at, -offset, map, starts);
-  else if (offset > MAX_SEEK_INSTRUCTIONS) at = (at + offset) >>> 0;
-  else for (let i = 0; i < offset; i++) at = (at + Math.max(1, unitAt(machine, at, null, starts).bytes.length)) >>> 0;
+  // (`eip` itself may be outside the space: a byte offset took it there. Units out there are one byte each.)
+  const outside = (a: number): boolean => a < 0 || a >= LINEAR_END;
+  let at = eip;
+  if (offset < 0) {
+    if (-offset > MAX_SEEK_INSTRUCTIONS || outside(at)) at += offset;
+    else {
+      const b = backwards(machine, at, -offset, map, starts);
+      at = b.at - b.missing;
+    }
+  } else if (offset > MAX_SEEK_INSTRUCTIONS) at += offset;
+  else for (let i = 0; i < offset && at < LINEAR_END; i++) at += outside(at) ? 1 : Math.max(1, unitAt(machine, at, null, starts).bytes.length);
   const out: DisassembledInstruction[] = [];
   for (let i = 0; i < count; i++) {
+    if (outside(at)) {
+      out.push({ address: at, bytes: new Uint8Array(0), text: '', valid: false });
+      // (Padding below 0 runs up to 0, where the instructions begin.)
+      at++;
+      continue;
+    }
     const ins = unitAt(machine, at, map, starts, symbolize);
     out.push(ins);
-    at = (at + Math.max(1, ins.bytes.length)) >>> 0;
+    at += Math.max(1, ins.bytes.length);
   }
   return out;
 }
 
-function backwards(machine: Machine, eip: number, n: number, map: SourceMap | null, starts: readonly number[]): number {
+/** Where the instruction `n` before `eip` starts, or the first one there is and how many are missing before it (address 0 is the bottom). */
+function backwards(machine: Machine, eip: number, n: number, map: SourceMap | null, starts: readonly number[]): { at: number; missing: number } {
   const before = firstAtOrAbove(starts, eip);
   if (map !== null && before > 0 && map.lookupAddress(eip) !== undefined) {
     // The units (unitAt) from a statement start up to eip: each statement gives at least one, so the
@@ -134,19 +155,24 @@ function backwards(machine: Machine, eip: number, n: number, map: SourceMap | nu
       units.push(at);
       at += Math.max(1, unitAt(machine, at, null, starts).bytes.length);
     }
-    if (at === eip) return units.length >= n ? units[units.length - n] : backwards(machine, from, n - units.length, null, []);
+    if (at === eip) return units.length >= n ? { at: units[units.length - n], missing: 0 } : backwards(machine, from, n - units.length, null, []);
   }
   // Decode forward from progressively earlier bytes until n instructions end exactly at eip
-  // (never from below address 0: the linear space does not wrap for this).
+  // (never from below address 0: the linear space does not wrap). Near 0 there may be fewer than
+  // n: the most found then, the rest missing.
   let budget = MAX_BACKWARD_DECODES;
-  for (let back = n; back <= Math.min(n * 15, eip) && budget > 0; back++) {
+  let most: number[] = [];
+  for (let back = Math.min(n, eip); back <= Math.min(n * 15, eip) && budget > 0; back++) {
     let at = eip - back;
     const found: number[] = [];
     while (at < eip && budget-- > 0) {
       found.push(at);
       at += Math.max(1, disassembleOne(machine, at, null).bytes.length);
     }
-    if (at === eip && found.length >= n) return found[found.length - n];
+    if (at === eip && found.length >= n) return { at: found[found.length - n], missing: 0 };
+    if (at === eip && found.length > most.length) most = found;
   }
-  return (eip - n) >>> 0;
+  if (n * 15 > eip && most.length > 0) return { at: most[0], missing: n - most.length };
+  // Nothing decodes to eip: each byte counts as one instruction.
+  return eip >= n ? { at: eip - n, missing: 0 } : { at: 0, missing: n - eip };
 }

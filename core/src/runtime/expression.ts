@@ -10,6 +10,8 @@ export interface EvalScope {
   register(name: string): number | undefined;
   symbol(name: string): number | undefined;
   readMemory(address: number, size: 1 | 2 | 4): number | undefined;
+  /** Why a register `register` gives no value for is not known here (an outer stack frame's), or undefined when it is no register. */
+  unavailable?(name: string): string | undefined;
 }
 
 export type ParseResult = { readonly ok: true; readonly expression: Expression } | { readonly ok: false; readonly message: string; readonly column: number };
@@ -198,7 +200,10 @@ export class Expression {
     switch (n.t) {
       case 'num': return n.v >>> 0;
       case 'name': {
-        const v = scope.register(n.name.toLowerCase()) ?? scope.symbol(n.name);
+        const register = scope.register(n.name.toLowerCase());
+        const why = register === undefined ? scope.unavailable?.(n.name.toLowerCase()) : undefined;
+        if (why !== undefined) throw new EvalError(why);
+        const v = register ?? scope.symbol(n.name);
         if (v === undefined) throw new EvalError(`unknown register or symbol \`${n.name}'`);
         return v >>> 0;
       }

@@ -37,6 +37,7 @@ import {
 } from './guest-memory';
 import { disassembleAround, disassembleOne, type DisassembledInstruction, type SourceLocation } from './disassembly';
 import { SymbolTable, type GuestSymbol } from './symbols';
+import { frameScope, type FrameRegisters } from './frame-scope';
 
 /** Instructions per batch between yields to the event loop at most (under a millisecond of plain guest code). */
 export const BATCH_INSTRUCTIONS = 200_000;
@@ -314,6 +315,24 @@ export class GuestSession {
     return disassembleAround(this.machine, eip, offset, count, this.sourceMap, (a) => this.symbols.symbolize(a));
   }
 
+  /**
+   * The instruction whose bytes cover `eip` as the code of the statement covering it decodes from
+   * that statement's start (when the guest came from source; undefined for data bytes that do not
+   * decode, and without a source map, where nothing says where instructions start).
+   */
+  instructionCovering(eip: number): DisassembledInstruction | undefined {
+    const entry = this.sourceMap?.lookupAddress(eip >>> 0);
+    if (entry === undefined) return undefined;
+    let at = entry.address;
+    while (at <= eip) {
+      const [ins] = this.disassemble(at, 0, 1);
+      const end = at + Math.max(1, ins.bytes.length);
+      if (end > eip) return ins.valid ? ins : undefined;
+      at = end;
+    }
+    return undefined;
+  }
+
   /** Where `eip` is in the source (the statement covering it), when the guest came from source. */
   sourceLocation(eip: number): SourceLocation | undefined {
     const e = this.sourceMap?.lookupAddress(eip >>> 0);
@@ -333,7 +352,10 @@ export class GuestSession {
 
   listSymbols(): readonly GuestSymbol[] { return this.symbols.all; }
 
-  evaluate(expression: string): EvalResult { return evaluateExpression(expression, this.scope); }
+  /** Evaluates `expression` with the live registers, or with those of an outer stack frame (frame-scope.ts). */
+  evaluate(expression: string, frame?: FrameRegisters): EvalResult {
+    return evaluateExpression(expression, frame === undefined ? this.scope : frameScope(this.machine, this.symbols, frame));
+  }
 
   /** Where a memory reference (`[counter]`, `byte [esi]`) reads: its linear address (through DS, as evaluate reads it) and size; undefined for any other expression. */
   memoryOperand(expression: string): { readonly linear: EvalResult; readonly size: 1 | 2 | 4 } | undefined {

@@ -15,6 +15,8 @@ export class SymbolTable {
   private readonly sorted: GuestSymbol[];
   /** The non-local labels (the ones a `.local` label belongs to) sorted by address. */
   private readonly parents: GuestSymbol[];
+  /** The `.local` labels, by their full names (`start.again`). */
+  private readonly locals: GuestSymbol[] = [];
 
   constructor(symbols: readonly SymbolInfo[]) {
     const list: GuestSymbol[] = [];
@@ -26,6 +28,7 @@ export class SymbolTable {
       // the nearest label a frame or an address is named after.
       if ((s.kind === 'label' || s.kind === 'local-label') && !s.name.startsWith('..@')) list.push({ name: s.name, address: s.value >>> 0 });
       if (s.kind === 'label' && !s.name.startsWith('..@')) parents.push({ name: s.name, address: s.value >>> 0 });
+      if (s.kind === 'local-label' && !s.name.startsWith('..@')) this.locals.push({ name: s.name, address: s.value >>> 0 });
     }
     list.sort((a, b) => a.address - b.address || a.name.length - b.name.length);
     this.sorted = list;
@@ -48,18 +51,34 @@ export class SymbolTable {
   lookupAt(name: string, address: number): number | undefined {
     const value = this.byName.get(name);
     if (value !== undefined || !name.startsWith('.') || name.startsWith('..')) return value;
+    for (const parent of this.parentsAt(address)) {
+      const local = this.byName.get(parent.name + name);
+      if (local !== undefined) return local;
+    }
+    return undefined;
+  }
+
+  /** The `.local` labels the code at `address` can name as `.name` (lookupAt's): those of the non-local label before it, by those short names. */
+  localsAt(address: number): GuestSymbol[] {
+    const out: GuestSymbol[] = [];
+    for (const parent of this.parentsAt(address)) {
+      const prefix = `${parent.name}.`;
+      for (const l of this.locals) if (l.name.startsWith(prefix)) out.push({ name: l.name.slice(parent.name.length), address: l.address });
+    }
+    return out;
+  }
+
+  /** The non-local label before `address` (NASM manual §3.9); several when several are at its address: the last defined is the one locals follow, so each is tried. */
+  private parentsAt(address: number): GuestSymbol[] {
     const list = this.parents;
     let lo = 0, hi = list.length - 1, best = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (list[mid].address <= address) { best = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    // (Several non-local labels at one address: the last defined is the one locals follow; try each.)
-    for (let i = best; i >= 0 && list[i].address === list[best].address; i--) {
-      const local = this.byName.get(list[i].name + name);
-      if (local !== undefined) return local;
-    }
-    return undefined;
+    const out: GuestSymbol[] = [];
+    for (let i = best; i >= 0 && list[i].address === list[best].address; i--) out.push(list[i]);
+    return out;
   }
 
   /** `label` or `label+0x12` for the nearest label at or below `address` (within 64 KiB). */
