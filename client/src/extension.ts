@@ -10,6 +10,7 @@ import { registerDebugging } from './debug/registerDebugging';
 import { LISTING_SCHEME, ListingProvider } from './listing';
 import { PREPROCESSED_SCHEME, PreprocessedProvider } from './preprocessed';
 import { WATCHED_GLOB } from '../../core/src/watched-sources';
+import { PROGRAM_REQUEST } from '../../core/src/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -24,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registry.track(vscode.workspace.onDidChangeTextDocument((e) => preprocessed.sourceChanged(e.document)));
   registerCommands(registry, config, listings, preprocessed);
   // Before the language server starts, so debugging works even if the server cannot.
-  registerDebugging(context, registry, config);
+  registerDebugging(context, registry, config, programOf);
 
   const module = context.asAbsolutePath('dist/server.js');
   const args = codeCacheArguments(context);
@@ -51,6 +52,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('ringside', 'Ringside Language Server', serverOptions, clientOptions);
   await client.start();
+}
+
+/**
+ * The program `file` is assembled in, as the language server has it (PROGRAM_REQUEST): the program
+ * an include file is read in; the file itself when it is one, or when the server cannot say.
+ */
+async function programOf(file: string): Promise<string> {
+  const c = client;
+  if (c === undefined || !c.isRunning()) return file;
+  try {
+    const r = await c.sendRequest<{ uri: string } | null>(PROGRAM_REQUEST, { textDocument: { uri: vscode.Uri.file(file).toString() } });
+    const program = r === null ? undefined : vscode.Uri.parse(r.uri);
+    return program?.scheme === 'file' ? program.fsPath : file;
+  } catch {
+    return file;
+  }
 }
 
 export async function deactivate(): Promise<void> {

@@ -8,6 +8,15 @@ import type { ReplacementPolicy, TlbEntryView } from './machine/mmu/tlb';
 import type { PagingEntryView, Translation, WalkStep } from './runtime/guest-memory';
 import type { Technique } from './isa/types';
 
+/**
+ * The language server's request for the program a document is assembled in: params a
+ * TextDocumentIdentifier (`{ textDocument: { uri } }`), result `{ uri }` (the document's own for a
+ * program, else the program's that %includes it: server/src/analysis/includers.ts) or null when
+ * the server does not have the document open. Run Guest, Debug Guest and F5 in an include file
+ * run that program.
+ */
+export const PROGRAM_REQUEST = 'ringside/program';
+
 /** The debug type registered in package.json (`contributes.debuggers`). */
 export const DEBUG_TYPE = 'ringside';
 

@@ -24,6 +24,7 @@ import { pathToUri, uriToPath } from './analysis/paths';
 import { DEFAULT_SETTINGS, parseSettings } from './analysis/settings';
 import { describeArgumentProblems } from '../../core/src/cli/assembler-arguments';
 import { watchedFromTheStart } from '../../core/src/watched-sources';
+import { PROGRAM_REQUEST } from '../../core/src/protocol';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy, type CallHierarchyData } from './features/callHierarchy';
 import { codeActions } from './features/codeActions';
 import { fileRenameEdits } from './features/fileRenames';
@@ -463,6 +464,7 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
   connection.workspace.onWillRenameFiles((p: RenameFilesParams) => answer('file renames', p, ['files'], null, () => fileRenameEdits(cache.allRoots(),
     (root) => root.result.files.map((f) => (f === root.path ? root : cache.analyzeIn(f, root.path))).filter((d): d is AnalyzedDocument => d !== undefined),
     p.files.map((f) => ({ oldPath: uriToPath(f.oldUri), newPath: uriToPath(f.newUri) })))));
+  connection.onRequest(PROGRAM_REQUEST, (p: { textDocument: { uri: string } }) => withDoc<{ uri: string } | null>('program', p, [], null, (d) => ({ uri: d.toUri(d.rootPath) })));
   connection.languages.callHierarchy.onPrepare((p) => withDoc('call hierarchy', p, AT, null, (d) => prepareCallHierarchy(d, p.position)));
   connection.languages.callHierarchy.onIncomingCalls((p) => withItem('incoming calls', p, (d, data) => incomingCalls(d, data)));
   connection.languages.callHierarchy.onOutgoingCalls((p) => withItem('outgoing calls', p, (d, data) => outgoingCalls(d, data)));

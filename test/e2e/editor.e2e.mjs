@@ -1,6 +1,7 @@
 // End-to-end editor checks of the installed .vsix in code-server: language mode, TextMate
 // colours, an assembler diagnostic, warning classes and the quick fixes that switch one off, the
-// sensitive-instruction hover, mnemonic completion, file-name completion in %include, Run Guest.
+// sensitive-instruction hover, mnemonic completion, file-name completion in %include, an include
+// file's lens running its program, Run Guest.
 // Run by test/e2e/run.sh, which provides the server URL and the workspace copy (see README.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -251,6 +252,35 @@ async function editorChecks(wb) {
     await fixed.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await wb.screenshot('08d-spelling-fix');
     await page.keyboard.press('Control+Shift+K');
+  }, shoot);
+
+  // serial.inc alone is no program (COM1 comes from pc.inc): it is read in a program that includes
+  // it, an open one (sensitive.gasm, opened above) or the workspace's (kernel.gasm), whose lens runs it.
+  await runner.check('serial.inc: no false errors, and its code lens runs the program that includes it', async () => {
+    await wb.openFile('examples/include/serial.inc');
+    await page.locator('.part.statusbar [id="status.editor.mode"]', { hasText: LANGUAGE_NAME }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const lens = page.locator(`${wb.activeEditor} .codelens-decoration a`, { hasText: /▶ Run \S+\.gasm/ });
+    await lens.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const program = /▶ Run (\S+\.gasm)/.exec(await lens.first().innerText())?.[1];
+    expect(program === 'sensitive.gasm' || program === 'kernel.gasm', `the lens names ${program}, not a program that includes serial.inc`);
+    const squiggles = await page.locator(`${wb.activeEditor} .squiggly-error`).count();
+    expect(squiggles === 0, `${squiggles} error squiggles in serial.inc`);
+    await wb.screenshot('09a-include-lens');
+    // Each run in a terminal of its own, titled with the program's name (guestCommands.ts).
+    const ranProgram = async (how) => {
+      await page.locator('.part.panel', { hasText: program }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      const rows = page.locator('.terminal-wrapper.active .xterm-rows');
+      await rows.filter({ hasText: /exit status \d+/ }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      console.log(`       ${how}: ${(await rows.innerText()).replace(/\s+/g, ' ').slice(-120)}`);
+    };
+    await wb.runCommand('Terminal: Kill All Terminals');
+    await lens.first().click();
+    await ranProgram('the lens');
+    // Run Guest from the palette in serial.inc runs that program too (the server's ringside/program).
+    await wb.runCommand('Terminal: Kill All Terminals');
+    await wb.openFile('examples/include/serial.inc');
+    await wb.runCommand('Ringside: Run Guest');
+    await ranProgram('Run Guest');
   }, shoot);
 
   // hello.gasm prints over COM1 and writes EXIT_SUCCESS (16) to isa-debug-exit: a finished run,

@@ -202,6 +202,9 @@ describe('language server over stdio', function () {
       const io = pathToFileURL(join(ws, 'inc', 'io.inc')).toString();
       const opened = await other.open(io, 'io_init:\n    mov dx, PORT\n    ret\n');
       assert.deepEqual(opened.diagnostics, []);
+      // The program Run Guest, Debug Guest and F5 take for it (core/src/protocol.ts); a program is its own.
+      assert.deepEqual(await other.request('ringside/program', { textDocument: { uri: io } }), { uri: pathToFileURL(program).toString() });
+      assert.equal(await other.request('ringside/program', { textDocument: { uri: pathToFileURL(join(ws, 'not-open.asm')).toString() } }), null);
       const hover = await other.request<Hover>('textDocument/hover', { textDocument: { uri: io }, position: { line: 0, character: 2 } });
       // First in main.asm's image: io_init is at 0 (nasm: 66 BA F8 03 C3, then `call io_init` E8 F6 FF FF FF).
       assert.match((hover.contents as MarkupContent).value, /label at `0x00000000`/);

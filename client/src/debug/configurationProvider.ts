@@ -16,15 +16,31 @@ export function activeGuestFile(): string | undefined {
   return doc.languageId === 'guest-asm' || isGuestSource(doc.uri.fsPath) ? doc.uri.fsPath : undefined;
 }
 
+/**
+ * Saves the edited guest sources and `program`: a launch or a run assembles the text on disk, the
+ * program's %include files too. False when a save failed (nothing is run then).
+ */
+export async function saveGuestSources(program: string): Promise<boolean> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isDirty && doc.uri.scheme === 'file' && (doc.languageId === 'guest-asm' || doc.uri.fsPath === program) && !(await doc.save())) return false;
+  }
+  return true;
+}
+
+/** The program a guest source is assembled in (the language server's answer): an include file's includer, else the file. */
+export type ProgramOf = (file: string) => Promise<string>;
+
 export class RingsideConfigurationProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly config: Config) {}
+  constructor(private readonly config: Config, private readonly programOf: ProgramOf) {}
 
   provideDebugConfigurations(): vscode.DebugConfiguration[] {
     return initialConfigurations().map((c) => ({ ...c }));
   }
 
-  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): vscode.DebugConfiguration | null | undefined {
-    const r = resolveLaunchConfig(raw, { activeGuestFile: activeGuestFile(), includePaths: this.config.includePaths, assemblerArguments: this.config.assemblerArguments });
+  async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | null | undefined> {
+    // (F5 without launch.json in an include file debugs the program that reads it.)
+    const active = activeGuestFile();
+    const r = resolveLaunchConfig(raw, { activeGuestFile: active === undefined ? undefined : await this.programOf(active), includePaths: this.config.includePaths, assemblerArguments: this.config.assemblerArguments });
     if (!r.ok) {
       void vscode.window.showErrorMessage(`Ringside: ${r.message}`);
       // undefined aborts the launch; null aborts it and opens launch.json, so a configuration
@@ -41,9 +57,7 @@ export class RingsideConfigurationProvider implements vscode.DebugConfigurationP
       void vscode.window.showErrorMessage(`Ringside: the guest program ${program} does not exist.`);
       return undefined;
     }
-    // A launch from an unsaved editor would assemble the old text on disk: save it first.
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === program);
-    if (open?.isDirty === true) await open.save();
+    if (!(await saveGuestSources(program))) return undefined;
     // Relative paths (`includePaths`, -I and -P in `assemblerArguments`) are taken from `cwd`: the
     // workspace folder unless the configuration names one, as the settings' are.
     const cwd = c.cwd ?? folder?.uri.fsPath;
@@ -53,8 +67,10 @@ export class RingsideConfigurationProvider implements vscode.DebugConfigurationP
 
 /** Offers "Debug <active file>" in the Run and Debug dropdown (a dynamic configuration). */
 export class ActiveFileConfigurationProvider implements vscode.DebugConfigurationProvider {
-  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+  constructor(private readonly programOf: ProgramOf) {}
+
+  async provideDebugConfigurations(): Promise<vscode.DebugConfiguration[]> {
     const file = activeGuestFile();
-    return file === undefined ? [] : [{ ...launchConfigFor(file) }];
+    return file === undefined ? [] : [{ ...launchConfigFor(await this.programOf(file)) }];
   }
 }

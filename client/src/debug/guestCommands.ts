@@ -12,7 +12,7 @@ import type { PageTablesView } from '../views/pageTablesView';
 import { walkLines } from '../views/pageWalkModel';
 import type { ViewNode } from '../views/viewNode';
 import { translateArguments } from './addressInput';
-import { activeGuestFile } from './configurationProvider';
+import { activeGuestFile, saveGuestSources, type ProgramOf } from './configurationProvider';
 import { ringsideRequest, requestError } from './customRequest';
 import type { GuestSessionWatcher } from './guestSessionWatcher';
 import { guestFileArgument, launchConfigFor } from './launchConfig';
@@ -26,22 +26,22 @@ export interface GuestCommandContext {
   readonly cliPath: string;
   readonly watcher: GuestSessionWatcher;
   readonly pageTables: PageTablesView;
+  readonly programOf: ProgramOf;
 }
 
 /**
  * The guest a command runs (the file it was given, else the active editor's), once the guest
  * sources edited and not saved are: the guest is assembled from the disk, its %include files too.
  */
-async function savedGuestFile(arg: unknown): Promise<string | undefined> {
-  const file = guestFileArgument(arg) ?? activeGuestFile();
+async function savedGuestFile(arg: unknown, programOf: ProgramOf): Promise<string | undefined> {
+  const given = guestFileArgument(arg) ?? activeGuestFile();
+  // (An include file runs as the program that reads it.)
+  const file = given === undefined ? undefined : await programOf(given);
   if (file === undefined) {
     void vscode.window.showErrorMessage('Ringside: open a saved guest assembly file (.gasm or .asm) first.');
     return undefined;
   }
-  for (const doc of vscode.workspace.textDocuments) {
-    if (doc.isDirty && (doc.languageId === 'guest-asm' || doc.uri.fsPath === file) && !(await doc.save())) return undefined;
-  }
-  return file;
+  return (await saveGuestSources(file)) ? file : undefined;
 }
 
 function registerRunGuest(c: GuestCommandContext): void {
@@ -50,7 +50,7 @@ function registerRunGuest(c: GuestCommandContext): void {
     for (const [file, term] of terminals) if (term === t) terminals.delete(file);
   }));
   c.registry.register('ringside.runGuest', async (arg?: unknown) => {
-    const file = await savedGuestFile(arg);
+    const file = await savedGuestFile(arg, c.programOf);
     if (file === undefined) return;
     terminals.get(file)?.dispose();
     const args = ringsideRunArguments(c.cliPath, file, c.config.includePaths, c.config.assemblerArguments);
@@ -73,7 +73,7 @@ function registerRunGuest(c: GuestCommandContext): void {
 
 function registerDebugGuest(c: GuestCommandContext): void {
   c.registry.register('ringside.debugGuest', async (arg?: unknown) => {
-    const file = await savedGuestFile(arg);
+    const file = await savedGuestFile(arg, c.programOf);
     if (file === undefined) return;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
     await vscode.debug.startDebugging(folder, { ...launchConfigFor(file) });

@@ -11,18 +11,18 @@ import { PageTablesView } from '../views/pageTablesView';
 import { RingsView } from '../views/ringsView';
 import { TlbView } from '../views/tlbView';
 import { RingsideAdapterFactory } from './adapterFactory';
-import { ActiveFileConfigurationProvider, RingsideConfigurationProvider } from './configurationProvider';
+import { ActiveFileConfigurationProvider, RingsideConfigurationProvider, type ProgramOf } from './configurationProvider';
 import { registerGuestCommands } from './guestCommands';
 import { GuestSessionWatcher } from './guestSessionWatcher';
 
-export function registerDebugging(context: vscode.ExtensionContext, registry: CommandRegistry, config: Config): void {
+export function registerDebugging(context: vscode.ExtensionContext, registry: CommandRegistry, config: Config, programOf: ProgramOf): void {
   const { debug } = vscode;
   registry.track(debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new RingsideAdapterFactory(context.asAbsolutePath('dist/debugAdapter.js'), codeCacheArguments(context))));
-  registry.track(debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RingsideConfigurationProvider(config)));
-  registry.track(debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ActiveFileConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic));
+  registry.track(debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RingsideConfigurationProvider(config, programOf)));
+  registry.track(debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ActiveFileConfigurationProvider(programOf), vscode.DebugConfigurationProviderTriggerKind.Dynamic));
   const watcher = registry.track(new GuestSessionWatcher());
   const pageTables = registry.track(new PageTablesView(watcher));
   registry.track(new TlbView(watcher));
   registry.track(new RingsView(watcher));
-  registerGuestCommands({ registry, config, cliPath: context.asAbsolutePath('dist/cli.js'), watcher, pageTables });
+  registerGuestCommands({ registry, config, cliPath: context.asAbsolutePath('dist/cli.js'), watcher, pageTables, programOf });
 }
