@@ -402,10 +402,24 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
   documents.onDidClose((e: { document: TextDocument }) => {
     handleNotification('close', () => {
       const affected = cache.affectedRoots(e.document.uri).filter((u) => u !== e.document.uri);
+      const published = publishedBy.get(uriToPath(e.document.uri)) ?? new Set<string>();
       cache.close(e.document.uri);
       tokenHistory.forget(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
       publishedBy.delete(uriToPath(e.document.uri));
+      // The files the closed root published: an open one is analysed again (in another root, or
+      // alone); a closed one goes to another open root that reads it, else is cleared, as nothing
+      // will publish it again (LSP 3.17 publishDiagnostics: the server clears what it published).
+      for (const u of published) {
+        if (u === e.document.uri) continue;
+        if (cache.isOpen(u)) {
+          affected.push(u);
+          continue;
+        }
+        const owner = pathToUri(cache.rootFor(uriToPath(u)));
+        if (cache.isOpen(owner)) affected.push(owner);
+        else void connection.sendDiagnostics({ uri: u, diagnostics: [] });
+      }
       scheduleValidation(affected.filter((u) => cache.isOpen(u)));
     });
   });

@@ -331,6 +331,20 @@ describe('language server over stdio', function () {
     for (const u of [aUri, bUri]) await client.notify('textDocument/didClose', { textDocument: { uri: u } });
   });
 
+  it('clears the diagnostics a closed program published for a closed file it includes', async () => {
+    // nasm 2.16.01 on this program: "wide.inc:1: warning: byte data exceeds bounds [-w+number-overflow]".
+    writeFileSync(join(dir, 'wide.inc'), 'db 300\n');
+    const uri = pathToFileURL(join(dir, 'warns.asm')).toString();
+    const wideUri = pathToFileURL(join(dir, 'wide.inc')).toString();
+    const warned = client.diagnostics(wideUri, (p) => p.diagnostics.length > 0);
+    await client.open(uri, "bits 32\n%include 'wide.inc'\n");
+    assert.deepEqual((await warned).diagnostics.map((d) => `${d.range.start.line}:${d.severity}:${d.message}`), ['0:2:byte data exceeds bounds']);
+    // Closed, nothing reads wide.inc: its warning must not stay in the Problems panel.
+    const cleared = client.diagnostics(wideUri);
+    await client.notify('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual((await cleared).diagnostics, []);
+  });
+
   it('reflects a one-line edit in a 2000-line file in the next diagnostics', async () => {
     const uri = pathToFileURL(join(dir, 'long.asm')).toString();
     const body = ['bits 32', 'org 0x100000'];
