@@ -429,10 +429,10 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
       const roots = new Set<string>();
       for (const change of params.changes) {
         const path = uriToPath(change.uri);
-        if (change.type === FileChangeType.Created) {
-          cache.fileCreated(path);
-          for (const r of cache.rootsMissingIncludes()) roots.add(r);
-        } else cache.touch(path);
+        // (An open include file no program was found for looks again: this file may be one.)
+        const searching = change.type === FileChangeType.Created ? cache.fileCreated(path) : cache.touch(path);
+        for (const r of searching) roots.add(r);
+        if (change.type === FileChangeType.Created) for (const r of cache.rootsMissingIncludes()) roots.add(r);
         for (const r of cache.affectedRoots(pathToUri(path))) roots.add(r);
       }
       scheduleValidation([...roots]);

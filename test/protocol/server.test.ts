@@ -218,6 +218,32 @@ describe('language server over stdio', function () {
     }
   });
 
+  it('publishes an include file opened alone again when a program that includes it is written to the disk', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'ringside-includer-'));
+    const other = new LspClient();
+    try {
+      mkdirSync(join(ws, 'inc'));
+      writeFileSync(join(ws, 'inc', 'defs.inc'), 'PORT equ 0x3F8\n');
+      writeFileSync(join(ws, 'inc', 'io.inc'), 'io_init:\n    mov dx, PORT\n    ret\n');
+      const folder = pathToFileURL(ws).toString();
+      await other.request('initialize', { processId: process.pid, rootUri: folder, capabilities: {}, workspaceFolders: [{ uri: folder, name: 'ws' }], initializationOptions: { settings: { includePaths: ['inc'] } } });
+      await other.notify('initialized', {});
+      const io = pathToFileURL(join(ws, 'inc', 'io.inc')).toString();
+      // nasm 2.16.01 on io.inc alone: "io.inc:2: error: symbol `PORT' not defined".
+      const alone = await other.open(io, 'io_init:\n    mov dx, PORT\n    ret\n');
+      assert.deepEqual(alone.diagnostics.map((d) => `${d.range.start.line}:${d.message}`), ["1:symbol `PORT' not defined"]);
+      // nasm assembles this program with -I inc/ without a message.
+      const program = join(ws, 'main.asm');
+      writeFileSync(program, "bits 32\n%include 'defs.inc'\n%include 'io.inc'\n");
+      const clean = other.diagnostics(io);
+      await other.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(program).toString(), type: 1 }] });
+      assert.deepEqual((await clean).diagnostics, []);
+    } finally {
+      await other.close();
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
   it('answers hover, completion (with resolve) and signature help', async () => {
     const h = await client.request<Hover>('textDocument/hover', { ...td(), position: { line: 5, character: 5 } });
     assert.ok(Hover.is(h));
