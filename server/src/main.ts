@@ -478,7 +478,7 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     (root) => root.result.files.map((f) => (f === root.path ? root : cache.analyzeIn(f, root.path))).filter((d): d is AnalyzedDocument => d !== undefined),
     p.files.map((f) => ({ oldPath: uriToPath(f.oldUri), newPath: uriToPath(f.newUri) })))));
   connection.languages.callHierarchy.onPrepare((p) => withDoc('call hierarchy', p, AT, null, (d) => prepareCallHierarchy(d, p.position)));
-  connection.languages.callHierarchy.onIncomingCalls((p) => withItem('incoming calls', p, (d, data) => incomingCalls(d, data)));
+  connection.languages.callHierarchy.onIncomingCalls((p) => withItem('incoming calls', p, (d, data) => incomingCalls(d, data, (file) => cache.analysesInOtherRoots(file, d.rootPath))));
   connection.languages.callHierarchy.onOutgoingCalls((p) => withItem('outgoing calls', p, (d, data) => outgoingCalls(d, data)));
   // Methods the server does not implement; `$/` requests too must be answered MethodNotFound (LSP 3.17).
   connection.onRequest((method: string) => refusal({}, []) ?? new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`));
