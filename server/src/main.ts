@@ -283,6 +283,10 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     const before = publishedBy.get(doc.rootPath);
     // Clear files this root no longer reaches, unless they are open or another root now owns them.
     if (before) {
+      // An open file this root no longer reads is analysed again where it is now (alone, or in
+      // another program): nothing else would publish it before its next edit.
+      const elsewhere = [...before].filter((u) => !now.has(u) && cache.isOpen(u));
+      if (elsewhere.length > 0) scheduleValidation(elsewhere);
       for (const u of before) {
         if (now.has(u) || cache.isOpen(u)) continue;
         const owner = cache.rootFor(uriToPath(u));

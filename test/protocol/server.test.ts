@@ -371,6 +371,20 @@ describe('language server over stdio', function () {
     assert.deepEqual((await cleared).diagnostics, []);
   });
 
+  it('publishes an open include file again when the open program that read it drops its %include', async () => {
+    const io = 'io_init:\n    mov dx, IO_PORT\n    ret\n';
+    writeFileSync(join(dir, 'uart.inc'), io);
+    const uri = pathToFileURL(join(dir, 'uart.asm')).toString();
+    const incUri = pathToFileURL(join(dir, 'uart.inc')).toString();
+    await client.open(uri, "bits 32\nIO_PORT equ 0x3F8\n%include 'uart.inc'\n");
+    assert.deepEqual((await client.open(incUri, io)).diagnostics, []);
+    // nasm 2.16.01 on uart.inc alone: "uart.inc:2: error: symbol `IO_PORT' not defined".
+    const alone = client.diagnostics(incUri, (p) => p.diagnostics.length > 0);
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'bits 32\nnop\n' }] });
+    assert.deepEqual((await alone).diagnostics.map((d) => `${d.range.start.line}:${d.message}`), ["1:symbol `IO_PORT' not defined"]);
+    for (const u of [uri, incUri]) await client.notify('textDocument/didClose', { textDocument: { uri: u } });
+  });
+
   it('reflects a one-line edit in a 2000-line file in the next diagnostics', async () => {
     const uri = pathToFileURL(join(dir, 'long.asm')).toString();
     const body = ['bits 32', 'org 0x100000'];
