@@ -305,7 +305,9 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
         log(`could not read settings: ${String(e)}`);
       }
     }
-    if (raw !== undefined) cache.setSettings(parseSettings(raw));
+    // (null: the client has no settings to give, LSP 3.17 workspace/configuration; those of
+    // initializationOptions, or the last read, stay.)
+    if (raw !== undefined && raw !== null) cache.setSettings(parseSettings(raw));
     reportArgumentProblems();
     scheduleValidation(cache.openUris());
   }

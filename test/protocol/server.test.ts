@@ -244,6 +244,32 @@ describe('language server over stdio', function () {
     }
   });
 
+  it('keeps the settings of initializationOptions when workspace/configuration answers null (the client has none)', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'ringside-settings-'));
+    const other = new LspClient();
+    try {
+      mkdirSync(join(ws, 'inc'));
+      writeFileSync(join(ws, 'inc', 'defs.inc'), 'PORT equ 0x3F8\n');
+      let pulled!: () => void;
+      const configurationPulled = new Promise<void>((resolve) => { pulled = resolve; });
+      // LSP 3.17: "If the client can't provide a configuration setting for a given scope then null needs to be present".
+      other.connection.onRequest('workspace/configuration', () => {
+        setImmediate(pulled);
+        return [null];
+      });
+      const folder = pathToFileURL(ws).toString();
+      await other.request('initialize', { processId: process.pid, rootUri: folder, capabilities: { workspace: { configuration: true } }, workspaceFolders: [{ uri: folder, name: 'ws' }], initializationOptions: { settings: { includePaths: ['inc'] } } });
+      await other.notify('initialized', {});
+      await configurationPulled;
+      // nasm -I inc/ assembles this without a message.
+      const opened = await other.open(pathToFileURL(join(ws, 'main.asm')).toString(), "bits 32\n%include 'defs.inc'\nmov dx, PORT\n");
+      assert.deepEqual(opened.diagnostics, []);
+    } finally {
+      await other.close();
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
   it('answers hover, completion (with resolve) and signature help', async () => {
     const h = await client.request<Hover>('textDocument/hover', { ...td(), position: { line: 5, character: 5 } });
     assert.ok(Hover.is(h));
