@@ -284,6 +284,10 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     const before = publishedBy.get(doc.rootPath);
     // Clear files this root no longer reaches, unless they are open or another root now owns them.
     if (before) {
+      // An open file this root no longer reads is analysed again where it is now (alone, or in
+      // another program): nothing else would publish it before its next edit.
+      const elsewhere = [...before].filter((u) => !now.has(u) && cache.isOpen(u));
+      if (elsewhere.length > 0) scheduleValidation(elsewhere);
       for (const u of before) {
         if (now.has(u) || cache.isOpen(u)) continue;
         const owner = cache.rootFor(uriToPath(u));
@@ -302,7 +306,9 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
         log(`could not read settings: ${String(e)}`);
       }
     }
-    if (raw !== undefined) cache.setSettings(parseSettings(raw));
+    // (null: the client has no settings to give, LSP 3.17 workspace/configuration; those of
+    // initializationOptions, or the last read, stay.)
+    if (raw !== undefined && raw !== null) cache.setSettings(parseSettings(raw));
     reportArgumentProblems();
     scheduleValidation(cache.openUris());
   }
@@ -403,10 +409,24 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
   documents.onDidClose((e: { document: TextDocument }) => {
     handleNotification('close', () => {
       const affected = cache.affectedRoots(e.document.uri).filter((u) => u !== e.document.uri);
+      const published = publishedBy.get(uriToPath(e.document.uri)) ?? new Set<string>();
       cache.close(e.document.uri);
       tokenHistory.forget(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
       publishedBy.delete(uriToPath(e.document.uri));
+      // The files the closed root published: an open one is analysed again (in another root, or
+      // alone); a closed one goes to another open root that reads it, else is cleared, as nothing
+      // will publish it again (LSP 3.17 publishDiagnostics: the server clears what it published).
+      for (const u of published) {
+        if (u === e.document.uri) continue;
+        if (cache.isOpen(u)) {
+          affected.push(u);
+          continue;
+        }
+        const owner = pathToUri(cache.rootFor(uriToPath(u)));
+        if (cache.isOpen(owner)) affected.push(owner);
+        else void connection.sendDiagnostics({ uri: u, diagnostics: [] });
+      }
       scheduleValidation(affected.filter((u) => cache.isOpen(u)));
     });
   });
@@ -416,10 +436,10 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
       const roots = new Set<string>();
       for (const change of params.changes) {
         const path = uriToPath(change.uri);
-        if (change.type === FileChangeType.Created) {
-          cache.fileCreated(path);
-          for (const r of cache.rootsMissingIncludes()) roots.add(r);
-        } else cache.touch(path);
+        // (An open include file no program was found for looks again: this file may be one.)
+        const searching = change.type === FileChangeType.Created ? cache.fileCreated(path) : cache.touch(path);
+        for (const r of searching) roots.add(r);
+        if (change.type === FileChangeType.Created) for (const r of cache.rootsMissingIncludes()) roots.add(r);
         for (const r of cache.affectedRoots(pathToUri(path))) roots.add(r);
       }
       scheduleValidation([...roots]);
@@ -466,7 +486,7 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     p.files.map((f) => ({ oldPath: uriToPath(f.oldUri), newPath: uriToPath(f.newUri) })))));
   connection.onRequest(PROGRAM_REQUEST, (p: { textDocument: { uri: string } }) => withDoc<{ uri: string } | null>('program', p, [], null, (d) => ({ uri: d.toUri(d.rootPath) })));
   connection.languages.callHierarchy.onPrepare((p) => withDoc('call hierarchy', p, AT, null, (d) => prepareCallHierarchy(d, p.position)));
-  connection.languages.callHierarchy.onIncomingCalls((p) => withItem('incoming calls', p, (d, data) => incomingCalls(d, data)));
+  connection.languages.callHierarchy.onIncomingCalls((p) => withItem('incoming calls', p, (d, data) => incomingCalls(d, data, (file) => cache.analysesInOtherRoots(file, d.rootPath))));
   connection.languages.callHierarchy.onOutgoingCalls((p) => withItem('outgoing calls', p, (d, data) => outgoingCalls(d, data)));
   // Methods the server does not implement; `$/` requests too must be answered MethodNotFound (LSP 3.17).
   connection.onRequest((method: string) => refusal({}, []) ?? new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`));

@@ -221,6 +221,58 @@ describe('language server over stdio', function () {
     }
   });
 
+  it('publishes an include file opened alone again when a program that includes it is written to the disk', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'ringside-includer-'));
+    const other = new LspClient();
+    try {
+      mkdirSync(join(ws, 'inc'));
+      writeFileSync(join(ws, 'inc', 'defs.inc'), 'PORT equ 0x3F8\n');
+      writeFileSync(join(ws, 'inc', 'io.inc'), 'io_init:\n    mov dx, PORT\n    ret\n');
+      const folder = pathToFileURL(ws).toString();
+      await other.request('initialize', { processId: process.pid, rootUri: folder, capabilities: {}, workspaceFolders: [{ uri: folder, name: 'ws' }], initializationOptions: { settings: { includePaths: ['inc'] } } });
+      await other.notify('initialized', {});
+      const io = pathToFileURL(join(ws, 'inc', 'io.inc')).toString();
+      // nasm 2.16.01 on io.inc alone: "io.inc:2: error: symbol `PORT' not defined".
+      const alone = await other.open(io, 'io_init:\n    mov dx, PORT\n    ret\n');
+      assert.deepEqual(alone.diagnostics.map((d) => `${d.range.start.line}:${d.message}`), ["1:symbol `PORT' not defined"]);
+      // nasm assembles this program with -I inc/ without a message.
+      const program = join(ws, 'main.asm');
+      writeFileSync(program, "bits 32\n%include 'defs.inc'\n%include 'io.inc'\n");
+      const clean = other.diagnostics(io);
+      await other.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(program).toString(), type: 1 }] });
+      assert.deepEqual((await clean).diagnostics, []);
+    } finally {
+      await other.close();
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the settings of initializationOptions when workspace/configuration answers null (the client has none)', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'ringside-settings-'));
+    const other = new LspClient();
+    try {
+      mkdirSync(join(ws, 'inc'));
+      writeFileSync(join(ws, 'inc', 'defs.inc'), 'PORT equ 0x3F8\n');
+      let pulled!: () => void;
+      const configurationPulled = new Promise<void>((resolve) => { pulled = resolve; });
+      // LSP 3.17: "If the client can't provide a configuration setting for a given scope then null needs to be present".
+      other.connection.onRequest('workspace/configuration', () => {
+        setImmediate(pulled);
+        return [null];
+      });
+      const folder = pathToFileURL(ws).toString();
+      await other.request('initialize', { processId: process.pid, rootUri: folder, capabilities: { workspace: { configuration: true } }, workspaceFolders: [{ uri: folder, name: 'ws' }], initializationOptions: { settings: { includePaths: ['inc'] } } });
+      await other.notify('initialized', {});
+      await configurationPulled;
+      // nasm -I inc/ assembles this without a message.
+      const opened = await other.open(pathToFileURL(join(ws, 'main.asm')).toString(), "bits 32\n%include 'defs.inc'\nmov dx, PORT\n");
+      assert.deepEqual(opened.diagnostics, []);
+    } finally {
+      await other.close();
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
   it('answers hover, completion (with resolve) and signature help', async () => {
     const h = await client.request<Hover>('textDocument/hover', { ...td(), position: { line: 5, character: 5 } });
     assert.ok(Hover.is(h));
@@ -332,6 +384,34 @@ describe('language server over stdio', function () {
     await client.request('textDocument/hover', { textDocument: { uri: bUri }, position: { line: 0, character: 0 } });
     assert.deepEqual((await client.diagnostics(sharedUri, () => true, false)).diagnostics, []);
     for (const u of [aUri, bUri]) await client.notify('textDocument/didClose', { textDocument: { uri: u } });
+  });
+
+  it('clears the diagnostics a closed program published for a closed file it includes', async () => {
+    // nasm 2.16.01 on this program: "wide.inc:1: warning: byte data exceeds bounds [-w+number-overflow]".
+    writeFileSync(join(dir, 'wide.inc'), 'db 300\n');
+    const uri = pathToFileURL(join(dir, 'warns.asm')).toString();
+    const wideUri = pathToFileURL(join(dir, 'wide.inc')).toString();
+    const warned = client.diagnostics(wideUri, (p) => p.diagnostics.length > 0);
+    await client.open(uri, "bits 32\n%include 'wide.inc'\n");
+    assert.deepEqual((await warned).diagnostics.map((d) => `${d.range.start.line}:${d.severity}:${d.message}`), ['0:2:byte data exceeds bounds']);
+    // Closed, nothing reads wide.inc: its warning must not stay in the Problems panel.
+    const cleared = client.diagnostics(wideUri);
+    await client.notify('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual((await cleared).diagnostics, []);
+  });
+
+  it('publishes an open include file again when the open program that read it drops its %include', async () => {
+    const io = 'io_init:\n    mov dx, IO_PORT\n    ret\n';
+    writeFileSync(join(dir, 'uart.inc'), io);
+    const uri = pathToFileURL(join(dir, 'uart.asm')).toString();
+    const incUri = pathToFileURL(join(dir, 'uart.inc')).toString();
+    await client.open(uri, "bits 32\nIO_PORT equ 0x3F8\n%include 'uart.inc'\n");
+    assert.deepEqual((await client.open(incUri, io)).diagnostics, []);
+    // nasm 2.16.01 on uart.inc alone: "uart.inc:2: error: symbol `IO_PORT' not defined".
+    const alone = client.diagnostics(incUri, (p) => p.diagnostics.length > 0);
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'bits 32\nnop\n' }] });
+    assert.deepEqual((await alone).diagnostics.map((d) => `${d.range.start.line}:${d.message}`), ["1:symbol `IO_PORT' not defined"]);
+    for (const u of [uri, incUri]) await client.notify('textDocument/didClose', { textDocument: { uri: u } });
   });
 
   it('reflects a one-line edit in a 2000-line file in the next diagnostics', async () => {

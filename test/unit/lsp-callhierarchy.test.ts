@@ -114,6 +114,28 @@ describe('lsp call hierarchy', () => {
     }
   });
 
+  it('lists the callers in every open program that includes the routine\'s file, as references does', () => {
+    // a.asm and b.asm both %include lib.inc and call its `setup` (nasm assembles each alone).
+    const ws = workspace({
+      'lib.inc': 'setup:\n    ret\n',
+      'a.asm': 'bits 32\n%include "lib.inc"\nmain_a:\n    call setup\n',
+      'b.asm': 'bits 32\n%include "lib.inc"\nmain_b:\n    nop\n    call setup\n',
+    }, ['a.asm', 'b.asm']);
+    try {
+      const doc = ws.doc('a.asm');
+      const setup = item(doc, 'setup', 'call setup');
+      const others = (file: string) => ws.cache.analysesInOtherRoots(file, doc.rootPath);
+      const incoming = incomingCalls(doc, data(setup), others);
+      assert.deepEqual(incoming.map((c) => `${c.from.uri === ws.uri('a.asm') ? 'a' : c.from.uri === ws.uri('b.asm') ? 'b' : c.from.uri}:${c.from.name}@${sites(c.fromRanges)}`), ['a:main_a@3:9', 'b:main_b@4:9']);
+      // b.asm's caller is asked about in b.asm's assembly.
+      const fromB = incoming[1].from;
+      assert.equal((fromB.data as CallHierarchyData).doc, ws.uri('b.asm'));
+      assert.deepEqual(outgoingCalls(ws.doc('b.asm'), data(fromB)).map((c) => `${c.to.name}@${sites(c.fromRanges)}`), ['setup@4:9']);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('credits a call a macro makes through another macro to the call written in the file (nasm -E: ` call serial_puts` per println)', () => {
     // nasm -E prints each `println "x"` of main.asm as the ` call serial_puts` of print's body:
     // the calls are main.asm's, at its println lines, not pc.inc's `print` line.

@@ -114,10 +114,13 @@ export class AnalysisCache {
     this.bump(path);
   }
 
-  /** A watched file changed or was deleted on disk. */
-  touch(path: string): void {
+  /**
+   * A watched file changed or was deleted on disk: the URIs of the open files whose program is
+   * looked for again (their diagnostics may change though no assembly read the file).
+   */
+  touch(path: string): string[] {
     this.bump(path);
-    if (includers.changed(path, false)) this.searchAgain();
+    return includers.changed(path, false) ? this.searchAgain() : [];
   }
 
   isOpen(uri: string): boolean {
@@ -336,18 +339,26 @@ export class AnalysisCache {
     return true;
   }
 
-  fileCreated(path: string): void {
+  /** A file appeared on disk: the URIs of the open files whose program is looked for again (see touch). */
+  fileCreated(path: string): string[] {
     this.missingGeneration++;
     this.bump(path);
-    if (includers.changed(path, true)) this.searchAgain();
+    return includers.changed(path, true) ? this.searchAgain() : [];
   }
 
   /**
    * The workspace's %include lines changed: files no program was found for are looked for again.
    * (A file keeps its program while that program's assembly reads it: see analyze.)
    */
-  private searchAgain(): void {
-    for (const [path, program] of this.programs) if (program === null) this.programs.delete(path);
+  private searchAgain(): string[] {
+    const again: string[] = [];
+    for (const [path, program] of this.programs) {
+      if (program !== null) continue;
+      this.programs.delete(path);
+      const doc = this.open.get(path);
+      if (doc !== undefined) again.push(doc.uri);
+    }
+    return again;
   }
 
   /**

@@ -7,6 +7,7 @@
 import type { SourceRange, Statement, SymbolInfo, SymbolReference } from '../../../core/src/asm/api';
 import { SymbolKind, type CallHierarchyIncomingCall, type CallHierarchyItem, type CallHierarchyOutgoingCall, type Position } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
+import { inOtherPrograms, NO_OTHERS, type OtherPrograms } from './navigation';
 import { symbolAt } from './symbolAt';
 
 /** What an item carries from prepare to the incoming/outgoing requests (LSP keeps `data`). */
@@ -28,8 +29,34 @@ export function prepareCallHierarchy(doc: AnalyzedDocument, pos: Position): Call
   return [new Scopes(doc).item(s)];
 }
 
-/** The routines (and file tops) whose `call`s name the item's routine, with where each call is. */
-export function incomingCalls(doc: AnalyzedDocument, data: CallHierarchyData): CallHierarchyIncomingCall[] {
+/**
+ * The routines (and file tops) whose `call`s name the item's routine, with where each call is: in
+ * `doc`'s assembly, and in each other open program that reads the file defining it (`others`, as
+ * references has them), whose callers' items are that program's.
+ */
+export function incomingCalls(doc: AnalyzedDocument, data: CallHierarchyData, others: OtherPrograms = NO_OTHERS): CallHierarchyIncomingCall[] {
+  const own = callsTo(doc, data);
+  const symbol = data.name === undefined ? undefined : doc.index.symbol(data.name);
+  if (symbol === undefined) return own;
+  const seen = new Set(own.map(callKey));
+  for (const other of inOtherPrograms(doc, symbol, others)) {
+    const root = other.doc.toUri(other.doc.rootPath);
+    for (const call of callsTo(other.doc, data)) {
+      if (seen.has(callKey(call))) continue;
+      seen.add(callKey(call));
+      // (Its caller is asked about again in the program it was found in.)
+      own.push({ ...call, from: { ...call.from, data: { ...call.from.data as CallHierarchyData, doc: root } } });
+    }
+  }
+  return own;
+}
+
+/** An incoming call's identity across programs: its caller's file and name, and where it calls. */
+function callKey(call: CallHierarchyIncomingCall): string {
+  return `${call.from.uri}\n${call.from.name}\n${call.fromRanges.map((r) => `${r.start.line}:${r.start.character}`).join(',')}`;
+}
+
+function callsTo(doc: AnalyzedDocument, data: CallHierarchyData): CallHierarchyIncomingCall[] {
   if (data.name === undefined) return [];
   const scopes = new Scopes(doc);
   const byCaller = new Map<string, { from: CallHierarchyItem; ranges: SourceRange[] }>();

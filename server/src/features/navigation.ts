@@ -35,10 +35,10 @@ export function definition(doc: AnalyzedDocument, pos: Position): Location[] {
  */
 export type OtherPrograms = (file: string) => readonly AnalyzedDocument[];
 
-const NO_OTHERS: OtherPrograms = () => [];
+export const NO_OTHERS: OtherPrograms = () => [];
 
 /** `symbol` (of `doc`'s assembly) as each other program that reads its definition's file has it: defined there too. */
-function inOtherPrograms(doc: AnalyzedDocument, symbol: SymbolInfo, others: OtherPrograms): { readonly doc: AnalyzedDocument; readonly symbol: SymbolInfo }[] {
+export function inOtherPrograms(doc: AnalyzedDocument, symbol: SymbolInfo, others: OtherPrograms): { readonly doc: AnalyzedDocument; readonly symbol: SymbolInfo }[] {
   const at = rangeKey(symbol.definition);
   return others(symbol.definition.file).flatMap((other) => {
     const same = other.rootPath === doc.rootPath ? undefined : other.result.symbols.find((s) => s.name === symbol.name && rangeKey(s.definition) === at);
