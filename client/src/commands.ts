@@ -15,6 +15,7 @@ import { assembleForCommand, preprocessForCommand } from './commandRuns';
 import { EditorFileHost } from './editorFileHost';
 import type { ListingProvider } from './listing';
 import type { PreprocessedProvider } from './preprocessed';
+import type { ProgramOf } from './debug/configurationProvider';
 
 /**
  * Commands that work on the active guest file. Given a file URI as their first argument — the
@@ -78,13 +79,19 @@ const SEVERITY: Record<AsmDiagnostic['severity'], vscode.DiagnosticSeverity> = {
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
-function activeSource(): vscode.TextDocument | undefined {
+/**
+ * The program the active editor's guest source is assembled in: the source itself, or for an
+ * include file the program that reads it (the language server's answer), opened as a document.
+ */
+async function activeSource(programOf: ProgramOf): Promise<vscode.TextDocument | undefined> {
   const doc = vscode.window.activeTextEditor?.document;
   if (!doc || doc.languageId !== 'guest-asm') {
     void vscode.window.showErrorMessage('Ringside: open a guest assembly file first.');
     return undefined;
   }
-  return doc;
+  if (doc.uri.scheme !== 'file') return doc;
+  const program = await programOf(doc.uri.fsPath);
+  return program === doc.uri.fsPath ? doc : vscode.workspace.openTextDocument(vscode.Uri.file(program));
 }
 
 function documentFile(doc: vscode.TextDocument): string {
@@ -131,11 +138,11 @@ function showProblems(result: AssembleResult, problems: vscode.DiagnosticCollect
   return errors;
 }
 
-export function registerCommands(registry: CommandRegistry, config: Config, listings: ListingProvider, preprocessed: PreprocessedProvider): void {
+export function registerCommands(registry: CommandRegistry, config: Config, listings: ListingProvider, preprocessed: PreprocessedProvider, programOf: ProgramOf): void {
   const problems = registry.track(vscode.languages.createDiagnosticCollection('ringside-assemble'));
 
   registry.register('ringside.assemble', async () => {
-    const doc = activeSource();
+    const doc = await activeSource(programOf);
     if (!doc) return;
     const result = assembleDocument(doc, config);
     const errors = showProblems(result, problems);
@@ -154,7 +161,7 @@ export function registerCommands(registry: CommandRegistry, config: Config, list
   });
 
   registry.register('ringside.showListing', async () => {
-    const doc = activeSource();
+    const doc = await activeSource(programOf);
     if (!doc) return;
     const result = assembleDocument(doc, config);
     showProblems(result, problems);
@@ -164,7 +171,7 @@ export function registerCommands(registry: CommandRegistry, config: Config, list
   });
 
   registry.register('ringside.showPreprocessed', async () => {
-    const doc = activeSource();
+    const doc = await activeSource(programOf);
     if (!doc) return;
     const shown = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(preprocessed.publish(doc.uri)), 'guest-asm');
     await vscode.window.showTextDocument(shown, { preview: true, viewColumn: vscode.ViewColumn.Beside });

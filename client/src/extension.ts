@@ -23,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const preprocessed = registry.track(new PreprocessedProvider((doc) => preprocessDocument(doc, config)));
   registry.track(vscode.workspace.registerTextDocumentContentProvider(PREPROCESSED_SCHEME, preprocessed));
   registry.track(vscode.workspace.onDidChangeTextDocument((e) => preprocessed.sourceChanged(e.document)));
-  registerCommands(registry, config, listings, preprocessed);
+  registerCommands(registry, config, listings, preprocessed, programOf);
   // Before the language server starts, so debugging works even if the server cannot.
   registerDebugging(context, registry, config, programOf);
 
