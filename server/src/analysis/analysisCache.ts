@@ -201,7 +201,8 @@ export class AnalysisCache {
    * symbols are the program's.
    */
   private wantsProgram(path: string, alone: AssembleResult): boolean {
-    if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) return false;
+    // (An untitled buffer, named by its URI, is in no folder to search.)
+    if (!isAbsolute(path)) return false;
     return !PROGRAM_EXTENSIONS.includes(extname(path).toLowerCase()) || alone.diagnostics.some((d) => d.severity === 'error');
   }
 

@@ -105,6 +105,15 @@ function readRegular(path: string): Uint8Array | undefined {
   }
 }
 
+/** Whether `path` is a regular file (a link by what it leads to). */
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();

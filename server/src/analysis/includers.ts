@@ -5,9 +5,10 @@
 // file that includes it. The search reads the %include lines of the guest sources in the folder;
 // the assembly of the program chosen then shows whether it reads the file (analysisCache.ts).
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { searchPlaces } from '../../../core/src/asm/paths';
+import { dirName, searchPlaces } from '../../../core/src/asm/paths';
+import { isFile } from './fileHost';
 import { WATCHED_EXTENSIONS } from '../../../core/src/watched-sources';
 
 /** How much of a folder one search reads: its first files, breadth first, and their first characters. */
@@ -102,7 +103,7 @@ export class IncluderIndex {
 
   /** The file `name` is taken from when `program` is assembled (nasm's search, see searchPlaces). */
   private resolve(graph: FolderGraph, program: string, name: string): string | undefined {
-    const key = `${dirOf(program)}\n${name}`;
+    const key = `${dirName(program)}\n${name}`;
     if (!graph.resolved.has(key)) graph.resolved.set(key, searchPlaces(program, undefined, graph.includePaths, name).find(isFile));
     return graph.resolved.get(key);
   }
@@ -212,22 +213,11 @@ function listSources(folder: string, depth: number): string[] {
   return out;
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 function isInside(path: string, folder: string): boolean {
   const rel = relative(folder, path);
   return rel !== '' && !rel.startsWith('..') && !rel.startsWith('/');
 }
 
-function dirOf(path: string): string {
-  return path.slice(0, Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')));
-}
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
