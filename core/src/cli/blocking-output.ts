@@ -6,6 +6,8 @@
 import { writeSync } from 'node:fs';
 import { waitMs } from '../wait-ms';
 
+const MAX_PAUSE_MS = 32;
+
 export class BlockingOutput {
   private failed = false;
 
@@ -18,13 +20,17 @@ export class BlockingOutput {
   }
 
   write(bytes: Uint8Array): void {
+    let pause = 1;
     for (let done = 0; done < bytes.length && !this.failed;) {
       try {
         done += writeSync(this.fd, bytes, done, bytes.length - done);
+        pause = 1;
       } catch (e) {
         const error = e as NodeJS.ErrnoException;
-        // (A descriptor left non-blocking by whoever opened it: the pipe is full for now.)
-        if (error.code === 'EAGAIN') { waitMs(1); continue; }
+        // (A descriptor left non-blocking by whoever opened it: the pipe is full for now. The pause
+        // doubles while it stays full: polling each millisecond cost a paused `| less` a tenth of
+        // a core; at most 32 ms keeps the delay once the reader reads again below a frame's.)
+        if (error.code === 'EAGAIN') { waitMs(pause); pause = Math.min(pause * 2, MAX_PAUSE_MS); continue; }
         this.failed = true;
         if (error.code !== 'EPIPE') this.onFailure(error);
       }
