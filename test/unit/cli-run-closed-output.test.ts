@@ -62,11 +62,20 @@ describe('ringside run: output whose reader has gone', () => {
         return Number(fields[11]) + Number(fields[12]);
       };
       const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]);
-      // (The waits are the windows measured, not a guess at when something is done: a second for
-      // the pipe to fill, then two seconds of nobody reading.)
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const sleep = (ms: number): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, ms));
+      // First the pipe fills and the process finishes starting (on a loaded CI host that took
+      // longer than a second once): wait for a half second in which it took under 5 ticks. A run
+      // that went on writing never has one, and fails here.
+      let quiet = false;
+      for (let window = 0; window < 30 && !quiet; window++) {
+        const before = cpuTicks();
+        await sleep(500);
+        quiet = cpuTicks() - before < 5;
+      }
+      assert.ok(quiet, 'the run never went quiet in 15 s while nobody read');
+      // Then the window measured: two seconds of nobody reading.
       const [ticks, kb] = [cpuTicks(), rss()];
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await sleep(2000);
       // (Clock ticks are 1/100 s: running on, it would have taken about 200 in these 2 s.)
       assert.ok(cpuTicks() - ticks < 20, `${cpuTicks() - ticks} ticks of CPU while nobody read`);
       assert.ok(rss() - kb < 4096, `grew by ${rss() - kb} KiB while nobody read`);
