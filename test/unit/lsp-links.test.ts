@@ -108,4 +108,17 @@ describe('lsp document links', () => {
       }
     }
   });
+
+  it('assembles an untitled buffer from the workspace folder, where its %include names are looked for first (include.asm as unsaved text)', () => {
+    // An untitled buffer is in no folder; VS Code starts its terminal in the workspace folder, and
+    // nasm run there on the same text reads the same files. Before, the names were looked for
+    // relative to wherever the server had been started.
+    const cache = new AnalysisCache(new OverlayFileHost(), { ...DEFAULT_SETTINGS, includePaths: ['incdir/'] }, NASM);
+    const uri = 'untitled:Untitled-1';
+    cache.update(uri, readFileSync(join(NASM, 'include.asm'), 'utf8'));
+    const doc = cache.analyze(uri)!;
+    assert.deepEqual(doc.result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+    assert.deepEqual([...doc.result.image], [...readFileSync(join(NASM, 'include.bin'))]);
+    assert.deepEqual(shown(doc, documentLinks(doc)), [`1:inc/a.inc -> ${join(NASM, 'inc', 'a.inc')}`, `2:b.inc -> ${join(NASM, 'incdir', 'b.inc')}`]);
+  });
 });

@@ -3,8 +3,10 @@
 // re-validates its includers, and an included file is analysed in its includer's context: an open
 // one's, else one of the workspace's (includers.ts).
 
+import { homedir } from 'node:os';
 import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { assemble, forgetFile } from '../../../core/src/asm/index';
+import { dirName } from '../../../core/src/asm/paths';
 import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
 import { readAssemblerArguments, type AssemblerArguments } from '../../../core/src/cli/assembler-arguments';
 import { withLineFeeds } from '../../../core/src/asm/source-encoding';
@@ -288,6 +290,7 @@ export class AnalysisCache {
       toUri: (p) => openDocs.get(p)?.uri ?? pathToUri(p),
       readText: (p) => host.readFile(p),
       workspaceRoot: this.workspaceRoot,
+      home: this.workingDirectory(root) ?? dirName(root),
       includePaths: this.includePaths(),
       isReadable: (p) => host.isReadable(p),
       listDirectory: (p) => host.listDirectory(p),
@@ -372,6 +375,16 @@ export class AnalysisCache {
     return [...this.assemblerArguments.flags.includePaths ?? [], ...settingDirs];
   }
 
+  /**
+   * Where the assembly of `root` looks for a relative %include first, when not beside it: an
+   * untitled buffer is in no folder, so it is assembled from the workspace folder (without one,
+   * the home folder), where VS Code starts a terminal; before, its includes were looked for
+   * relative to wherever the server had been started.
+   */
+  private workingDirectory(root: string): string | undefined {
+    return isAbsolute(root) ? undefined : this.workspaceRoot ?? homedir();
+  }
+
   private run(root: string): AssembleResult {
     const text = this.open.get(root)?.text ?? this.host.readFile(root) ?? '';
     if (text.length > MAX_DOCUMENT_CHARS) {
@@ -385,7 +398,7 @@ export class AnalysisCache {
     try {
       const buffers = new Map<string, string>();
       for (const [path, doc] of this.open) buffers.set(path, doc.text);
-      return this.runAssembler({ ...this.assemblerArguments.flags, file: root, text, host: this.host, includePaths }, buffers);
+      return this.runAssembler({ ...this.assemblerArguments.flags, file: root, text, host: this.host, includePaths, workingDirectory: this.workingDirectory(root) }, buffers);
     } catch (e) {
       // A host bug in the assembler must not take the editor's language features down.
       this.log(`assembler threw on ${root}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`, 'error');

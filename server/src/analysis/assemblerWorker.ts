@@ -18,6 +18,7 @@ interface AssembleJob {
   readonly file: string;
   readonly text?: string;
   readonly includePaths: readonly string[];
+  readonly workingDirectory?: string;
   /** The rest of the nasm flags (`ringside.assembler.arguments`): defines, -O, -w, limits... */
   readonly flags: Omit<AssemblerFlags, 'includePaths'>;
   /** Open editor buffers that changed since the worker last saw them (undefined text: closed). */
@@ -83,7 +84,7 @@ export function serveAssembleJobs(): void {
     }
     let r: AssembleResult;
     try {
-      r = assemble({ ...job.flags, file: job.file, text: job.text, host, includePaths: job.includePaths });
+      r = assemble({ ...job.flags, file: job.file, text: job.text, host, includePaths: job.includePaths, workingDirectory: job.workingDirectory });
     } catch (e) {
       r = internalError(job.file, e);
     }
@@ -167,7 +168,7 @@ export class WorkerAssembler {
     for (const path of this.sent.keys()) if (!buffers.has(path)) changed.push([path, undefined]);
     const id = this.nextId++;
     const flags = { defines: opts.defines, prelude: opts.prelude, noLine: opts.noLine, warnings: opts.warnings, limits: opts.limits, optimization: opts.optimization };
-    const reply = this.exchange({ kind: 'assemble', id, file: opts.file, text: opts.text, includePaths: opts.includePaths ?? [], flags, buffers: changed });
+    const reply = this.exchange({ kind: 'assemble', id, file: opts.file, text: opts.text, includePaths: opts.includePaths ?? [], workingDirectory: opts.workingDirectory, flags, buffers: changed });
     if (!reply?.eager) {
       return emptyResult(opts.file, [{
         severity: 'error', code: 'time-budget',

@@ -28,6 +28,8 @@ export interface AnalyzedDocument {
   readText(path: string): string | undefined;
   /** The workspace folder, from which relative settings are taken; undefined without one. */
   readonly workspaceRoot?: string;
+  /** The folder a relative %include is looked for in first: the main file's, or for an untitled buffer the one it is assembled from. */
+  readonly home: string;
   /** The `-I` directories the assembly searched, absolute, in order. */
   readonly includePaths: readonly string[];
   /** Whether `%include` or `incbin` could read this file (an open buffer, or a file on disk within the size limit), without reading it. */

@@ -4,7 +4,7 @@
 // missing-include / missing-file diagnostic already says so.
 
 import type { Token } from '../../../core/src/asm/lexer';
-import { dirName, joinPath } from '../../../core/src/asm/paths';
+import { joinPath } from '../../../core/src/asm/paths';
 import type { DocumentLink } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import { shapeLine, type WordClassifier } from '../syntax/lineShape';
@@ -90,6 +90,6 @@ export function documentLinks(doc: AnalyzedDocument): DocumentLink[] {
 /** The assembler's lookup for %include and incbin: the main file's directory, then the -I directories. */
 function resolve(doc: AnalyzedDocument, target: string): string | undefined {
   if (target.includes('%')) return undefined; // a macro writes the name: only the assembly knows it
-  const candidates = [joinPath(dirName(doc.rootPath), target), ...doc.includePaths.map((p) => joinPath(p, target))];
+  const candidates = [joinPath(doc.home, target), ...doc.includePaths.map((p) => joinPath(p, target))];
   return candidates.find((c) => doc.isReadable(c));
 }

@@ -3,12 +3,13 @@
 // so far (searchPlaces: beside the main file, then under each -I directory, in that order), as
 // clangd completes `#include "…"`. A folder's item ends in `/` and asks for the next list.
 
-import { baseName, dirName, joinPath, searchPlaces, shortPath } from '../../../core/src/asm/paths';
+import { joinPath, searchPlaces, shortPath } from '../../../core/src/asm/paths';
 import type { Token } from '../../../core/src/asm/lexer';
 import { CompletionItemKind, type CompletionItem, type CompletionList, type InsertReplaceEdit, type Position, type Range, type TextEdit } from 'vscode-languageserver-types';
 import type { AnalyzedDocument, DirectoryEntry } from '../analysis/document';
 import { shapeLine } from '../syntax/lineShape';
 import type { CompletionClient } from './completion';
+import { firstPlace } from './includeHint';
 import { wordClassifier } from './wordClassifier';
 
 /** A list longer than this is cut (and marked incomplete, so typing more asks again). */
@@ -44,9 +45,9 @@ export function fileNameCompletion(doc: AnalyzedDocument, line: string, pos: Pos
   const seen = new Set<string>();
   let cut = false;
   // In searchPlaces' order: beside the main file, then each -I directory.
-  const places = searchPlaces(doc.rootPath, undefined, doc.includePaths, folder === '' ? '.' : folder);
+  const places = searchPlaces(doc.rootPath, doc.home, doc.includePaths, folder === '' ? '.' : folder);
   for (let p = 0; p < places.length && !cut; p++) {
-    const where = p === 0 ? `beside ${baseName(doc.rootPath)}` : `-I ${shortPath(doc.includePaths[p - 1], dirName(doc.rootPath))}`;
+    const where = p === 0 ? firstPlace(doc) : `-I ${shortPath(doc.includePaths[p - 1], doc.home)}`;
     for (const e of doc.listDirectory(places[p])) {
       if (seen.has(e.name) || (!hidden && e.name.startsWith('.'))) continue;
       // A file does not %include itself (nasm would go round until its include depth limit).

@@ -4,7 +4,7 @@
 // from (the main file's directory, nasm's working directory, or the -I directory that found it)
 // and its style of separators; an absolute name stays absolute.
 
-import { dirName, isAbsolute, joinPath, normalize } from '../../../core/src/asm/paths';
+import { isAbsolute, joinPath, normalize } from '../../../core/src/asm/paths';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import { uriToPath } from '../analysis/paths';
@@ -47,7 +47,7 @@ export function fileRenameEdits(roots: readonly AnalyzedDocument[], filesOf: (ro
 
 /** The directories a %include or incbin name is looked up from, in order. */
 function bases(doc: AnalyzedDocument): string[] {
-  return [dirName(doc.rootPath), ...doc.includePaths];
+  return [doc.home, ...doc.includePaths];
 }
 
 /** The new place of `path` under the moves (a file moved itself, or inside a moved folder). */

@@ -7,7 +7,7 @@ import { tokenizeLine } from '../../../core/src/asm/lexer';
 import { parseFloatConstant } from '../../../core/src/asm/floats';
 import { isFloatText, parseNumber, parseNumberExact } from '../../../core/src/asm/numbers';
 import { decodeString, stringValueExact } from '../../../core/src/asm/strings';
-import { baseName, dirName, searchPlaces, shortPath } from '../../../core/src/asm/paths';
+import { searchPlaces, shortPath } from '../../../core/src/asm/paths';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { rangeContains, toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { dupKeywordStarts } from '../syntax/dataDup';
@@ -17,7 +17,7 @@ import { shapeLine } from '../syntax/lineShape';
 import { directiveWordAt } from './directiveArguments';
 import { formOnLine } from './encodedForm';
 import { linkedFileAt, type LinkedFile } from './documentLinks';
-import { missingIncludeHint } from './includeHint';
+import { firstPlace, missingIncludeHint } from './includeHint';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
 import { floatMarkdown, numberMarkdown } from './numberFormats';
 import { symbolAt, tokenAt } from './symbolAt';
@@ -156,11 +156,11 @@ function packageHover(doc: AnalyzedDocument, line: number, text: string, tok: { 
 function fileMarkdown(doc: AnalyzedDocument, f: LinkedFile): string {
   if (f.found === undefined) {
     const hint = f.directive !== 'incbin' ? missingIncludeHint(doc, f.target) : '';
-    return `**${f.target}** — not found: ${hint !== '' ? hint : `\`${f.directive}\` looks beside ${baseName(doc.rootPath)}, then under each -I directory`}`;
+    return `**${f.target}** — not found: ${hint !== '' ? hint : `\`${f.directive}\` looks ${firstPlace(doc)}, then under each -I directory`}`;
   }
-  const places = searchPlaces(doc.rootPath, undefined, doc.includePaths, f.target);
+  const places = searchPlaces(doc.rootPath, doc.home, doc.includePaths, f.target);
   const k = places.indexOf(f.found);
-  const where = k === 0 ? ` (beside ${baseName(doc.rootPath)})` : k > 0 ? ` (under -I ${shortPath(doc.includePaths[k - 1], dirName(doc.rootPath))})` : '';
+  const where = k === 0 ? ` (${firstPlace(doc)})` : k > 0 ? ` (under -I ${shortPath(doc.includePaths[k - 1], doc.home)})` : '';
   const text = f.directive !== 'incbin' ? doc.readText(f.found) : undefined;
   const count = text === undefined ? 0 : text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
   const lines = text === undefined ? '' : `, ${count} line${count === 1 ? '' : 's'}`;

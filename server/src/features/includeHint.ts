@@ -2,10 +2,15 @@
 // main file's, which the editor runs nasm from, then each -I folder) and the setting that adds one.
 // The resolution itself is the assembler's (core/src/asm/paths.ts searchPlaces); this only explains it.
 
-import { dirName, isAbsolute, joinPath, shortPath } from '../../../core/src/asm/paths';
+import { baseName, dirName, isAbsolute, joinPath, shortPath } from '../../../core/src/asm/paths';
 import type { AnalyzedDocument } from '../analysis/document';
 
 const SETTING = '`ringside.includePaths`';
+
+/** Where a relative %include is looked for first, in words: beside the main file, or the folder an untitled buffer is assembled from. */
+export function firstPlace(doc: AnalyzedDocument): string {
+  return doc.home === dirName(doc.rootPath) ? `beside ${baseName(doc.rootPath)}` : `in ${doc.home}`;
+}
 
 /**
  * What to add to a missing `%include`'s message: where `target` was looked for and, when a folder
@@ -15,7 +20,7 @@ const SETTING = '`ringside.includePaths`';
  */
 export function missingIncludeHint(doc: AnalyzedDocument, target: string): string {
   if (isAbsolute(target)) return '';
-  const home = dirName(doc.rootPath);
+  const home = doc.home;
   const root = doc.workspaceRoot;
   const shown = (dir: string) => (root === undefined ? `${dir}/` : dir === root ? 'the workspace folder' : `${shortPath(dir, root)}/`);
   const others = doc.includePaths.length === 0 ? 'and in no -I folder' : `then in ${doc.includePaths.map(shown).join(', ')}`;
