@@ -6,6 +6,7 @@
 import type { SourceRange } from './api';
 import type { DiagnosticSink, HeldDiagnostic } from './diagnostics';
 import { evaluate, givesUp, MISPLACED_LABEL, parseWhole, type EvalContext, type Expr, type ExternalName, type ParseError, type Value } from './expr';
+import { firstPassEvaluation, registersOf } from './eval-vector';
 import { lineRange, type PPToken } from './source';
 import { isRegisterWord, symbolsLeft, unreadFloatCode } from './pp-expressions';
 import { registersCompared } from './register-sum';
@@ -362,6 +363,17 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
 }
 
 /**
+ * Whether a register stays in `e` once evaluated as nasm's evaluator does, each register a part of
+ * its own: a `?` keeps the branch its condition picks, so a register in the other is no part of
+ * the value (measured with nasm 2.16.01, x a label further on, after `%if 0`: `%elif (x-x) ? al :
+ * 5` and `%elif (x-x) ? al+1 : 5` take their branch, `%elif (x-x+1) ? al : 5` does not).
+ */
+function registersStay(e: Expr, ctx: EvalContext): boolean {
+  const vector = firstPassEvaluation(e, { ...ctx, error: () => undefined }, true).vector;
+  return vector === undefined || registersOf(vector).registers.some((r) => r.factor !== 0);
+}
+
+/**
  * The number `compared` (condition `c`'s expression `expr`, its registers compared, `trailing`
  * what follows it) gives in `scope`, or undefined after an error (reported when `scope.report`).
  */
@@ -423,7 +435,7 @@ function numberOf(c: CheckCondition, expr: Expr, compared: Expr, trailing: Parse
   // Tokens after the expression: warned of once it is read (see pp-expressions.ts ParsedExpression).
   if (trailing && report) sink.warning('trailing', trailing.message, at(trailing.start, trailing.end), expansion, line);
   // Unknown with no error: nasm's `a <=> b` when a < b (see expr.ts).
-  if (!placed || v.v === undefined || v.sec >= 0 || symbolsLeft(compared, isRegisterWord) !== 0) {
+  if (!placed || v.v === undefined || v.sec >= 0 || (symbolsLeft(compared, isRegisterWord) !== 0 && registersStay(compared, ctx))) {
     if (report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion, undefined, line);
     return undefined;
   }

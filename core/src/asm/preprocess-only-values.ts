@@ -12,11 +12,24 @@ import { foldExpr } from './expr-walk';
  */
 type Vector = { readonly unknown: number } | { readonly v: number };
 
+/**
+ * A register: a part of its own in nasm's vector, which only a `?` that picks the other branch
+ * leaves out (measured with nasm 2.16.01 -E: `%if (a-a) ? al : 5` is true); anything else done
+ * with one is the general evaluator's.
+ */
+const REGISTER = 'register';
+
 /** The branches of a `c ? a : b` (its `:` node's value), for the `?` to choose from. */
-interface Branches { readonly branches: readonly [Vector, Vector] }
+interface Branches { readonly branches: readonly [Vector | typeof REGISTER, Vector | typeof REGISTER] }
 
 /** Why the fold stops: an operand or operator this model leaves to the general evaluator. */
 const OTHER = null;
+
+type Part = Vector | Branches | typeof REGISTER | typeof OTHER;
+
+function isVector(p: Part): p is Vector {
+  return typeof p === 'object' && p !== null && !('branches' in p);
+}
 
 /**
  * `e`'s value as nasm -E has it, names that `known` has no number for being unknown: a number, or
@@ -27,24 +40,26 @@ const OTHER = null;
  */
 export function preprocessOnlyValue(e: Expr, known: (name: string) => number | undefined, isRegister: (name: string) => boolean): number | 'non-constant' | undefined {
   let named = false;
-  const r = foldExpr<Vector | Branches | typeof OTHER>(e, {
+  const r = foldExpr<Part>(e, {
     leaf: (x) => {
       if (x.k === 'num') return x.big === undefined ? { v: x.v } : OTHER;
-      if (x.k !== 'sym' || isRegister(x.name)) return OTHER;
+      if (x.k !== 'sym') return OTHER;
+      if (isRegister(x.name)) return REGISTER;
       const v = x.escaped === true ? undefined : known(x.name);
       named ||= v === undefined;
       return v === undefined ? { unknown: 1 } : { v };
     },
-    unary: (x, a) => (a === OTHER || 'branches' in a ? OTHER : exactly(x.op === '-' ? scaled(a, -1) : x.op === '+' ? a : otherOperator(x, a))),
+    unary: (x, a) => (a === REGISTER && (x.op === '-' || x.op === '+') ? REGISTER : !isVector(a) ? OTHER : exactly(x.op === '-' ? scaled(a, -1) : x.op === '+' ? a : otherOperator(x, a))),
     binary: (x, a, b) => {
-      if (a === OTHER || b === OTHER || 'branches' in a) return OTHER;
-      if (x.op === ':') return 'branches' in b ? OTHER : { branches: [a, b] };
-      if ('branches' in b) return x.op === '?' ? chosen(a, b) : OTHER;
-      return exactly(combined(x.op, a, b));
+      if (x.op === ':') return (isVector(a) || a === REGISTER) && (isVector(b) || b === REGISTER) ? { branches: [a, b] } : OTHER;
+      if (a === REGISTER || b === REGISTER) return withRegister(x.op, a, b);
+      if (!isVector(a)) return OTHER;
+      if (b !== null && typeof b === 'object' && 'branches' in b) return x.op === '?' ? chosen(a, b) : OTHER;
+      return isVector(b) ? exactly(combined(x.op, a, b)) : OTHER;
     },
   });
   // (Without a name, or past the numbers the host's arithmetic is exact for, the general evaluator's.)
-  if (r === OTHER || 'branches' in r || !named || !Number.isSafeInteger('v' in r ? r.v : r.unknown)) return undefined;
+  if (!isVector(r) || !named || !Number.isSafeInteger('v' in r ? r.v : r.unknown)) return undefined;
   return 'v' in r ? r.v : r.unknown === 0 ? 0 : 'non-constant';
 }
 
@@ -95,11 +110,23 @@ function otherOperator(x: Extract<Expr, { k: 'un' | 'bin' }>, a: Vector, b?: Vec
 }
 
 /**
+ * A sum, a difference or a product by a number with a register in it: a register still, whose
+ * parts only a `?` can leave out (one that cancels, `al-al`, is the general evaluator's to see);
+ * what nasm's evaluator refuses of a register (a shift, a comparison) is the general evaluator's.
+ */
+function withRegister(op: string, a: Part, b: Part): Part {
+  const plain = (p: Part): boolean => p === REGISTER || isVector(p);
+  if ((op === '+' || op === '-') && plain(a) && plain(b)) return REGISTER;
+  if (op === '*' && ((a === REGISTER && isVector(b) && 'v' in b) || (b === REGISTER && isVector(a) && 'v' in a))) return REGISTER;
+  return OTHER;
+}
+
+/**
  * `c ? a : b`: unknown when `c` is the unknown term alone, else the branch its number picks, an
  * unknown term of 0 being 0 (measured with nasm 2.16.01 -E: `%if a=b ? 1 : 0` is true, `%if a ?
  * 1 : 2` "non-constant value").
  */
-function chosen(c: Vector, b: Branches): Vector {
+function chosen(c: Vector, b: Branches): Vector | typeof REGISTER {
   if ('unknown' in c && c.unknown !== 0) return { unknown: 1 };
   return b.branches[numberOf(c) !== 0 ? 0 : 1];
 }
