@@ -717,9 +717,11 @@ export class RingsideDebugSession extends DebugSession {
       if (address === undefined) why = beyondAddressSpace(args.name) ?? `\`${args.name}' is not an address`;
     } else {
       // A memory reference (a watch `[counter]`) is watched where it reads its value; any other
-      // expression's value is the address (a label: `counter`).
-      const m = g.memoryOperand(args.name);
-      const r = m !== undefined ? m.linear : g.evaluate(args.name);
+      // expression's value is the address (a label: `counter`). Both in the frame the client
+      // names, as evaluate reads them (a caller's `[ebp+8]` is its own argument).
+      const frame = args.frameId !== undefined ? this.frameRegisters(g, args.frameId) : undefined;
+      const m = typeof frame === 'string' ? undefined : g.memoryOperand(args.name, frame);
+      const r = typeof frame === 'string' ? { ok: false as const, message: frame } : m !== undefined ? m.linear : g.evaluate(args.name, frame);
       if (r.ok) address = r.value;
       else why = r.message;
       if (m !== undefined && (args.bytes === undefined || args.bytes <= 0)) size = m.size;

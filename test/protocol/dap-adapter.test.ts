@@ -431,6 +431,30 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal((await client.request('evaluate', { expression: 'eax', frameId: 99, context: 'watch' })).success, false);
   });
 
+  it('dataBreakpointInfo reads a memory reference in the frame it names (DAP: frameId), as evaluate does', async () => {
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), hitCondition: '2' }] });
+    });
+    await client.stopped(0);
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    const [inner, bump] = st.body.stackFrames;
+    const top = Number((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'stack_top', context: 'watch' })).body.result.split(' ')[0]);
+    const watched = async (name: string, frameId?: number): Promise<string | null> =>
+      (await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name, frameId })).body.dataId;
+    // From the source (see the test above): inner's EBP is top-20, bump's top-12; [ebp+8] is each one's argument.
+    assert.equal(await watched('[ebp+8]', inner.id), `linear:${hex8(top - 12)}:4`);
+    assert.equal(await watched('[ebp+8]'), `linear:${hex8(top - 12)}:4`);
+    assert.equal(await watched('[ebp+8]', bump.id), `linear:${hex8(top - 4)}:4`);
+    assert.equal(await watched('ebp', bump.id), `linear:${hex8(top - 12)}:4`);
+    // A register the caller's frame does not know, and a frame that is not there, say so.
+    const eax = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: '[eax]', frameId: bump.id });
+    assert.equal(eax.body.dataId, null);
+    assert.match(eax.body.description, /eax is not known in frame 1/);
+    const gone = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: '[ebp+8]', frameId: 99 });
+    assert.equal(gone.body.dataId, null);
+    assert.match(gone.body.description, /99/);
+  });
+
   it('completions offer the .local labels of the label before EIP, or before the selected frame\'s (NASM manual §3.9)', async () => {
     // start's local labels as frames.gasm defines them: the `.name:` lines between `start:` and `bump:`.
     const text = fs.readFileSync(FRAMES, 'utf8');

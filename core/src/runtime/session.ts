@@ -357,10 +357,10 @@ export class GuestSession {
     return evaluateExpression(expression, frame === undefined ? this.scope : frameScope(this.machine, this.symbols, frame));
   }
 
-  /** Where a memory reference (`[counter]`, `byte [esi]`) reads: its linear address (through DS, as evaluate reads it) and size; undefined for any other expression. */
-  memoryOperand(expression: string): { readonly linear: EvalResult; readonly size: 1 | 2 | 4 } | undefined {
+  /** Where a memory reference (`[counter]`, `byte [esi]`) reads, with the live registers or an outer frame's: its linear address (through DS, as evaluate reads it) and size; undefined for any other expression. */
+  memoryOperand(expression: string, frame?: FrameRegisters): { readonly linear: EvalResult; readonly size: 1 | 2 | 4 } | undefined {
     const p = parseExpression(expression);
-    const m = p.ok ? p.expression.memoryOperand(this.scope) : undefined;
+    const m = p.ok ? p.expression.memoryOperand(frame === undefined ? this.scope : frameScope(this.machine, this.symbols, frame)) : undefined;
     if (m === undefined) return undefined;
     return { size: m.size, linear: m.address.ok ? { ok: true, value: (this.machine.cpu.segBase[3] + m.address.value) >>> 0 } : m.address };
   }
