@@ -23,6 +23,8 @@ export interface PlannedBreakpoint {
   readonly request?: SourceBreakpointRequest;
   /** The function breakpoint as the client set it, to place it again in a re-assembled guest. */
   readonly functionRequest?: DebugProtocol.FunctionBreakpoint;
+  /** The instruction breakpoint as the client set it, to check it again against a re-assembled guest's code. */
+  readonly instructionRequest?: DebugProtocol.InstructionBreakpoint;
 }
 
 /** A source breakpoint as the client set it: its file, 0-based line and attributes. */

@@ -574,19 +574,23 @@ export class RingsideDebugSession extends DebugSession {
 
   /**
    * Breakpoints and filters carried over to a freshly loaded guest. Its source was assembled anew,
-   * so each source breakpoint is placed again from the line the client asked for, and each function
-   * breakpoint at its name's new address (the client sends no setBreakpoints on restart):
-   * `breakpoint` events say where each is now.
+   * so each source breakpoint is placed again from the line the client asked for, each function
+   * breakpoint at its name's new address, and each instruction breakpoint checked again against
+   * the new code (the client sends no setBreakpoints on restart): `breakpoint` events say where
+   * each is now.
    */
   private rearm(g: GuestSession): void {
     this.breakpoints.replan((p) => (p.request !== undefined ? this.planSource(g, p.id, p.request)
-      : p.functionRequest !== undefined ? this.planFunction(g, p.id, p.functionRequest) : p));
+      : p.functionRequest !== undefined ? this.planFunction(g, p.id, p.functionRequest)
+        : p.instructionRequest !== undefined ? this.planInstruction(g, p.id, p.instructionRequest) : p));
     const results = this.breakpoints.apply(g);
     for (const { planned, result } of this.breakpoints.planned('source', results)) {
       this.post(new BreakpointEvent('changed', this.sourceBreakpoint(g, planned, result)));
     }
-    for (const { planned, result } of this.breakpoints.planned('function', results)) {
-      this.post(new BreakpointEvent('changed', this.addressBreakpoint(g, planned, result)));
+    for (const kind of ['function', 'instruction'] as const) {
+      for (const { planned, result } of this.breakpoints.planned(kind, results)) {
+        this.post(new BreakpointEvent('changed', this.addressBreakpoint(g, planned, result)));
+      }
     }
     this.applyData(g);
     this.applyExceptionFilters(g, this.exceptionArgs);
@@ -659,25 +663,28 @@ export class RingsideDebugSession extends DebugSession {
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
-    const planned: PlannedBreakpoint[] = args.breakpoints.map((b) => {
-      const id = this.breakpoints.newId();
-      const base = parseAddress(b.instructionReference);
-      if (base === undefined) return { id, kind: 'instruction', message: `bad instruction reference \`${b.instructionReference}'` };
-      const address = (base + (b.offset ?? 0)) >>> 0;
-      // A breakpoint is hit where an instruction starts (EIP): one inside an instruction only by a jump into its middle.
-      const covering = g.instructionCovering(address);
-      if (covering !== undefined && covering.address !== address) {
-        return {
-          id, kind: 'instruction', reason: 'failed',
-          message: `${formatAddress(address)} is inside \`${covering.text}' (${covering.bytes.length} bytes from ${formatAddress(covering.address)}): `
-            + `no instruction of the code there starts at it, so it is not set; set it at ${formatAddress(covering.address)}`,
-        };
-      }
-      return { id, kind: 'instruction', spec: { address, condition: b.condition, hitCondition: b.hitCondition } };
-    });
+    const planned = args.breakpoints.map((b) => this.planInstruction(g, this.breakpoints.newId(), b));
     const results = this.breakpoints.replace(g, 'instruction', planned);
     response.body = { breakpoints: planned.map((p, i) => this.addressBreakpoint(g, p, results[i])) };
     this.sendResponse(response);
+  }
+
+  /** An instruction breakpoint at its address, unless the loaded guest's code has an instruction across it. */
+  private planInstruction(g: GuestSession, id: number, b: DebugProtocol.InstructionBreakpoint): PlannedBreakpoint {
+    const instructionRequest = { instructionReference: b.instructionReference, offset: b.offset, condition: b.condition, hitCondition: b.hitCondition };
+    const base = parseAddress(b.instructionReference);
+    if (base === undefined) return { id, kind: 'instruction', instructionRequest, message: `bad instruction reference \`${b.instructionReference}'` };
+    const address = (base + (b.offset ?? 0)) >>> 0;
+    // A breakpoint is hit where an instruction starts (EIP): one inside an instruction only by a jump into its middle.
+    const covering = g.instructionCovering(address);
+    if (covering !== undefined && covering.address !== address) {
+      return {
+        id, kind: 'instruction', instructionRequest, reason: 'failed',
+        message: `${formatAddress(address)} is inside \`${covering.text}' (${covering.bytes.length} bytes from ${formatAddress(covering.address)}): `
+          + `no instruction of the code there starts at it, so it is not set; set it at ${formatAddress(covering.address)}`,
+      };
+    }
+    return { id, kind: 'instruction', instructionRequest, spec: { address, condition: b.condition, hitCondition: b.hitCondition } };
   }
 
   private addressBreakpoint(g: GuestSession, p: PlannedBreakpoint, r: { verified: boolean; address?: number; message?: string } | undefined): DebugProtocol.Breakpoint {

@@ -1222,6 +1222,38 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
     }
   });
 
+  it('restart after the source changed checks its instruction breakpoints again: one the new code has an instruction across is not set, and says so', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-restart-'));
+    try {
+      const guest = path.join(dir, 'guest.asm');
+      fs.copyFileSync(STEPPING_GUEST, guest);
+      fs.copyFileSync(STEPPING_MACROS, path.join(dir, path.basename(STEPPING_MACROS)));
+      // An instruction of the old code whose address the edited code (push 5 made push 500) has inside an instruction, per nasm's two listings.
+      const edited = listedRows(STEPPING_GUEST.replace(/\.asm$/, '-edited.lst')).filter((r) => r.bytes !== '' && !r.bytes.startsWith('<'));
+      const size = (r: { bytes: string }): number => r.bytes.replace(/[^0-9a-f]/gi, '').length / 2;
+      const across = (offset: number) => edited.find((r) => r.offset < offset && offset < r.offset + size(r));
+      const old = rows.find((r) => r.bytes !== '' && !r.bytes.startsWith('<') && !/^(d[bwd]|times)\b/.test(r.text) && r.offset > 0 && across(r.offset) !== undefined && !/^d[bwd]\b/.test(across(r.offset)!.text));
+      assert.ok(old !== undefined);
+      const address = hex8(0x100000 + old.offset);
+      let set: DebugProtocol.SetInstructionBreakpointsResponse | undefined;
+      await start(client, { program: guest, stopOnEntry: true }, async (c) => {
+        set = await c.ok<DebugProtocol.SetInstructionBreakpointsResponse>('setInstructionBreakpoints', { breakpoints: [{ instructionReference: address }] });
+      });
+      assert.equal(set?.body.breakpoints[0].verified, true);
+      await client.stopped(0);
+      fs.copyFileSync(STEPPING_GUEST.replace(/\.asm$/, '-edited.asm'), guest);
+      const from = client.events.length;
+      await client.ok('restart', {});
+      const changed = await client.event<DebugProtocol.BreakpointEvent>('breakpoint', (e) => e.body.breakpoint.id === set?.body.breakpoints[0].id, from);
+      assert.equal(changed.body.reason, 'changed');
+      assert.equal(changed.body.breakpoint.verified, false);
+      assert.equal(changed.body.breakpoint.reason, 'failed');
+      assert.match(changed.body.breakpoint.message ?? '', new RegExp(`^${address} is inside \`${across(old.offset)!.text.split(' ')[0]}`));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the disassembly VS Code asks for around the PC shows each instruction where nasm put it, after the header\'s data too', async () => {
     const pc = await launchTo(STEPPING_GUEST, [lineOf(STEPPING_GUEST, 'call outer')]);
     // VS Code's disassembly view first asks for 400 instructions, 200 of them before the PC.
