@@ -11,7 +11,7 @@ import { assemble } from '../../core/src/asm/index';
 import { main as cliMain } from '../../core/src/cli/main';
 import { DEBUG_TYPE } from '../../core/src/protocol';
 import { parseLinearAddress, translateArguments } from '../../client/src/debug/addressInput';
-import { guestFileArgument, initialConfigurations, isGuestSource, launchConfigFor, resolveLaunchConfig } from '../../client/src/debug/launchConfig';
+import { guestFileArgument, initialConfigurations, isEmptyLaunchConfig, isGuestSource, launchConfigFor, resolveLaunchConfig } from '../../client/src/debug/launchConfig';
 import { describeRunExit, ringsideRunArguments } from '../../client/src/debug/runArguments';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -34,6 +34,17 @@ describe('client: launch configurations', () => {
     assert.equal(r.config.program, HELLO);
     assert.equal(r.config.name, 'Debug hello.gasm');
     assert.equal(r.config.stopOnEntry, true);
+  });
+
+  it('needs the active file only for F5 without launch.json: a configuration from launch.json keeps its own program', () => {
+    // (The configuration provider asks the language server for the active file's program only then.)
+    assert.equal(isEmptyLaunchConfig({}), true);
+    for (const c of [initialConfigurations()[0], { type: 'ringside', request: 'launch', name: 'k', program: '/x/k.gasm' }]) {
+      assert.equal(isEmptyLaunchConfig(c), false, JSON.stringify(c));
+      const r = resolveLaunchConfig(c, { activeGuestFile: HELLO, includePaths: [] });
+      assert.ok(r.ok, r.ok ? '' : r.message);
+      assert.notEqual(r.config.program, HELLO);
+    }
   });
 
   it('explains what to do when launch.json is empty and no guest file is active', () => {

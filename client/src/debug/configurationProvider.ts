@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Config } from '../config';
-import { initialConfigurations, isGuestSource, launchConfigFor, resolveLaunchConfig } from './launchConfig';
+import { initialConfigurations, isEmptyLaunchConfig, isGuestSource, launchConfigFor, resolveLaunchConfig } from './launchConfig';
 
 /** The active editor's file when it is a saved guest source. */
 export function activeGuestFile(): string | undefined {
@@ -38,8 +38,9 @@ export class RingsideConfigurationProvider implements vscode.DebugConfigurationP
   }
 
   async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | null | undefined> {
-    // (F5 without launch.json in an include file debugs the program that reads it.)
-    const active = activeGuestFile();
+    // (F5 without launch.json in an include file debugs the program that reads it; a launch.json
+    // configuration names its program, and does not wait for the language server's answer.)
+    const active = isEmptyLaunchConfig(raw) ? activeGuestFile() : undefined;
     const r = resolveLaunchConfig(raw, { activeGuestFile: active === undefined ? undefined : await this.programOf(active), includePaths: this.config.includePaths, assemblerArguments: this.config.assemblerArguments });
     if (!r.ok) {
       void vscode.window.showErrorMessage(`Ringside: ${r.message}`);

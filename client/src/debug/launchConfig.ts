@@ -74,7 +74,8 @@ export function initialConfigurations(): LaunchConfig[] {
   ];
 }
 
-const isEmpty = (c: RawLaunchConfig): boolean => c.type === undefined && c.request === undefined && c.name === undefined;
+/** Whether `c` is F5's empty configuration (no launch.json), the one that debugs the active file's program. */
+export const isEmptyLaunchConfig = (c: RawLaunchConfig): boolean => c.type === undefined && c.request === undefined && c.name === undefined;
 const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
 function checkTlb(v: unknown): string | undefined {
@@ -115,7 +116,7 @@ function checkFields(c: RawLaunchConfig): string | undefined {
  */
 export function resolveLaunchConfig(raw: RawLaunchConfig, defaults: LaunchDefaults): LaunchCheck {
   let c: RawLaunchConfig = raw;
-  if (isEmpty(raw)) {
+  if (isEmptyLaunchConfig(raw)) {
     if (defaults.activeGuestFile === undefined) return { ok: false, empty: true, message: 'Open a guest assembly file (.gasm or .asm) to debug it, or add a "ringside" configuration to launch.json.' };
     c = { ...launchConfigFor(defaults.activeGuestFile), ...raw };
   }
