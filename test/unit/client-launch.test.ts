@@ -39,7 +39,7 @@ describe('client: launch configurations', () => {
   it('needs the active file only for F5 without launch.json: a configuration from launch.json keeps its own program', () => {
     // (The configuration provider asks the language server for the active file's program only then.)
     assert.equal(isEmptyLaunchConfig({}), true);
-    for (const c of [initialConfigurations()[0], { type: 'ringside', request: 'launch', name: 'k', program: '/x/k.gasm' }]) {
+    for (const c of [{ ...initialConfigurations()[0] }, { type: 'ringside', request: 'launch', name: 'k', program: '/x/k.gasm' }]) {
       assert.equal(isEmptyLaunchConfig(c), false, JSON.stringify(c));
       const r = resolveLaunchConfig(c, { activeGuestFile: HELLO, includePaths: [] });
       assert.ok(r.ok, r.ok ? '' : r.message);
