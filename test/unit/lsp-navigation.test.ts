@@ -1,10 +1,12 @@
 // definition / references / rename across %include files, and the names rename refuses.
 
 import * as assert from 'node:assert/strict';
-import type { TextEdit } from 'vscode-languageserver-types';
+import type { MarkupContent, TextEdit } from 'vscode-languageserver-types';
+import { hover } from '../../server/src/features/hover';
 import { definition, prepareRename, references, rename } from '../../server/src/features/navigation';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyEdits, at, workspace } from '../protocol/analyzeText';
 import { hasNasm } from '../support/random';
@@ -207,6 +209,30 @@ describe('lsp navigation through macros', () => {
     const edit = rename(doc, at(doc, '.wait', 1, '.wait:'), '.idle');
     assert.ok('error' in edit);
     assert.match(edit.error, /b\.wait/);
+  });
+});
+
+describe('lsp navigation on a name a macro body pastes together', () => {
+  // examples/pv/pv.inc's `mov eax, HC_%1`: each call of the macro makes another constant of it.
+  const CALLS = ['bits 32', '%macro hypercall 1', '    mov eax, HC_%1', '%endmacro', 'HC_write equ 1', 'HC_yield equ 2', 'HC_exit equ 3', '    hypercall write', '    hypercall exit', '    hypercall write', ''].join('\n');
+  const ws = workspace({ 'calls.asm': CALLS }, ['calls.asm']);
+  after(() => ws.dispose());
+
+  it('goes to the definition of each name the calls make, and hovers with each one\'s value', function () {
+    if (!hasNasm) this.skip();
+    // The names nasm's preprocessor makes there, in the order of the calls.
+    const dir = mkdtempSync(join(tmpdir(), 'ringside-paste-'));
+    writeFileSync(join(dir, 'calls.asm'), CALLS);
+    const r = spawnSync('nasm', ['-E', 'calls.asm'], { cwd: dir, encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    const made = [...new Set([...r.stdout.matchAll(/mov eax, (HC_\w+)/g)].map((m) => m[1]))];
+    assert.deepEqual(made, ['HC_write', 'HC_exit']);
+    const doc = ws.doc('calls.asm');
+    const lines = CALLS.split('\n');
+    const pos = at(doc, 'HC_%1', 1);
+    assert.deepEqual(definition(doc, pos).map((l) => lines[l.range.start.line].slice(l.range.start.character, l.range.end.character)), made);
+    const shown = hover(doc, pos)?.contents as MarkupContent;
+    assert.deepEqual([...shown.value.matchAll(/\*\*(HC_\w+)\*\* — constant = `(\d+)`/g)].map((m) => `${m[1]}=${m[2]}`), made.map((n) => `${n}=${/equ (\d+)/.exec(lines.find((l) => l.startsWith(`${n} equ`))!)![1]}`));
   });
 });
 

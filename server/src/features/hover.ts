@@ -20,7 +20,7 @@ import { linkedFileAt, type LinkedFile } from './documentLinks';
 import { firstPlace, missingIncludeHint } from './includeHint';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
 import { floatMarkdown, numberMarkdown } from './numberFormats';
-import { symbolAt, tokenAt } from './symbolAt';
+import { symbolsAt, tokenAt, type SymbolHit } from './symbolAt';
 import { wordClassifier } from './wordClassifier';
 
 function markdown(value: string, line: number, start: number, end: number): Hover {
@@ -167,6 +167,19 @@ function fileMarkdown(doc: AnalyzedDocument, f: LinkedFile): string {
   return `**${f.target}** — \`${f.directive}\` reads \`${f.found}\`${where}${lines}`;
 }
 
+/** The most pasted names a hover lists. */
+const PASTED_NAMES_SHOWN = 12;
+
+/** A name a macro body pastes together (`HC_%1`): the symbols its calls make of it, each with the first line of its own hover. */
+function pastedNamesMarkdown(doc: AnalyzedDocument, hits: readonly SymbolHit[], pos: Position): Hover {
+  const at = { line: pos.line, col: pos.character };
+  const rows = hits.slice(0, PASTED_NAMES_SHOWN).map((h) => `- ${symbolMarkdown(doc, h.symbol!, at).split('\n')[0].replace(/ {2}$/, '')}`);
+  const more = hits.length > PASTED_NAMES_SHOWN ? [`- … and ${hits.length - PASTED_NAMES_SHOWN} more`] : [];
+  const value = [`The macro's calls make ${hits.length} names here:`, '', ...rows, ...more].join('\n');
+  const range = hits[0].range;
+  return { contents: { kind: MarkupKind.Markdown, value }, range: range.file === doc.path ? toLspRange(range) : undefined };
+}
+
 export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   const text = doc.lines[pos.line];
   if (text === undefined) return null;
@@ -205,9 +218,11 @@ export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   if (tok.text.length === 3 && tok.text.toLowerCase() === 'dup' && dupKeywordStarts(shapeLine(text, wordClassifier(doc))).includes(tok.start)) {
     return wrap(`**${DUP_KEYWORD.name}** — ${DUP_KEYWORD.doc}`);
   }
-  const hit = symbolAt(doc, pos);
-  if (hit?.symbol) {
-    const value = symbolMarkdown(doc, hit.symbol, { line: pos.line, col: pos.character });
+  const hits = symbolsAt(doc, pos);
+  if (hits.length > 1) return pastedNamesMarkdown(doc, hits, pos);
+  const hit = hits[0];
+  if (hit !== undefined) {
+    const value = symbolMarkdown(doc, hit.symbol!, { line: pos.line, col: pos.character });
     const r = toLspRange(hit.range);
     return { contents: { kind: MarkupKind.Markdown, value }, range: hit.range.file === doc.path ? r : undefined };
   }

@@ -10,7 +10,7 @@ import { isDirective, isSizeKeyword } from '../syntax/directives';
 import { instructionFor, registerFor } from '../syntax/isaIndex';
 import { tokenizeLine } from '../../../core/src/asm/lexer';
 import { occurrences, occurrencesAt, rangeKey } from './occurrences';
-import { symbolAt } from './symbolAt';
+import { symbolAt, symbolsAt } from './symbolAt';
 
 const RENAMABLE: ReadonlySet<SymbolInfo['kind']> = new Set(['label', 'local-label', 'constant', 'macro', 'define', 'struc', 'struc-field']);
 
@@ -19,14 +19,14 @@ const RENAMABLE: ReadonlySet<SymbolInfo['kind']> = new Set(['label', 'local-labe
 const GLOBAL_NAME = /^[A-Za-z_?][A-Za-z0-9_$#@~.?]*$/;
 const LOCAL_NAME = /^\.[A-Za-z0-9_?][A-Za-z0-9_$#@~.?]*$/;
 
+/** Where the symbol under the cursor is defined; each one's, where a macro body pastes a name that its calls make several symbols of. */
 export function definition(doc: AnalyzedDocument, pos: Position): Location[] {
-  const hit = symbolAt(doc, pos);
-  if (!hit?.symbol) {
+  const hits = symbolsAt(doc, pos);
+  if (hits.length === 0) {
     const inc = doc.result.includes.find((i) => i.range.file === doc.path && i.range.start.line === pos.line && i.resolved);
     return inc?.resolved ? [{ uri: doc.toUri(inc.resolved), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] : [];
   }
-  const d = hit.symbol.definition;
-  return [{ uri: doc.toUri(d.file), range: toLspRange(d) }];
+  return hits.map((h) => h.symbol!.definition).map((d) => ({ uri: doc.toUri(d.file), range: toLspRange(d) }));
 }
 
 /**

@@ -66,3 +66,21 @@ export function symbolAt(doc: AnalyzedDocument, pos: Position): SymbolHit | unde
   const symbol = find(name);
   return symbol ? { symbol, name, range } : undefined;
 }
+
+/**
+ * Every symbol a name under the cursor stands for: more than one where a macro body pastes a name
+ * together (`HC_%1`), which each call makes another symbol of, in the order first made; else
+ * symbolAt's one.
+ */
+export function symbolsAt(doc: AnalyzedDocument, pos: Position): SymbolHit[] {
+  const { line, character: col } = pos;
+  const hits = new Map<string, SymbolHit>();
+  for (const ref of doc.index.referencesOn(line)) {
+    if (!rangeContains(ref.range, line, col) || hits.has(ref.name)) continue;
+    const symbol = doc.index.symbol(ref.name);
+    if (symbol !== undefined) hits.set(ref.name, { symbol, name: ref.name, range: ref.range });
+  }
+  if (hits.size > 1) return [...hits.values()];
+  const hit = symbolAt(doc, pos);
+  return hit?.symbol !== undefined ? [hit] : [];
+}
