@@ -16,9 +16,12 @@ export const FORMAT_SETTINGS: readonly (readonly [string, ServerSettings, Blanks
   ['tabs of 3 columns', DEFAULT_SETTINGS, { insertSpaces: false, tabSize: 3 }],
 ];
 
-/** `text`, as the file at `file` (its %include resolved beside it), formatted as the editor would format it. */
-export function formattedText(file: string, text: string, settings: ServerSettings, blanks: Blanks = SPACES): string {
-  const cache = new AnalysisCache(new OverlayFileHost(), settings, dirname(file));
+/**
+ * `text`, as the file at `file` (its %include resolved beside it), formatted as the editor would
+ * format it; `args`, nasm flags its build gives it, are the editor's `ringside.assembler.arguments`.
+ */
+export function formattedText(file: string, text: string, settings: ServerSettings, blanks: Blanks = SPACES, args: readonly string[] = []): string {
+  const cache = new AnalysisCache(new OverlayFileHost(), args.length === 0 ? settings : { ...settings, assemblerArguments: args }, dirname(file));
   const uri = pathToUri(file);
   cache.update(uri, text);
   const doc = cache.analyze(uri);
