@@ -201,6 +201,23 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
     }
   });
 
+  it('will not write an output, listing, message or dependency file named as the input is, as nasm will not; the input stays as it was', () => {
+    const source = fs.readFileSync(path.join(dir, 'ok.asm'));
+    const cases: string[][] = [
+      ['ok.asm', '-o', 'ok.asm'], ['-ook.asm', 'ok.asm'], ['ok.asm', '-l', 'ok.asm'], ['ok.asm', '-Z', 'ok.asm'], ['-E', 'ok.asm', '-o', 'ok.asm'],
+      ['-M', 'ok.asm', '-MF', 'ok.asm'], ['ok.asm', '-MD', 'ok.asm'], ['-o', 'ok.asm', '-M', 'ok.asm'],
+    ];
+    for (const args of cases) {
+      const { nasm, ours } = both(args, false);
+      const what = args.join(' ');
+      assert.equal(nasm.code, 1, what);
+      assert.equal(nasm.err, 'ok.asm: fatal: will not overwrite input file\nType nasm -h for help.\n', what);
+      assert.equal(ours.code, 2, what);
+      assert.ok(ours.err.startsWith('ringside: will not overwrite input file\n'), `${what}: ${ours.err}`);
+      assert.deepEqual(fs.readFileSync(path.join(dir, 'ok.asm')), source, what);
+    }
+  });
+
   it('refuses the options whose output Ringside cannot give as nasm does, saying what it does instead', () => {
     const refused: [string[], RegExp][] = [
       [['-f', 'elf'], /^ringside: unrecognised output format `elf' - Ringside writes flat binaries only \(-f bin\)/],

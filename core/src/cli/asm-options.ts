@@ -324,5 +324,10 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
   }
   if (args.usageErrors.length > 0) throw new UsageError(args.usageErrors.join('\nringside: '));
   if (args.file === '' && !args.version) throw new UsageError('asm needs an input FILE');
+  // nasm compares the names as written, before it opens any file (measured with nasm 2.16.01:
+  // "a.asm: fatal: will not overwrite input file" for `-o a.asm`, `-l a.asm`, `-Z a.asm`,
+  // `-MF a.asm` and `-MD a.asm`; `./a.asm -o a.asm` is let through).
+  const written = [args.out, args.list, typeof args.messagesTo === 'object' ? args.messagesTo.file : undefined, args.depend?.file];
+  if (!args.version && written.includes(args.file)) throw new UsageError('will not overwrite input file');
   return args;
 }
