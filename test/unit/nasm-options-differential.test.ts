@@ -24,6 +24,7 @@ const SOURCES: Readonly<Record<string, string>> = {
   'mac2.inc': '%macro m2 0\ndb 303\n%endmacro\nnop\nm2\ndb 302\nm2\n',
   'inc/v.inc': 'db V\n',
   'v.asm': '%include "v.inc"\n',
+  'rep.asm': '%rep 10\nnop\n%endrep\n',
   'nolist.asm': '%macro m 1.nolist\ndb %1\n%endmacro\n%macro n 1\ndb %1\n%endmacro\n%define D 3\nm 1\nn D\ntimes 12 db 2\n',
 };
 
@@ -82,6 +83,18 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       assert.equal(ours.code, 0, `${what}: ${ours.err}`);
       assert.deepEqual(ours.bin, nasm.bin, what);
       assert.equal(ours.err, nasm.err.replace(/^nasm: /gm, 'ringside: '), what);
+    }
+  });
+
+  it('reads a --limit-X value as nasm\'s readnum reads a number (any radix, what follows it ignored), a sign or nothing a bad value', () => {
+    for (const value of ['0x5', '5h', '0b101', '$5', '0q5', '5d', ' 5 x', '5.0', ' -0', '1_0', '+5', '5k', '', '-1']) {
+      for (const name of ['rep', 'stalled-passes']) {
+        const { nasm, ours } = both(['-Xgnu', `--limit-${name}=${value}`, 'rep.asm']);
+        const what = `--limit-${name}=${value}`;
+        assert.equal(ours.code, nasm.code, `${what}: ${ours.err}`);
+        assert.deepEqual(ours.bin, nasm.bin, what);
+        assert.equal(ours.err, nasm.err.replace(/^nasm: /gm, 'ringside: '), what);
+      }
     }
   });
 

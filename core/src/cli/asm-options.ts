@@ -4,6 +4,7 @@
 
 import type { AssembleLimits } from '../asm/index';
 import { LIMIT_FLAGS } from '../asm/limits';
+import { readNumber } from '../asm/numbers';
 import type { DependencyRequest } from './dependencies';
 import { UsageError } from './usage';
 
@@ -52,19 +53,20 @@ export interface AsmArgs {
 const LIMIT_BY_NAME = new Map(Object.entries(LIMIT_FLAGS).map(([key, flag]) => [flag, key as keyof AssembleLimits]));
 
 /**
- * `--limit-NAME VALUE`, as nasm_set_limit takes it: a number or `unlimited` (any case); an unknown
- * NAME or a bad VALUE is a warning and the limit stays (measured: "nasm: warning: unknown limit:
- * `foo' [-w+other]", "nasm: warning: invalid limit value: `x' [-w+other]", exit 0).
+ * `--limit-NAME VALUE`, as nasm_set_limit takes it: `unlimited` (any case) or a number as nasm's
+ * readnum reads one (`0x10`, `10h`, `1_000`, ` 5 x`); an unknown NAME or a bad VALUE is a warning
+ * and the limit stays (measured: "nasm: warning: unknown limit: `foo' [-w+other]", "nasm: warning:
+ * invalid limit value: `x' [-w+other]", exit 0).
  */
 function setLimit(args: AsmArgs, name: string, value: string): void {
   const lower = name.toLowerCase();
   // nasm stops when this many passes make no progress; Ringside's passes always do (it has no such stall to limit).
-  if (lower === 'stalled-passes') return;
+  const stalledPasses = lower === 'stalled-passes';
   const key = LIMIT_BY_NAME.get(lower);
-  if (key === undefined) { args.optionWarnings.push(`unknown limit: \`${name}' [-w+other]`); return; }
-  if (value.toLowerCase() === 'unlimited') args.limits[key] = Infinity;
-  else if (/^[0-9]+$/.test(value)) args.limits[key] = Number(value);
-  else args.optionWarnings.push(`invalid limit value: \`${value}' [-w+other]`);
+  if (key === undefined && !stalledPasses) { args.optionWarnings.push(`unknown limit: \`${name}' [-w+other]`); return; }
+  const limit = value.toLowerCase() === 'unlimited' ? Infinity : readNumber(value);
+  if (limit === undefined || limit < 0) { args.optionWarnings.push(`invalid limit value: \`${value}' [-w+other]`); return; }
+  if (key !== undefined) args.limits[key] = limit;
 }
 
 /**
