@@ -203,6 +203,10 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       [['ok.asm', '-l', 'a.lst', '-lb.lst'], 'more than one listing file specified: b.lst'],
       [['ok.asm', '-Z', 'a.txt', '-Zb.txt'], 'more than one error file specified: b.txt'],
       [['ok.asm', 'msg.asm'], 'more than one input file specified: msg.asm'],
+      [['-M', '-MT', '', 'ok.asm'], "option `-MT' requires a parameter"],
+      [['-M', '-MQ', '', 'ok.asm'], "option `-MQ' requires a parameter"],
+      [['-M', '-MF', '', 'ok.asm'], "option `-MF' requires a parameter"],
+      [['-MD', '', 'ok.asm'], "option `-MD' requires a parameter"],
     ];
     for (const [args, message] of cases) {
       const { nasm, ours } = both(args, false);

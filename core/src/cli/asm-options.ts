@@ -81,24 +81,28 @@ function warningSpec(w: string): string {
 /**
  * One of nasm's `-M` options, by its third letter as nasm reads it (so `-MGx` is `-MG`): `-MF`,
  * `-MT` and `-MQ` take the next argument, `-MD` the next one unless it starts with `-` (nasm
- * 2.16.01 itself skips an option after `-MD` and crashes on a last `-MD`; measured).
+ * 2.16.01 itself skips an option after `-MD` and crashes on a last `-MD`; measured). An empty or
+ * missing value is nasm's "option `-MF' requires a parameter", and the option does nothing
+ * (measured: `-MD ''` is that error too).
  */
-function dependencyOption(a: string, request: DependencyRequest, next: () => string | undefined, peek: string | undefined): void {
-  const needed = (): string => {
+function dependencyOption(a: string, request: DependencyRequest, next: () => string | undefined, peek: string | undefined, problems: string[]): void {
+  const letter = a[2];
+  const needed = (): string | undefined => {
     const v = next();
-    if (v === undefined) throw new UsageError(`${a} needs a value`);
+    if (v === undefined || v === '') { problems.push(`option \`-M${letter}' requires a parameter`); return undefined; }
     return v;
   };
-  switch (a[2]) {
+  let value: string | undefined;
+  switch (letter) {
     case undefined: request.only = true; break;
     case 'G': request.only = true; request.missingOk = true; break;
     case 'P': request.phony = true; break;
     case 'W': request.watcom = true; break;
-    case 'D': request.alsoAssemble = true; if (peek !== undefined && (!peek.startsWith('-') || peek === '-')) request.file = next(); break;
-    case 'F': request.file = needed(); break;
-    case 'T': request.target = { name: needed(), quoted: false }; break;
-    case 'Q': request.target = { name: needed(), quoted: true }; break;
-    default: throw new UsageError(`unknown dependency option \`-M${a[2]}'`);
+    case 'D': request.alsoAssemble = true; if (peek !== undefined && (!peek.startsWith('-') || peek === '-') && (value = needed()) !== undefined) request.file = value; break;
+    case 'F': if ((value = needed()) !== undefined) request.file = value; break;
+    case 'T': if ((value = needed()) !== undefined) request.target = { name: value, quoted: false }; break;
+    case 'Q': if ((value = needed()) !== undefined) request.target = { name: value, quoted: true }; break;
+    default: throw new UsageError(`unknown dependency option \`-M${letter}'`);
   }
 }
 
@@ -265,7 +269,7 @@ export function readAsmArgument(args: AsmArgs, argv: readonly string[], at: { i:
   if (a.startsWith('--')) { longOption(args, a, () => argv[++at.i], preIncluded); return; }
   if (a.startsWith('-M')) {
     args.depend ??= { only: false, alsoAssemble: false, missingOk: false, phony: false, watcom: false };
-    dependencyOption(a, args.depend, () => argv[++at.i], argv[at.i + 1]);
+    dependencyOption(a, args.depend, () => argv[++at.i], argv[at.i + 1], args.usageErrors);
     return;
   }
   const letter = a[1];
