@@ -169,6 +169,29 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
     }
   });
 
+  it('prints the options\' own messages where nasm does: on standard error until -s is read, on standard output after, never in -Z\'s file', () => {
+    const cases: string[][] = [
+      ['-Z', 'msgs.txt', '--limit-foo', '3'], ['-Zmsgs.txt', '-w+unknown-warning', '-wfoo'], ['-s', '--limit-foo', '3'], ['--limit-foo', '3', '-s'],
+      ['--limit-foo', '3', '-s', '--limit-bar', '3'], ['-w+unknown-warning', '-wfoo', '-s'], ['-Z', 'msgs.txt', '-s', '--limit-foo', '3', '-w+unknown-warning', '-wfoo'],
+      ['-Werror', '-w+unknown-warning', '-wfoo', '-Zmsgs.txt'], ['-Znodir/msgs.txt', '--limit-x', '1'],
+    ];
+    const messages = (): string | undefined => (fs.existsSync(path.join(dir, 'msgs.txt')) ? fs.readFileSync(path.join(dir, 'msgs.txt'), 'utf8') : undefined);
+    for (const args of cases) {
+      fs.rmSync(path.join(dir, 'msgs.txt'), { force: true });
+      const n = spawnSync('nasm', [...args, 'ok.asm', '-o', 'n.bin'], { cwd: dir, encoding: 'utf8' });
+      const nasmFile = messages();
+      fs.rmSync(path.join(dir, 'msgs.txt'), { force: true });
+      const { ours } = both([...args, 'ok.asm']);
+      const what = args.join(' ');
+      const asOurs = (t: string): string => t.replace(/^nasm: /gm, 'ringside: ');
+      assert.equal(ours.code, n.status, what);
+      assert.equal(ours.out, asOurs(n.stdout), what);
+      // (Ringside's own words for an error file it cannot open: see messageStream.)
+      assert.equal(ours.err.replace(/ error: cannot open file .*\n/, ''), asOurs(n.stderr).replace(/ fatal: cannot open file .*\nType nasm -h for help.\n/, ''), what);
+      assert.equal(messages(), nasmFile, what);
+    }
+  });
+
   it('takes -O0 and -O1, whose bytes differ from nasm\'s default (measured here), in every argument form; refuses -Ov', () => {
     const standard = both(['-DX=1', 'opt.asm']).nasm.bin;
     for (const args of [['-O0'], ['-O1'], ['-Ox0'], ['-O', '1'], ['-O2', '-O1'], ['-O01'], ['-O0', '-O1'], ['-O1', '-O0']]) {

@@ -27,8 +27,16 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   const args = parseAsmArgs(argv);
   // nasm: "NASM version 2.16.01", whatever else is on the line.
   if (args.version) { io.out(`Ringside version ${VERSION} (assembles as NASM version ${NASM_VERSION} -f bin)\n`); return 0; }
+  // nasm reports its options' problems as it reads them, before it opens -Z's file: on standard
+  // error, or on standard output once it has read -s (--limit-X's in its first reading of the
+  // options, -w's in its second); then it stops on an error among them (measured).
+  const early = (i: number): ((text: string) => void) => (args.stdoutFrom !== undefined && i >= args.stdoutFrom ? io.out : io.err);
+  args.optionWarnings.forEach((w, i) => early(i)(`ringside: warning: ${w}\n`));
+  const optionProblems = commandLineWarnings(args.warnings);
+  for (const p of optionProblems) early(Infinity)(`ringside: ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
   const messages = messageStream(args, io);
   if (messages === undefined) return 1;
+  if (optionProblems.some((p) => p.verdict === 'error')) { messages.close(); return 1; }
   try {
     return assembleFile(args, { out: io.out, err: messages.write });
   } finally {
@@ -56,11 +64,6 @@ function assembleFile(args: AsmArgs, io: Io): number {
   const file = path.resolve(args.file);
   const readFile = readSourceText;
   const readBinary = readIncbinBytes;
-  // nasm reports its options' problems before it reads the input, and stops on an error among them (measured).
-  for (const w of args.optionWarnings) io.err(`ringside: warning: ${w}\n`);
-  const optionProblems = commandLineWarnings(args.warnings);
-  for (const p of optionProblems) io.err(`ringside: ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
-  if (optionProblems.some((p) => p.verdict === 'error')) return 1;
   const input = readInputFile(args.file, io.err);
   if (input === undefined) { removeOutput(args); return 1; }
   const text = nasmSourceText(input);

@@ -45,6 +45,11 @@ export interface AsmArgs {
   noLine: boolean;
   /** Warnings about the options (`ringside: warning: ...`), printed before anything is read. */
   optionWarnings: string[];
+  /**
+   * Where `-s` came, as the count of optionWarnings before it: nasm's messages go to standard
+   * output from there on, whatever `-Z` says (its file is opened after the options are read).
+   */
+  stdoutFrom?: number;
   /** Problems nasm reports and goes on reading the line after (ERR_USAGE, nonfatal): nothing is assembled. */
   usageErrors: string[];
 }
@@ -303,7 +308,7 @@ export function readAsmArgument(args: AsmArgs, argv: readonly string[], at: { i:
       else throw new UsageError(`unrecognized error reporting format \`${param}'`);
       break;
     }
-    case 's': if (args.messagesTo === undefined) args.messagesTo = 'stdout'; break;
+    case 's': args.stdoutFrom ??= args.optionWarnings.length; if (args.messagesTo === undefined) args.messagesTo = 'stdout'; break;
     case 'Z': args.messagesTo = { file: once(typeof args.messagesTo === 'object' ? args.messagesTo.file : undefined, param, 'error') }; break;
     // -g asks for debug information, which `-f bin` has no format for: nasm accepts -g alone and
     // refuses any format named (measured: "nasm: fatal: unrecognized debug format `dwarf' for output format `bin'").
