@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assemble, renderListing, renderMapFile } from '../asm/index';
-import type { Diagnostic, ListingLine, SourceRange } from '../asm/api';
+import type { Diagnostic, ListingLine } from '../asm/api';
 import type { MapFile } from '../asm/map-file';
 import { resolveLimits } from '../asm/limits';
 import { listedDespiteErrors } from '../asm/listing-errors';
@@ -21,6 +21,7 @@ import { includeSearchPaths } from './include-paths';
 import { parseAsmArgs, type AsmArgs } from './asm-options';
 import { assemblerFlags, COMMAND_LINE } from './assembler-arguments';
 import { asNasmPlaces } from './nasm-message-places';
+import { asReported } from './reported-places';
 import { NASM_VERSION, VERSION, type Io } from './usage';
 
 export function asmCommand(argv: readonly string[], io: Io): number {
@@ -296,24 +297,4 @@ function writeMap(map: MapFile, sourceFile: string, outputFile: string, io: Io):
       io.err(`${sourceFile}: warning: unable to open map file \`${target}': ${fileErrorReason(e)}\n`);
     }
   }
-}
-
-/**
- * `d` with its places as nasm reports them, for the messages: a line a `%line` renumbered by the
- * name (as written) and number it gave (reported-lines.ts), any other by its file relative to
- * `cwd`. The result's own ranges stay on the real lines, for the editor and the debugger.
- */
-function asReported(d: Diagnostic, reported: ReportedLines, cwd: string): Diagnostic {
-  const relative = (f: string): string => (path.isAbsolute(f) && f.startsWith(cwd + path.sep) ? path.relative(cwd, f) : f);
-  const place = (r: SourceRange): SourceRange => {
-    const p = reported.empty ? undefined : reported.at(r.file, r.start.line);
-    if (p === undefined) return { ...r, file: relative(r.file) };
-    // (The column is the line's own: a renumbered line is the same text.)
-    return { file: p.file ?? relative(r.file), start: { line: p.line, col: r.start.col }, end: { line: p.line + r.end.line - r.start.line, col: r.end.col } };
-  };
-  return {
-    ...d, range: place(d.range),
-    ...(d.expansion ? { expansion: d.expansion.map(place) } : {}),
-    ...(d.related ? { related: d.related.map((r) => ({ ...r, range: place(r.range) })) } : {}),
-  };
 }

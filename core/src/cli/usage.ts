@@ -71,7 +71,8 @@ Usage:
       is assembled with the nasm flags given, read as asm reads them: those that
       shape the assembly (-D, -U, -I, -P, -O, -w/-W, -f bin, --before, --pragma,
       --limit-NAME, --no-line); the others (-o, -l, -E, -M..., -X...) are
-      refused. COM1's bytes go to stdout unchanged, and a file or pipe on stdin
+      refused. Its messages, warnings too, go to stderr as asm prints them.
+      COM1's bytes go to stdout unchanged, and a file or pipe on stdin
       is typed into COM1 as the guest reads it, as QEMU's -serial stdio does: a
       guest halted with interrupts on waits for it until it ends. A terminal
       gives each key as typed (raw mode: the guest echoes what it echoes);
