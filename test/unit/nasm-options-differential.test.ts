@@ -25,6 +25,7 @@ const SOURCES: Readonly<Record<string, string>> = {
   'inc/v.inc': 'db V\n',
   'v.asm': '%include "v.inc"\n',
   'rep.asm': '%rep 10\nnop\n%endrep\n',
+  'lines.asm': 'times 5 nop\nnop\nnop\nnop\n',
   'nolist.asm': '%macro m 1.nolist\ndb %1\n%endmacro\n%macro n 1\ndb %1\n%endmacro\n%define D 3\nm 1\nn D\ntimes 12 db 2\n',
 };
 
@@ -94,6 +95,19 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
         assert.equal(ours.code, nasm.code, `${what}: ${ours.err}`);
         assert.deepEqual(ours.bin, nasm.bin, what);
         assert.equal(ours.err, nasm.err.replace(/^nasm: /gm, 'ringside: '), what);
+      }
+    }
+  });
+
+  it('--limit-lines is nasm\'s fatal error where it assembles (-X gnu and -X vc, message for message)', () => {
+    for (const args of [['-Xgnu'], ['-Xvc'], ['-Xgnu', '-MD', 'x.d']]) {
+      for (const limit of ['2', '3', '4']) {
+        const { nasm, ours } = both([...args, `--limit-lines=${limit}`, 'lines.asm']);
+        const what = `${args.join(' ')} --limit-lines=${limit}`;
+        assert.equal(ours.code, nasm.code, `${what}: ${ours.err}`);
+        assert.equal(ours.err, nasm.err, what);
+        assert.equal(ours.out, nasm.out, what);
+        assert.deepEqual(ours.bin, nasm.bin, what);
       }
     }
   });
