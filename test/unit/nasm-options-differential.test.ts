@@ -99,8 +99,8 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
     }
   });
 
-  it('--limit-lines is nasm\'s fatal error where it assembles (-X gnu and -X vc, message for message)', () => {
-    for (const args of [['-Xgnu'], ['-Xvc'], ['-Xgnu', '-MD', 'x.d']]) {
+  it('--limit-lines is nasm\'s fatal error where it assembles (-X gnu and -X vc, message for message), and no limit for -E and -M', () => {
+    for (const args of [['-Xgnu'], ['-Xvc'], ['-Xgnu', '-E'], ['-Xgnu', '-M', '-MT', 'x'], ['-Xgnu', '-MD', 'x.d']]) {
       for (const limit of ['2', '3', '4']) {
         const { nasm, ours } = both([...args, `--limit-lines=${limit}`, 'lines.asm']);
         const what = `${args.join(' ')} --limit-lines=${limit}`;

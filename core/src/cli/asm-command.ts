@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { assemble, renderListing, renderMapFile } from '../asm/index';
 import type { Diagnostic, ListingLine } from '../asm/api';
 import type { MapFile } from '../asm/map-file';
-import { resolveLimits } from '../asm/limits';
+import { resolveLimits, type ResolvedLimits } from '../asm/limits';
 import { listedDespiteErrors } from '../asm/listing-errors';
 import { preprocessOnly } from '../asm/preprocess-only';
 import { commandLineWarnings } from '../asm/warning-switches';
@@ -97,7 +97,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   if (result.map) writeMap(result.map, args.file, outFile, io);
   if (depend === undefined) return 0;
   // The dependencies come from the preprocessor alone: it runs again, only for -MD.
-  const pp = preprocess({ file, text, readFile, includePaths, defines: args.defines, limits: resolveLimits(args.limits), recordDependencies: true }, new DiagnosticSink());
+  const pp = preprocess({ file, text, readFile, includePaths, defines: args.defines, limits: readingLimits(args), recordDependencies: true }, new DiagnosticSink());
   return writeDependencies(args, depend, dependencyFiles(pp, dependencyNames(args)), outFile, io);
 }
 
@@ -142,6 +142,15 @@ function nasmShaper(args: AsmArgs): (d: Diagnostic) => Diagnostic {
 }
 
 /**
+ * The limits of a pass that reads the source without assembling it (-E, -M and -MD's list):
+ * nasm counts the lines it assembles for --limit-lines, so those read on (measured with nasm
+ * 2.16.01: -E and -M with --limit-lines=2 print every line, exit 0).
+ */
+function readingLimits(args: AsmArgs): ResolvedLimits {
+  return resolveLimits({ ...args.limits, lines: Infinity });
+}
+
+/**
  * After errors nasm removes its output file, so that none from before is left for `make` to take
  * for new (measured with nasm 2.16.01: an error, a `%fatal`, an input file it cannot read; `-E`'s
  * OUT too; `-M` writes none and leaves it).
@@ -179,7 +188,7 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
   const searched = request.missingOk ? { ...args, includes: [] } : args;
   const result = preprocessOnly({
     file, text, readFile, workingDirectory: cwd, includePaths: searchPaths(searched, request.missingOk), defines: args.defines,
-    warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: true,
+    warnings: args.warnings, limits: readingLimits(args), recordDependencies: true,
     nameOf: nasmFileNames(args, file, searched.includes, cwd),
   });
   const files = dependencyFiles(result.pp, dependencyNames(searched, request.missingOk));
@@ -238,7 +247,7 @@ function writeDependencies(args: AsmArgs, request: DependencyRequest, files: rea
 function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: (p: string) => string | undefined, includePaths: string[], io: Io, depend: DependencyRequest | undefined): number {
   const cwd = process.cwd();
   const result = preprocessOnly({
-    file, text, readFile, workingDirectory: cwd, includePaths, defines: args.defines, warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: depend !== undefined,
+    file, text, readFile, workingDirectory: cwd, includePaths, defines: args.defines, warnings: args.warnings, limits: readingLimits(args), recordDependencies: depend !== undefined,
     nameOf: nasmFileNames(args, file, args.includes, cwd),
   });
   const reported = new ReportedLines(result.pp.reported.directives);
