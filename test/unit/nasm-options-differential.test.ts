@@ -26,6 +26,9 @@ const SOURCES: Readonly<Record<string, string>> = {
   'v.asm': '%include "v.inc"\n',
   'rep.asm': '%rep 10\nnop\n%endrep\n',
   'lines.asm': 'times 5 nop\nnop\nnop\nnop\n',
+  // Response files (-@ FILE): one argument a line, cut at CR, LF or Ctrl-Z, blanks around it dropped.
+  'a.rsp': '  -DX=5  \r\n\n-O0\n', 'b.rsp': '-DX=1\n-D\n', 'c.rsp': 'opt.asm\n-DX=2\n', 'd.rsp': '-@a.rsp\n',
+  'e.rsp': '-D\nX=7\r\x1ajunk\n-I\n\n', 'f.rsp': '-DX=3',
   'nolist.asm': '%macro m 1.nolist\ndb %1\n%endmacro\n%macro n 1\ndb %1\n%endmacro\n%define D 3\nm 1\nn D\ntimes 12 db 2\n',
 };
 
@@ -110,6 +113,33 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
         assert.deepEqual(ours.bin, nasm.bin, what);
       }
     }
+  });
+
+  it('reads -@ FILE as nasm does, a line an argument, in place; says what nasm says of a bad one', () => {
+    const cases: string[][] = [
+      ['-@', 'a.rsp', 'opt.asm'], ['-@a.rsp', 'opt.asm'], ['-@  a.rsp', 'opt.asm'], ['-@', 'c.rsp'], ['-@', 'f.rsp', 'opt.asm'], ['-DX=9', '-@', 'f.rsp', 'opt.asm'],
+      ['-@', 'b.rsp', 'opt.asm'], ['-@', 'nope.rsp', 'opt.asm'], ['-@', 'd.rsp', 'opt.asm'], ['-@', 'e.rsp', 'opt.asm'],
+    ];
+    for (const args of cases) {
+      const { nasm, ours } = both(args);
+      const what = args.join(' ');
+      assert.deepEqual(ours.bin, nasm.bin, what);
+      if (nasm.code === 0) {
+        assert.equal(ours.code, 0, `${what}: ${ours.err}`);
+        assert.equal(ours.err, nasm.err, what);
+      } else {
+        // (Bad usage: Ringside exits 2 where nasm exits 1, in nasm's words.)
+        assert.equal(nasm.code, 1, what);
+        assert.equal(ours.code, 2, what);
+        assert.equal(ours.err, `${nasm.err.replace(/^nasm: error: /gm, 'ringside: ')}Try \`ringside --help'.\n`, what);
+      }
+    }
+    // nasm's @FILE is a response file too (not an input file), split at blanks: refused, saying so.
+    const at = both(['@f.rsp', 'opt.asm']);
+    assert.equal(at.nasm.code, 0);
+    assert.deepEqual(at.nasm.bin, both(['-@', 'f.rsp', 'opt.asm']).nasm.bin);
+    assert.equal(at.ours.code, 2);
+    assert.match(at.ours.err, /^ringside: @f\.rsp: a response file given as @FILE is not supported .*: give it as -@ FILE/);
   });
 
   it('runs -P, --include, --before and --pragma before the source, in order with -D and -U, as nasm does', () => {

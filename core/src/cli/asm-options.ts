@@ -2,6 +2,7 @@
 // for its `-f bin` subset; an option that would change nasm's bytes in a way Ringside cannot
 // follow is refused with a UsageError saying what Ringside does instead.
 
+import * as fs from 'node:fs';
 import type { AssembleLimits } from '../asm/index';
 import { LIMIT_FLAGS } from '../asm/limits';
 import { readNumber } from '../asm/numbers';
@@ -317,16 +318,48 @@ export function readAsmArgument(args: AsmArgs, argv: readonly string[], at: { i:
     case 'v': args.version = true; break;
     case 'p': case 'P': preInclude(args, preIncluded(param)); break;
     case 'a': throw new UsageError('-a (assemble without preprocessing) is not supported: Ringside always preprocesses');
-    case '@': throw new UsageError('-@ (a response file) is not supported: give the options on the command line');
+    // (-@ FILE is read by parseAsmArgs; nasm takes no -@ inside a response file.)
+    case '@': args.usageErrors.push("unrecognised option `-@'"); break;
     case 't': throw new UsageError('-t (TASM compatible mode) is not supported: Ringside reads NASM syntax only');
     // nasm: "nasm: error: unrecognised option `-q'" (and goes on; exit 1).
     default: args.usageErrors.push(`unrecognised option \`-${letter}'`);
   }
 }
 
+/**
+ * `-@ FILE` (NASM manual §2.1.33), as nasm's process_respfile reads it: each line of FILE is one
+ * argument, cut at its first CR, LF or Ctrl-Z, blanks around it dropped, and read in place of
+ * `-@ FILE`; an option on the last line takes no value from the command line (measured with nasm
+ * 2.16.01: "option `-D' requires an argument"; "unable to open response file `x.rsp'").
+ */
+function responseFile(args: AsmArgs, argv: readonly string[], at: { i: number }): void {
+  const a = argv[at.i];
+  let name: string;
+  if (a.length > 2) name = a.slice(2).trimStart();
+  else if (argv[at.i + 1] !== undefined && argv[at.i + 1] !== '') name = argv[++at.i];
+  else { args.usageErrors.push("option `-@' requires an argument"); return; }
+  let text: string;
+  try { text = fs.readFileSync(name, 'utf8'); } catch { args.usageErrors.push(`unable to open response file \`${name}'`); return; }
+  const lines = text.split('\n').map((l) => /^[^\r\n\x1a]*/.exec(l)![0].trim());
+  for (const inner = { i: 0 }; inner.i < lines.length; inner.i++) readAsmArgument(args, lines, inner);
+}
+
+/**
+ * nasm's `@FILE`, whose lines nasm 2.16.01 splits at blanks keeping each line's newline in its last
+ * argument (measured: `-l x.lst` there names a listing `x.lst` and a newline), is refused.
+ */
+function atFile(a: string): never {
+  throw new UsageError(`${a}: a response file given as @FILE is not supported (nasm keeps each line's newline in its last argument): give it as -@ FILE, one argument a line`);
+}
+
 export function parseAsmArgs(argv: readonly string[]): AsmArgs {
   const args = defaultAsmArgs();
-  for (const at = { i: 0 }; at.i < argv.length; at.i++) readAsmArgument(args, argv, at);
+  for (const at = { i: 0 }; at.i < argv.length; at.i++) {
+    const a = argv[at.i];
+    if (a.startsWith('-@')) responseFile(args, argv, at);
+    else if (a.startsWith('@')) atFile(a);
+    else readAsmArgument(args, argv, at);
+  }
   checkOptimization(args);
   if (args.noLine && (args.preprocessOnly || args.depend !== undefined)) throw new UsageError('--no-line is not supported with -E or -M');
   // nasm lists, prints (-E) and names (-M) the lines run before the source as line 0 of FILE, with no text.
