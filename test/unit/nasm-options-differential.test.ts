@@ -15,6 +15,7 @@ const SOURCES: Readonly<Record<string, string>> = {
   'ok.asm': 'mov eax, 1\n',
   'pre.inc': 'db 5\n%define PI 7\ndb 300\n',
   'pi.asm': 'db PI\n',
+  'call.asm': 'db PI(3)\n',
   'nl.asm': 'db 300\n%line 100 x.c\ndb 301\n%warning __FILE__ __LINE__\n%if 0\n%line 5 y.c\n%endif\ndb 302\n',
   // Messages from macros: nested calls, a call after a label, an %include inside a macro and a macro inside an %include.
   'mac.asm': '%macro in 0\ndb 300\n%endmacro\n%macro out 1\nnop\n  in\n%endmacro\nx: out 1\n%macro inc2 0\n%include "mac.inc"\n%endmacro\ninc2\n%include "mac2.inc"\nmov eax\n',
@@ -148,6 +149,9 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       ['-I', 'inc', '-P', 'v.inc', '-DV=3', 'pi.asm', '-DPI=4'], ['--before', '%define PI 9', 'pi.asm'], ['--before=db 1', '--before', 'db 2', '-P', 'pre.inc', 'pi.asm'],
       ['--pragma', 'preproc sane_empty_expansion', '-DPI=2', 'pi.asm'], ['-DPI=1', '-P', 'pre.inc', '-UPI', '--before', 'db PI', 'ok.asm'],
       ['-DPI=1', '-UPI', '--before', 'db 0', 'pi.asm'], ['--before', '%include "nope.inc"', 'ok.asm'], ['-Xvc', '-P', 'pre.inc', 'pi.asm'],
+      // -D and -U that only nasm's preprocessor reads: a macro with parameters, a name it does not take, more after a -U name.
+      ['-DPI(a)=a+1', 'call.asm'], ['-DPI(a) a+2', 'call.asm'], ['-DPI(a)=a', '-DX=2', '-UPI', 'call.asm'], ['-D=1', 'ok.asm'], ['-D1X=2', 'ok.asm'],
+      ['-UX=1', 'ok.asm'], ['-U1', 'ok.asm'], ['-DPI=1', '-UPI junk', 'pi.asm'], ['-DPI=4', '-U', 'X Y', 'pi.asm'],
     ];
     for (const args of cases) {
       const { nasm, ours } = both(['-Xgnu', ...args]);
@@ -313,6 +317,7 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       [['--pragma', 'list off', '-M'], /^ringside: -P, --before and --pragma are not supported with -l, -E or -M/],
       [['--keep-all'], /^ringside: --keep-all is not supported/],
       [['--no-line', '-E'], /^ringside: --no-line is not supported with -E or -M/],
+      [['-DX(a)=a', '-l', 'x.lst'], /^ringside: -DX\(a\)=a is not supported with -l, -E or -M/],
     ];
     for (const [args, message] of refused) {
       const { ours } = both([...args, 'ok.asm']);

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import type { AssembleLimits } from '../asm/index';
 import { LIMIT_FLAGS } from '../asm/limits';
+import { isNameText } from '../asm/lexer';
 import { readNumber } from '../asm/numbers';
 import type { DependencyRequest } from './dependencies';
 import { UsageError } from './usage';
@@ -38,10 +39,12 @@ export interface AsmArgs {
   /**
    * The lines nasm runs before the source, in order: `-D`/`-U` as `%define`/`%undef`, `-P` as
    * `%include`, `--before`'s line, `--pragma` as `%pragma`. Used (with no `defines`) only when
-   * `preludeNeeded`, that is when one of -P, --before or --pragma was given.
+   * `preludeNeeded`, that is when one of -P, --before or --pragma was given, or a -D or -U that
+   * the table of defines cannot hold (`preludeOption`, the first such).
    */
   prelude: string[];
   preludeNeeded: boolean;
+  preludeOption?: string;
   /** `--no-line`: the source's `%line` lines do nothing. */
   noLine: boolean;
   /** Warnings about the options (`ringside: warning: ...`), printed before anything is read. */
@@ -156,13 +159,43 @@ function listingFlags(param: string): void {
   }
 }
 
-/** `-D NAME=VALUE` (or `NAME VALUE`: nasm makes the first `=` a blank and reads `%define` and the rest). */
+/** A name a -D or -U can give the assembler's table of defines as it is (a `$` before it is nasm's escape). */
+function plainName(name: string): boolean {
+  return isNameText(name.startsWith('$') ? name.slice(1) : name);
+}
+
+/**
+ * `-D NAME=VALUE` (or `NAME VALUE`: nasm makes the first `=` a blank and reads `%define` and the
+ * rest). One the table of defines cannot hold, a macro with parameters (`-DMAX(a,b)=...`) or no
+ * name nasm takes (`-D=1`, `-D1X`), is run as nasm runs it, a `%define` line before the source:
+ * the macro defined, or the preprocessor's error (measured with nasm 2.16.01: "a.asm: error:
+ * `%define' expects a macro identifier").
+ */
 function define(args: AsmArgs, d: string): void {
   const m = /^([^=\s(]*)(?:[=\s]\s*([^]*))?$/.exec(d.trim());
-  if (m === null) throw new UsageError(`-D${d}: a macro with parameters is not supported on the command line (define it in the source)`);
-  if (m[1] === '') throw new UsageError(`bad -D value \`${d}'`);
+  if (m === null || !plainName(m[1])) { preprocessorLine(args, `%define ${d.replace('=', ' ')}`, `-D${d}`); return; }
   args.defines[m[1]] = m[2] ?? '';
   args.prelude.push(`%define ${m[1]} ${m[2] ?? ''}`);
+}
+
+/**
+ * `-U NAME`: nasm runs `%undef` with the rest, so a name followed by anything (`-UX=1`) or no name
+ * it takes (`-U1`) is run as that line, for its warning or error (measured: "trailing garbage
+ * after macro name ignored [-w+pp-trailing]", "`%undef' expects a macro identifier").
+ */
+function undefine(args: AsmArgs, u: string): void {
+  const name = /^[^=\s]*/.exec(u.trim())![0];
+  if (!plainName(name) || u.trim() !== name) { preprocessorLine(args, `%undef ${u}`, `-U${u}`); return; }
+  delete args.defines[name];
+  args.prelude.push(`%undef ${u}`);
+}
+
+/** A -D or -U the preprocessor reads: the lines before the source are then run as nasm runs them. */
+function preprocessorLine(args: AsmArgs, line: string, option: string): void {
+  if (/[\r\n]/.test(line)) throw new UsageError(`${option}: a line break in it is not supported`);
+  args.prelude.push(line);
+  args.preludeNeeded = true;
+  args.preludeOption ??= option;
 }
 
 /** `-P FILE` (`--include`): nasm runs `%include` for it before the source. */
@@ -292,7 +325,7 @@ export function readAsmArgument(args: AsmArgs, argv: readonly string[], at: { i:
     case 'i': case 'I': args.includes.push(param); break;
     case 'd': case 'D': define(args, param); break;
     // nasm runs `%undef` with the rest: a name followed by anything else only warns (pp-trailing).
-    case 'u': case 'U': delete args.defines[/^[^=\s]*/.exec(param.trim())![0]]; args.prelude.push(`%undef ${param}`); break;
+    case 'u': case 'U': undefine(args, param); break;
     case 'w': args.warnings.push(param); break;
     case 'W': args.warnings.push(warningSpec(param)); break;
     case 'e': case 'E': args.preprocessOnly = true; break;
@@ -364,6 +397,7 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
   if (args.noLine && (args.preprocessOnly || args.depend !== undefined)) throw new UsageError('--no-line is not supported with -E or -M');
   // nasm lists, prints (-E) and names (-M) the lines run before the source as line 0 of FILE, with no text.
   if (args.preludeNeeded && (args.list !== undefined || args.preprocessOnly || args.depend !== undefined)) {
+    if (args.preludeOption !== undefined) throw new UsageError(`${args.preludeOption} is not supported with -l, -E or -M: nasm runs it as a line before the source, which it gives as line 0 of FILE there (as -P, --before and --pragma)`);
     throw new UsageError('-P, --before and --pragma are not supported with -l, -E or -M (nasm gives their lines as line 0 of FILE there)');
   }
   if (args.usageErrors.length > 0) throw new UsageError(args.usageErrors.join('\nringside: '));
