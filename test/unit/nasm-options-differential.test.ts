@@ -240,6 +240,19 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
     }
   });
 
+  it('reads no- before a -w class as nasm does: -w-CLASS without a sign, part of the name after one', () => {
+    const cases: string[][] = [
+      ['-wno-label-orphan'], ['-wNO-label-orphan'], ['-Werror', '-wno-error=label-orphan'], ['-Werror', '-wno-error'], ['-wno-error=label-orphan'],
+      ['-w+unknown-warning', '-w+no-label-orphan'], ['-w+unknown-warning', '-Wno-no-label-orphan'], ['-w+unknown-warning', '-wno-foo'],
+    ];
+    for (const args of cases) {
+      const { nasm, ours } = both(['-Xgnu', ...args, 'msg.asm']);
+      const what = args.join(' ');
+      assert.equal(ours.code, nasm.code, what);
+      assert.equal(ours.err, nasm.err.replace(/^nasm: /gm, 'ringside: '), what);
+    }
+  });
+
   it('takes -O0 and -O1, whose bytes differ from nasm\'s default (measured here), in every argument form; refuses -Ov', () => {
     const standard = both(['-DX=1', 'opt.asm']).nasm.bin;
     for (const args of [['-O0'], ['-O1'], ['-Ox0'], ['-O', '1'], ['-O2', '-O1'], ['-O01'], ['-O0', '-O1'], ['-O1', '-O0']]) {
