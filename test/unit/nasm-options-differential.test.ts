@@ -253,6 +253,27 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
     }
   });
 
+  it('says first that it cannot open the listing, as nasm does, and then leaves no output', () => {
+    for (const args of [['-Xgnu', 'ok.asm'], ['-Xgnu', 'msg.asm'], ['-Xgnu', 'nl.asm']]) {
+      const n = spawnSync('nasm', [...args, '-l', 'nodir/x.lst', '-o', 'n.bin'], { cwd: dir, encoding: 'utf8' });
+      const what = args.join(' ');
+      assert.equal(n.status, 1, what);
+      assert.equal(fs.existsSync(path.join(dir, 'n.bin')), false, what);
+      fs.writeFileSync(path.join(dir, 'o.bin'), 'old');
+      let err = '';
+      const cwd = process.cwd();
+      let code: number;
+      try {
+        process.chdir(dir);
+        code = main(['asm', ...args, '-l', 'nodir/x.lst', '-o', 'o.bin'], { out: () => undefined, err: (t) => { err += t; } });
+      } finally { process.chdir(cwd); }
+      assert.equal(code, 1, what);
+      // (Ringside says why.)
+      assert.equal(err.replace("': No such file or directory\n", "'\n"), n.stderr, what);
+      assert.equal(fs.existsSync(path.join(dir, 'o.bin')), false, what);
+    }
+  });
+
   it('takes -O0 and -O1, whose bytes differ from nasm\'s default (measured here), in every argument form; refuses -Ov', () => {
     const standard = both(['-DX=1', 'opt.asm']).nasm.bin;
     for (const args of [['-O0'], ['-O1'], ['-Ox0'], ['-O', '1'], ['-O2', '-O1'], ['-O01'], ['-O0', '-O1'], ['-O1', '-O0']]) {

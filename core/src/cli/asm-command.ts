@@ -78,7 +78,6 @@ function assembleFile(args: AsmArgs, io: Io): number {
   const reported = new ReportedLines(result.lineDirectives);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const shaped = nasmShaper(args);
-  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
   // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
   const write = (what: string, target: string, data: Uint8Array | string): boolean => {
     try { fs.writeFileSync(target, typeof data === 'string' ? encodeSource(data) : data); return true; } catch (e) {
@@ -86,14 +85,21 @@ function assembleFile(args: AsmArgs, io: Io): number {
       return false;
     }
   };
-  if (errors > 0) {
-    if (args.list) listingOfFailure(args.list, result.diagnostics, () => result.listing, write);
+  // nasm opens the listing as its final pass begins, so a listing it cannot open is said before
+  // that pass's messages, and is an error: the output is removed, exit 1 (measured with nasm
+  // 2.16.01: "a.asm: error: unable to open listing file `nodir/a.lst'", then the warnings).
+  let listed = true;
+  if (args.list) {
+    if (errors > 0) listingOfFailure(args.list, result.diagnostics, () => result.listing, write);
+    else listed = write('listing', args.list, renderListing(result.listing));
+  }
+  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
+  if (errors > 0 || !listed) {
     removeOutput(args);
     return 1;
   }
   const outFile = outputName(args);
   if (!write('output', outFile, result.image)) return 1;
-  if (args.list && !write('listing', args.list, renderListing(result.listing))) return 1;
   if (result.map) writeMap(result.map, args.file, outFile, io);
   if (depend === undefined) return 0;
   // The dependencies come from the preprocessor alone: it runs again, only for -MD.
