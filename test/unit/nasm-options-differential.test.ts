@@ -254,7 +254,7 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
   });
 
   it('says first that it cannot open the listing, as nasm does, and then leaves no output', () => {
-    for (const args of [['-Xgnu', 'ok.asm'], ['-Xgnu', 'msg.asm'], ['-Xgnu', 'nl.asm']]) {
+    for (const args of [['-Xgnu', 'ok.asm'], ['-Xgnu', 'msg.asm'], ['-Xvc', 'msg.asm'], ['-Xgnu', 'nl.asm']]) {
       const n = spawnSync('nasm', [...args, '-l', 'nodir/x.lst', '-o', 'n.bin'], { cwd: dir, encoding: 'utf8' });
       const what = args.join(' ');
       assert.equal(n.status, 1, what);
@@ -271,6 +271,23 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       // (Ringside says why.)
       assert.equal(err.replace("': No such file or directory\n", "'\n"), n.stderr, what);
       assert.equal(fs.existsSync(path.join(dir, 'o.bin')), false, what);
+    }
+  });
+
+  it('places the messages about FILE as a whole and about the options in -X vc\'s shape as nasm does (`a.asm :`, `nasm :`)', () => {
+    const cases: string[][] = [
+      ['-Xvc', '-M', 'ok.asm', '-MF', 'nodir/x.d'], ['-Xvc', '--limit-foo=1', '-w+unknown-warning', '-wfoo', 'ok.asm'],
+      ['--limit-foo=1', '-Xvc', '-w+unknown-warning', '-wfoo', 'ok.asm'], ['-Xvc', '--limit-foo=1', '-Xgnu', 'ok.asm'],
+      ['-Xvc', '-E', 'ok.asm', '-o', 'nodir/x.i'], ['-Xvc', 'ok.asm', '-o', 'nodir/x.bin'], ['-Xvc', 'ok.asm', '-Znodir/z'],
+    ];
+    for (const args of cases) {
+      const { nasm, ours } = both(args, false);
+      const what = args.join(' ');
+      assert.equal(ours.code, nasm.code, what);
+      // (nasm's output and error files are fatal errors, Ringside's errors with the reason: their places alone are compared.)
+      const place = (t: string): string[] => t.split('\n').filter((l) => l !== '' && !l.startsWith('Type nasm')).map((l) => l.replace(/^nasm( ?:)/, 'ringside$1').replace(/ (error|fatal): .*/, ''));
+      assert.deepEqual(place(ours.err), place(nasm.err), what);
+      if (nasm.code === 0) assert.equal(ours.err, nasm.err.replace(/^nasm( ?:)/gm, 'ringside$1'), what);
     }
   });
 

@@ -18,7 +18,7 @@ import { fileErrorReason, readInputFile } from './file-error';
 import { nasmSourceText, readIncbinBytes, readSourceText } from '../host-files';
 import { formatDiagnostic } from './format-diagnostic';
 import { includeSearchPaths } from './include-paths';
-import { parseAsmArgs, type AsmArgs } from './asm-options';
+import { parseAsmArgs, type AsmArgs, type MessageFormat } from './asm-options';
 import { assemblerFlags, COMMAND_LINE } from './assembler-arguments';
 import { asNasmPlaces } from './nasm-message-places';
 import { asReported } from './reported-places';
@@ -32,9 +32,11 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   // error, or on standard output once it has read -s (--limit-X's in its first reading of the
   // options, -w's in its second); then it stops on an error among them (measured).
   const early = (i: number): ((text: string) => void) => (args.stdoutFrom !== undefined && i >= args.stdoutFrom ? io.out : io.err);
-  args.optionWarnings.forEach((w, i) => early(i)(`ringside: warning: ${w}\n`));
+  // (`ringside : warning:` in -X vc's shape, as nasm's `nasm : warning:`, once -X vc has been read: -w's are read after every -X.)
+  const program = (format: MessageFormat): string => (format === 'vc' ? 'ringside :' : 'ringside:');
+  args.optionWarnings.forEach((w, i) => early(i)(`${program(args.optionWarningFormats[i])} warning: ${w}\n`));
   const optionProblems = commandLineWarnings(args.warnings);
-  for (const p of optionProblems) early(Infinity)(`ringside: ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
+  for (const p of optionProblems) early(Infinity)(`${program(args.messageFormat)} ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
   const messages = messageStream(args, io);
   if (messages === undefined) return 1;
   if (optionProblems.some((p) => p.verdict === 'error')) { messages.close(); return 1; }
@@ -55,7 +57,7 @@ function messageStream(args: AsmArgs, io: Io): { write: (text: string) => void; 
   if (to === 'stdout') return { write: io.out, close: () => {} };
   let fd: number;
   try { fd = fs.openSync(to.file, 'w'); } catch {
-    io.err(`${args.file}: error: cannot open file \`${to.file}' for error messages\n`);
+    io.err(`${fileLevel(args)} error: cannot open file \`${to.file}' for error messages\n`);
     return undefined;
   }
   return { write: (text) => { fs.writeSync(fd, encodeSource(text)); }, close: () => fs.closeSync(fd) };
@@ -81,7 +83,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
   const write = (what: string, target: string, data: Uint8Array | string): boolean => {
     try { fs.writeFileSync(target, typeof data === 'string' ? encodeSource(data) : data); return true; } catch (e) {
-      io.err(`${args.file}: error: unable to open ${what} file \`${target}': ${fileErrorReason(e)}\n`);
+      io.err(`${fileLevel(args)} error: unable to open ${what} file \`${target}': ${fileErrorReason(e)}\n`);
       return false;
     }
   };
@@ -100,7 +102,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   }
   const outFile = outputName(args);
   if (!write('output', outFile, result.image)) return 1;
-  if (result.map) writeMap(result.map, args.file, outFile, io);
+  if (result.map) writeMap(result.map, args, outFile, io);
   if (depend === undefined) return 0;
   // The dependencies come from the preprocessor alone: it runs again, only for -MD.
   const pp = preprocess({ file, text, readFile, includePaths, defines: args.defines, limits: readingLimits(args), recordDependencies: true }, new DiagnosticSink());
@@ -154,6 +156,14 @@ function nasmShaper(args: AsmArgs): (d: Diagnostic) => Diagnostic {
  */
 function readingLimits(args: AsmArgs): ResolvedLimits {
   return resolveLimits({ ...args.limits, lines: Infinity });
+}
+
+/**
+ * Where a message about FILE as a whole says it is: `a.asm:`, or `a.asm :` in -X vc's shape (measured
+ * with nasm 2.16.01: "a.asm : error: unable to open listing file `x.lst'").
+ */
+function fileLevel(args: AsmArgs): string {
+  return args.messageFormat === 'vc' ? `${args.file} :` : `${args.file}:`;
 }
 
 /**
@@ -239,7 +249,7 @@ function writeDependencies(args: AsmArgs, request: DependencyRequest, files: rea
   const to = request.file ?? (request.only ? undefined : args.out !== undefined ? `${args.out}.d` : args.file.replace(/\.[^./\\]*$/, '') + '.d');
   if (to === undefined || to === '-') { io.out(text); return 0; }
   try { fs.writeFileSync(to, encodeSource(text)); } catch {
-    io.err(`${args.file}: error: unable to write dependency file \`${to}'\n`);
+    io.err(`${fileLevel(args)} error: unable to write dependency file \`${to}'\n`);
     return 1;
   }
   return 0;
@@ -262,7 +272,7 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
   if (args.out === undefined) io.out(result.text);
   else if (result.errors === 0) {
     try { fs.writeFileSync(args.out, encodeSource(result.text)); } catch (e) {
-      io.err(`${args.file}: fatal: unable to open output file \`${args.out}': ${fileErrorReason(e)}\n`);
+      io.err(`${fileLevel(args)} fatal: unable to open output file \`${args.out}': ${fileErrorReason(e)}\n`);
       return 1;
     }
   }
@@ -302,14 +312,14 @@ function nasmIncludeName(file: string, written: string | undefined, includes: re
  * or error, or to the file named, relative to the working directory. nasm 2.16 says nothing when
  * it cannot open the file (measured); a warning here says why there is none.
  */
-function writeMap(map: MapFile, sourceFile: string, outputFile: string, io: Io): void {
-  const text = renderMapFile(map, sourceFile, outputFile);
+function writeMap(map: MapFile, args: AsmArgs, outputFile: string, io: Io): void {
+  const text = renderMapFile(map, args.file, outputFile);
   const target = map.request.target;
   if (target === 'stdout') io.out(text);
   else if (target === 'stderr') io.err(text);
   else {
     try { fs.writeFileSync(target, encodeSource(text)); } catch (e) {
-      io.err(`${sourceFile}: warning: unable to open map file \`${target}': ${fileErrorReason(e)}\n`);
+      io.err(`${fileLevel(args)} warning: unable to open map file \`${target}': ${fileErrorReason(e)}\n`);
     }
   }
 }

@@ -49,6 +49,8 @@ export interface AsmArgs {
   noLine: boolean;
   /** Warnings about the options (`ringside: warning: ...`), printed before anything is read. */
   optionWarnings: string[];
+  /** The -X shape in force when each of optionWarnings came (nasm's `nasm : warning:` once it has read -X vc). */
+  optionWarningFormats: MessageFormat[];
   /**
    * Where `-s` came, as the count of optionWarnings before it: nasm's messages go to standard
    * output from there on, whatever `-Z` says (its file is opened after the options are read).
@@ -72,10 +74,15 @@ function setLimit(args: AsmArgs, name: string, value: string): void {
   // nasm stops when this many passes make no progress; Ringside's passes always do (it has no such stall to limit).
   const stalledPasses = lower === 'stalled-passes';
   const key = LIMIT_BY_NAME.get(lower);
-  if (key === undefined && !stalledPasses) { args.optionWarnings.push(`unknown limit: \`${name}' [-w+other]`); return; }
+  if (key === undefined && !stalledPasses) { optionWarning(args, `unknown limit: \`${name}' [-w+other]`); return; }
   const limit = value.toLowerCase() === 'unlimited' ? Infinity : readNumber(value);
-  if (limit === undefined || limit < 0) { args.optionWarnings.push(`invalid limit value: \`${value}' [-w+other]`); return; }
+  if (limit === undefined || limit < 0) { optionWarning(args, `invalid limit value: \`${value}' [-w+other]`); return; }
   if (key !== undefined) args.limits[key] = limit;
+}
+
+function optionWarning(args: AsmArgs, message: string): void {
+  args.optionWarnings.push(message);
+  args.optionWarningFormats.push(args.messageFormat);
 }
 
 /**
@@ -287,7 +294,7 @@ export function optionRole(a: string): OptionRole {
 
 /** AsmArgs before any option: nasm's defaults (-Ox, `ringside` messages to standard error). */
 export function defaultAsmArgs(): AsmArgs {
-  return { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, prelude: [], preludeNeeded: false, noLine: false, optionWarnings: [], usageErrors: [] };
+  return { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, prelude: [], preludeNeeded: false, noLine: false, optionWarnings: [], optionWarningFormats: [], usageErrors: [] };
 }
 
 /**
