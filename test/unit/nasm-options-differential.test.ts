@@ -16,6 +16,7 @@ const SOURCES: Readonly<Record<string, string>> = {
   'pre.inc': 'db 5\n%define PI 7\ndb 300\n',
   'pi.asm': 'db PI\n',
   'call.asm': 'db PI(3)\n',
+  'pw.asm': '%warning hi\n%error bad\ndb 1\n',
   'nl.asm': 'db 300\n%line 100 x.c\ndb 301\n%warning __FILE__ __LINE__\n%if 0\n%line 5 y.c\n%endif\ndb 302\n',
   // Messages from macros: nested calls, a call after a label, an %include inside a macro and a macro inside an %include.
   'mac.asm': '%macro in 0\ndb 300\n%endmacro\n%macro out 1\nnop\n  in\n%endmacro\nx: out 1\n%macro inc2 0\n%include "mac.inc"\n%endmacro\ninc2\n%include "mac2.inc"\nmov eax\n',
@@ -288,6 +289,18 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       const place = (t: string): string[] => t.split('\n').filter((l) => l !== '' && !l.startsWith('Type nasm')).map((l) => l.replace(/^nasm( ?:)/, 'ringside$1').replace(/ (error|fatal): .*/, ''));
       assert.deepEqual(place(ours.err), place(nasm.err), what);
       if (nasm.code === 0) assert.equal(ours.err, nasm.err.replace(/^nasm( ?:)/gm, 'ringside$1'), what);
+    }
+  });
+
+  it('says only that it cannot open the output, as nasm does, which opens it before it reads the source', () => {
+    for (const args of [['-Xgnu', 'msg.asm'], ['-Xgnu', 'pw.asm'], ['-Xvc', 'ok.asm'], ['-Xgnu', '-E', 'pw.asm'], ['-Xvc', '-E', 'msg.asm']]) {
+      const { nasm, ours } = both([...args, '-o', 'nodir/x.bin'], false);
+      const what = args.join(' ');
+      assert.equal(nasm.code, 1, what);
+      assert.equal(ours.code, 1, what);
+      // (nasm's is a fatal error, Ringside's says why: the places and the words before the name are compared.)
+      const message = (t: string): string[] => t.split('\n').filter(Boolean).map((l) => l.replace(/ (error|fatal): (unable to open output file) .*/, ' $2'));
+      assert.deepEqual(message(ours.err), message(nasm.err), what);
     }
   });
 

@@ -76,6 +76,8 @@ function assembleFile(args: AsmArgs, io: Io): number {
   // (`-M` wins over `-E`, as in nasm, whose -M sets its mode where -E and -MD add to it.)
   if (depend?.only === true) return dependenciesCommand(args, depend, file, text, readFile, io);
   if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io, depend);
+  const outFile = outputName(args);
+  if (!openOutput(args, outFile, 'error', io)) return 1;
   const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths), workingDirectory: cwd, fileName: nasmFileNames(args, file, args.includes, cwd) });
   const reported = new ReportedLines(result.lineDirectives);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
@@ -100,7 +102,6 @@ function assembleFile(args: AsmArgs, io: Io): number {
     removeOutput(args);
     return 1;
   }
-  const outFile = outputName(args);
   if (!write('output', outFile, result.image)) return 1;
   if (result.map) writeMap(result.map, args, outFile, io);
   if (depend === undefined) return 0;
@@ -156,6 +157,19 @@ function nasmShaper(args: AsmArgs): (d: Diagnostic) => Diagnostic {
  */
 function readingLimits(args: AsmArgs): ResolvedLimits {
   return resolveLimits({ ...args.limits, lines: Infinity });
+}
+
+/**
+ * nasm opens its output (-o's, or -E's with -o) before it reads a line of the source, so one it
+ * cannot open is its one message (measured with nasm 2.16.01: "a.asm: fatal: unable to open output
+ * file `nodir/a.bin'", with no warning or error of the source before or after it, exit 1). Whether
+ * `target` could be opened; it is then there, empty, as nasm's is, until the bytes come.
+ */
+function openOutput(args: AsmArgs, target: string, severity: 'error' | 'fatal', io: Io): boolean {
+  try { fs.closeSync(fs.openSync(target, 'w')); return true; } catch (e) {
+    io.err(`${fileLevel(args)} ${severity}: unable to open output file \`${target}': ${fileErrorReason(e)}\n`);
+    return false;
+  }
 }
 
 /**
@@ -261,6 +275,7 @@ function writeDependencies(args: AsmArgs, request: DependencyRequest, files: rea
  * wrote is removed); a fatal error stops it where it is (measured with nasm 2.16.01).
  */
 function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: (p: string) => string | undefined, includePaths: string[], io: Io, depend: DependencyRequest | undefined): number {
+  if (args.out !== undefined && !openOutput(args, args.out, 'fatal', io)) return 1;
   const cwd = process.cwd();
   const result = preprocessOnly({
     file, text, readFile, workingDirectory: cwd, includePaths, defines: args.defines, warnings: args.warnings, limits: readingLimits(args), recordDependencies: depend !== undefined,
