@@ -304,6 +304,17 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
     }
   });
 
+  it('with -X, says it cannot open the input file in nasm\'s words and shape', () => {
+    for (const args of [['-Xgnu', 'nope.asm'], ['-Xvc', 'nope.asm'], ['-s', '-Xgnu', 'nope.asm'], ['-Xgnu', '-E', 'nope.asm'], ['-Xgnu', '-M', 'nope.asm']]) {
+      const { nasm, ours } = both(args);
+      const what = args.join(' ');
+      assert.equal(nasm.code, 1, what);
+      assert.equal(ours.code, 1, what);
+      assert.equal(ours.err, nasm.err.replace(/^nasm( ?:)/gm, 'ringside$1'), what);
+      assert.equal(ours.out, nasm.out.replace(/^nasm( ?:)/gm, 'ringside$1'), what);
+    }
+  });
+
   it('takes -O0 and -O1, whose bytes differ from nasm\'s default (measured here), in every argument form; refuses -Ov', () => {
     const standard = both(['-DX=1', 'opt.asm']).nasm.bin;
     for (const args of [['-O0'], ['-O1'], ['-Ox0'], ['-O', '1'], ['-O2', '-O1'], ['-O01'], ['-O0', '-O1'], ['-O1', '-O0']]) {

@@ -33,10 +33,9 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   // options, -w's in its second); then it stops on an error among them (measured).
   const early = (i: number): ((text: string) => void) => (args.stdoutFrom !== undefined && i >= args.stdoutFrom ? io.out : io.err);
   // (`ringside : warning:` in -X vc's shape, as nasm's `nasm : warning:`, once -X vc has been read: -w's are read after every -X.)
-  const program = (format: MessageFormat): string => (format === 'vc' ? 'ringside :' : 'ringside:');
-  args.optionWarnings.forEach((w, i) => early(i)(`${program(args.optionWarningFormats[i])} warning: ${w}\n`));
+  args.optionWarnings.forEach((w, i) => early(i)(`${programPlace(args.optionWarningFormats[i])} warning: ${w}\n`));
   const optionProblems = commandLineWarnings(args.warnings);
-  for (const p of optionProblems) early(Infinity)(`${program(args.messageFormat)} ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
+  for (const p of optionProblems) early(Infinity)(`${programPlace(args.messageFormat)} ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
   const messages = messageStream(args, io);
   if (messages === undefined) return 1;
   if (optionProblems.some((p) => p.verdict === 'error')) { messages.close(); return 1; }
@@ -67,7 +66,10 @@ function assembleFile(args: AsmArgs, io: Io): number {
   const file = path.resolve(args.file);
   const readFile = readSourceText;
   const readBinary = readIncbinBytes;
-  const input = readInputFile(args.file, io.err);
+  // (With -X, in nasm's words and shape: "nasm: fatal: unable to open input file `a.asm' No such file or directory", measured.)
+  const input = args.messageFormat === 'ringside'
+    ? readInputFile(args.file, io.err)
+    : readInputFile(args.file, io.err, (name, reason) => `${programPlace(args.messageFormat)} fatal: unable to open input file \`${name}' ${reason}\n`);
   if (input === undefined) { removeOutput(args); return 1; }
   const text = nasmSourceText(input);
   const cwd = process.cwd();
@@ -170,6 +172,11 @@ function openOutput(args: AsmArgs, target: string, severity: 'error' | 'fatal', 
     io.err(`${fileLevel(args)} ${severity}: unable to open output file \`${target}': ${fileErrorReason(e)}\n`);
     return false;
   }
+}
+
+/** Where a message of the program's own says it is: `ringside:`, or `ringside :` in -X vc's shape (nasm's `nasm :`). */
+function programPlace(format: MessageFormat): string {
+  return format === 'vc' ? 'ringside :' : 'ringside:';
 }
 
 /**
