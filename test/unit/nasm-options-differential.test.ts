@@ -67,7 +67,7 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       ['-UX', '-DX=6', 'opt.asm'], ['-U', 'X', '-DX=6', 'opt.asm'], ['-uX', '-dX=6', 'opt.asm'],
       ['-i', 'inc/', '-DV=7', 'v.asm'], ['-iinc', '-DV=7', 'v.asm'], ['-I', 'inc', '-dV=7', 'v.asm'],
       ['-g', '-DX=1', 'opt.asm'], ['--prefix', '_', '--gpostfix=_g', '--lprefix', 'l', '--lpostfix', 'x', '--postfix', 'p', '--gprefix', 'g', '-DX=1', 'opt.asm'],
-      ['--reproducible', '-DX=1', 'opt.asm'], ['--REPRODUCIBLE', '-DX=1', 'opt.asm'], ['-w+all', '-DX=1', 'opt.asm'], ['--limit-rep', '5', '-DX=1', 'opt.asm'],
+      ['--reproducible', '-DX=1', 'opt.asm'], ['--REPRODUCIBLE', '-DX=1', 'opt.asm'], ['--abort-on-panic', '-DX=1', 'opt.asm'], ['--Abort-On-Panic', '-DX=1', 'opt.asm'], ['-w+all', '-DX=1', 'opt.asm'], ['--limit-rep', '5', '-DX=1', 'opt.asm'],
       ['-Lw', '-DX=1', 'opt.asm'], ['-L', 'wp', '-DX=1', 'opt.asm'], ['-Lq', '-DX=1', 'opt.asm'], ['', '-DX=1', 'opt.asm'],
     ];
     for (const args of cases) {
@@ -343,6 +343,7 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       [['-q', 'ok.asm'], "unrecognised option `-q'"],
       [['--foo', 'ok.asm'], "unrecognized option `--foo'"],
       [['--reproducible=1', 'ok.asm'], "option `--reproducible' does not take an argument"],
+      [['--abort-on-panic=1', 'ok.asm'], "option `--abort-on-panic' does not take an argument"],
       [['ok.asm', '-o'], "option `-o' requires an argument"],
       [['ok.asm', '-D'], "option `-D' requires an argument"],
       [['ok.asm', '-o', 'a.bin', '-o', 'b.bin'], 'more than one output file specified: b.bin'],
@@ -393,6 +394,8 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       [['--keep-all'], /^ringside: --keep-all is not supported/],
       [['--no-line', '-E'], /^ringside: --no-line is not supported with -E or -M/],
       [['-DX(a)=a', '-l', 'x.lst'], /^ringside: -DX\(a\)=a is not supported with -l, -E or -M/],
+      [['--debug'], /^ringside: --debug is not supported: it prints nasm's own internal state/],
+      [['--debug=2'], /^ringside: --debug is not supported/],
     ];
     for (const [args, message] of refused) {
       const { ours } = both([...args, 'ok.asm']);
@@ -400,6 +403,8 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       assert.match(ours.err, message, args.join(' '));
       assert.equal(ours.bin, undefined);
     }
+    // (nasm's --debug prints its internals.)
+    assert.match(both(['--debug', 'ok.asm']).nasm.err, /^ok\.asm: debug: /m);
     // -L flags that change nasm's listing (measured here on the .nolist macro file): refused.
     const plain = spawnSync('nasm', ['nolist.asm', '-o', 'n.bin', '-l', 'plain.lst'], { cwd: dir });
     assert.equal(plain.status, 0);

@@ -218,8 +218,10 @@ function before(args: AsmArgs, line: string): void {
 }
 
 /** nasm's long options (textopts in nasm.c), matched as nasm matches them: case-insensitively, the name then its end or `=`. */
-const LONG_OPTIONS = ['v', 'version', 'help', 'prefix', 'postfix', 'gprefix', 'gpostfix', 'lprefix', 'lpostfix', 'include', 'pragma', 'before', 'limit-', 'keep-all', 'no-line', 'reproducible'] as const;
+const LONG_OPTIONS = ['v', 'version', 'help', 'abort-on-panic', 'prefix', 'postfix', 'gprefix', 'gpostfix', 'lprefix', 'lpostfix', 'include', 'pragma', 'before', 'limit-', 'keep-all', 'no-line', 'debug', 'reproducible'] as const;
 const WITH_VALUE: ReadonlySet<string> = new Set(['prefix', 'postfix', 'gprefix', 'gpostfix', 'lprefix', 'lpostfix', 'include', 'pragma', 'before', 'limit-']);
+/** The ones that may take a value after `=` and do not take the next argument (measured with nasm 2.16.01: `--debug=2`). */
+const MAYBE_VALUE: ReadonlySet<string> = new Set(['debug']);
 
 function longOption(args: AsmArgs, a: string, next: () => string | undefined, preIncluded: (file: string) => string): void {
   const body = a.slice(2);
@@ -232,7 +234,7 @@ function longOption(args: AsmArgs, a: string, next: () => string | undefined, pr
   if (WITH_VALUE.has(label)) {
     value ??= next();
     if (value === undefined) { args.usageErrors.push(`option \`--${name}' requires an argument`); return; }
-  } else if (value !== undefined) { args.usageErrors.push(`option \`--${name}' does not take an argument`); return; }
+  } else if (value !== undefined && !MAYBE_VALUE.has(label)) { args.usageErrors.push(`option \`--${name}' does not take an argument`); return; }
   switch (label) {
     case 'v': case 'version': args.version = true; break;
     // (main() prints the help for --help before it gets here.)
@@ -248,6 +250,10 @@ function longOption(args: AsmArgs, a: string, next: () => string | undefined, pr
     case 'pragma': before(args, `%pragma ${value!}`); break;
     case 'keep-all': throw new UsageError('--keep-all is not supported: Ringside writes no output file after an error');
     case 'no-line': args.noLine = true; break;
+    // nasm aborts rather than exits on an internal error, which Ringside does not share: a run without one is the same (measured).
+    case 'abort-on-panic': break;
+    // nasm prints its own internals ("a.asm: debug: bin_cleanup: Sections were initially referenced in this order", measured).
+    case 'debug': throw new UsageError('--debug is not supported: it prints nasm\'s own internal state, which Ringside does not have');
   }
 }
 
@@ -272,7 +278,7 @@ const ROLE_BY_LETTER: Readonly<Record<string, OptionRole>> = {
   e: 'mode', E: 'mode', v: 'mode',
 };
 const LONG_OPTION_ROLES: Readonly<Record<(typeof LONG_OPTIONS)[number], OptionRole>> = {
-  v: 'mode', version: 'mode', help: 'mode', 'keep-all': 'output',
+  v: 'mode', version: 'mode', help: 'mode', 'keep-all': 'output', debug: 'output', 'abort-on-panic': 'assembly',
   prefix: 'assembly', postfix: 'assembly', gprefix: 'assembly', gpostfix: 'assembly', lprefix: 'assembly', lpostfix: 'assembly',
   include: 'assembly', pragma: 'assembly', before: 'assembly', 'limit-': 'assembly', 'no-line': 'assembly', reproducible: 'assembly',
 };

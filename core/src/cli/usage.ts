@@ -27,11 +27,11 @@ Usage:
       to FILE. -P FILE (--include), --before LINE and --pragma TEXT run before
       the source, in order with -D and -U, as nasm runs them (not with -l, -E or
       -M, where nasm gives their lines as line 0 of FILE). -g, -Lw, -Lp,
-      --prefix, --postfix (and g/l forms) and --reproducible change nothing in
-      a flat binary and are accepted; --no-line makes %line do nothing. -@ FILE
-      reads more arguments from FILE, one a line, as nasm does. -a, -t,
-      --keep-all, -F, @FILE and the other -L flags are refused, saying why.
-      Bad usage exits 2 (nasm exits 1).
+      --prefix, --postfix (and g/l forms), --reproducible and --abort-on-panic
+      change nothing in a flat binary and are accepted; --no-line makes %line
+      do nothing. -@ FILE reads more arguments from FILE, one a line, as nasm
+      does. -a, -t, --keep-all, --debug, -F, @FILE and the other -L flags are
+      refused, saying why. Bad usage exits 2 (nasm exits 1).
       %include and incbin look for a relative name in FILE's directory, then in
       each -I DIR in order, then in the working directory (nasm 2.16 looks in
       its working directory first and not in FILE's directory: the same files
