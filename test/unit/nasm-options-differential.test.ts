@@ -417,6 +417,18 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
     }
   });
 
+  it('-h with a topic (-hf) prints the help, as nasm does, and assembles nothing', () => {
+    for (const args of [['-hf'], ['-hW', 'ok.asm'], ['ok.asm', '-hx']]) {
+      const { nasm, ours } = both(args);
+      const what = args.join(' ');
+      assert.equal(nasm.code, 0, what);
+      assert.match(nasm.out, /^Usage: nasm /, what);
+      assert.equal(ours.code, 0, `${what}: ${ours.err}`);
+      assert.match(ours.out, /^Usage:\n {2}ringside asm FILE/, what);
+      assert.equal(ours.bin, undefined, what);
+    }
+  });
+
   it('-v and --version print a version line, as nasm -v does, and assemble nothing', () => {
     for (const args of [['-v'], ['--version'], ['--v'], ['ok.asm', '-v']]) {
       const { nasm, ours } = both(args);

@@ -22,11 +22,12 @@ import { parseAsmArgs, type AsmArgs, type MessageFormat } from './asm-options';
 import { assemblerFlags, COMMAND_LINE } from './assembler-arguments';
 import { asNasmPlaces } from './nasm-message-places';
 import { asReported } from './reported-places';
-import { NASM_VERSION, VERSION, type Io } from './usage';
+import { commandHelp, HELP, NASM_VERSION, VERSION, type Io } from './usage';
 
 export function asmCommand(argv: readonly string[], io: Io): number {
   const args = parseAsmArgs(argv);
   // nasm: "NASM version 2.16.01", whatever else is on the line.
+  if (args.help === true) { io.out(commandHelp('asm') ?? HELP); return 0; }
   if (args.version) { io.out(`Ringside version ${VERSION} (assembles as NASM version ${NASM_VERSION} -f bin)\n`); return 0; }
   // nasm reports its options' problems as it reads them, before it opens -Z's file: on standard
   // error, or on standard output once it has read -s (--limit-X's in its first reading of the

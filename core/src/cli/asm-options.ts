@@ -36,6 +36,8 @@ export interface AsmArgs {
   passCount: boolean;
   /** `-v`/`--version`: print the version line and stop. */
   version: boolean;
+  /** `-h` with a topic after it (`-hf`): print the help and stop (main() takes `-h` and `--help` alone). */
+  help?: boolean;
   /**
    * The lines nasm runs before the source, in order: `-D`/`-U` as `%define`/`%undef`, `-P` as
    * `%include`, `--before`'s line, `--pragma` as `%pragma`. Used (with no `defines`) only when
@@ -275,7 +277,7 @@ const ROLE_BY_LETTER: Readonly<Record<string, OptionRole>> = {
   i: 'assembly', I: 'assembly', d: 'assembly', D: 'assembly', u: 'assembly', U: 'assembly', p: 'assembly', P: 'assembly',
   w: 'assembly', W: 'assembly', O: 'assembly', f: 'assembly', g: 'assembly', F: 'assembly', a: 'assembly', t: 'assembly',
   o: 'output', l: 'output', L: 'output', X: 'output', s: 'output', Z: 'output', M: 'output', '@': 'mode',
-  e: 'mode', E: 'mode', v: 'mode',
+  e: 'mode', E: 'mode', v: 'mode', h: 'mode',
 };
 const LONG_OPTION_ROLES: Readonly<Record<(typeof LONG_OPTIONS)[number], OptionRole>> = {
   v: 'mode', version: 'mode', help: 'mode', 'keep-all': 'output', debug: 'output', 'abort-on-panic': 'assembly',
@@ -362,6 +364,8 @@ export function readAsmArgument(args: AsmArgs, argv: readonly string[], at: { i:
     case 'g': if (a.length > 2) throw new UsageError(`unrecognized debug format \`${a.slice(2).trimStart()}' for output format \`bin'`); break;
     case 'F': throw new UsageError(`unrecognized debug format \`${param}' for output format \`bin'`);
     case 'v': args.version = true; break;
+    // nasm prints its help, whatever the topic (measured with nasm 2.16.01: -hf, -hW, exit 0).
+    case 'h': args.help = true; break;
     case 'p': case 'P': preInclude(args, preIncluded(param)); break;
     case 'a': throw new UsageError('-a (assemble without preprocessing) is not supported: Ringside always preprocesses');
     // (-@ FILE is read by parseAsmArgs; nasm takes no -@ inside a response file.)
@@ -406,6 +410,7 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
     else if (a.startsWith('@')) atFile(a);
     else readAsmArgument(args, argv, at);
   }
+  if (args.help === true) return args;
   checkOptimization(args);
   if (args.noLine && (args.preprocessOnly || args.depend !== undefined)) throw new UsageError('--no-line is not supported with -E or -M');
   // nasm lists, prints (-E) and names (-M) the lines run before the source as line 0 of FILE, with no text.
