@@ -144,6 +144,32 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
     assert.match(at.ours.err, /^ringside: @f\.rsp: a response file given as @FILE is not supported .*: give it as -@ FILE/);
   });
 
+  it('reads the options in NASMENV before the command line\'s, as nasm does', () => {
+    const cases: [string, string[]][] = [
+      ['-DX=4', ['opt.asm']], ['-DX=4 -O0', ['opt.asm']], ['|-DX=5|-O0', ['opt.asm']], ['  -DX=4   -O1  ', ['opt.asm']], ['-DX=4', ['-DX=7', 'opt.asm']],
+      ['-D', ['-DX=1', 'opt.asm']], ['-q', ['-DX=1', 'opt.asm']], ['-DX=2 -Xgnu -w+unknown-warning -wfoo', ['opt.asm']],
+    ];
+    const before = process.env.NASMENV;
+    try {
+      for (const [environment, args] of cases) {
+        process.env.NASMENV = environment;
+        const { nasm, ours } = both(args);
+        const what = `NASMENV='${environment}' ${args.join(' ')}`;
+        assert.deepEqual(ours.bin, nasm.bin, what);
+        if (nasm.code === 0) {
+          assert.equal(ours.code, 0, `${what}: ${ours.err}`);
+          assert.equal(ours.err, nasm.err.replace(/^nasm: /gm, 'ringside: '), what);
+        } else {
+          assert.equal(nasm.code, 1, what);
+          assert.equal(ours.code, 2, what);
+          assert.equal(ours.err, `${nasm.err.replace(/^nasm: error: /gm, 'ringside: ')}Try \`ringside --help'.\n`, what);
+        }
+      }
+    } finally {
+      if (before === undefined) delete process.env.NASMENV; else process.env.NASMENV = before;
+    }
+  });
+
   it('runs -P, --include, --before and --pragma before the source, in order with -D and -U, as nasm does', () => {
     const cases: string[][] = [
       ['-P', 'pre.inc', 'pi.asm'], ['-Ppre.inc', 'pi.asm'], ['-p', 'pre.inc', 'pi.asm'], ['--include', 'pre.inc', 'pi.asm'],

@@ -402,8 +402,22 @@ function atFile(a: string): never {
   throw new UsageError(`${a}: a response file given as @FILE is not supported (nasm keeps each line's newline in its last argument): give it as -@ FILE, one argument a line`);
 }
 
-export function parseAsmArgs(argv: readonly string[]): AsmArgs {
+/**
+ * The options in nasm's NASMENV environment variable (NASM manual §2.1.35), read before the
+ * command line's as nasm's process_args reads them: split at blanks, or at the first character
+ * when that is not a `-` (`|-DX=1|-O0`); an option at its end takes no value from the command
+ * line (measured with nasm 2.16.01: NASMENV='-DX=4 -O0', '|-DX=5|-O0', and '-D' is "option `-D'
+ * requires an argument").
+ */
+function environmentOptions(args: AsmArgs, environment: string): void {
+  const separator = environment !== '' && environment[0] !== '-' ? environment[0] : ' ';
+  const words = (separator === ' ' ? environment : environment.slice(1)).split(separator).filter((w) => w !== '');
+  for (const at = { i: 0 }; at.i < words.length; at.i++) readAsmArgument(args, words, at);
+}
+
+export function parseAsmArgs(argv: readonly string[], environment: string | undefined = process.env.NASMENV): AsmArgs {
   const args = defaultAsmArgs();
+  if (environment !== undefined) environmentOptions(args, environment);
   for (const at = { i: 0 }; at.i < argv.length; at.i++) {
     const a = argv[at.i];
     if (a.startsWith('-@')) responseFile(args, argv, at);
