@@ -17,6 +17,7 @@ const SOURCES: Readonly<Record<string, string>> = {
   'pi.asm': 'db PI\n',
   'call.asm': 'db PI(3)\n',
   'pw.asm': '%warning hi\n%error bad\ndb 1\n',
+  'sub/w.asm': '%include "x.inc"\ndb 300\n', 'xi/x.inc': 'db 301\n%warning in x\n',
   'nl.asm': 'db 300\n%line 100 x.c\ndb 301\n%warning __FILE__ __LINE__\n%if 0\n%line 5 y.c\n%endif\ndb 302\n',
   // Messages from macros: nested calls, a call after a label, an %include inside a macro and a macro inside an %include.
   'mac.asm': '%macro in 0\ndb 300\n%endmacro\n%macro out 1\nnop\n  in\n%endmacro\nx: out 1\n%macro inc2 0\n%include "mac.inc"\n%endmacro\ninc2\n%include "mac2.inc"\nmov eax\n',
@@ -338,6 +339,19 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       assert.equal(ours.code, 1, what);
       assert.equal(ours.err, nasm.err.replace(/^nasm( ?:)/gm, 'ringside$1'), what);
       assert.equal(ours.out, nasm.out.replace(/^nasm( ?:)/gm, 'ringside$1'), what);
+    }
+  });
+
+  it('names the files in its messages as nasm does: FILE as written, an included one as its -I directory found it', () => {
+    const cases: string[][] = [
+      ['-Xgnu', './msg.asm'], ['-Xvc', 'inc/../msg.asm'], ['-Xgnu', '-I', 'sub/../xi/', 'sub/w.asm'], ['-Xgnu', '-I./xi', './sub/w.asm'],
+      ['-Xgnu', '-E', './pw.asm'], ['-Xgnu', '-E', '-Isub/../xi', 'sub/../sub/w.asm'],
+    ];
+    for (const args of cases) {
+      const { nasm, ours } = both(args);
+      const what = args.join(' ');
+      assert.equal(ours.code, nasm.code, what);
+      assert.equal(ours.err, nasm.err, what);
     }
   });
 

@@ -21,7 +21,7 @@ import { includeSearchPaths } from './include-paths';
 import { parseAsmArgs, type AsmArgs, type MessageFormat } from './asm-options';
 import { assemblerFlags, COMMAND_LINE } from './assembler-arguments';
 import { asNasmPlaces } from './nasm-message-places';
-import { asReported } from './reported-places';
+import { asReported, includedFiles, nasmFileNames, nasmIncludeName } from './reported-places';
 import { commandHelp, HELP, NASM_VERSION, VERSION, type Io } from './usage';
 
 export function asmCommand(argv: readonly string[], io: Io): number {
@@ -81,7 +81,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io, depend);
   const outFile = outputName(args);
   if (!openOutput(args, outFile, 'error', io)) return 1;
-  const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths), workingDirectory: cwd, fileName: nasmFileNames(args, file, args.includes, cwd) });
+  const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths), workingDirectory: cwd, fileName: nasmFileNames(file, args.file, args.includes, cwd) });
   const reported = new ReportedLines(result.lineDirectives);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const shaped = nasmShaper(args);
@@ -100,7 +100,8 @@ function assembleFile(args: AsmArgs, io: Io): number {
     if (errors > 0) listingOfFailure(args.list, result.diagnostics, () => result.listing, write);
     else listed = write('listing', args.list, renderListing(result.listing));
   }
-  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
+  const named = includedFiles(nasmFileNames(file, args.file, args.includes, cwd), result.includes);
+  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, named), args.messageFormat));
   if (errors > 0 || !listed) {
     removeOutput(args);
     return 1;
@@ -227,16 +228,17 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
   const result = preprocessOnly({
     file, text, readFile, workingDirectory: cwd, includePaths: searchPaths(searched, request.missingOk), defines: args.defines,
     warnings: args.warnings, limits: readingLimits(args), recordDependencies: true,
-    nameOf: nasmFileNames(args, file, searched.includes, cwd),
+    nameOf: nasmFileNames(file, args.file, searched.includes, cwd),
   });
   const files = dependencyFiles(result.pp, dependencyNames(searched, request.missingOk));
   const reported = new ReportedLines(result.pp.reported.directives);
   let errors = 0;
   const shaped = nasmShaper(args);
+  const named = includedFiles(nasmFileNames(file, args.file, searched.includes, cwd), result.pp.includes);
   for (const d of result.printedMessages) {
     if (NOT_IN_DEPENDENCY_PASS.has(d.code)) continue;
     if (d.severity === 'error') errors++;
-    io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
+    io.err(formatDiagnostic(asReported(shaped(d), reported, named), args.messageFormat));
   }
   if (errors > 0) return 1;
   return writeDependencies(args, request, files, outputName(args), io);
@@ -287,11 +289,12 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
   const cwd = process.cwd();
   const result = preprocessOnly({
     file, text, readFile, workingDirectory: cwd, includePaths, defines: args.defines, warnings: args.warnings, limits: readingLimits(args), recordDependencies: depend !== undefined,
-    nameOf: nasmFileNames(args, file, args.includes, cwd),
+    nameOf: nasmFileNames(file, args.file, args.includes, cwd),
   });
   const reported = new ReportedLines(result.pp.reported.directives);
   const shaped = nasmShaper(args);
-  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
+  const named = includedFiles(nasmFileNames(file, args.file, args.includes, cwd), result.pp.includes);
+  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, named), args.messageFormat));
   if (args.out === undefined) io.out(result.text);
   else if (result.errors === 0) {
     try { fs.writeFileSync(args.out, encodeSource(result.text)); } catch (e) {
@@ -302,32 +305,6 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
   if (result.errors > 0) { removeOutput(args); return 1; }
   // (-E with -MD: the dependencies after the text; nasm's output name is -o's alone.)
   return depend === undefined ? 0 : writeDependencies(args, depend, dependencyFiles(result.pp, dependencyNames(args)), args.out, io);
-}
-
-/**
- * The names nasm gives the files of a run (`__FILE__`, `-E`'s `%line`s): the main file (`file`,
- * resolved) as the command line wrote it, an included one as nasmIncludeName has it.
- */
-function nasmFileNames(args: AsmArgs, file: string, includes: readonly string[], cwd: string): (f: string, written: string | undefined) => string {
-  return (f, written) => (f === file ? args.file : nasmIncludeName(f, written, includes, cwd));
-}
-
-/**
- * The name nasm 2.16 gives an included file: the name as written when it is found from the
- * working directory, else the first `-I` directory it is found under joined before it. (Ringside
- * also looks in the including file's directory, which nasm does not: such a file is named
- * relative to the working directory.)
- */
-function nasmIncludeName(file: string, written: string | undefined, includes: readonly string[], cwd: string): string {
-  if (written !== undefined) {
-    if (path.resolve(cwd, written) === file) return written;
-    for (const dir of includes) {
-      // (nasm_catfile: a `/` between unless DIR ends in one; measured, -Isrc names src/lib/y.inc.)
-      const name = dir === '' || dir.endsWith('/') ? dir + written : `${dir}/${written}`;
-      if (path.resolve(cwd, name) === file) return name;
-    }
-  }
-  return path.isAbsolute(file) && file.startsWith(cwd + path.sep) ? path.relative(cwd, file) : file;
 }
 
 /**

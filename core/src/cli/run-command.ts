@@ -10,7 +10,7 @@ import { readInputFile } from './file-error';
 import type { AssemblerFlags } from '../asm/api';
 import { AssemblerArgumentReader, describeArgumentProblems } from './assembler-arguments';
 import { formatDiagnostic } from './format-diagnostic';
-import { asReported } from './reported-places';
+import { asReported, includedFiles, nasmFileNames } from './reported-places';
 import { ReportedLines } from '../asm/reported-lines';
 import { nasmSourceText } from '../host-files';
 import { guestKindOf } from '../runtime/guest-file';
@@ -95,7 +95,9 @@ export function runCommand(argv: readonly string[], io: Io): number {
   const assembled = loaded.ok ? loaded.session.assembled : loaded.assembled;
   if (assembled != null) {
     const reported = new ReportedLines(assembled.lineDirectives);
-    for (const d of assembled.printedMessages) io.err(formatDiagnostic(asReported(d, reported, process.cwd())));
+    // (The -I directories are resolved here: an included file is named as found from the working directory, else by its path.)
+    const named = includedFiles(nasmFileNames(file, args.file, [], process.cwd()), assembled.includes);
+    for (const d of assembled.printedMessages) io.err(formatDiagnostic(asReported(d, reported, named)));
   }
   if (!loaded.ok) {
     if (assembled == null) for (const d of loaded.diagnostics ?? []) io.err(formatDiagnostic(d));
