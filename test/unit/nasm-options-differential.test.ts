@@ -435,6 +435,7 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       [['--no-line', '-E'], /^ringside: --no-line is not supported with -E or -M/],
       [['-DX(a)=a', '-l', 'x.lst'], /^ringside: -DX\(a\)=a is not supported with -l, -E or -M/],
       [['--debug'], /^ringside: --debug is not supported: it prints nasm's own internal state/],
+      [['--include=pre.inc'], /^ringside: --include=pre\.inc is not supported: nasm 2\.16\.01 includes the argument after it/],
       [['--debug=2'], /^ringside: --debug is not supported/],
     ];
     for (const [args, message] of refused) {
@@ -443,6 +444,10 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       assert.match(ours.err, message, args.join(' '));
       assert.equal(ours.bin, undefined);
     }
+    // (nasm's --include=FILE includes the argument after it: here the source itself, not pre.inc as --include pre.inc does.)
+    const [glued, apart] = [both(['--include=pre.inc', 'pi.asm']).nasm, both(['--include', 'pre.inc', 'pi.asm']).nasm];
+    assert.equal(apart.code, 0);
+    assert.notDeepEqual(glued.bin, apart.bin);
     // (nasm's --debug prints its internals.)
     assert.match(both(['--debug', 'ok.asm']).nasm.err, /^ok\.asm: debug: /m);
     // -L flags that change nasm's listing (measured here on the .nolist macro file): refused.

@@ -246,8 +246,12 @@ function longOption(args: AsmArgs, a: string, next: () => string | undefined, pr
     // "attempt to produce run-to-run identical output": a flat binary always is.
     case 'reproducible': break;
     case 'limit-': setLimit(args, name.slice('limit-'.length), value!); break;
-    // (nasm 2.16.01 includes the argument after `--include=FILE`, not FILE: measured, it includes the source itself.)
-    case 'include': preInclude(args, preIncluded(value!)); break;
+    // nasm 2.16.01 includes the argument after `--include=FILE`, not FILE (measured: `--include=pre.inc
+    // a.asm` includes a.asm, `a.asm --include=pre.inc -o x` fails on an include file `-o`).
+    case 'include':
+      if (eq >= 0) throw new UsageError(`${a} is not supported: nasm 2.16.01 includes the argument after it, not its FILE; give --include FILE or -P FILE`);
+      preInclude(args, preIncluded(value!));
+      break;
     case 'before': before(args, value!); break;
     case 'pragma': before(args, `%pragma ${value!}`); break;
     case 'keep-all': throw new UsageError('--keep-all is not supported: Ringside writes no output file after an error');

@@ -31,8 +31,8 @@ Usage:
       change nothing in a flat binary and are accepted; --no-line makes %line
       do nothing. -@ FILE reads more arguments from FILE, one a line, and the
       NASMENV environment variable's options come first, as in nasm. -a, -t,
-      --keep-all, --debug, -F, @FILE and the other -L flags are refused,
-      saying why. Bad usage exits 2 (nasm exits 1).
+      --keep-all, --debug, --include=FILE, -F, @FILE and the other -L flags
+      are refused, saying why. Bad usage exits 2 (nasm exits 1).
       %include and incbin look for a relative name in FILE's directory, then in
       each -I DIR in order, then in the working directory (nasm 2.16 looks in
       its working directory first and not in FILE's directory: the same files
