@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { main } from '../../core/src/cli/main';
+import { hasNasm } from '../support/random';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'core', 'src', 'cli', 'main.ts');
@@ -46,6 +48,33 @@ describe('ringside run', function () {
     const r = ringside(['run', 'test/fixtures/runtime/halt.gasm']);
     assert.equal(r.out, 'halting\n');
     assert.equal(r.code, 0, r.err);
+  });
+  it('prints the assembly\'s messages, warnings too, as nasm prints them for the source (exit 1 only on an error)', function () {
+    if (!hasNasm) this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-run-messages-'));
+    try {
+      const halt = fs.readFileSync(path.join(FIX, 'runtime', 'halt.gasm'), 'latin1');
+      // A guest that still runs (warnings alone), and one that does not (an error among them).
+      fs.writeFileSync(path.join(dir, 'warns.gasm'), halt.replace('        cli\n', '        cli\nlonely\n').replace('db "halting", 10, 0', 'db "halting", 10, 0, 300'));
+      fs.writeFileSync(path.join(dir, 'fails.gasm'), halt.replace('        cli\n', '        cli\nlonely\nmov eax\n'));
+      // (Ringside's places have columns, nasm's not; notes aside.)
+      const places = (text: string): string[] => text.split('\n').filter((l) => /: (warning|error): /.test(l)).map((l) => l.replace(/^([^:\s]+:\d+):\d+:/, '$1:'));
+      for (const [file, status] of [['warns.gasm', 0], ['fails.gasm', 1]] as const) {
+        const n = spawnSync('nasm', ['-f', 'bin', file, '-o', 'n.bin'], { cwd: dir, encoding: 'utf8' });
+        assert.notEqual(places(n.stderr).length, 0, file);
+        // (In process, from the folder, as nasm ran.)
+        const cwd = process.cwd();
+        let err = '', code: number;
+        try {
+          process.chdir(dir);
+          code = main(['run', file], { out: () => undefined, err: (t) => { err += t; } });
+        } finally { process.chdir(cwd); }
+        assert.equal(code, status, err);
+        assert.deepEqual(places(err), places(n.stderr), file);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('exits 3 with a message on a triple fault (pv-guest: int 0x82 without an IDT under native)', () => {
     const r = ringside(['run', 'test/fixtures/examples/pv-guest.bin']);

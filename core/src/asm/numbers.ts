@@ -80,6 +80,18 @@ export function parseNumber(text: string): number | undefined {
 }
 
 /**
+ * The number nasm's `readnum` reads from `text` (a directive's or an option's argument), undefined
+ * where it errs: after blanks and a `-`, a run of letters, digits, `_` and `$` that is a number
+ * (what follows the run is not looked at: measured, `[common a 5 x]`, `[common a 5.0]` and
+ * `--limit-rep=5.0` are no error, `[common a +5]`, `[common a (5)]` and `--limit-rep=+5` are).
+ */
+export function readNumber(text: string): number | undefined {
+  const m = /^\s*(-?)([0-9A-Za-z_$]*)/.exec(text)!;
+  const v = m[2] === '' ? undefined : parseNumber(m[2]);
+  return v === undefined ? undefined : m[1] === '-' ? -v : v;
+}
+
+/**
  * Whether a number token's text is a floating-point constant rather than an integer, as nasm
  * 2.16.01's scanner decides (see the lexer's scanNumber): a `.` or a `p` anywhere, or an `e` seen
  * while no `h`, `x` or `$` has made the number hexadecimal, unless an `h` or `x` comes after it

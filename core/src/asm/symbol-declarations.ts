@@ -4,7 +4,7 @@
 // symbol-declared-twice, required-symbol-type, err-declaration-raw-list, err-common-items).
 
 import { isNameText } from './lexer';
-import { parseNumber } from './numbers';
+import { readNumber } from './numbers';
 
 export type DeclarationKind = 'extern' | 'required' | 'global' | 'static' | 'common';
 
@@ -133,15 +133,4 @@ export function readDeclaration(item: string, directive: string, common: boolean
   if (size === undefined) return { problem: 'no size specified in common declaration', special, name, size: 0 };
   const value = readNumber(colon >= 0 ? size.slice(0, colon) : size);
   return { problem: value === undefined ? 'invalid size specified in common declaration' : undefined, special, name, size: value ?? 0 };
-}
-
-/**
- * The number nasm's `readnum` reads from `text`, undefined where it errs: after blanks and a `-`,
- * a run of letters, digits, `_` and `$` that is a number (what follows the run is not looked at:
- * measured, `[common a 5 x]` and `[common a 5.0]` are no error, `[common a +5]` and `[common a (5)]` are).
- */
-function readNumber(text: string): number | undefined {
-  const m = /^\s*(-?)([0-9A-Za-z_$]*)/.exec(text)!;
-  const v = m[2] === '' ? undefined : parseNumber(m[2]);
-  return v === undefined ? undefined : m[1] === '-' ? -v : v;
 }

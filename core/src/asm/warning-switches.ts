@@ -158,8 +158,12 @@ export class WarningSwitches {
       this.state = top ?? this.base;
       return top === undefined ? [{ code: 'warn-stack-empty', message: 'warning stack empty' }, unknown(written)] : [unknown(written)];
     }
-    const how = spec[0] === '+' || spec[0] === '-' || spec[0] === '*' ? spec[0] : '+';
-    const skip = how === spec[0] ? 1 : 0;
+    // Without a sign, `no-` (any case) is `-`, as in nasm's set_warning_status (measured with nasm
+    // 2.16.01: `-wno-label-orphan` and `[warning no-label-orphan]` turn it off, `-wno-error` makes
+    // no class an error; `-w+no-label-orphan` names an unknown class).
+    const negated = spec.startsWith('no-');
+    const how = spec[0] === '+' || spec[0] === '-' || spec[0] === '*' ? spec[0] : negated ? '-' : '+';
+    const skip = how === spec[0] ? 1 : negated ? 3 : 0;
     // (A blank after the sign is the name's: measured with nasm 2.16.01, `[warning - prefix]` is
     // "unknown warning name:  prefix" and switches nothing.)
     let name = spec.slice(skip);

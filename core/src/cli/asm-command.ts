@@ -3,9 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assemble, renderListing, renderMapFile } from '../asm/index';
-import type { Diagnostic, ListingLine, SourceRange } from '../asm/api';
+import type { Diagnostic, ListingLine } from '../asm/api';
 import type { MapFile } from '../asm/map-file';
-import { resolveLimits } from '../asm/limits';
+import { resolveLimits, type ResolvedLimits } from '../asm/limits';
 import { listedDespiteErrors } from '../asm/listing-errors';
 import { preprocessOnly } from '../asm/preprocess-only';
 import { commandLineWarnings } from '../asm/warning-switches';
@@ -18,17 +18,28 @@ import { fileErrorReason, readInputFile } from './file-error';
 import { nasmSourceText, readIncbinBytes, readSourceText } from '../host-files';
 import { formatDiagnostic } from './format-diagnostic';
 import { includeSearchPaths } from './include-paths';
-import { parseAsmArgs, type AsmArgs } from './asm-options';
+import { parseAsmArgs, type AsmArgs, type MessageFormat } from './asm-options';
 import { assemblerFlags, COMMAND_LINE } from './assembler-arguments';
 import { asNasmPlaces } from './nasm-message-places';
-import { NASM_VERSION, VERSION, type Io } from './usage';
+import { asReported, includedFiles, nasmFileNames, nasmIncludeName } from './reported-places';
+import { commandHelp, HELP, NASM_VERSION, VERSION, type Io } from './usage';
 
 export function asmCommand(argv: readonly string[], io: Io): number {
   const args = parseAsmArgs(argv);
   // nasm: "NASM version 2.16.01", whatever else is on the line.
+  if (args.help === true) { io.out(commandHelp('asm') ?? HELP); return 0; }
   if (args.version) { io.out(`Ringside version ${VERSION} (assembles as NASM version ${NASM_VERSION} -f bin)\n`); return 0; }
+  // nasm reports its options' problems as it reads them, before it opens -Z's file: on standard
+  // error, or on standard output once it has read -s (--limit-X's in its first reading of the
+  // options, -w's in its second); then it stops on an error among them (measured).
+  const early = (i: number): ((text: string) => void) => (args.stdoutFrom !== undefined && i >= args.stdoutFrom ? io.out : io.err);
+  // (`ringside : warning:` in -X vc's shape, as nasm's `nasm : warning:`, once -X vc has been read: -w's are read after every -X.)
+  args.optionWarnings.forEach((w, i) => early(i)(`${programPlace(args.optionWarningFormats[i])} warning: ${w}\n`));
+  const optionProblems = commandLineWarnings(args.warnings);
+  for (const p of optionProblems) early(Infinity)(`${programPlace(args.messageFormat)} ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
   const messages = messageStream(args, io);
   if (messages === undefined) return 1;
+  if (optionProblems.some((p) => p.verdict === 'error')) { messages.close(); return 1; }
   try {
     return assembleFile(args, { out: io.out, err: messages.write });
   } finally {
@@ -46,7 +57,7 @@ function messageStream(args: AsmArgs, io: Io): { write: (text: string) => void; 
   if (to === 'stdout') return { write: io.out, close: () => {} };
   let fd: number;
   try { fd = fs.openSync(to.file, 'w'); } catch {
-    io.err(`${args.file}: error: cannot open file \`${to.file}' for error messages\n`);
+    io.err(`${fileLevel(args)} error: cannot open file \`${to.file}' for error messages\n`);
     return undefined;
   }
   return { write: (text) => { fs.writeSync(fd, encodeSource(text)); }, close: () => fs.closeSync(fd) };
@@ -56,12 +67,10 @@ function assembleFile(args: AsmArgs, io: Io): number {
   const file = path.resolve(args.file);
   const readFile = readSourceText;
   const readBinary = readIncbinBytes;
-  // nasm reports its options' problems before it reads the input, and stops on an error among them (measured).
-  for (const w of args.optionWarnings) io.err(`ringside: warning: ${w}\n`);
-  const optionProblems = commandLineWarnings(args.warnings);
-  for (const p of optionProblems) io.err(`ringside: ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
-  if (optionProblems.some((p) => p.verdict === 'error')) return 1;
-  const input = readInputFile(args.file, io.err);
+  // (With -X, in nasm's words and shape: "nasm: fatal: unable to open input file `a.asm' No such file or directory", measured.)
+  const input = args.messageFormat === 'ringside'
+    ? readInputFile(args.file, io.err)
+    : readInputFile(args.file, io.err, (name, reason) => `${programPlace(args.messageFormat)} fatal: unable to open input file \`${name}' ${reason}\n`);
   if (input === undefined) { removeOutput(args); return 1; }
   const text = nasmSourceText(input);
   const cwd = process.cwd();
@@ -70,30 +79,38 @@ function assembleFile(args: AsmArgs, io: Io): number {
   // (`-M` wins over `-E`, as in nasm, whose -M sets its mode where -E and -MD add to it.)
   if (depend?.only === true) return dependenciesCommand(args, depend, file, text, readFile, io);
   if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io, depend);
-  const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths), workingDirectory: cwd, fileName: nasmFileNames(args, file, args.includes, cwd) });
+  const outFile = outputName(args);
+  if (!openOutput(args, outFile, 'error', io)) return 1;
+  const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths), workingDirectory: cwd, fileName: nasmFileNames(file, args.file, args.includes, cwd) });
   const reported = new ReportedLines(result.lineDirectives);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const shaped = nasmShaper(args);
-  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
   // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
   const write = (what: string, target: string, data: Uint8Array | string): boolean => {
     try { fs.writeFileSync(target, typeof data === 'string' ? encodeSource(data) : data); return true; } catch (e) {
-      io.err(`${args.file}: error: unable to open ${what} file \`${target}': ${fileErrorReason(e)}\n`);
+      io.err(`${fileLevel(args)} error: unable to open ${what} file \`${target}': ${fileErrorReason(e)}\n`);
       return false;
     }
   };
-  if (errors > 0) {
-    if (args.list) listingOfFailure(args.list, result.diagnostics, () => result.listing, write);
+  // nasm opens the listing as its final pass begins, so a listing it cannot open is said before
+  // that pass's messages, and is an error: the output is removed, exit 1 (measured with nasm
+  // 2.16.01: "a.asm: error: unable to open listing file `nodir/a.lst'", then the warnings).
+  let listed = true;
+  if (args.list) {
+    if (errors > 0) listingOfFailure(args.list, result.diagnostics, () => result.listing, write);
+    else listed = write('listing', args.list, renderListing(result.listing));
+  }
+  const named = includedFiles(nasmFileNames(file, args.file, args.includes, cwd), result.includes);
+  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, named), args.messageFormat));
+  if (errors > 0 || !listed) {
     removeOutput(args);
     return 1;
   }
-  const outFile = outputName(args);
   if (!write('output', outFile, result.image)) return 1;
-  if (args.list && !write('listing', args.list, renderListing(result.listing))) return 1;
-  if (result.map) writeMap(result.map, args.file, outFile, io);
+  if (result.map) writeMap(result.map, args, outFile, io);
   if (depend === undefined) return 0;
   // The dependencies come from the preprocessor alone: it runs again, only for -MD.
-  const pp = preprocess({ file, text, readFile, includePaths, defines: args.defines, limits: resolveLimits(args.limits), recordDependencies: true }, new DiagnosticSink());
+  const pp = preprocess({ file, text, readFile, includePaths, defines: args.defines, limits: readingLimits(args), recordDependencies: true }, new DiagnosticSink());
   return writeDependencies(args, depend, dependencyFiles(pp, dependencyNames(args)), outFile, io);
 }
 
@@ -138,6 +155,41 @@ function nasmShaper(args: AsmArgs): (d: Diagnostic) => Diagnostic {
 }
 
 /**
+ * The limits of a pass that reads the source without assembling it (-E, -M and -MD's list):
+ * nasm counts the lines it assembles for --limit-lines, so those read on (measured with nasm
+ * 2.16.01: -E and -M with --limit-lines=2 print every line, exit 0).
+ */
+function readingLimits(args: AsmArgs): ResolvedLimits {
+  return resolveLimits({ ...args.limits, lines: Infinity });
+}
+
+/**
+ * nasm opens its output (-o's, or -E's with -o) before it reads a line of the source, so one it
+ * cannot open is its one message (measured with nasm 2.16.01: "a.asm: fatal: unable to open output
+ * file `nodir/a.bin'", with no warning or error of the source before or after it, exit 1). Whether
+ * `target` could be opened; it is then there, empty, as nasm's is, until the bytes come.
+ */
+function openOutput(args: AsmArgs, target: string, severity: 'error' | 'fatal', io: Io): boolean {
+  try { fs.closeSync(fs.openSync(target, 'w')); return true; } catch (e) {
+    io.err(`${fileLevel(args)} ${severity}: unable to open output file \`${target}': ${fileErrorReason(e)}\n`);
+    return false;
+  }
+}
+
+/** Where a message of the program's own says it is: `ringside:`, or `ringside :` in -X vc's shape (nasm's `nasm :`). */
+function programPlace(format: MessageFormat): string {
+  return format === 'vc' ? 'ringside :' : 'ringside:';
+}
+
+/**
+ * Where a message about FILE as a whole says it is: `a.asm:`, or `a.asm :` in -X vc's shape (measured
+ * with nasm 2.16.01: "a.asm : error: unable to open listing file `x.lst'").
+ */
+function fileLevel(args: AsmArgs): string {
+  return args.messageFormat === 'vc' ? `${args.file} :` : `${args.file}:`;
+}
+
+/**
  * After errors nasm removes its output file, so that none from before is left for `make` to take
  * for new (measured with nasm 2.16.01: an error, a `%fatal`, an input file it cannot read; `-E`'s
  * OUT too; `-M` writes none and leaves it).
@@ -175,17 +227,18 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
   const searched = request.missingOk ? { ...args, includes: [] } : args;
   const result = preprocessOnly({
     file, text, readFile, workingDirectory: cwd, includePaths: searchPaths(searched, request.missingOk), defines: args.defines,
-    warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: true,
-    nameOf: nasmFileNames(args, file, searched.includes, cwd),
+    warnings: args.warnings, limits: readingLimits(args), recordDependencies: true,
+    nameOf: nasmFileNames(file, args.file, searched.includes, cwd),
   });
   const files = dependencyFiles(result.pp, dependencyNames(searched, request.missingOk));
   const reported = new ReportedLines(result.pp.reported.directives);
   let errors = 0;
   const shaped = nasmShaper(args);
+  const named = includedFiles(nasmFileNames(file, args.file, searched.includes, cwd), result.pp.includes);
   for (const d of result.printedMessages) {
     if (NOT_IN_DEPENDENCY_PASS.has(d.code)) continue;
     if (d.severity === 'error') errors++;
-    io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
+    io.err(formatDiagnostic(asReported(shaped(d), reported, named), args.messageFormat));
   }
   if (errors > 0) return 1;
   return writeDependencies(args, request, files, outputName(args), io);
@@ -220,7 +273,7 @@ function writeDependencies(args: AsmArgs, request: DependencyRequest, files: rea
   const to = request.file ?? (request.only ? undefined : args.out !== undefined ? `${args.out}.d` : args.file.replace(/\.[^./\\]*$/, '') + '.d');
   if (to === undefined || to === '-') { io.out(text); return 0; }
   try { fs.writeFileSync(to, encodeSource(text)); } catch {
-    io.err(`${args.file}: error: unable to write dependency file \`${to}'\n`);
+    io.err(`${fileLevel(args)} error: unable to write dependency file \`${to}'\n`);
     return 1;
   }
   return 0;
@@ -232,18 +285,20 @@ function writeDependencies(args: AsmArgs, request: DependencyRequest, files: rea
  * wrote is removed); a fatal error stops it where it is (measured with nasm 2.16.01).
  */
 function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: (p: string) => string | undefined, includePaths: string[], io: Io, depend: DependencyRequest | undefined): number {
+  if (args.out !== undefined && !openOutput(args, args.out, 'fatal', io)) return 1;
   const cwd = process.cwd();
   const result = preprocessOnly({
-    file, text, readFile, workingDirectory: cwd, includePaths, defines: args.defines, warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: depend !== undefined,
-    nameOf: nasmFileNames(args, file, args.includes, cwd),
+    file, text, readFile, workingDirectory: cwd, includePaths, defines: args.defines, warnings: args.warnings, limits: readingLimits(args), recordDependencies: depend !== undefined,
+    nameOf: nasmFileNames(file, args.file, args.includes, cwd),
   });
   const reported = new ReportedLines(result.pp.reported.directives);
   const shaped = nasmShaper(args);
-  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
+  const named = includedFiles(nasmFileNames(file, args.file, args.includes, cwd), result.pp.includes);
+  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, named), args.messageFormat));
   if (args.out === undefined) io.out(result.text);
   else if (result.errors === 0) {
     try { fs.writeFileSync(args.out, encodeSource(result.text)); } catch (e) {
-      io.err(`${args.file}: fatal: unable to open output file \`${args.out}': ${fileErrorReason(e)}\n`);
+      io.err(`${fileLevel(args)} fatal: unable to open output file \`${args.out}': ${fileErrorReason(e)}\n`);
       return 1;
     }
   }
@@ -253,64 +308,18 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
 }
 
 /**
- * The names nasm gives the files of a run (`__FILE__`, `-E`'s `%line`s): the main file (`file`,
- * resolved) as the command line wrote it, an included one as nasmIncludeName has it.
- */
-function nasmFileNames(args: AsmArgs, file: string, includes: readonly string[], cwd: string): (f: string, written: string | undefined) => string {
-  return (f, written) => (f === file ? args.file : nasmIncludeName(f, written, includes, cwd));
-}
-
-/**
- * The name nasm 2.16 gives an included file: the name as written when it is found from the
- * working directory, else the first `-I` directory it is found under joined before it. (Ringside
- * also looks in the including file's directory, which nasm does not: such a file is named
- * relative to the working directory.)
- */
-function nasmIncludeName(file: string, written: string | undefined, includes: readonly string[], cwd: string): string {
-  if (written !== undefined) {
-    if (path.resolve(cwd, written) === file) return written;
-    for (const dir of includes) {
-      // (nasm_catfile: a `/` between unless DIR ends in one; measured, -Isrc names src/lib/y.inc.)
-      const name = dir === '' || dir.endsWith('/') ? dir + written : `${dir}/${written}`;
-      if (path.resolve(cwd, name) === file) return name;
-    }
-  }
-  return path.isAbsolute(file) && file.startsWith(cwd + path.sep) ? path.relative(cwd, file) : file;
-}
-
-/**
  * Writes the `[map]` file (NASM manual §8.1.4) after the output, as nasm does: to standard output
  * or error, or to the file named, relative to the working directory. nasm 2.16 says nothing when
  * it cannot open the file (measured); a warning here says why there is none.
  */
-function writeMap(map: MapFile, sourceFile: string, outputFile: string, io: Io): void {
-  const text = renderMapFile(map, sourceFile, outputFile);
+function writeMap(map: MapFile, args: AsmArgs, outputFile: string, io: Io): void {
+  const text = renderMapFile(map, args.file, outputFile);
   const target = map.request.target;
   if (target === 'stdout') io.out(text);
   else if (target === 'stderr') io.err(text);
   else {
     try { fs.writeFileSync(target, encodeSource(text)); } catch (e) {
-      io.err(`${sourceFile}: warning: unable to open map file \`${target}': ${fileErrorReason(e)}\n`);
+      io.err(`${fileLevel(args)} warning: unable to open map file \`${target}': ${fileErrorReason(e)}\n`);
     }
   }
-}
-
-/**
- * `d` with its places as nasm reports them, for the messages: a line a `%line` renumbered by the
- * name (as written) and number it gave (reported-lines.ts), any other by its file relative to
- * `cwd`. The result's own ranges stay on the real lines, for the editor and the debugger.
- */
-function asReported(d: Diagnostic, reported: ReportedLines, cwd: string): Diagnostic {
-  const relative = (f: string): string => (path.isAbsolute(f) && f.startsWith(cwd + path.sep) ? path.relative(cwd, f) : f);
-  const place = (r: SourceRange): SourceRange => {
-    const p = reported.empty ? undefined : reported.at(r.file, r.start.line);
-    if (p === undefined) return { ...r, file: relative(r.file) };
-    // (The column is the line's own: a renumbered line is the same text.)
-    return { file: p.file ?? relative(r.file), start: { line: p.line, col: r.start.col }, end: { line: p.line + r.end.line - r.start.line, col: r.end.col } };
-  };
-  return {
-    ...d, range: place(d.range),
-    ...(d.expansion ? { expansion: d.expansion.map(place) } : {}),
-    ...(d.related ? { related: d.related.map((r) => ({ ...r, range: place(r.range) })) } : {}),
-  };
 }

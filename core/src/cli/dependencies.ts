@@ -74,7 +74,7 @@ export function renderDependencies(target: string, files: readonly string[], req
   return text;
 }
 
-/** Where the CLI finds files and how nasm names them (see asm-command.ts nasmIncludeName). */
+/** Where the CLI finds files and how nasm names them (see reported-places.ts nasmIncludeName). */
 export interface DependencyNames {
   readonly mainFile: string;
   /** The main file as its command line wrote it. */

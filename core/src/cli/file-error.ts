@@ -24,16 +24,16 @@ export function fileErrorReason(e: unknown): string {
 /**
  * The input file's bytes (`0`: standard input's), or undefined after one error line that names it
  * and says why, in the same words for every command (nasm: "unable to open input file `a.asm' No
- * such file or directory").
+ * such file or directory"), or as `line` words it.
  */
-export function readInputFile(file: string | 0, err: (text: string) => void): Buffer | undefined {
+export function readInputFile(file: string | 0, err: (text: string) => void, line = (name: string, reason: string): string => `${name}: error: unable to open input file \`${name}': ${reason}\n`): Buffer | undefined {
   const name = file === 0 ? '-' : file;
   try {
     const bytes = readInputBytes(file);
-    if (bytes === undefined) err(`${name}: error: unable to open input file \`${name}': it did not end within ${STREAM_LIMIT >> 20} MiB\n`);
+    if (bytes === undefined) err(line(name, `it did not end within ${STREAM_LIMIT >> 20} MiB`));
     return bytes;
   } catch (e) {
-    err(`${name}: error: unable to open input file \`${name}': ${fileErrorReason(e)}\n`);
+    err(line(name, fileErrorReason(e)));
     return undefined;
   }
 }

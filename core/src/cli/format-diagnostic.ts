@@ -28,9 +28,10 @@ function nasmShaped(d: Diagnostic, format: 'gnu' | 'vc'): string {
     if (r.start.line < 0) return format === 'gnu' ? `${r.file}:` : `${r.file} :`;
     return format === 'gnu' ? `${r.file}:${r.start.line + 1}:` : `${r.file}(${r.start.line + 1}) :`;
   };
-  // A `%fatal` is nasm's fatal error, which ends the run before nasm lists the macros it came
-  // from (nasm.c, nasm_verror: die_hard comes first; measured: `a.asm:5: fatal: boom`, alone).
-  if (d.code === 'user-fatal') return `${where(d.range)} fatal: ${d.message}\n`;
+  // A fatal error ends the run before nasm lists the macros it came from (nasm.c, nasm_verror:
+  // die_hard comes first; measured: `a.asm:5: fatal: boom`, alone). The line limit's message
+  // ends in a newline of its own in nasm.c, so an empty line follows it (measured).
+  if (FATAL.has(d.code)) return `${where(d.range)} fatal: ${d.message}\n${d.code === 'limit-lines' ? '\n' : ''}`;
   let text = `${where(d.range)} ${d.severity}: ${d.message}${switchTag(d)}\n`;
   for (const site of d.expansion ?? []) text += `${where(site)} ... expanded from here\n`;
   for (const rel of d.related ?? []) text += `${where(rel.range)} ${rel.definition ? 'info:' : '...'} ${rel.message}\n`;
@@ -38,9 +39,13 @@ function nasmShaped(d: Diagnostic, format: 'gnu' | 'vc'): string {
 }
 
 /**
- * The word for `d`'s severity: nasm's, `fatal` for a `%fatal` (its fatal error, measured: `a.asm:1:
- * fatal: x`), which the editor's diagnostics give as an error, their severities having no fatal.
+ * The diagnostics that are nasm's fatal errors, which the editor's give as errors, their
+ * severities having no fatal: a `%fatal` (measured: `a.asm:1: fatal: x`) and the line limit
+ * (measured: `a.asm:3: fatal: overall line count exceeds the maximum 2`).
  */
+const FATAL: ReadonlySet<string> = new Set(['user-fatal', 'limit-lines']);
+
+/** The word for `d`'s severity: nasm's, `fatal` for its fatal errors. */
 function severityWord(d: Diagnostic): string {
-  return d.code === 'user-fatal' ? 'fatal' : d.severity;
+  return FATAL.has(d.code) ? 'fatal' : d.severity;
 }

@@ -10,6 +10,8 @@ import { readInputFile } from './file-error';
 import type { AssemblerFlags } from '../asm/api';
 import { AssemblerArgumentReader, describeArgumentProblems } from './assembler-arguments';
 import { formatDiagnostic } from './format-diagnostic';
+import { asReported, includedFiles, nasmFileNames } from './reported-places';
+import { ReportedLines } from '../asm/reported-lines';
 import { nasmSourceText } from '../host-files';
 import { guestKindOf } from '../runtime/guest-file';
 import { includeSearchPaths } from './include-paths';
@@ -89,8 +91,16 @@ export function runCommand(argv: readonly string[], io: Io): number {
     ...(source !== undefined ? { source } : { image: new Uint8Array(bytes) }),
     memoryBytes: args.memoryBytes, maxInstructions: args.maxInstructions, kernelName: path.basename(file),
   });
+  // The assembly's messages, warnings too, as `ringside asm` prints them (nasm's order, places as nasm names them).
+  const assembled = loaded.ok ? loaded.session.assembled : loaded.assembled;
+  if (assembled != null) {
+    const reported = new ReportedLines(assembled.lineDirectives);
+    // (The -I directories are resolved here: an included file is named as found from the working directory, else by its path.)
+    const named = includedFiles(nasmFileNames(file, args.file, [], process.cwd()), assembled.includes);
+    for (const d of assembled.printedMessages) io.err(formatDiagnostic(asReported(d, reported, named)));
+  }
   if (!loaded.ok) {
-    for (const d of loaded.diagnostics ?? []) io.err(formatDiagnostic(d));
+    if (assembled == null) for (const d of loaded.diagnostics ?? []) io.err(formatDiagnostic(d));
     io.err(`ringside: ${loaded.message}\n`);
     return 1;
   }

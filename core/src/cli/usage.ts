@@ -27,10 +27,12 @@ Usage:
       to FILE. -P FILE (--include), --before LINE and --pragma TEXT run before
       the source, in order with -D and -U, as nasm runs them (not with -l, -E or
       -M, where nasm gives their lines as line 0 of FILE). -g, -Lw, -Lp,
-      --prefix, --postfix (and g/l forms) and --reproducible change nothing in
-      a flat binary and are accepted; --no-line makes %line do nothing. -a,
-      -t, --keep-all, -F and the other -L flags are refused, saying why. Bad
-      usage exits 2 (nasm exits 1).
+      --prefix, --postfix (and g/l forms), --reproducible and --abort-on-panic
+      change nothing in a flat binary and are accepted; --no-line makes %line
+      do nothing. -@ FILE reads more arguments from FILE, one a line, and the
+      NASMENV environment variable's options come first, as in nasm. -a, -t,
+      --keep-all, --debug, --include=FILE, -F, @FILE and the other -L flags
+      are refused, saying why. Bad usage exits 2 (nasm exits 1).
       %include and incbin look for a relative name in FILE's directory, then in
       each -I DIR in order, then in the working directory (nasm 2.16 looks in
       its working directory first and not in FILE's directory: the same files
@@ -71,7 +73,8 @@ Usage:
       is assembled with the nasm flags given, read as asm reads them: those that
       shape the assembly (-D, -U, -I, -P, -O, -w/-W, -f bin, --before, --pragma,
       --limit-NAME, --no-line); the others (-o, -l, -E, -M..., -X...) are
-      refused. COM1's bytes go to stdout unchanged, and a file or pipe on stdin
+      refused. Its messages, warnings too, go to stderr as asm prints them.
+      COM1's bytes go to stdout unchanged, and a file or pipe on stdin
       is typed into COM1 as the guest reads it, as QEMU's -serial stdio does: a
       guest halted with interrupts on waits for it until it ends. A terminal
       gives each key as typed (raw mode: the guest echoes what it echoes);

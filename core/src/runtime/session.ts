@@ -69,7 +69,7 @@ export interface LoadOptions {
 
 export type LoadResult =
   | { readonly ok: true; readonly session: GuestSession }
-  | { readonly ok: false; readonly message: string; readonly diagnostics?: readonly Diagnostic[] };
+  | { readonly ok: false; readonly message: string; readonly diagnostics?: readonly Diagnostic[]; readonly assembled?: AssembleResult };
 
 /** How a run command ended: stopped (can continue) or exited (the guest is done). */
 export type RunOutcome = StoppedEvent | ExitedEvent;
@@ -221,7 +221,7 @@ export class GuestSession {
       const deadline = options.assemblyBudgetMs !== undefined ? performance.now() + options.assemblyBudgetMs : undefined;
       assembled = assemble({ ...flags, file, text, host: host ?? defaultHost(), deadline });
       const errors = assembled.diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length > 0) return { ok: false, message: `${file}: ${errors.length} assembly error(s)`, diagnostics: errors };
+      if (errors.length > 0) return { ok: false, message: `${file}: ${errors.length} assembly error(s)`, diagnostics: errors, assembled };
       image = assembled.image;
     }
     if (image === undefined) return { ok: false, message: 'nothing to load: give a source or an image' };
