@@ -3,7 +3,7 @@
 // §25.1, Appendix C) and the PV hypercalls that replace them (core/src/vmm/hypercalls.ts).
 
 import type { InstructionSpec, VirtBehaviour } from '../types';
-import { DESCRIPTOR_TABLE_EXITING, HW, INNOCUOUS, exitsOnly, privileged, silent } from '../virt';
+import { DESCRIPTOR_TABLE_EXITING, HW, INNOCUOUS, exceptionBitmap, exitsOnly, privileged, silent } from '../virt';
 import { atLevel, form } from './form';
 
 const PRIV_EXC = ['#GP', '#UD'];
@@ -111,7 +111,7 @@ export const SYSTEM: readonly InstructionSpec[] = [
     privileged('sched_op.block', HW.when('hlt', 'HLT exiting (primary control bit 7) is set'), 'A PV kernel blocks its vCPU with sched_op(block) until an event arrives.'), ['#GP']),
   {
     mnemonic: 'bound', cpu: '186', summary: 'Raise #BR unless the signed index register lies within the pair of bounds in memory.', group: 'misc',
-    privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#BR', '#UD', '#GP', '#SS', '#PF', '#AC'],
+    privilege: 'innocuous', virt: { ...INNOCUOUS, hardwareAssisted: exceptionBitmap(5, '#BR') }, exceptions: ['#BR', '#UD', '#GP', '#SS', '#PF', '#AC'],
     forms: [form('r16,m', 'rm', 'o16 62 /r'), form('r32,m', 'rm', 'o32 62 /r')],
   },
   // The multi-byte NOP (0F 1F /0, P6 and later; Intel SDM Vol. 2B "NOP"): the ModR/M only sets its
@@ -125,7 +125,7 @@ export const SYSTEM: readonly InstructionSpec[] = [
   ...HINT_NOPS,
   simple('pause', 'F3 90', 'Spin-loop hint (a NOP with a REP prefix on older processors).', 'innocuous',
     exitsOnly('pause', 'PAUSE exiting (primary control bit 30) or PAUSE-loop exiting is set', 'Lets a VMM deschedule a vCPU spinning on a lock held by a preempted one.'), []),
-  { mnemonic: 'ud2', cpu: '186', summary: 'Raise #UD (invalid opcode) on purpose.', group: 'misc', privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#UD'], forms: [form('', '', '0F 0B')] },
+  { mnemonic: 'ud2', cpu: '186', summary: 'Raise #UD (invalid opcode) on purpose.', group: 'misc', privilege: 'innocuous', virt: { ...INNOCUOUS, hardwareAssisted: exceptionBitmap(6, '#UD') }, exceptions: ['#UD'], forms: [form('', '', '0F 0B')] },
 ];
 
 
