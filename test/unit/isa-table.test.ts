@@ -157,6 +157,27 @@ describe('instruction table', () => {
     assert.doesNotMatch(spec('int').virt.note ?? '', /unless the exception bitmap selects the vector/);
   });
 
+  it('states the exit conditions of SDM Vol. 3C §25.1.3 and Table C-1', () => {
+    const when = (m: string, operand?: OperandKind): string => {
+      const f = operand === undefined ? undefined : spec(m).forms.find((x) => x.operands[0] === operand);
+      const hw = (f?.virt ?? spec(m).virt).hardwareAssisted;
+      return hw === 'no-exit' ? '' : hw.when;
+    };
+    // Exit reason 30: "use I/O bitmaps" 1 and a port's bit set, or "use I/O bitmaps" 0 and
+    // "unconditional I/O exiting" 1 -- with the bitmaps in use, bit 24 no longer matters.
+    for (const m of ['in', 'out', 'insb', 'outsd']) {
+      assert.match(when(m), /bitmaps are in use.*bit of a port.*set; without the bitmaps, .*unconditional I\/O exiting/, m);
+    }
+    // CLTS: bit 3 set in both the CR0 guest/host mask and the CR0 read shadow.
+    assert.match(when('clts'), /both the CR0 guest\/host mask and the CR0 read shadow/);
+    // LMSW and MOV to CR0/CR4 compare the value written with the read shadow, not with CR0.
+    assert.match(when('lmsw'), /CR0 read shadow/);
+    assert.match(when('mov', 'creg'), /CR3-target values.*read shadow/);
+    // RDMSR/WRMSR: bitmaps off, ECX outside both ranges, or the MSR's bit set.
+    assert.match(when('rdmsr'), /MSR bitmaps are off.*outside 0-1FFFH and C0000000H-C0001FFFH.*read bitmap/);
+    assert.match(when('wrmsr'), /write bitmap/);
+  });
+
   it("classifies Robin & Irvine's instructions as sensitive but unprivileged", () => {
     for (const m of ['sgdt', 'sidt', 'sldt', 'smsw', 'pushf', 'popf', 'lar', 'lsl', 'verr', 'verw', 'int', 'retf', 'str']) {
       assert.equal(spec(m).privilege, 'sensitive-unprivileged', m);

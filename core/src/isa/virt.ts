@@ -88,7 +88,14 @@ export function exceptionBitmap(vector: number, name: string): VirtBehaviour['ha
 }
 
 export const DESCRIPTOR_TABLE_EXITING = 'descriptor-table exiting (secondary control bit 2) is set';
-export const IO_EXITING = 'unconditional I/O exiting (bit 24) is set, or the port is set in the I/O bitmaps (bit 25)';
+/**
+ * With "use I/O bitmaps" set, unconditional I/O exiting is ignored (SDM Vol. 3C §25.1.3; Appendix C,
+ * exit reason 30): a port whose bitmap bit is clear does not exit even when bit 24 is set.
+ */
+export const IO_EXITING = 'the I/O bitmaps are in use (primary control bit 25) and the bit of a port it accesses is set; without the bitmaps, when unconditional I/O exiting (bit 24) is set';
+/** RDMSR/WRMSR (SDM Vol. 3C §25.1.3; Appendix C, exit reasons 31 and 32). */
+export const MSR_EXITING = (bitmap: 'read' | 'write'): string =>
+  `MSR bitmaps are off (primary control bit 28), ECX is outside 0-1FFFH and C0000000H-C0001FFFH, or ECX's bit in the ${bitmap} bitmap is set`;
 
 /** Segment and far-transfer instructions from Robin & Irvine's protection-system list. */
 export const PROTECTION_CHECK: VirtBehaviour = silent(undefined, 'no-exit',
