@@ -144,7 +144,7 @@ export class Cpu {
     this.eip = state.eip >>> 0;
     this.setEflags(state.eflags);
     this.cr0 = state.cr0 >>> 0; this.cr3 = state.cr3 >>> 0; this.cr4 = state.cr4 >>> 0;
-    this.mmu.setCr4(this.cr4); this.mmu.setCr3(this.cr3); this.mmu.setCr0(this.cr0);
+    this.mmu.loadControls(this.cr0, this.cr3, this.cr4);
     const segs = [state.es, state.cs, state.ss, state.ds, state.fs, state.gs];
     segs.forEach((s, i) => {
       this.segSel[i] = s.selector;

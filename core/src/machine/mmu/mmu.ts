@@ -74,6 +74,21 @@ export class Mmu {
   }
 
   /**
+   * Loads CR0, CR3 and CR4 as a boot loader or a snapshot restore does: the TLB starts empty and no
+   * flush is counted or reported, since no guest operation of SDM Vol. 3A §4.10.4.1 ran.
+   */
+  loadControls(cr0: number, cr3: number, cr4: number): void {
+    this.cr0 = cr0 >>> 0;
+    this.cr4 = cr4 >>> 0;
+    this.paging = (cr0 & CR0_PG) !== 0;
+    this.controls.cr3 = cr3 >>> 0;
+    this.controls.wp = (cr0 & CR0_WP) !== 0;
+    this.controls.pse = (cr4 & CR4_PSE) !== 0;
+    this.controls.pge = (cr4 & CR4_PGE) !== 0;
+    this.tlb.clear();
+  }
+
+  /**
    * After a successful translate() of `la` to RAM: the TLB entry now holding its page (-1 with
    * paging off), which a cache in front of the TLB may use while tlb.generation is unchanged.
    */

@@ -255,6 +255,16 @@ export class Tlb {
   }
 
   /**
+   * Empties the TLB without counting or reporting a flush: for a machine whose state is loaded
+   * (boot, snapshot restore), where no guest operation invalidated anything.
+   */
+  clear(): void {
+    this.tags.fill(0);
+    this.attrs.fill(0);
+    this.generation++;
+  }
+
+  /**
    * CR0.WP changed: the cached rights are unchanged but which accesses they permit depends on WP
    * (§4.6), so recompute the permit bits. MOV to CR0 is not required to flush for WP (§4.10.4.1).
    */
