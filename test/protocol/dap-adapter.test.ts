@@ -518,6 +518,26 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal((await client.stopped(from)).body.reason, 'function breakpoint');
   });
 
+  it('shutdown: the #GP filter stops on a #GP that was raised but never delivered', async () => {
+    // `int 0x82` with no IDT: QEMU's -d int log (test/fixtures/qemu/shutdown/int-no-idt.qemu.txt)
+    // shows #GP(0x412) raised (SDM Vol. 3A §6.13: IDT=1, index 0x82), then #DF, then shutdown.
+    // Nothing is ever delivered, yet the user asked to stop on #GP: the stop comes at the shutdown.
+    const qemu = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'qemu', 'shutdown', 'int-no-idt.qemu.txt'), 'latin1');
+    assert.match(qemu, /^v=0d e=0412 /m);
+    await start(client, { program: path.join(ROOT, 'test', 'fixtures', 'qemu', 'shutdown', 'int-no-idt.bin') }, async (c) => {
+      await c.ok('setExceptionBreakpoints', { filters: ['gp'] });
+    });
+    const stop = await client.stopped(0);
+    assert.equal(stop.body.reason, 'exception');
+    assert.match(stop.body.text ?? '', /^#GP\(0x412\) was raised but never delivered/);
+    const info = await client.ok<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: 1 });
+    assert.equal(info.body.exceptionId, '#GP');
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from);
+    assert.equal(exited.body.exitCode, 3);
+  });
+
   it('fault: the #GP filter with a condition stops on the second fault only, with exception info', async () => {
     await start(client, { program: FAULT }, async (c) => {
       const r = await c.ok<DebugProtocol.SetExceptionBreakpointsResponse>('setExceptionBreakpoints', { filters: [], filterOptions: [{ filterId: 'gp', condition: 'eax == 2' }] });
