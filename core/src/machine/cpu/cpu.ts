@@ -91,6 +91,11 @@ export class Cpu {
   condition: CpuCondition = 'running';
   /** While `condition` is 'shutdown': the faults that led to it, in order (describeShutdown). */
   shutdownFaults: readonly ShutdownFault[] = [];
+  /**
+   * While an exception is delivered (cpu.hooks.delivered): the faults raised before it whose own
+   * delivery faulted (a #GP that became #DF, SDM Vol. 3A Table 6-5), in order; empty otherwise.
+   */
+  undeliveredFaults: readonly ShutdownFault[] = [];
   /** Set for one step when the last instruction was HLT or a shutdown happened. */
   lastVector = -1;
 

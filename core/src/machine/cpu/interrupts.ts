@@ -126,11 +126,19 @@ export function deliverPendingFault(cpu: Cpu): void {
   // The faults in the order they arise, #DF where a pair became one: what a shutdown is reported
   // with, made only once a delivery has faulted.
   let chain: ShutdownFault[] | undefined;
+  // The faults whose delivery faulted so far: what cpu.hooks sees in cpu.undeliveredFaults.
+  let undelivered: ShutdownFault[] | undefined;
   for (let guard = 0; guard < 8; guard++) {
     cpu.fault = -1;
-    if (deliverInterrupt(cpu, vector, code, pushesErrorCode(vector), 'exception', cpu.eip)) return;
+    if (deliverInterrupt(cpu, vector, code, pushesErrorCode(vector), 'exception', cpu.eip)) {
+      if (undelivered !== undefined) cpu.undeliveredFaults = NO_FAULTS;
+      return;
+    }
     const second = cpu.fault;
     const secondCode = cpu.faultCode;
+    undelivered ??= [];
+    undelivered.push(shutdownFault(vector, code));
+    cpu.undeliveredFaults = undelivered;
     chain ??= [shutdownFault(vector, code)];
     chain.push(shutdownFault(second, secondCode));
     if (vector === DF_VECTOR) break;
@@ -146,7 +154,10 @@ export function deliverPendingFault(cpu: Cpu): void {
   cpu.fault = -1;
   cpu.condition = 'shutdown';
   cpu.shutdownFaults = chain ?? [];
+  cpu.undeliveredFaults = NO_FAULTS;
 }
+
+const NO_FAULTS: readonly ShutdownFault[] = [];
 
 function shutdownFault(vector: number, code: number): ShutdownFault {
   return { vector, errorCode: pushesErrorCode(vector) ? code >>> 0 : -1 };
