@@ -829,7 +829,8 @@ export class GuestSession {
     const name = VECTOR_NAMES[vector] ?? `vector ${vector}`;
     const code = errorCode >= 0 ? errorCode >>> 0 : undefined;
     const qualification = vector === 14 ? cpu.cr2 >>> 0 : undefined;
-    if (detailed) this.emit({ ...this.context(eip, ins), kind: 'exception', vector, name, errorCode: code, qualification, type: kind, handlerEip });
+    const undelivered = cpu.undeliveredFaults.length > 0 ? [...cpu.undeliveredFaults] : undefined;
+    if (detailed) this.emit({ ...this.context(eip, ins), kind: 'exception', vector, name, errorCode: code, qualification, type: kind, handlerEip, undelivered });
     if (this.pending !== null) return;
     if (filter === undefined) {
       this.undeliveredStop(name, eip, ins, handlerEip);
@@ -852,7 +853,8 @@ export class GuestSession {
       const filter = this.exceptionFilters.get(fault.vector);
       if (filter === undefined || !this.conditionHolds(filter.condition)) continue;
       const raised = describeShutdown([fault]);
-      this.stopAfterThis({ reason: 'exception', vector: fault.vector, description: `${raised} at ${hex(eip)} (${ins}) could not be delivered, so ${name} was; now at its handler ${hex(handlerEip)}` });
+      const chain = describeShutdown(this.machine.cpu.undeliveredFaults);
+      this.stopAfterThis({ reason: 'exception', vector: fault.vector, description: `${raised} at ${hex(eip)} (${ins}) could not be delivered (${chain}), so ${name} was; now at its handler ${hex(handlerEip)}` });
       return;
     }
   }

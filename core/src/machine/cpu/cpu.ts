@@ -92,8 +92,9 @@ export class Cpu {
   /** While `condition` is 'shutdown': the faults that led to it, in order (describeShutdown). */
   shutdownFaults: readonly ShutdownFault[] = [];
   /**
-   * While an exception is delivered (cpu.hooks.delivered): the faults raised before it whose own
-   * delivery faulted (a #GP that became #DF, SDM Vol. 3A Table 6-5), in order; empty otherwise.
+   * While an exception is delivered (cpu.hooks.delivered): the faults raised before it and never
+   * delivered, in order (a #GP whose delivery raised #NP, both become #DF: SDM Vol. 3A Table 6-5);
+   * empty otherwise.
    */
   undeliveredFaults: readonly ShutdownFault[] = [];
   /** Set for one step when the last instruction was HLT or a shutdown happened. */

@@ -126,19 +126,14 @@ export function deliverPendingFault(cpu: Cpu): void {
   // The faults in the order they arise, #DF where a pair became one: what a shutdown is reported
   // with, made only once a delivery has faulted.
   let chain: ShutdownFault[] | undefined;
-  // The faults whose delivery faulted so far: what cpu.hooks sees in cpu.undeliveredFaults.
-  let undelivered: ShutdownFault[] | undefined;
   for (let guard = 0; guard < 8; guard++) {
     cpu.fault = -1;
     if (deliverInterrupt(cpu, vector, code, pushesErrorCode(vector), 'exception', cpu.eip)) {
-      if (undelivered !== undefined) cpu.undeliveredFaults = NO_FAULTS;
+      if (chain !== undefined) cpu.undeliveredFaults = NO_FAULTS;
       return;
     }
     const second = cpu.fault;
     const secondCode = cpu.faultCode;
-    undelivered ??= [];
-    undelivered.push(shutdownFault(vector, code));
-    cpu.undeliveredFaults = undelivered;
     chain ??= [shutdownFault(vector, code)];
     chain.push(shutdownFault(second, secondCode));
     if (vector === DF_VECTOR) break;
@@ -150,6 +145,8 @@ export function deliverPendingFault(cpu: Cpu): void {
       vector = second;
       code = secondCode;
     }
+    // What cpu.hooks is told was raised and never delivered, should the next delivery succeed.
+    cpu.undeliveredFaults = chain.slice(0, -1);
   }
   cpu.fault = -1;
   cpu.condition = 'shutdown';
