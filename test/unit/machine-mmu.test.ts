@@ -127,7 +127,10 @@ describe('machine: TLB (SDM 4.10)', () => {
     mmu.translate(0x2000, ACCESS_READ);
     pte(mem, 1, 0x301000 | P | G);
     pte(mem, 2, 0x302000 | P);
+    const before = { ...mmu.tlb.counters };
     mmu.setCr3(PD);
+    assert.equal(mmu.tlb.counters.nonGlobalFlushes - before.nonGlobalFlushes, 1, 'a flush that keeps global entries');
+    assert.equal(mmu.tlb.counters.flushes - before.flushes, 0);
     assert.equal(mmu.translate(0x1000, ACCESS_READ), 0x201000, 'global entry survives CR3 write');
     assert.equal(mmu.translate(0x2000, ACCESS_READ), 0x202000, 'G was set when the entry was cached');
     mmu.setCr4(0);
@@ -140,8 +143,14 @@ describe('machine: TLB (SDM 4.10)', () => {
     pte(mem, 1, 0x201000 | P | G);
     mmu.translate(0x1000, ACCESS_READ);
     pte(mem, 1, 0x301000 | P);
+    const before = { ...mmu.tlb.counters };
     mmu.setCr3(PD);
     assert.equal(mmu.translate(0x1000, ACCESS_READ), 0x301000);
+    // With CR4.PGE = 0 there are no global pages (SDM Vol. 3A §4.10.2.4), so this MOV to CR3
+    // flushes every entry: a full flush, as the TLB view's counters define one (tlbModel.ts),
+    // not one that keeps global entries.
+    assert.equal(mmu.tlb.counters.flushes - before.flushes, 1);
+    assert.equal(mmu.tlb.counters.nonGlobalFlushes - before.nonGlobalFlushes, 0);
   });
 
   it('faults on the stale rights of a cached entry, and the fault drops it so the retry walks', () => {

@@ -57,10 +57,14 @@ export class Mmu {
     }
   }
 
-  /** MOV to CR3 (and task switches that change it): drops all non-global entries. */
+  /**
+   * MOV to CR3 (and task switches that change it): drops all non-global entries. Without CR4.PGE
+   * no page is global (SDM Vol. 3A §4.10.2.4), so that is every entry: counted as a full flush.
+   */
   setCr3(value: number): void {
     this.controls.cr3 = value >>> 0;
-    this.tlb.flushNonGlobal();
+    if (this.controls.pge) this.tlb.flushNonGlobal();
+    else this.tlb.flushVpid();
   }
 
   /** MOV to CR4: a change of PGE drops every entry, global ones included. */

@@ -67,7 +67,7 @@ const ATTR_DIRTY = 0x08;
 const ATTR_GLOBAL = 0x10;
 const ATTR_LARGE = 0x20;
 
-/** What a flush dropped: everything, the non-global entries (CR3 write), or one page (INVLPG). */
+/** What a flush dropped: everything, the non-global entries (CR3 write with CR4.PGE), or one page (INVLPG). */
 export type TlbFlushScope = 'all' | 'non-global' | 'page';
 
 export class Tlb {
@@ -236,7 +236,7 @@ export class Tlb {
     if (this.onFlush !== null) this.onFlush('non-global', 0);
   }
 
-  /** Drops every entry of one VPID, global ones included (CR4.PGE change; INVVPID single-context). */
+  /** Drops every entry of one VPID, global ones included (CR4.PGE change, MOV to CR3 without PGE; INVVPID single-context). */
   flushVpid(vpid = this.vpidValue): void {
     for (let i = 0; i < this.tags.length; i++) {
       if ((this.attrs[i] & ATTR_VALID) !== 0 && ((this.tags[i] >>> 4) & 0xff) === vpid) this.drop(i);
