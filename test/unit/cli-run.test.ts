@@ -101,6 +101,13 @@ describe('ringside run', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('sets A in a directory entry its walk used, though the PTE it found was not present (QEMU, SDM Vol. 3A §4.8)', () => {
+    // QEMU's recording (scripts/record-qemu-serial.sh) of a guest that prints PDE 1 after a #PF there.
+    const SERIAL = path.join(FIX, 'qemu', 'serial');
+    const r = ringside(['run', path.join(SERIAL, 'page-walk-accessed.bin')]);
+    assert.equal(r.out, fs.readFileSync(path.join(SERIAL, 'page-walk-accessed.serial'), 'latin1'));
+    assert.equal(r.code, (Number(fs.readFileSync(path.join(SERIAL, 'page-walk-accessed.status'), 'utf8')) - 1) >> 1);
+  });
   // QEMU's recording of test/fixtures/qemu/serial/bytes.asm (scripts/record-qemu-serial.sh): a
   // guest that prints UTF-8, a Latin-1 byte its source holds raw, and 0x80-0xFF. Its COM1 bytes
   // reach standard output unchanged (they went out as UTF-8 of a character a byte: é as Ã©), from
