@@ -163,7 +163,13 @@ describe('machine: TLB (SDM 4.10)', () => {
     pte(mem, 6, 0x206000 | P | RW | US);
     assert.equal(mmu.translate(0x6000, ACCESS_USER_WRITE), TRANSLATION_FAULT);
     assert.equal(mmu.faultErrorCode, 7);
+    // The fault dropped the entry (SDM Vol. 3A §4.10.4.1): one page invalidation, as the TLB view's
+    // counter defines it ("entries dropped by INVLPG or by a page fault on their page").
+    assert.equal(mmu.tlb.counters.pageInvalidations, 1);
     assert.equal(mmu.translate(0x6000, ACCESS_USER_WRITE), 0x206000);
+    // A fault where no entry was cached drops nothing, and counts nothing.
+    assert.equal(mmu.translate(0x7000, ACCESS_READ), TRANSLATION_FAULT);
+    assert.equal(mmu.tlb.counters.pageInvalidations, 1);
   });
 
   it('toggling CR0.WP changes supervisor-write checks of cached entries without a flush', () => {

@@ -151,7 +151,7 @@ export class Mmu {
 
   /** A #PF also drops the TLB entries for the faulting page (§4.10.4.1), so a retry walks. */
   private pageFault(la: number, errorCode: number): number {
-    this.tlb.invalidateAddress(la, this.tlb.vpid);
+    this.tlb.invalidateFaultingPage(la);
     this.faultAddress = la >>> 0;
     this.faultErrorCode = errorCode;
     this.counters.pageFaults++;

@@ -216,15 +216,30 @@ export class Tlb {
     if (this.onFlush !== null) this.onFlush('page', (la & ~0xfff) >>> 0);
   }
 
-  /** Drops entries of `vpid` for `la`'s page, including every 4 KiB piece of a large page. */
-  invalidateAddress(la: number, vpid: number): void {
+  /**
+   * A page fault on `la` (SDM §4.10.4.1): drops the current VPID's entries for its page, counted and
+   * reported as an invalidation when there was one to drop (a stale entry whose rights faulted).
+   */
+  invalidateFaultingPage(la: number): void {
+    if (this.invalidateAddress(la, this.vpidValue) === 0) return;
+    this.counters.pageInvalidations++;
+    if (this.onFlush !== null) this.onFlush('page', (la & ~0xfff) >>> 0);
+  }
+
+  /** Drops entries of `vpid` for `la`'s page, including every 4 KiB piece of a large page; how many. */
+  invalidateAddress(la: number, vpid: number): number {
     const vpn = la >>> 12;
+    let dropped = 0;
     for (let i = 0; i < this.tags.length; i++) {
       const attrs = this.attrs[i];
       if ((attrs & ATTR_VALID) === 0 || ((this.tags[i] >>> 4) & 0xff) !== vpid) continue;
       const entryVpn = this.tags[i] >>> 12;
-      if (entryVpn === vpn || ((attrs & ATTR_LARGE) !== 0 && entryVpn >>> 10 === vpn >>> 10)) this.drop(i);
+      if (entryVpn === vpn || ((attrs & ATTR_LARGE) !== 0 && entryVpn >>> 10 === vpn >>> 10)) {
+        this.drop(i);
+        dropped++;
+      }
     }
+    return dropped;
   }
 
   /** MOV to CR3 with CR4.PGE=1: drops the current VPID's non-global entries (SDM §4.10.4.1). */
