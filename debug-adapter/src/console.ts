@@ -111,8 +111,14 @@ function infoRegisters(session: GuestSession): string {
   return lines.join('\n');
 }
 
-function perms(e: { user: boolean; writable: boolean; dirty?: boolean; accessed?: boolean; global: boolean; large: boolean }): string {
-  return `${e.user ? 'U' : 'S'}${e.writable ? 'W' : 'R'}${e.accessed === true ? 'A' : '-'}${e.dirty === true ? 'D' : '-'}${e.global ? 'G' : '-'}${e.large ? ' 4M' : ''}`;
+/**
+ * U/S, R/W, A, D, G and 4M of an entry. A directory entry that points to a page table has no D or
+ * G: bits 6 and 8 are ignored there (SDM Vol. 3A Table 4-5), so they are never shown for it.
+ */
+function perms(e: { user: boolean; writable: boolean; dirty?: boolean; accessed?: boolean; global: boolean; large: boolean }, tableEntry = false): string {
+  const dirty = !tableEntry && e.dirty === true;
+  const global = !tableEntry && e.global;
+  return `${e.user ? 'U' : 'S'}${e.writable ? 'W' : 'R'}${e.accessed === true ? 'A' : '-'}${dirty ? 'D' : '-'}${global ? 'G' : '-'}${e.large ? ' 4M' : ''}`;
 }
 
 function infoTlb(session: GuestSession): string {
@@ -145,7 +151,7 @@ function infoPageTables(session: GuestSession, expr: string | undefined, frame: 
   }
   const dir = session.pageDirectory();
   const lines = [`page directory at ${formatAddress(sys.cr3 & 0xffff_f000)}: ${dir.length} present entr${dir.length === 1 ? 'y' : 'ies'}`];
-  for (const e of dir) lines.push(`  PDE ${String(e.index).padStart(4)}  ${formatAddress(e.linear)} -> ${e.large ? '4 MiB page' : 'table'} ${formatAddress(e.frame)}  ${perms(e)}`);
+  for (const e of dir) lines.push(`  PDE ${String(e.index).padStart(4)}  ${formatAddress(e.linear)} -> ${e.large ? '4 MiB page' : 'table'} ${formatAddress(e.frame)}  ${perms(e, !e.large)}`);
   return { ok: true, text: lines.join('\n') };
 }
 
@@ -156,7 +162,7 @@ function translate(session: GuestSession, expr: string | undefined, frame: Frame
   if (!t.pagingEnabled) return { ok: true, text: `${formatAddress(t.linear)}: paging is off, physical ${formatAddress(t.linear)}` };
   const lines = [`linear ${formatAddress(t.linear)}: directory index ${t.linear >>> 22}, table index ${(t.linear >>> 12) & 0x3ff}, offset 0x${(t.linear & 0xfff).toString(16)}`];
   for (const s of t.steps) {
-    lines.push(`  ${s.level.toUpperCase()} at ${formatAddress(s.entryAddress)} = ${formatAddress(s.entry)} ${s.present ? perms(s) : 'not present'}`);
+    lines.push(`  ${s.level.toUpperCase()} at ${formatAddress(s.entryAddress)} = ${formatAddress(s.entry)} ${s.present ? perms(s, s.level === 'pde' && !s.large) : 'not present'}`);
   }
   lines.push(t.ok && t.physical !== undefined ? `  -> physical ${formatAddress(t.physical)}` : `  -> page fault, error code 0x${(t.errorCode ?? 0).toString(16)}`);
   return { ok: true, text: lines.join('\n') };

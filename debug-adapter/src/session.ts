@@ -15,7 +15,7 @@ import { readSourceText } from '../../core/src/host-files';
 import type { ExceptionEvent, RuntimeEvent, StoppedEvent as RuntimeStop } from '../../core/src/runtime/events';
 import { readDescriptorTables } from '../../core/src/runtime/descriptor-tables';
 import type { Diagnostic } from '../../core/src/asm/api';
-import { describeShutdown } from '../../core/src/machine/cpu/exceptions';
+import { describeShutdown, type ShutdownFault } from '../../core/src/machine/cpu/exceptions';
 import {
   PAGE_TABLES_REQUEST, RINGS_REQUEST, SET_TRACE_REQUEST, TLB_REQUEST, TRACE_EVENT, TRANSLATE_REQUEST,
   type PageTablesArguments, type PageTablesResponse, type RingsResponse, type SetTraceArguments, type TlbResponse,
@@ -85,6 +85,8 @@ export class RingsideDebugSession extends DebugSession {
   private dataSpecs: { id: number; spec: Parameters<GuestSession['setDataBreakpoints']>[0][number] }[] = [];
   private exceptionArgs: DebugProtocol.SetExceptionBreakpointsArguments = { filters: [] };
   private tripleFault: { armed: boolean; condition?: string } = { armed: false };
+  /** The vector filters armed (with their conditions): a shutdown whose faults include one stops too. */
+  private armedVectors: { vector: number; condition?: string }[] = [];
   /** The faults that shut the processor down (describeShutdown), once it has. */
   private shutdownFaults = '';
   /** A triple fault shown as a stop; the next run command ends the session. */
@@ -205,6 +207,7 @@ export class RingsideDebugSession extends DebugSession {
           this.stopEvent('exception', `Triple fault: the processor shut down (SDM Vol. 3A §6.15) after ${this.shutdownFaults}`, 'triple-fault', 'Triple fault');
           return;
         }
+        if (e.how === 'triple-fault' && !this.shutdownShown && this.undeliveredStop(e.faults ?? [])) return;
         this.endSession(e.how, e.value);
         return;
       }
@@ -254,6 +257,25 @@ export class RingsideDebugSession extends DebugSession {
     ev.body.allThreadsStopped = true;
     if (hitBreakpointIds !== undefined && hitBreakpointIds.length > 0) ev.body.hitBreakpointIds = hitBreakpointIds;
     this.post(ev);
+  }
+
+  /**
+   * An exception an armed filter names that was raised but never delivered, because delivering it
+   * (or the #DF it became) faulted until the processor shut down (SDM Vol. 3A §6.15): the filter
+   * still stops, at the shutdown, as it would have at the handler. True when it stopped.
+   */
+  private undeliveredStop(faults: readonly ShutdownFault[]): boolean {
+    for (const fault of faults) {
+      const armed = this.armedVectors.find((a) => a.vector === fault.vector);
+      if (armed === undefined || !this.conditionHolds(armed.condition)) continue;
+      const f = filterForVector(fault.vector);
+      const name = f?.label.split(' ')[0] ?? `vector ${fault.vector}`;
+      const raised = describeShutdown([fault]);
+      this.shutdownShown = true;
+      this.stopEvent('exception', `${raised} was raised but never delivered: the processor shut down (SDM Vol. 3A §6.15) after ${this.shutdownFaults}`, f?.id ?? `vector-${fault.vector}`, name);
+      return true;
+    }
+    return false;
   }
 
   private endSession(how: 'debug-exit' | 'halted' | 'triple-fault', value: number | undefined): void {
@@ -808,6 +830,7 @@ export class RingsideDebugSession extends DebugSession {
     }
     const noDebug = this.launch?.noDebug === true;
     const applied = noDebug ? g.setExceptionStops({}) : g.setExceptionStops({ exceptions, ringTransition: ring, ringTransitionCondition: ringCondition });
+    this.armedVectors = noDebug ? [] : exceptions;
     this.watchExceptions(!noDebug && exceptions.length > 0 ? g : null);
     if (!applied.ok) {
       // The runtime names the bad condition; attach it to the filters that have conditions.

@@ -542,6 +542,51 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal((await client.stopped(from)).body.reason, 'function breakpoint');
   });
 
+  it('shutdown: the #GP filter stops on a #GP that was raised but never delivered', async () => {
+    // `int 0x82` with no IDT: QEMU's -d int log (test/fixtures/qemu/shutdown/int-no-idt.qemu.txt)
+    // shows #GP(0x412) raised (SDM Vol. 3A §6.13: IDT=1, index 0x82), then #DF, then shutdown.
+    // Nothing is ever delivered, yet the user asked to stop on #GP: the stop comes at the shutdown.
+    const qemu = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'qemu', 'shutdown', 'int-no-idt.qemu.txt'), 'latin1');
+    assert.match(qemu, /^v=0d e=0412 /m);
+    await start(client, { program: path.join(ROOT, 'test', 'fixtures', 'qemu', 'shutdown', 'int-no-idt.bin') }, async (c) => {
+      await c.ok('setExceptionBreakpoints', { filters: ['gp'] });
+    });
+    const stop = await client.stopped(0);
+    assert.equal(stop.body.reason, 'exception');
+    assert.match(stop.body.text ?? '', /^#GP\(0x412\) was raised but never delivered/);
+    const info = await client.ok<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: 1 });
+    assert.equal(info.body.exceptionId, '#GP');
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from);
+    assert.equal(exited.body.exitCode, 3);
+  });
+
+  it('gp-to-df: the #GP filter stops on a #GP whose delivery faulted and became #DF', async () => {
+    // QEMU's -d int log (gp-to-df.qemu.txt): #GP(0x1230) raised, its gate not present, #DF delivered.
+    const file = path.join(FIXTURES, 'gp-to-df.gasm');
+    const qemu = fs.readFileSync(path.join(FIXTURES, 'gp-to-df.qemu.txt'), 'latin1');
+    assert.match(qemu, /^v=0d e=1230 [^\n]*\n(?:check_exception[^\n]*\n)?v=08 e=0000 /m);
+    await start(client, { program: file }, async (c) => {
+      await c.ok('setExceptionBreakpoints', { filters: ['gp'] });
+    });
+    const stop = await client.stopped(0);
+    assert.equal(stop.body.reason, 'exception');
+    const badLoad = (await evaluate(client, 'bad_load')).split(' ')[0];
+    // Delivering #GP raised #NP for the gate (vector 11, QEMU's `check_exception old: 0xd new 0xb`), with
+    // error code 13 * 8 + IDT (2) + EXT (1) = 0x6b (SDM Vol. 3A §6.13); together they made #DF.
+    assert.match(qemu, /^check_exception old: 0xd new 0xb$/m);
+    const said = /^#GP\(0x1230\) at (0x[0-9a-f]+) \(mov ds, ?e?ax\) could not be delivered \(#GP\(0x1230\) -> #NP\(0x6b\)\), so #DF was/.exec(stop.body.text ?? '');
+    assert.ok(said !== null, stop.body.text);
+    assert.equal(Number(said[1]), Number(badLoad));
+    assert.equal((await client.ok<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: 1 })).body.exceptionId, '#GP');
+    // Stopped at the #DF handler, as after a delivered exception.
+    assert.equal((await topFrame(client)).name.replace(/\+.*$/, ''), 'df_handler');
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    assert.equal((await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from)).body.exitCode, 8);
+  });
+
   it('fault: the #GP filter with a condition stops on the second fault only, with exception info', async () => {
     await start(client, { program: FAULT }, async (c) => {
       const r = await c.ok<DebugProtocol.SetExceptionBreakpointsResponse>('setExceptionBreakpoints', { filters: [], filterOptions: [{ filterId: 'gp', condition: 'eax == 2' }] });

@@ -102,6 +102,15 @@ describe('ringside run', function () {
     assert.match(r.err, /ringside: instructions: \d+/);
     assert.match(r.err, /ringside: exceptions: 2,/);
   });
+  it('--trace events names the faults a #DF was made of', () => {
+    // QEMU's -d int log of the guest (test/fixtures/dap/gp-to-df.qemu.txt): #GP(0x1230) raised, #NP
+    // (vector 0xb) raised while delivering it, #DF delivered (SDM Vol. 3A Table 6-5); its handler exits with 8.
+    const qemu = fs.readFileSync(path.join(FIX, 'dap', 'gp-to-df.qemu.txt'), 'latin1');
+    assert.match(qemu, /^v=0d e=1230 .*\ncheck_exception old: 0xd new 0xb\nv=08 e=0000 /m);
+    const r = ringside(['run', 'test/fixtures/dap/gp-to-df.gasm', '--trace', 'events']);
+    assert.equal(r.code, 8);
+    assert.match(r.err, /exception #DF \(vector 8, fault\) error=0x0 after #GP\(0x1230\) -> #NP\(0x6b\) eip=/);
+  });
   it('assembles a source with nasm\'s flags, as `ringside asm` reads them; refuses one that is not for an assembly', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-run-flags-'));
     try {
@@ -120,6 +129,13 @@ describe('ringside run', function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+  it('sets A in a directory entry its walk used, though the PTE it found was not present (QEMU, SDM Vol. 3A §4.8)', () => {
+    // QEMU's recording (scripts/record-qemu-serial.sh) of a guest that prints PDE 1 after a #PF there.
+    const SERIAL = path.join(FIX, 'qemu', 'serial');
+    const r = ringside(['run', path.join(SERIAL, 'page-walk-accessed.bin')]);
+    assert.equal(r.out, fs.readFileSync(path.join(SERIAL, 'page-walk-accessed.serial'), 'latin1'));
+    assert.equal(r.code, (Number(fs.readFileSync(path.join(SERIAL, 'page-walk-accessed.status'), 'utf8')) - 1) >> 1);
   });
   // QEMU's recording of test/fixtures/qemu/serial/bytes.asm (scripts/record-qemu-serial.sh): a
   // guest that prints UTF-8, a Latin-1 byte its source holds raw, and 0x80-0xFF. Its COM1 bytes

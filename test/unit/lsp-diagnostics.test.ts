@@ -114,6 +114,17 @@ describe('lsp diagnostics', () => {
     assert.equal(text.split('\n')[5].slice(unknown?.range.start.character, unknown?.range.end.character), '77');
   });
 
+  it('checks the hypercall number EAX really holds: the low 32 bits nasm encodes', () => {
+    // nasm 2.16.01 assembles `mov eax, -1` as B8 FF FF FF FF (EAX = 0xFFFFFFFF, no such call) and
+    // `mov eax, 0x100000000` as B8 00 00 00 00 with "dword data exceeds bounds" (EAX = 0, set_trap_table).
+    const text = 'bits 32\n    mov eax, -1\n    int 0x82\n    mov eax, 0x100000000\n    int 0x82\n';
+    const found = codes(text, 'paravirtual');
+    assert.ok(found.includes('1:unknown-hypercall'), found.join());
+    assert.ok(!found.includes('3:unknown-hypercall'), found.join());
+    const unknown = validate(single(text, { technique: 'paravirtual' }).doc).find((d) => d.code === 'unknown-hypercall');
+    assert.match(typeof unknown?.message === 'string' ? unknown.message : '', /^Hypercall number 4294967295 /);
+  });
+
   it('treats a privileged mov to a control register by its form', () => {
     const text = 'bits 32\n%pragma ringside user\n    mov eax, ebx\n    mov cr3, eax\n';
     assert.deepEqual(codes(text).filter((c) => c.endsWith('privileged-in-user')), ['3:privileged-in-user']);

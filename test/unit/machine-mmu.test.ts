@@ -56,7 +56,10 @@ describe('machine: paging (SDM 4.3, 4.6-4.8)', () => {
     }
     assert.equal(mmu.translate(0x00400000, ACCESS_READ), TRANSLATION_FAULT, 'PDE 1 not present');
     assert.equal(mmu.faultErrorCode, 0);
-    assert.equal(mem.read32(PD) & A, 0, 'no A bit set by a failed walk');
+    // PDE 0 was used to find the not-present PTEs: its A is set all the same (SDM Vol. 3A §4.8;
+    // QEMU does so: test/fixtures/qemu/serial/page-walk-accessed); the not-present PDE 1 is left.
+    assert.equal(mem.read32(PD) & A, A, 'A of a directory entry a failed walk used');
+    assert.equal(mem.read32(PD + 4) & A, 0, 'no A for a not-present entry');
   });
 
   it('applies U/S and R/W from both levels and CR0.WP for supervisor writes', () => {
@@ -127,7 +130,10 @@ describe('machine: TLB (SDM 4.10)', () => {
     mmu.translate(0x2000, ACCESS_READ);
     pte(mem, 1, 0x301000 | P | G);
     pte(mem, 2, 0x302000 | P);
+    const before = { ...mmu.tlb.counters };
     mmu.setCr3(PD);
+    assert.equal(mmu.tlb.counters.nonGlobalFlushes - before.nonGlobalFlushes, 1, 'a flush that keeps global entries');
+    assert.equal(mmu.tlb.counters.flushes - before.flushes, 0);
     assert.equal(mmu.translate(0x1000, ACCESS_READ), 0x201000, 'global entry survives CR3 write');
     assert.equal(mmu.translate(0x2000, ACCESS_READ), 0x202000, 'G was set when the entry was cached');
     mmu.setCr4(0);
@@ -140,8 +146,14 @@ describe('machine: TLB (SDM 4.10)', () => {
     pte(mem, 1, 0x201000 | P | G);
     mmu.translate(0x1000, ACCESS_READ);
     pte(mem, 1, 0x301000 | P);
+    const before = { ...mmu.tlb.counters };
     mmu.setCr3(PD);
     assert.equal(mmu.translate(0x1000, ACCESS_READ), 0x301000);
+    // With CR4.PGE = 0 there are no global pages (SDM Vol. 3A §4.10.2.4), so this MOV to CR3
+    // flushes every entry: a full flush, as the TLB view's counters define one (tlbModel.ts),
+    // not one that keeps global entries.
+    assert.equal(mmu.tlb.counters.flushes - before.flushes, 1);
+    assert.equal(mmu.tlb.counters.nonGlobalFlushes - before.nonGlobalFlushes, 0);
   });
 
   it('faults on the stale rights of a cached entry, and the fault drops it so the retry walks', () => {
@@ -151,7 +163,13 @@ describe('machine: TLB (SDM 4.10)', () => {
     pte(mem, 6, 0x206000 | P | RW | US);
     assert.equal(mmu.translate(0x6000, ACCESS_USER_WRITE), TRANSLATION_FAULT);
     assert.equal(mmu.faultErrorCode, 7);
+    // The fault dropped the entry (SDM Vol. 3A §4.10.4.1): one page invalidation, as the TLB view's
+    // counter defines it ("entries dropped by INVLPG or by a page fault on their page").
+    assert.equal(mmu.tlb.counters.pageInvalidations, 1);
     assert.equal(mmu.translate(0x6000, ACCESS_USER_WRITE), 0x206000);
+    // A fault where no entry was cached drops nothing, and counts nothing.
+    assert.equal(mmu.translate(0x7000, ACCESS_READ), TRANSLATION_FAULT);
+    assert.equal(mmu.tlb.counters.pageInvalidations, 1);
   });
 
   it('toggling CR0.WP changes supervisor-write checks of cached entries without a flush', () => {

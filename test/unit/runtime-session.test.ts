@@ -105,6 +105,32 @@ describe('runtime: GuestSession', function () {
     assert.equal(Buffer.from(s.machine.serial.tail()).toString(), 'Hello from ring 0!\r\n');
   });
 
+  it('counts only the TLB flushes the guest made, and restart brings the counters back to the load', async () => {
+    // SDM Vol. 3A §4.10.4.1: the TLB is invalidated by MOV to CR3, INVLPG, MOV to CR0/CR4 changing
+    // PG/PGE, task switches and page faults. The example kernel runs `mov cr3, eax` once and
+    // `invlpg [eax]` once (and takes one #PF); loading a guest runs none of them.
+    const kernelText = fs.readFileSync(KERNEL, 'utf8');
+    assert.equal(kernelText.match(/^\s*mov cr3, /gm)?.length, 1);
+    assert.equal(kernelText.match(/^\s*invlpg /gm)?.length, 1);
+    const r = GuestSession.load({ source: { file: KERNEL, includePaths: [path.join(ROOT, 'examples', 'include'), path.join(ROOT, 'examples', 'kernel')] } });
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    const s = r.session;
+    const none = { hits: 0, misses: 0, pageInvalidations: 0, flushes: 0, nonGlobalFlushes: 0, evictions: 0 };
+    assert.deepEqual(s.tlbCounters(), none, 'nothing has run');
+    const exit = await s.continue();
+    assert.equal(exit.kind === 'exited' && exit.value, 42);
+    const first = { tlb: s.tlbCounters(), mmu: s.mmuCounters() };
+    assert.equal(first.tlb.nonGlobalFlushes + first.tlb.flushes, 1, 'one MOV CR3, CR4.PGE never changed');
+    assert.equal(first.tlb.pageInvalidations, 1, 'one INVLPG');
+    assert.equal(first.mmu.pageFaults, 1);
+    stopped(await s.restart());
+    assert.deepEqual(s.tlbCounters(), none, 'as right after loading');
+    assert.deepEqual(s.mmuCounters(), { walks: 0, walkReferences: 0, pageFaults: 0 });
+    assert.deepEqual(s.tlbEntries(), []);
+    await s.continue();
+    assert.deepEqual({ tlb: s.tlbCounters(), mmu: s.mmuCounters() }, first, 'the same run again');
+  });
+
   it('stops on #PF with a condition on CR2, then on the ring transition to ring 3', async () => {
     const s = load(KERNEL);
     const events: RuntimeEvent[] = [];

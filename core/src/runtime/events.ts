@@ -64,6 +64,8 @@ export interface ExceptionEvent extends EventContext {
   readonly type: 'fault' | 'trap';
   /** EIP of the handler the CPU entered. */
   readonly handlerEip: number;
+  /** Faults raised before it and never delivered, whose delivery raised this one (Table 6-5); absent when none. */
+  readonly undelivered?: readonly ShutdownFault[];
 }
 
 /** A software interrupt (INT n) or an external interrupt from the PIC delivered through the IDT. */
@@ -123,7 +125,8 @@ export function formatEvent(e: RuntimeEvent): string {
     case 'exception': {
       const code = e.errorCode !== undefined ? ` error=0x${e.errorCode.toString(16)}` : '';
       const cr2 = e.qualification !== undefined ? ` cr2=0x${e.qualification.toString(16)}` : '';
-      return `${n} exception ${e.name} (vector ${e.vector}, ${e.type})${code}${cr2} ${at}${ins} -> 0x${e.handlerEip.toString(16)}`;
+      const after = e.undelivered !== undefined ? ` after ${describeShutdown(e.undelivered)}` : '';
+      return `${n} exception ${e.name} (vector ${e.vector}, ${e.type})${code}${cr2}${after} ${at}${ins} -> 0x${e.handlerEip.toString(16)}`;
     }
     case 'interrupt': return `${n} interrupt ${e.source} vector 0x${e.vector.toString(16)} ${at}${ins} -> 0x${e.handlerEip.toString(16)}`;
     case 'ring-transition': return `${n} ring-transition ${e.fromCpl} -> ${e.toCpl} ${at}${ins}`;

@@ -5,6 +5,8 @@
 import type { Machine } from '../machine/machine';
 import type { MemorySnapshot } from '../machine/memory/snapshot';
 import type { DebugExitRequest } from '../machine/devices/debug-exit';
+import type { TlbCounters } from '../machine/mmu/tlb';
+import type { MmuCounters } from '../machine/mmu/mmu';
 
 type CpuValue = number | boolean | string | Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array;
 
@@ -17,6 +19,9 @@ export interface MachineSnapshot {
   readonly uart: unknown;
   readonly debugExit: DebugExitRequest | null;
   readonly serialLength: number;
+  /** The TLB's and page walker's counters, so a restore shows them as they were (the TLB itself is emptied). */
+  readonly tlbCounters: TlbCounters;
+  readonly mmuCounters: MmuCounters;
 }
 
 function isTypedArray(v: unknown): v is Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array {
@@ -45,6 +50,8 @@ export function takeSnapshot(machine: Machine): MachineSnapshot {
     uart: machine.uart.saveState(),
     debugExit: machine.debugExit.request,
     serialLength: machine.serial.length,
+    tlbCounters: { ...machine.mmu.tlb.counters },
+    mmuCounters: { ...machine.mmu.counters },
   };
 }
 
@@ -58,12 +65,12 @@ export function restoreSnapshot(machine: Machine, snap: MachineSnapshot): void {
   }
   const cpu = machine.cpu;
   // RAM changed behind the CPU's back: decoded code and translations may be stale (a TLB flush
-  // is something hardware may do at any time, so it is always a correct restore).
+  // is something hardware may do at any time, so it is always a correct restore). The guest did
+  // not flush it, so the counters come back as they were, with no flush counted or reported.
   cpu.flushCodeCache();
-  machine.mmu.setCr4(cpu.cr4);
-  machine.mmu.setCr3(cpu.cr3);
-  machine.mmu.setCr0(cpu.cr0);
-  machine.mmu.tlb.flushAll();
+  machine.mmu.loadControls(cpu.cr0, cpu.cr3, cpu.cr4);
+  Object.assign(machine.mmu.tlb.counters, snap.tlbCounters);
+  Object.assign(machine.mmu.counters, snap.mmuCounters);
   machine.pic.loadState(snap.pic);
   machine.pit.loadState(snap.pit);
   machine.uart.loadState(snap.uart);

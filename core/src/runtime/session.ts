@@ -12,7 +12,7 @@ import { COM1_IRQ } from '../machine/devices/uart16550';
 import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } from '../machine/machine';
 import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
 import type { MmuCounters } from '../machine/mmu/mmu';
-import { VECTOR_NAMES } from '../machine/cpu/exceptions';
+import { VECTOR_NAMES, describeShutdown } from '../machine/cpu/exceptions';
 import { MAX_MULTIBOOT_MEMORY, MIN_MULTIBOOT_MEMORY } from '../machine/loader/multiboot';
 import type { CpuEventHooks, DeliveryKind } from '../machine/cpu/hooks';
 import type { TlbFlushScope } from '../machine/mmu/tlb';
@@ -824,19 +824,39 @@ export class GuestSession {
       return;
     }
     const filter = this.exceptionFilters.get(vector);
-    if (!detailed && filter === undefined) return;
+    if (!detailed && filter === undefined && cpu.undeliveredFaults.length === 0) return;
     const ins = this.text(eip);
     const name = VECTOR_NAMES[vector] ?? `vector ${vector}`;
     const code = errorCode >= 0 ? errorCode >>> 0 : undefined;
     const qualification = vector === 14 ? cpu.cr2 >>> 0 : undefined;
-    if (detailed) this.emit({ ...this.context(eip, ins), kind: 'exception', vector, name, errorCode: code, qualification, type: kind, handlerEip });
-    if (filter === undefined || this.pending !== null) return;
+    const undelivered = cpu.undeliveredFaults.length > 0 ? [...cpu.undeliveredFaults] : undefined;
+    if (detailed) this.emit({ ...this.context(eip, ins), kind: 'exception', vector, name, errorCode: code, qualification, type: kind, handlerEip, undelivered });
+    if (this.pending !== null) return;
+    if (filter === undefined) {
+      this.undeliveredStop(name, eip, ins, handlerEip);
+      return;
+    }
     if (filter.condition !== null) {
       const r = filter.condition.evaluate(this.scope);
       if (r.ok && r.value === 0) return;
     }
     const detail = `${code !== undefined ? ` error ${hex(code)}` : ''}${qualification !== undefined ? ` cr2 ${hex(qualification)}` : ''}`;
     this.stopAfterThis({ reason: 'exception', vector, description: `${name}${detail} at ${hex(eip)} (${ins}); now at the handler ${hex(handlerEip)}` });
+  }
+
+  /**
+   * An exception a filter names was raised but its delivery faulted, and `name` (#DF, or the fault
+   * that replaced it) was delivered instead (SDM Vol. 3A Table 6-5): the filter stops all the same.
+   */
+  private undeliveredStop(name: string, eip: number, ins: string, handlerEip: number): void {
+    for (const fault of this.machine.cpu.undeliveredFaults) {
+      const filter = this.exceptionFilters.get(fault.vector);
+      if (filter === undefined || !this.conditionHolds(filter.condition)) continue;
+      const raised = describeShutdown([fault]);
+      const chain = describeShutdown(this.machine.cpu.undeliveredFaults);
+      this.stopAfterThis({ reason: 'exception', vector: fault.vector, description: `${raised} at ${hex(eip)} (${ins}) could not be delivered (${chain}), so ${name} was; now at its handler ${hex(handlerEip)}` });
+      return;
+    }
   }
 
   /** CPL changed over the last step: report it, and stop when ring transitions stop (and the condition holds). */

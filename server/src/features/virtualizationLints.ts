@@ -91,6 +91,11 @@ function isHypercallEntry(stmt: Statement): boolean {
   return parseNumber(stmt.operands[0].text.trim()) === HYPERCALL_VECTOR;
 }
 
+/** What EAX holds after `mov eax, value`: the value's low 32 bits (nasm keeps those, warning when it overflows). */
+function dword(value: number): number {
+  return ((value % 2 ** 32) + 2 ** 32) % 2 ** 32;
+}
+
 /**
  * The constant last moved into EAX before the hypercall at index `at`, looking back through the
  * straight-line code above it in the same file; undefined when EAX is set some other way.
@@ -110,10 +115,12 @@ function hypercallNumberBefore(doc: AnalyzedDocument, at: number): { value: numb
     }
     if (m !== 'mov' || s.operands.length !== 2 || first !== 'eax') return undefined;
     const src = s.operands[1];
-    const literal = parseNumber(src.text.trim());
-    if (literal !== undefined) return { value: literal, range: src.range };
-    const sym = doc.result.symbols.find((x) => x.name === src.text.trim() && x.kind === 'constant');
-    return sym?.value !== undefined ? { value: sym.value, range: src.range } : undefined;
+    const text = src.text.trim();
+    const negative = text.startsWith('-');
+    const literal = parseNumber(negative ? text.slice(1).trim() : text);
+    if (literal !== undefined) return { value: dword(negative ? -literal : literal), range: src.range };
+    const sym = doc.result.symbols.find((x) => x.name === text && x.kind === 'constant');
+    return sym?.value !== undefined ? { value: dword(sym.value), range: src.range } : undefined;
   }
   return undefined;
 }

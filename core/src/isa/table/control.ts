@@ -3,13 +3,19 @@
 // list of sensitive-but-unprivileged instructions (they check selectors against the real CPL).
 
 import type { InstructionSpec, VirtBehaviour } from '../types';
-import { INNOCUOUS, PROTECTION_CHECK, silent } from '../virt';
+import { INNOCUOUS, PROTECTION_CHECK, exceptionBitmap, silent } from '../virt';
 import { CONDITION_CODES, form, hex } from './form';
 
 const SENSITIVE = { privilege: 'sensitive-unprivileged', virt: PROTECTION_CHECK } as const;
 
 const INT_VIRT: VirtBehaviour = silent(undefined, 'no-exit',
-  'INT n checks the gate DPL against the real CPL and a ring-1 kernel handles it through the real IDT the VMM installed (Robin & Irvine 2000); no VM exit unless the exception bitmap selects the vector.');
+  'INT n checks the gate DPL against the real CPL and a ring-1 kernel handles it through the real IDT the VMM installed (Robin & Irvine 2000). Under VT-x it never exits itself: a software interrupt is no exception, so the exception bitmap does not select it (SDM Vol. 3C §25.2); only a fault while delivering it (#GP for a gate DPL below CPL, #NP, #PF...) exits, when that fault\'s own bit is set.');
+
+/** INT3, INTO and INT1 raise an exception, which the exception bitmap selects (SDM Vol. 3C §25.2). */
+function softwareException(vector: number, name: string): VirtBehaviour {
+  return silent(undefined, exceptionBitmap(vector, name),
+    `${name} is delivered through the real IDT the VMM installed, with gate DPL checked against the real CPL (Robin & Irvine 2000); under VT-x it is an exception, so it exits when the exception bitmap selects vector ${vector}.`);
+}
 
 const IRET_VIRT: VirtBehaviour = silent('iret', 'no-exit',
   'Like POPF, IRET at CPL > 0 silently keeps IF and IOPL when it pops EFLAGS; a PV kernel at ring 1 returns through the iret hypercall.');
@@ -107,17 +113,17 @@ export const CONTROL: readonly InstructionSpec[] = [
   },
   {
     mnemonic: 'int3', summary: 'Breakpoint trap (#BP, vector 3), one byte so it can patch any instruction.', group: 'control',
-    privilege: 'sensitive-unprivileged', virt: INT_VIRT, exceptions: ['#BP', '#GP', '#SS', '#PF', '#NP', '#TS'],
+    privilege: 'sensitive-unprivileged', virt: softwareException(3, '#BP'), exceptions: ['#BP', '#GP', '#SS', '#PF', '#NP', '#TS'],
     flags: { cleared: ['TF', 'NT', 'RF', 'VM'] }, forms: [form('', '', 'CC')],
   },
   {
     mnemonic: 'into', summary: 'Overflow trap (#OF, vector 4) if OF = 1.', group: 'control',
-    privilege: 'sensitive-unprivileged', virt: INT_VIRT, exceptions: ['#OF', '#GP', '#SS', '#PF', '#NP', '#TS'],
+    privilege: 'sensitive-unprivileged', virt: softwareException(4, '#OF'), exceptions: ['#OF', '#GP', '#SS', '#PF', '#NP', '#TS'],
     flags: { tested: ['OF'], cleared: ['TF', 'NT', 'RF', 'VM'] }, forms: [form('', '', 'CE')],
   },
   {
     mnemonic: 'int1', cpu: '386', summary: 'Debug trap (#DB, vector 1), the ICEBP instruction.', group: 'control',
-    privilege: 'sensitive-unprivileged', virt: INT_VIRT, exceptions: ['#DB'], aliases: ['icebp'],
+    privilege: 'sensitive-unprivileged', virt: softwareException(1, '#DB'), exceptions: ['#DB'], aliases: ['icebp'],
     flags: { cleared: ['TF', 'NT', 'RF', 'VM'] }, forms: [form('', '', 'F1')],
   },
   {

@@ -10,7 +10,7 @@ const ARITH: readonly ('OF' | 'SF' | 'ZF' | 'AF' | 'CF' | 'PF')[] = ['OF', 'SF',
 const MOV_FROM_SREG = silent(undefined, HW.none,
   'MOV from CS or SS shows the real RPL, so a deprivileged kernel can see it is not at ring 0 (Robin & Irvine 2000).');
 const MOV_TO_SREG = PROTECTION_CHECK;
-const MOV_TO_CR = privileged('mmuext_op.new_baseptr', { ...EXIT.crAccess, when: 'CR3-load exiting (bit 15) is set, or a CR0/CR4 bit owned by the guest/host mask changes' },
+const MOV_TO_CR = privileged('mmuext_op.new_baseptr', { ...EXIT.crAccess, when: 'to CR3, CR3-load exiting (bit 15) is set and the value is none of the CR3-target values; to CR0 or CR4, the value differs from the read shadow in a bit set in the guest/host mask' },
   'Writing CR3 switches address spaces: a PV kernel asks the VMM with mmuext_op(new_baseptr); CR0.TS goes through fpu_taskswitch.');
 const MOV_FROM_CR = privileged('shared-info', { ...EXIT.crAccess, when: 'CR3-store exiting (bit 16) is set, for CR3' },
   'A PV kernel reads the faulting address (CR2) from its vcpu_info in the shared-info page instead of CR2.');

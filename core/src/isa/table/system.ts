@@ -3,7 +3,7 @@
 // §25.1, Appendix C) and the PV hypercalls that replace them (core/src/vmm/hypercalls.ts).
 
 import type { InstructionSpec, VirtBehaviour } from '../types';
-import { DESCRIPTOR_TABLE_EXITING, HW, INNOCUOUS, exitsOnly, privileged, silent } from '../virt';
+import { DESCRIPTOR_TABLE_EXITING, HW, INNOCUOUS, MSR_EXITING, exceptionBitmap, exitsOnly, privileged, silent } from '../virt';
 import { atLevel, form } from './form';
 
 const PRIV_EXC = ['#GP', '#UD'];
@@ -72,7 +72,7 @@ export const SYSTEM: readonly InstructionSpec[] = [
   },
   {
     mnemonic: 'lmsw', cpu: '286', summary: 'Load the low four bits of CR0 (PE MP EM TS); cannot clear PE.', group: 'system', privilege: 'privileged',
-    virt: privileged('fpu_taskswitch', HW.when('crAccess', 'a CR0 bit it changes is owned by the guest/host mask'), 'A PV kernel only ever changes CR0.TS, with fpu_taskswitch.'),
+    virt: privileged('fpu_taskswitch', HW.when('crAccess', 'for a bit of PE MP EM TS set in the CR0 guest/host mask, it would write a value other than the CR0 read shadow\'s (it never clears PE)'), 'A PV kernel only ever changes CR0.TS, with fpu_taskswitch.'),
     exceptions: MEM_EXC, forms: [form('rm16', 'm', '0F 01 /6')],
   },
   {
@@ -82,7 +82,7 @@ export const SYSTEM: readonly InstructionSpec[] = [
     forms: [form('m16', 'm', '0F 01 /4'), form('r16', 'm', 'o16 0F 01 /4'), form('r32', 'm', 'o32 0F 01 /4')],
   },
   atLevel('286', simple('clts', '0F 06', 'Clear CR0.TS (task switched).', 'privileged',
-    privileged('fpu_taskswitch', HW.when('crAccess', 'CR0.TS is owned by the guest/host mask'), 'A PV kernel clears TS with fpu_taskswitch(0).'), PRIV_EXC)),
+    privileged('fpu_taskswitch', HW.when('crAccess', 'bit 3 (TS) is set in both the CR0 guest/host mask and the CR0 read shadow'), 'A PV kernel clears TS with fpu_taskswitch(0).'), PRIV_EXC)),
   {
     mnemonic: 'invlpg', cpu: '486', summary: 'Invalidate the TLB entry for the page containing the memory operand.', group: 'system', privilege: 'privileged',
     virt: privileged('mmuext_op.invlpg_local', HW.when('invlpg', 'INVLPG exiting (primary control bit 9) is set'), 'The VMM must also drop its shadow entry; a PV kernel asks with mmuext_op(invlpg_local).'),
@@ -93,9 +93,9 @@ export const SYSTEM: readonly InstructionSpec[] = [
   atLevel('486', simple('wbinvd', '0F 09', 'Write back and invalidate the caches.', 'privileged',
     privileged(undefined, HW.when('wbinvd', 'WBINVD exiting (secondary control bit 6) is set'), 'At ring 1 it traps and the VMM emulates it (no PV hypercall needed).'), PRIV_EXC)),
   atLevel('586', simple('rdmsr', '0F 32', 'Read the model-specific register ECX into EDX:EAX.', 'privileged',
-    privileged(undefined, HW.when('rdmsr', 'the MSR bitmap selects ECX, or MSR bitmaps are off'), 'At ring 1 it traps and the VMM emulates the MSR.'), PRIV_EXC)),
+    privileged(undefined, HW.when('rdmsr', MSR_EXITING('read')), 'At ring 1 it traps and the VMM emulates the MSR.'), PRIV_EXC)),
   atLevel('586', simple('wrmsr', '0F 30', 'Write EDX:EAX to the model-specific register ECX.', 'privileged',
-    privileged(undefined, HW.when('wrmsr', 'the MSR bitmap selects ECX, or MSR bitmaps are off'), 'At ring 1 it traps and the VMM emulates the MSR.'), PRIV_EXC)),
+    privileged(undefined, HW.when('wrmsr', MSR_EXITING('write')), 'At ring 1 it traps and the VMM emulates the MSR.'), PRIV_EXC)),
   // DESIGN.md §4 lists CPUID with the sensitive-but-unprivileged instructions: it is not on Robin &
   // Irvine's list, but it runs at any CPL and shows the guest the real processor.
   atLevel('586', simple('cpuid', '0F A2', 'Processor identification: leaf EAX (sub-leaf ECX) into EAX EBX ECX EDX.', 'sensitive-unprivileged',
@@ -111,7 +111,7 @@ export const SYSTEM: readonly InstructionSpec[] = [
     privileged('sched_op.block', HW.when('hlt', 'HLT exiting (primary control bit 7) is set'), 'A PV kernel blocks its vCPU with sched_op(block) until an event arrives.'), ['#GP']),
   {
     mnemonic: 'bound', cpu: '186', summary: 'Raise #BR unless the signed index register lies within the pair of bounds in memory.', group: 'misc',
-    privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#BR', '#UD', '#GP', '#SS', '#PF', '#AC'],
+    privilege: 'innocuous', virt: { ...INNOCUOUS, hardwareAssisted: exceptionBitmap(5, '#BR') }, exceptions: ['#BR', '#UD', '#GP', '#SS', '#PF', '#AC'],
     forms: [form('r16,m', 'rm', 'o16 62 /r'), form('r32,m', 'rm', 'o32 62 /r')],
   },
   // The multi-byte NOP (0F 1F /0, P6 and later; Intel SDM Vol. 2B "NOP"): the ModR/M only sets its
@@ -125,7 +125,7 @@ export const SYSTEM: readonly InstructionSpec[] = [
   ...HINT_NOPS,
   simple('pause', 'F3 90', 'Spin-loop hint (a NOP with a REP prefix on older processors).', 'innocuous',
     exitsOnly('pause', 'PAUSE exiting (primary control bit 30) or PAUSE-loop exiting is set', 'Lets a VMM deschedule a vCPU spinning on a lock held by a preempted one.'), []),
-  { mnemonic: 'ud2', cpu: '186', summary: 'Raise #UD (invalid opcode) on purpose.', group: 'misc', privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#UD'], forms: [form('', '', '0F 0B')] },
+  { mnemonic: 'ud2', cpu: '186', summary: 'Raise #UD (invalid opcode) on purpose.', group: 'misc', privilege: 'innocuous', virt: { ...INNOCUOUS, hardwareAssisted: exceptionBitmap(6, '#UD') }, exceptions: ['#UD'], forms: [form('', '', '0F 0B')] },
 ];
 
 

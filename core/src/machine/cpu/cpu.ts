@@ -91,6 +91,12 @@ export class Cpu {
   condition: CpuCondition = 'running';
   /** While `condition` is 'shutdown': the faults that led to it, in order (describeShutdown). */
   shutdownFaults: readonly ShutdownFault[] = [];
+  /**
+   * While an exception is delivered (cpu.hooks.delivered): the faults raised before it and never
+   * delivered, in order (a #GP whose delivery raised #NP, both become #DF: SDM Vol. 3A Table 6-5);
+   * empty otherwise.
+   */
+  undeliveredFaults: readonly ShutdownFault[] = [];
   /** Set for one step when the last instruction was HLT or a shutdown happened. */
   lastVector = -1;
 
@@ -144,7 +150,7 @@ export class Cpu {
     this.eip = state.eip >>> 0;
     this.setEflags(state.eflags);
     this.cr0 = state.cr0 >>> 0; this.cr3 = state.cr3 >>> 0; this.cr4 = state.cr4 >>> 0;
-    this.mmu.setCr4(this.cr4); this.mmu.setCr3(this.cr3); this.mmu.setCr0(this.cr0);
+    this.mmu.loadControls(this.cr0, this.cr3, this.cr4);
     const segs = [state.es, state.cs, state.ss, state.ds, state.fs, state.gs];
     segs.forEach((s, i) => {
       this.segSel[i] = s.selector;

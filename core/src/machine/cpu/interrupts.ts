@@ -128,7 +128,10 @@ export function deliverPendingFault(cpu: Cpu): void {
   let chain: ShutdownFault[] | undefined;
   for (let guard = 0; guard < 8; guard++) {
     cpu.fault = -1;
-    if (deliverInterrupt(cpu, vector, code, pushesErrorCode(vector), 'exception', cpu.eip)) return;
+    if (deliverInterrupt(cpu, vector, code, pushesErrorCode(vector), 'exception', cpu.eip)) {
+      if (chain !== undefined) cpu.undeliveredFaults = NO_FAULTS;
+      return;
+    }
     const second = cpu.fault;
     const secondCode = cpu.faultCode;
     chain ??= [shutdownFault(vector, code)];
@@ -142,11 +145,16 @@ export function deliverPendingFault(cpu: Cpu): void {
       vector = second;
       code = secondCode;
     }
+    // What cpu.hooks is told was raised and never delivered, should the next delivery succeed.
+    cpu.undeliveredFaults = chain.slice(0, -1);
   }
   cpu.fault = -1;
   cpu.condition = 'shutdown';
   cpu.shutdownFaults = chain ?? [];
+  cpu.undeliveredFaults = NO_FAULTS;
 }
+
+const NO_FAULTS: readonly ShutdownFault[] = [];
 
 function shutdownFault(vector: number, code: number): ShutdownFault {
   return { vector, errorCode: pushesErrorCode(vector) ? code >>> 0 : -1 };

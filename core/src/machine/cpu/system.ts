@@ -190,20 +190,20 @@ export function sysexit(cpu: Cpu): void {
 /**
  * CPUID. Vendor "GenuineIntel", family 6 model 6 stepping 3 like QEMU's default qemu32 model,
  * but only the features this CPU implements: DE PSE TSC MSR CX8 SEP PGE CMOV (EDX bits 2 3 4 5
- * 8 11 13 15) — no FPU, PAE, APIC, MMX or SSE. Unknown leaves return zeros.
+ * 8 11 13 15) — no FPU, PAE, APIC, MMX or SSE. The highest basic leaf is 1 and there are no
+ * extended leaves, so any other leaf (2, 0x40000000, 0x80000000 ...) returns leaf 1's values:
+ * "if a value entered for CPUID.EAX is higher than the maximum input value for basic or extended
+ * function for that processor then the data for the highest basic information leaf is returned"
+ * (SDM Vol. 2A, CPUID), as QEMU does. A guest reading 0x80000000 so sees EAX = 0x663, below
+ * 0x80000001: no extended leaves.
  */
 export function cpuid(cpu: Cpu): void {
   const r = cpu.regs;
-  switch (r[0] >>> 0) {
-    case 0:
-      r[0] = 1;
-      r[3] = 0x756e6547; r[2] = 0x49656e69; r[1] = 0x6c65746e; // "Genu" "ineI" "ntel"
-      return;
-    case 1:
-      r[0] = 0x663; r[3] = 0; r[1] = 0;
-      r[2] = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 11) | (1 << 13) | (1 << 15);
-      return;
-    default:
-      r[0] = 0; r[3] = 0; r[1] = 0; r[2] = 0;
+  if ((r[0] >>> 0) === 0) {
+    r[0] = 1;
+    r[3] = 0x756e6547; r[2] = 0x49656e69; r[1] = 0x6c65746e; // "Genu" "ineI" "ntel"
+    return;
   }
+  r[0] = 0x663; r[3] = 0; r[1] = 0;
+  r[2] = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 11) | (1 << 13) | (1 << 15);
 }

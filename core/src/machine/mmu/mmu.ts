@@ -57,10 +57,14 @@ export class Mmu {
     }
   }
 
-  /** MOV to CR3 (and task switches that change it): drops all non-global entries. */
+  /**
+   * MOV to CR3 (and task switches that change it): drops all non-global entries. Without CR4.PGE
+   * no page is global (SDM Vol. 3A §4.10.2.4), so that is every entry: counted as a full flush.
+   */
   setCr3(value: number): void {
     this.controls.cr3 = value >>> 0;
-    this.tlb.flushNonGlobal();
+    if (this.controls.pge) this.tlb.flushNonGlobal();
+    else this.tlb.flushVpid();
   }
 
   /** MOV to CR4: a change of PGE drops every entry, global ones included. */
@@ -71,6 +75,21 @@ export class Mmu {
     this.controls.pge = (value & CR4_PGE) !== 0;
     if (((old ^ value) & CR4_PGE) !== 0) this.tlb.flushVpid();
     this.tlb.generation++;
+  }
+
+  /**
+   * Loads CR0, CR3 and CR4 as a boot loader or a snapshot restore does: the TLB starts empty and no
+   * flush is counted or reported, since no guest operation of SDM Vol. 3A §4.10.4.1 ran.
+   */
+  loadControls(cr0: number, cr3: number, cr4: number): void {
+    this.cr0 = cr0 >>> 0;
+    this.cr4 = cr4 >>> 0;
+    this.paging = (cr0 & CR0_PG) !== 0;
+    this.controls.cr3 = cr3 >>> 0;
+    this.controls.wp = (cr0 & CR0_WP) !== 0;
+    this.controls.pse = (cr4 & CR4_PSE) !== 0;
+    this.controls.pge = (cr4 & CR4_PGE) !== 0;
+    this.tlb.clear();
   }
 
   /**
@@ -132,7 +151,7 @@ export class Mmu {
 
   /** A #PF also drops the TLB entries for the faulting page (§4.10.4.1), so a retry walks. */
   private pageFault(la: number, errorCode: number): number {
-    this.tlb.invalidateAddress(la, this.tlb.vpid);
+    this.tlb.invalidateFaultingPage(la);
     this.faultAddress = la >>> 0;
     this.faultErrorCode = errorCode;
     this.counters.pageFaults++;

@@ -45,8 +45,9 @@ export class WalkResult {
 
 /**
  * Walks the paging structures for linear address `la`. With `updateFlags` false it is a probe
- * (debugger views): no accessed/dirty write-backs. Permission faults leave A/D untouched, as QEMU
- * and Bochs do: the flags are written only once the translation is known to succeed.
+ * (debugger views): no accessed/dirty write-backs. The entry that maps the page gets its A/D only
+ * once the translation is known to succeed (a permission fault leaves them, as QEMU and Bochs do);
+ * a directory entry that points to a table gets A as soon as the walk uses it, as QEMU does.
  */
 export function walkPageTables(
   memory: PhysicalAccess,
@@ -82,6 +83,9 @@ export function walkPageTables(
     return succeed(out, user, writable, flags, controls);
   }
 
+  // The directory entry is used to find the table, so its A is set now, whatever the PTE holds
+  // (SDM Vol. 3A §4.8; QEMU too: a not-present PTE or a permission fault still leaves PDE.A set).
+  if (updateFlags) setFlags(memory, pdeAddress, pde, PTE_A, out);
   const pteAddress = ((pde & 0xffff_f000) | (((la >>> 12) & 0x3ff) << 2)) >>> 0;
   const pte = memory.read32(pteAddress);
   out.pteAddress = pteAddress;
@@ -92,10 +96,7 @@ export function walkPageTables(
   const writable = (pde & pte & PTE_RW) !== 0;
   if (!allowed(access, user, writable, controls.wp)) return fault(out, faultBits | PF_P);
   let flags = pte;
-  if (updateFlags) {
-    setFlags(memory, pdeAddress, pde, PTE_A, out);
-    flags = setFlags(memory, pteAddress, pte, PTE_A | (isWriteAccess(access) ? PTE_D : 0), out);
-  }
+  if (updateFlags) flags = setFlags(memory, pteAddress, pte, PTE_A | (isWriteAccess(access) ? PTE_D : 0), out);
   out.pa = ((pte & 0xffff_f000) | (la & 0xfff)) >>> 0;
   return succeed(out, user, writable, flags, controls);
 }

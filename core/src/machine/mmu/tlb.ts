@@ -67,7 +67,7 @@ const ATTR_DIRTY = 0x08;
 const ATTR_GLOBAL = 0x10;
 const ATTR_LARGE = 0x20;
 
-/** What a flush dropped: everything, the non-global entries (CR3 write), or one page (INVLPG). */
+/** What a flush dropped: everything, the non-global entries (CR3 write with CR4.PGE), or one page (INVLPG). */
 export type TlbFlushScope = 'all' | 'non-global' | 'page';
 
 export class Tlb {
@@ -216,15 +216,30 @@ export class Tlb {
     if (this.onFlush !== null) this.onFlush('page', (la & ~0xfff) >>> 0);
   }
 
-  /** Drops entries of `vpid` for `la`'s page, including every 4 KiB piece of a large page. */
-  invalidateAddress(la: number, vpid: number): void {
+  /**
+   * A page fault on `la` (SDM §4.10.4.1): drops the current VPID's entries for its page, counted and
+   * reported as an invalidation when there was one to drop (a stale entry whose rights faulted).
+   */
+  invalidateFaultingPage(la: number): void {
+    if (this.invalidateAddress(la, this.vpidValue) === 0) return;
+    this.counters.pageInvalidations++;
+    if (this.onFlush !== null) this.onFlush('page', (la & ~0xfff) >>> 0);
+  }
+
+  /** Drops entries of `vpid` for `la`'s page, including every 4 KiB piece of a large page; how many. */
+  invalidateAddress(la: number, vpid: number): number {
     const vpn = la >>> 12;
+    let dropped = 0;
     for (let i = 0; i < this.tags.length; i++) {
       const attrs = this.attrs[i];
       if ((attrs & ATTR_VALID) === 0 || ((this.tags[i] >>> 4) & 0xff) !== vpid) continue;
       const entryVpn = this.tags[i] >>> 12;
-      if (entryVpn === vpn || ((attrs & ATTR_LARGE) !== 0 && entryVpn >>> 10 === vpn >>> 10)) this.drop(i);
+      if (entryVpn === vpn || ((attrs & ATTR_LARGE) !== 0 && entryVpn >>> 10 === vpn >>> 10)) {
+        this.drop(i);
+        dropped++;
+      }
     }
+    return dropped;
   }
 
   /** MOV to CR3 with CR4.PGE=1: drops the current VPID's non-global entries (SDM §4.10.4.1). */
@@ -236,7 +251,7 @@ export class Tlb {
     if (this.onFlush !== null) this.onFlush('non-global', 0);
   }
 
-  /** Drops every entry of one VPID, global ones included (CR4.PGE change; INVVPID single-context). */
+  /** Drops every entry of one VPID, global ones included (CR4.PGE change, MOV to CR3 without PGE; INVVPID single-context). */
   flushVpid(vpid = this.vpidValue): void {
     for (let i = 0; i < this.tags.length; i++) {
       if ((this.attrs[i] & ATTR_VALID) !== 0 && ((this.tags[i] >>> 4) & 0xff) === vpid) this.drop(i);
@@ -252,6 +267,16 @@ export class Tlb {
     this.generation++;
     this.counters.flushes++;
     if (this.onFlush !== null) this.onFlush('all', 0);
+  }
+
+  /**
+   * Empties the TLB without counting or reporting a flush: for a machine whose state is loaded
+   * (boot, snapshot restore), where no guest operation invalidated anything.
+   */
+  clear(): void {
+    this.tags.fill(0);
+    this.attrs.fill(0);
+    this.generation++;
   }
 
   /**
