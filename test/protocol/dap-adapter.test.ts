@@ -1104,6 +1104,19 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
     return hex8(0x100000 + row.offset);
   };
 
+  /** `use` given a copy of stepping-guest.asm (with its macros) in a folder of its own, to edit before a restart; removed after. */
+  async function withSteppingCopy(use: (guest: string) => Promise<void>): Promise<void> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-restart-'));
+    try {
+      const guest = path.join(dir, 'guest.asm');
+      fs.copyFileSync(STEPPING_GUEST, guest);
+      fs.copyFileSync(STEPPING_MACROS, path.join(dir, path.basename(STEPPING_MACROS)));
+      await use(guest);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   beforeEach(() => { client = new DapClient(); });
   afterEach(() => {
     client.kill();
@@ -1215,11 +1228,7 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
   });
 
   it('restart after the source changed places its source breakpoints again, from their lines, in the new code', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-restart-'));
-    try {
-      const guest = path.join(dir, 'guest.asm');
-      fs.copyFileSync(STEPPING_GUEST, guest);
-      fs.copyFileSync(STEPPING_MACROS, path.join(dir, path.basename(STEPPING_MACROS)));
+    await withSteppingCopy(async (guest) => {
       const line = lineOf(STEPPING_GUEST, 'add eax, 1');
       await start(client, { program: guest }, async (c) => { await c.ok('setBreakpoints', { source: { path: guest }, breakpoints: [{ line }] }); });
       await client.stopped(0);
@@ -1237,17 +1246,11 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
       assert.deepEqual([top.instructionPointerReference, top.line], [hex8(0x100000 + edited.offset), line]);
       const changed = await client.event<DebugProtocol.BreakpointEvent>('breakpoint', () => true, from);
       assert.deepEqual([changed.body.reason, changed.body.breakpoint.line, changed.body.breakpoint.instructionReference], ['changed', line, hex8(0x100000 + edited.offset)]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('restart after the source changed places its function breakpoints at their names\' new addresses', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-restart-'));
-    try {
-      const guest = path.join(dir, 'guest.asm');
-      fs.copyFileSync(STEPPING_GUEST, guest);
-      fs.copyFileSync(STEPPING_MACROS, path.join(dir, path.basename(STEPPING_MACROS)));
+    await withSteppingCopy(async (guest) => {
       await start(client, { program: guest }, async (c) => { await c.ok('setFunctionBreakpoints', { breakpoints: [{ name: 'add_stdcall' }] }); });
       await client.stopped(0);
       assert.equal((await topFrame(client)).instructionPointerReference, listed('mov eax, [esp+4]'));
@@ -1262,17 +1265,11 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
       assert.equal((await topFrame(client)).instructionPointerReference, hex8(0x100000 + edited.offset));
       const changed = await client.event<DebugProtocol.BreakpointEvent>('breakpoint', () => true, from);
       assert.equal(changed.body.breakpoint.instructionReference, hex8(0x100000 + edited.offset));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('restart after the source changed checks its instruction breakpoints again: one the new code has an instruction across is not set, and says so', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-restart-'));
-    try {
-      const guest = path.join(dir, 'guest.asm');
-      fs.copyFileSync(STEPPING_GUEST, guest);
-      fs.copyFileSync(STEPPING_MACROS, path.join(dir, path.basename(STEPPING_MACROS)));
+    await withSteppingCopy(async (guest) => {
       // An instruction of the old code whose address the edited code (push 5 made push 500) has inside an instruction, per nasm's two listings.
       const edited = listedRows(STEPPING_GUEST.replace(/\.asm$/, '-edited.lst')).filter((r) => r.bytes !== '' && !r.bytes.startsWith('<'));
       const size = (r: { bytes: string }): number => r.bytes.replace(/[^0-9a-f]/gi, '').length / 2;
@@ -1294,9 +1291,7 @@ describe('debug adapter: line steps and breakpoints through pushes, macros and c
       assert.equal(changed.body.breakpoint.verified, false);
       assert.equal(changed.body.breakpoint.reason, 'failed');
       assert.match(changed.body.breakpoint.message ?? '', new RegExp(`^${address} is inside \`${across(old.offset)!.text.split(' ')[0]}`));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('the disassembly VS Code asks for around the PC shows each instruction where nasm put it, after the header\'s data too', async () => {
