@@ -83,7 +83,7 @@ describe('instruction table', () => {
       assert.ok(s.summary.length > 10, `${s.mnemonic}: summary`);
       assert.ok(s.forms.length > 0, `${s.mnemonic}: forms`);
       assert.ok(['innocuous', 'privileged', 'iopl-sensitive', 'sensitive-unprivileged'].includes(s.privilege), `${s.mnemonic}: privilege`);
-      assert.ok(['trap', 'silent', 'runs'].includes(s.virt.trapAndEmulate), `${s.mnemonic}: virt`);
+      assert.ok(['trap', 'silent', 'runs', 'reflected'].includes(s.virt.trapAndEmulate), `${s.mnemonic}: virt`);
     }
   });
 
@@ -181,8 +181,11 @@ describe('instruction table', () => {
   it("classifies Robin & Irvine's instructions as sensitive but unprivileged", () => {
     for (const m of ['sgdt', 'sidt', 'sldt', 'smsw', 'pushf', 'popf', 'lar', 'lsl', 'verr', 'verw', 'int', 'retf', 'str']) {
       assert.equal(spec(m).privilege, 'sensitive-unprivileged', m);
-      assert.equal(spec(m).virt.trapAndEmulate, 'silent', m);
+      // A software interrupt is delivered through the real IDT, so trap-and-emulate sees it: "every
+      // exception and interrupt exits" (DESIGN.md §4); the others run unseen in ring 1.
+      assert.equal(spec(m).virt.trapAndEmulate, m === 'int' ? 'reflected' : 'silent', m);
     }
+    for (const m of ['int3', 'into', 'int1']) assert.equal(spec(m).virt.trapAndEmulate, 'reflected', m);
     const formsWhere = (m: string, pred: (f: FormSpec) => boolean): FormSpec[] => spec(m).forms.filter(pred);
     const segmentForm = (f: FormSpec): boolean => f.operands.some((k) => ['sreg', 'es', 'cs', 'ss', 'ds', 'fs', 'gs'].includes(k));
     const farForm = (f: FormSpec): boolean => f.operands.some((k) => k.startsWith('ptr16') || k.startsWith('mfar'));

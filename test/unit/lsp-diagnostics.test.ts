@@ -92,6 +92,17 @@ describe('lsp diagnostics', () => {
     assert.match(msg, /silently misbehaves/);
   });
 
+  it('says a software interrupt under trap-and-emulate still reaches the VMM, through the IDT (DESIGN.md §4: every interrupt exits)', () => {
+    const text = 'bits 32\n    int 0x82\n    int3\n    popf\n';
+    const diags = validate(single(text, { technique: 'trap-and-emulate' }).doc).filter((d) => d.code === 'sensitive-instruction');
+    assert.deepEqual(diags.map((d) => `${d.range.start.line}:${d.severity}`), ['1:3', '2:3', '3:2']);
+    for (const d of diags.slice(0, 2)) {
+      assert.match(d.message as string, /still reaches the VMM/);
+      assert.doesNotMatch(d.message as string, /never sees it|silently misbehaves/);
+    }
+    assert.match(diags[2].message as string, /silently misbehaves/);
+  });
+
   it('reads the technique from %pragma ringside technique and user regions from markers', () => {
     const text = readFileSync(join(FIXTURES, 'pragmas.asm'), 'utf8');
     const found = codes(text);

@@ -38,8 +38,13 @@ export type Technique = typeof TECHNIQUES[number];
 
 /** What happens when the guest kernel executes the instruction under each technique (DESIGN.md §4). */
 export interface VirtBehaviour {
-  /** Guest kernel deprivileged to ring 1: does it trap to the VMM, misbehave silently, or just run? */
-  readonly trapAndEmulate: 'trap' | 'silent' | 'runs';
+  /**
+   * Guest kernel deprivileged to ring 1: does it trap to the VMM, misbehave silently, or just run?
+   * 'reflected': a software interrupt or exception, delivered through the real IDT the VMM
+   * installed, so it reaches the VMM as every interrupt does (DESIGN.md §4), which reflects it to
+   * the guest's virtual IDT; its gate DPL is checked against the real CPL.
+   */
+  readonly trapAndEmulate: 'trap' | 'silent' | 'runs' | 'reflected';
   /** Guest kernel code translated block by block: a VMM callout, or copied unchanged. */
   readonly binaryTranslation: 'callout' | 'copied';
   /** Paravirtualized kernel: the hypercall that replaces it, or 'runs' when it needs no change. */

@@ -67,6 +67,15 @@ export function silent(hypercall: string | undefined, hw: VirtBehaviour['hardwar
   };
 }
 
+/**
+ * A software interrupt or exception (INT n, INT3, INTO, INT1): sensitive, its gate DPL checked
+ * against the real CPL (Robin & Irvine), but delivered through the real IDT the VMM installed, so
+ * trap-and-emulate sees it and reflects it to the guest's virtual IDT; the translator calls out.
+ */
+export function throughIdt(hw: VirtBehaviour['hardwareAssisted'], note: string): VirtBehaviour {
+  return { ...silent(undefined, hw, note), trapAndEmulate: 'reflected' };
+}
+
 /** Innocuous at ring 1 but VT-x exits on it (CPUID always; PAUSE and RDTSC when enabled). */
 export function exitsOnly(key: ExitKey, when: string, note: string): VirtBehaviour {
   return { ...INNOCUOUS, hardwareAssisted: exit(key, when), note };

@@ -11,6 +11,9 @@ const PRIVILEGE_TEXT: Record<PrivilegeClass, string> = {
   'sensitive-unprivileged': '**sensitive but unprivileged** — it does not trap outside ring 0: at CPL 1–3 it executes without a fault while reading or changing state the VMM must control, so trap-and-emulate never sees it (Robin & Irvine 2000).',
 };
 
+/** A software interrupt's class: sensitive, but not out of the VMM's sight (see VirtBehaviour.trapAndEmulate). */
+const REFLECTED_TEXT = '**sensitive but unprivileged** — it runs at any CPL the gate\'s DPL allows, checked against the real CPL (Robin & Irvine 2000); being an interrupt, it still reaches a trap-and-emulate VMM through the IDT.';
+
 function flagsText(f: FlagEffects | undefined): string | undefined {
   if (!f) return undefined;
   const parts: string[] = [];
@@ -28,7 +31,9 @@ function techniqueRows(v: VirtBehaviour, privilege: PrivilegeClass): string[] {
     ? 'traps (#GP in ring 1) → the VMM emulates it on the virtual CPU'
     : v.trapAndEmulate === 'silent'
       ? '**does not trap** in ring 1: runs on the real machine and silently misbehaves'
-      : 'runs directly';
+      : v.trapAndEmulate === 'reflected'
+        ? 'reaches the VMM, as every interrupt does, through the real IDT it installed; the VMM reflects it to the guest\'s virtual IDT (the gate DPL is checked against the real CPL, 1)'
+        : 'runs directly';
   const bt = v.binaryTranslation === 'callout' ? 'translated into a VMM callout (no trap, correct semantics)' : 'copied unchanged into the translation cache';
   const pv = v.paravirtual === 'runs' ? 'runs unchanged'
     // `shared-info` names no hypercall: IF and CR2 live in the shared-info page (Xen's vcpu_info).
@@ -59,7 +64,7 @@ export function instructionMarkdown(spec: InstructionSpec, form?: FormSpec): str
   const flags = flagsText(spec.flags);
   if (flags) lines.push(`Flags: ${flags}`, '');
   if (form) lines.push(`This form: \`${formSignature(spec.mnemonic, form)}\``, '');
-  lines.push(`Privilege: ${PRIVILEGE_TEXT[privilege]}`, '');
+  lines.push(`Privilege: ${virt.trapAndEmulate === 'reflected' ? REFLECTED_TEXT : PRIVILEGE_TEXT[privilege]}`, '');
   lines.push(...techniqueRows(virt, privilege), '');
   if (virt.note) lines.push(virt.note, '');
   if (spec.exceptions?.length) lines.push(`Exceptions: ${spec.exceptions.join(' ')}`);

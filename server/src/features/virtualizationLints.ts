@@ -60,7 +60,11 @@ export function virtualizationLints(doc: AnalyzedDocument): Diagnostic[] {
       }
       continue;
     }
-    if (doc.technique === 'trap-and-emulate' && (privilege === 'sensitive-unprivileged' || virt.trapAndEmulate === 'silent')) {
+    if (doc.technique === 'trap-and-emulate' && virt.trapAndEmulate === 'reflected') {
+      // (Not out of the VMM's sight: every interrupt and exception goes to it, DESIGN.md §4.)
+      out.push(lint(where, 'info', 'sensitive-instruction',
+        `\`${name}\` is sensitive, but under trap-and-emulate it still reaches the VMM: it is delivered through the real IDT the VMM installed, which reflects it to the guest's virtual IDT. Its gate DPL is checked against the real CPL, ring 1 for the guest kernel, not the guest's 0.${virt.note ? ' ' + virt.note : ''}`));
+    } else if (doc.technique === 'trap-and-emulate' && (privilege === 'sensitive-unprivileged' || virt.trapAndEmulate === 'silent')) {
       out.push(lint(where, 'warning', 'sensitive-instruction',
         `\`${name}\` is sensitive but unprivileged: under trap-and-emulate the guest kernel runs in ring 1, where it does not trap, so the VMM never sees it and it silently misbehaves (it acts on the real machine state, not the virtual CPU's).${virt.note ? ' ' + virt.note : ''}`));
     }

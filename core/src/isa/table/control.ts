@@ -3,17 +3,17 @@
 // list of sensitive-but-unprivileged instructions (they check selectors against the real CPL).
 
 import type { InstructionSpec, VirtBehaviour } from '../types';
-import { INNOCUOUS, PROTECTION_CHECK, exceptionBitmap, silent } from '../virt';
+import { INNOCUOUS, PROTECTION_CHECK, exceptionBitmap, silent, throughIdt } from '../virt';
 import { CONDITION_CODES, form, hex } from './form';
 
 const SENSITIVE = { privilege: 'sensitive-unprivileged', virt: PROTECTION_CHECK } as const;
 
-const INT_VIRT: VirtBehaviour = silent(undefined, 'no-exit',
+const INT_VIRT: VirtBehaviour = throughIdt('no-exit',
   'INT n checks the gate DPL against the real CPL and a ring-1 kernel handles it through the real IDT the VMM installed (Robin & Irvine 2000). Under VT-x it never exits itself: a software interrupt is no exception, so the exception bitmap does not select it (SDM Vol. 3C §25.2); only a fault while delivering it (#GP for a gate DPL below CPL, #NP, #PF...) exits, when that fault\'s own bit is set.');
 
 /** INT3, INTO and INT1 raise an exception, which the exception bitmap selects (SDM Vol. 3C §25.2). */
 function softwareException(vector: number, name: string): VirtBehaviour {
-  return silent(undefined, exceptionBitmap(vector, name),
+  return throughIdt(exceptionBitmap(vector, name),
     `${name} is delivered through the real IDT the VMM installed, with gate DPL checked against the real CPL (Robin & Irvine 2000); under VT-x it is an exception, so it exits when the exception bitmap selects vector ${vector}.`);
 }
 
