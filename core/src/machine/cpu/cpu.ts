@@ -66,8 +66,9 @@ export class Cpu {
   readonly dr = new Uint32Array(8);
   gdtrBase = 0; gdtrLimit = 0;
   idtrBase = 0; idtrLimit = 0x3ff;
-  ldtrSel = 0; ldtrBase = 0; ldtrLimit = 0;
-  trSel = 0; trBase = 0; trLimit = 0; trHigh = 0;
+  // (LDTR and TR as reset leaves them: selector 0, base 0, limit 0FFFFH; SDM Vol. 3A Table 9-1.)
+  ldtrSel = 0; ldtrBase = 0; ldtrLimit = 0xffff;
+  trSel = 0; trBase = 0; trLimit = 0xffff; trHigh = 0;
   sysenterCs = 0; sysenterEsp = 0; sysenterEip = 0;
   /** Instructions retired: the time base of the machine and the TSC. */
   instret = 0;

@@ -15,7 +15,8 @@ export function readDescriptor(cpu: Cpu, sel: number): boolean {
   const index = sel & 0xfff8;
   let base: number, limit: number;
   if ((sel & 4) !== 0) {
-    if ((cpu.ldtrSel & 0xfffc) === 0) return false;
+    // (No check of LDTR's selector: LLDT with a null one leaves limit 0, which no index passes,
+    // and the LDTR reset leaves, selector 0 with limit 0FFFFH, is a valid one: QEMU reads it too.)
     base = cpu.ldtrBase; limit = cpu.ldtrLimit;
   } else {
     base = cpu.gdtrBase; limit = cpu.gdtrLimit;
