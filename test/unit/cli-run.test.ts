@@ -71,6 +71,8 @@ describe('ringside run', function () {
         } finally { process.chdir(cwd); }
         assert.equal(code, status, err);
         assert.deepEqual(places(err), places(n.stderr), file);
+        // The summary names the file as the command line does, as nasm's messages do.
+        if (status === 1) assert.match(err, new RegExp(`\\nringside: ${file}: 1 assembly error\\(s\\)\\n$`));
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

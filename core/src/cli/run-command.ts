@@ -101,7 +101,8 @@ export function runCommand(argv: readonly string[], io: Io): number {
   }
   if (!loaded.ok) {
     if (assembled == null) for (const d of loaded.diagnostics ?? []) io.err(formatDiagnostic(d));
-    io.err(`ringside: ${loaded.message}\n`);
+    // (The file named as the command line names it, as the messages above do.)
+    io.err(`ringside: ${loaded.message.startsWith(`${file}: `) ? args.file + loaded.message.slice(file.length) : loaded.message}\n`);
     return 1;
   }
   const session = loaded.session;
