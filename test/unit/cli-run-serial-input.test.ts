@@ -169,14 +169,18 @@ describe('ringside run: a terminal on standard input', function () {
       }
       return undefined;
     };
-    /** Waits until the pty is in raw mode (stty's -icanon: the run has set it up, keys typed now are the guest's), or with `line`, in line mode. */
+    /** Waits until the pty is in the run's raw mode (stty's -icanon, with isig: the run has set it up, keys typed now are the guest's), or with `line`, in line mode. */
     const raw = async (line = false): Promise<void> => {
       for (;;) {
         const tty = pty();
         if (tty !== undefined) {
           const fd = fs.openSync(tty, 'r');
           try {
-            if (/(^|\s)-icanon(\s|$)/.test(spawnSync('stty', ['-a'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' }).stdout) !== line) return;
+            // (Raw mode is whole once the run has turned the terminal's signals back on, after
+            // setRawMode turned them off: a Ctrl-Z typed between the two reached the guest as a key,
+            // and the run went on until the test's bound, on a loaded CI host.)
+            const modes = spawnSync('stty', ['-a'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' }).stdout;
+            if ((/(^|\s)-icanon(\s|$)/.test(modes) && /(^|\s)isig(\s|$)/.test(modes)) !== line) return;
           } finally {
             fs.closeSync(fd);
           }
