@@ -94,6 +94,17 @@ export function zeroRegisterFirst(e: Expr): boolean {
 }
 
 /**
+ * The errors nasm's evaluator gives of operand or data item `e`, names unknown: it evaluates both
+ * branches of a conditional, so an operator on a register in the branch not taken is still its
+ * error (measured with nasm 2.16.01: `mov eax, 4 ? 1 : 2 | al`, `push 4 ? 1 : 2 | al` and
+ * `dd 4 ? 1 : cs | al` are "`|' operator may only be applied to scalar values", as `mov eax, 2 |
+ * al` is).
+ */
+export function operandEvaluationErrors(e: Expr): readonly string[] {
+  return firstPassEvaluation(e, NAMES_UNKNOWN, true).errors;
+}
+
+/**
  * Whether `evaluation`, carried on with after its errors, is an address nasm's parser gives a
  * segment, or takes as relative to the current one: a segment's part of factor 1 or -1 (parser.c,
  * reloc_seg and is_self_relative). One of another factor is no segment of the operand, which is

@@ -22,7 +22,7 @@ import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { namesNumbersOperator, namesProduct, zeroRegisterFirst } from './eval-vector';
+import { namesNumbersOperator, namesProduct, operandEvaluationErrors, zeroRegisterFirst } from './eval-vector';
 import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, INVALID_SET_SIZE, registerFactors, registersCompared, registerSetProblem, soleRegister, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -2717,8 +2717,13 @@ class LineParser implements TermReader {
     const written = expr;
     expr = this.registersCompared(expr);
     // (A name's value is not known here: a condition that names one stays nasm's error, and a name
-    // in the branch not taken goes unread.)
-    if (conditionalIn(this.toks, this.opIndex, this.toks.length)) expr = chosenBranches(expr, constantOf, false);
+    // in the branch not taken goes unread; an operator on a register there is still nasm's error,
+    // which the assembler gives, see ParseProblem.registerOperand.)
+    if (conditionalIn(this.toks, this.opIndex, this.toks.length)) {
+      const error = operandEvaluationErrors(expr)[0];
+      if (error !== undefined) this.fail(error, span, 'expression');
+      expr = chosenBranches(expr, constantOf, false);
+    }
     const factors = registerFactors(expr);
     if (typeof factors === 'string') this.fail(factors, span, 'invalid-operands');
     if (factors.size > 1) this.fail(INVALID_OPERAND, span, 'invalid-operands');
