@@ -2220,6 +2220,11 @@ class LineParser implements TermReader {
         } else {
           let e = this.dataExpression(pos);
           const stop = this.dataStop;
+          // A conditional that names a register: nasm's evaluator reads both branches, an
+          // operator on a register in either its error, and the condition picks one, registers
+          // and all (measured with nasm 2.16.01: `dd 0 ? bx : 'a'` and `dd 1 ? 2 : bx+1` are data,
+          // `dd 4 ? 1 : cs | al` the `|`'s error alone).
+          if (this.dataRegister !== undefined && conditionalIn(toks, pos, stop)) e = chosenBranches(e, constantOf, true);
           if (this.dataRegister !== undefined) e = this.registersCancelled(e) ?? e;
           // A register in a data item or a `dup` count: nasm's evaluator takes it, its output
           // does not (measured: `db ax+1` and `db 2 dup (ax)` "expression is not simple or
