@@ -1493,7 +1493,16 @@ class LineParser implements TermReader {
    * is 5, see operandWithRegisters).
    */
   private equRegisters(value: Expr, words: EquWords, at: PPToken): Expr {
-    const e = this.registersCompared(value);
+    let e = this.registersCompared(value);
+    // A conditional, as in an operand (see registerOperand): an operator on a register in either
+    // branch is nasm's error, and a number for a condition picks the branch (measured with nasm
+    // 2.16.01: `z equ 1 ? 2 : bx` is 2, `z equ 1 ? bx : 3` "bad syntax for EQU", `z equ 1 ? 3 : bx
+    // | 1` the `|`'s error alone).
+    if (conditionalIn(this.toks, 0, this.toks.length)) {
+      const error = operandEvaluationErrors(e)[0];
+      if (error !== undefined) this.fail(error, e, 'expression');
+      e = chosenBranches(e, constantOf, false);
+    }
     const factors = registerFactors(e);
     if (typeof factors === 'string') {
       if (!factors.startsWith('shift')) this.fail(factors, e, 'invalid-operands');
