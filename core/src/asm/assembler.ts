@@ -9,7 +9,7 @@ import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, SHIFTS, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf, holdsConditional } from './expr-walk';
-import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
+import { INVALID_OPERAND, registerFactors, reserveCount, withoutRegisters } from './register-sum';
 import { encode, formReachesOperand, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter, type FloatMode } from './floats';
 import { encodedFields, headCalls, modrmStart } from '../isa/encode-fields';
@@ -2714,7 +2714,9 @@ class Assembler implements EvalContext {
     // (No count, put out no time: nasm matches no instruction form, and says nothing; measured
     // with 2.16.01, `times 0 resb` and `align 8, resb` where no padding is needed.)
     const none = st.args.length === 0 ? this.timesCount(st) : undefined;
-    const e = none === 0 ? undefined : this.exprArg(st);
+    const written = none === 0 ? undefined : this.exprArg(st);
+    const e = written === undefined ? undefined : reserveCount(written);
+    if (typeof e === 'string') { this.error('invalid-operands', e, written!); this.reserve(0); return; }
     const forward = (): boolean => e !== undefined && this.namesForward(e);
     if (this.pass === 0 && forward()) {
       // (What nasm's first pass gives of a count it cannot evaluate, and then stops: see

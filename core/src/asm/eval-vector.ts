@@ -94,6 +94,17 @@ export function zeroRegisterFirst(e: Expr): boolean {
 }
 
 /**
+ * The errors nasm's evaluator gives of operand or data item `e`, names unknown: it evaluates both
+ * branches of a conditional, so an operator on a register in the branch not taken is still its
+ * error (measured with nasm 2.16.01: `mov eax, 4 ? 1 : 2 | al`, `push 4 ? 1 : 2 | al` and
+ * `dd 4 ? 1 : cs | al` are "`|' operator may only be applied to scalar values", as `mov eax, 2 |
+ * al` is).
+ */
+export function operandEvaluationErrors(e: Expr): readonly string[] {
+  return firstPassEvaluation(e, NAMES_UNKNOWN, true).errors;
+}
+
+/**
  * Whether `evaluation`, carried on with after its errors, is an address nasm's parser gives a
  * segment, or takes as relative to the current one: a segment's part of factor 1 or -1 (parser.c,
  * reloc_seg and is_self_relative). One of another factor is no segment of the operand, which is
@@ -456,7 +467,7 @@ function addVectors(p: EvalVector, q: EvalVector): EvalVector {
     if (p[i].kind !== kind) out.push(q[j++]);
     else if (q[j].kind !== kind) out.push(p[i++]);
     else {
-      const factor = p[i++].factor + q[j++].factor;
+      const factor = int64Factor(p[i++].factor + q[j++].factor);
       if (factor !== 0) out.push({ kind, factor });
     }
     if (kind === UNKNOWN_PART) return out;
@@ -466,7 +477,17 @@ function addVectors(p: EvalVector, q: EvalVector): EvalVector {
 
 /** nasm's scalar_mult: every part times `m`, a part that becomes 0 kept. */
 function scalarMult(t: EvalVector, m: number): EvalVector {
-  return t.map((p) => ({ kind: p.kind, factor: p.factor * m }));
+  return t.map((p) => ({ kind: p.kind, factor: int64Factor(p.factor * m) }));
+}
+
+/**
+ * A factor as nasm's int64_t holds it: a sum or product past 2^63 wraps (measured with nasm
+ * 2.16.01: `[63 <=> 0x8000000000000000]` is `[0]`, the `<=>` of a difference that wrapped below 0,
+ * unknown, in the first pass too, where Ringside's first took it for 1). A factor held beyond
+ * 2^53 is already not exact; this keeps its sign nasm's.
+ */
+function int64Factor(n: number): number {
+  return Number.isSafeInteger(n) || !Number.isFinite(n) ? n : Number(BigInt.asIntN(64, BigInt(n)));
 }
 
 /** nasm's is_simple: no part but the number has a factor other than 0. */

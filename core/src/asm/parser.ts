@@ -22,7 +22,7 @@ import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { namesNumbersOperator, namesProduct, zeroRegisterFirst } from './eval-vector';
+import { namesNumbersOperator, namesProduct, operandEvaluationErrors, zeroRegisterFirst } from './eval-vector';
 import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, INVALID_SET_SIZE, registerFactors, registersCompared, registerSetProblem, soleRegister, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -1493,7 +1493,16 @@ class LineParser implements TermReader {
    * is 5, see operandWithRegisters).
    */
   private equRegisters(value: Expr, words: EquWords, at: PPToken): Expr {
-    const e = this.registersCompared(value);
+    let e = this.registersCompared(value);
+    // A conditional, as in an operand (see registerOperand): an operator on a register in either
+    // branch is nasm's error, and a number for a condition picks the branch (measured with nasm
+    // 2.16.01: `z equ 1 ? 2 : bx` is 2, `z equ 1 ? bx : 3` "bad syntax for EQU", `z equ 1 ? 3 : bx
+    // | 1` the `|`'s error alone).
+    if (conditionalIn(this.toks, 0, this.toks.length)) {
+      const error = operandEvaluationErrors(e)[0];
+      if (error !== undefined) this.fail(error, e, 'expression');
+      e = chosenBranches(e, constantOf, false);
+    }
     const factors = registerFactors(e);
     if (typeof factors === 'string') {
       if (!factors.startsWith('shift')) this.fail(factors, e, 'invalid-operands');
@@ -2220,6 +2229,11 @@ class LineParser implements TermReader {
         } else {
           let e = this.dataExpression(pos);
           const stop = this.dataStop;
+          // A conditional that names a register: nasm's evaluator reads both branches, an
+          // operator on a register in either its error, and the condition picks one, registers
+          // and all (measured with nasm 2.16.01: `dd 0 ? bx : 'a'` and `dd 1 ? 2 : bx+1` are data,
+          // `dd 4 ? 1 : cs | al` the `|`'s error alone).
+          if (this.dataRegister !== undefined && conditionalIn(toks, pos, stop)) e = chosenBranches(e, constantOf, true);
           if (this.dataRegister !== undefined) e = this.registersCancelled(e) ?? e;
           // A register in a data item or a `dup` count: nasm's evaluator takes it, its output
           // does not (measured: `db ax+1` and `db 2 dup (ax)` "expression is not simple or
@@ -2717,8 +2731,13 @@ class LineParser implements TermReader {
     const written = expr;
     expr = this.registersCompared(expr);
     // (A name's value is not known here: a condition that names one stays nasm's error, and a name
-    // in the branch not taken goes unread.)
-    if (conditionalIn(this.toks, this.opIndex, this.toks.length)) expr = chosenBranches(expr, constantOf, false);
+    // in the branch not taken goes unread; an operator on a register there is still nasm's error,
+    // which the assembler gives, see ParseProblem.registerOperand.)
+    if (conditionalIn(this.toks, this.opIndex, this.toks.length)) {
+      const error = operandEvaluationErrors(expr)[0];
+      if (error !== undefined) this.fail(error, span, 'expression');
+      expr = chosenBranches(expr, constantOf, false);
+    }
     const factors = registerFactors(expr);
     if (typeof factors === 'string') this.fail(factors, span, 'invalid-operands');
     if (factors.size > 1) this.fail(INVALID_OPERAND, span, 'invalid-operands');

@@ -216,6 +216,26 @@ function namesRegister(e: Expr, isRegister = isRegisterSymbol): boolean {
   return firstLeaf(e, (x) => x.k === 'sym' && isRegister(x)) !== undefined;
 }
 
+/**
+ * `resb`'s count `e`, which nasm's parser reads as an instruction's operand: where it names a
+ * register, the number left once its registers compare or cancel out, else nasm's message of it
+ * (measured with nasm 2.16.01: `resb eax-eax+3` and `resb (eax==eax)+2` reserve 3, `resb al == 3`
+ * nothing; `resb eax` and `resb eax+1` are "invalid combination of opcode and operands", `resb
+ * 2*eax` "invalid operand type", `resb eax|1` the `|`'s error, `resb eax<1` the `<`'s). `e`
+ * itself where it names none.
+ */
+export function reserveCount(e: Expr): Expr | string {
+  if (!namesRegister(e)) return e;
+  const compared = registersCompared(e);
+  if (typeof compared === 'string') return compared;
+  const chosen = chosenBranches(compared, constantOf, false);
+  const factors = registerFactors(chosen);
+  if (typeof factors === 'string') return factors;
+  if (factors.size === 0) return withoutRegisters(chosen);
+  const [factor] = [...factors.values()];
+  return factors.size > 1 || factor !== 1 ? INVALID_OPERAND : 'invalid combination of opcode and operands';
+}
+
 /** An error nasm's evaluator gives of an operator applied to a register, at `node`. */
 export interface RegisterOperatorError { readonly message: string; readonly node: Expr }
 
