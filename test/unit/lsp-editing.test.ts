@@ -9,6 +9,7 @@ import { assemble } from '../../core/src/asm/index';
 import { codeActions } from '../../server/src/features/codeActions';
 import { validate } from '../../server/src/features/diagnostics';
 import { format } from '../../server/src/features/formatting';
+import { nasmOn, nasmScratch } from '../support/nasm-live';
 import { FIXTURES, applyEdits, at, single } from '../protocol/analyzeText';
 
 function bytes(text: string): number[] {
@@ -116,6 +117,36 @@ describe('lsp code actions', () => {
     assert.deepEqual(bytes(out), nasm('cli-expected.bin'));
     assert.deepEqual(validate(single(out, { technique: 'paravirtual' }).doc), []);
   });
+});
+
+describe('lsp code actions that append lines, checked by nasm 2.16.01', () => {
+  const dir = nasmScratch('ringside-append-');
+  if (dir === undefined) return;
+  // NASM manual §3.1: a line ending in `\` continues into the next, so lines appended after one
+  // would be read as part of it (here, of its comment).
+  for (const text of ['bits 32\nstart:\n    jmp missing\n    dd 1 ; c\\', 'bits 32\nstart:\n    jmp missing\n    dd 1 ; c\\\n']) {
+    it(`creates a label nasm defines after a last line continued with \\ (${JSON.stringify(text.slice(-6))})`, () => {
+      const { doc } = single(text);
+      const diags = validate(doc).filter((d) => d.code === 'undefined-symbol');
+      const create = codeActions(doc, diags[0].range, diags).find((a) => a.title === 'Create label `missing`');
+      assert.ok(create);
+      const verdict = nasmOn(join(dir, 'label.asm'), applyEdits(text, editsOf(create, doc.uri)), [], dir);
+      assert.equal(verdict.stderr, '');
+      assert.equal(verdict.code, 0);
+    });
+
+    it(`declares the shared-info pointer nasm defines after a last line continued with \\ (${JSON.stringify(text.slice(-6))})`, () => {
+      // In .bss, as the file ends, a `dd` is refused: the declaration must open its own `section .data`.
+      const source = text.replace('jmp missing', 'cli').replace('dd 1', 'section .bss\n    resb 16');
+      const { doc } = single(source, { technique: 'paravirtual' });
+      const pos = at(doc, 'cli');
+      const action = codeActions(doc, { start: pos, end: pos }, []).find((a) => a.title.startsWith('Paravirtualize `cli`'));
+      assert.ok(action);
+      const verdict = nasmOn(join(dir, 'pv.asm'), applyEdits(source, editsOf(action, doc.uri)), [], dir);
+      assert.equal(verdict.stderr, '');
+      assert.equal(verdict.code, 0);
+    });
+  }
 });
 
 describe('lsp formatting', () => {

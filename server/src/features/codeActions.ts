@@ -26,6 +26,19 @@ function endOfDocument(doc: AnalyzedDocument): { line: number; character: number
 }
 
 /**
+ * What goes before lines appended at the end of the document: a line break when the last line has
+ * text, and a blank line after a line ending in `\`, which would otherwise continue into the first
+ * appended one (NASM manual §3.1: `db 1 ; c\` then `x:` is one comment line).
+ */
+function breakBeforeAppended(doc: AnalyzedDocument): string {
+  const last = doc.lines.length - 1;
+  const text = doc.lines[last];
+  const lineBreak = text.length > 0 ? '\n' : '';
+  const continued = text.length > 0 ? text.endsWith('\\') : last > 0 && doc.lines[last - 1].endsWith('\\');
+  return continued ? `${lineBreak}\n` : lineBreak;
+}
+
+/**
  * The size keywords that give the unsized memory operand a form in the table: `push` and `bt`
  * have no byte form, `movzx eax, [x]` no dword one (NASM rejects those combinations).
  */
@@ -81,7 +94,7 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
   // would be "label `x' inconsistently redefined".
   if (doc.result.symbols.some((s) => s.name === named)) return [];
   let at = endOfDocument(doc);
-  let newText = `${doc.lines[at.line].length > 0 ? '\n' : ''}${name}:\n`;
+  let newText = `${breakBeforeAppended(doc)}${name}:\n`;
   if (name.startsWith('.')) {
     // A local label must land in the same scope: before the next line that opens another, a
     // non-local label's or a structure's (its fields are `.x` labels under it, nasm's struc macro).
@@ -143,7 +156,7 @@ function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics:
         // Storage goes in a data section, never after whatever code or nobits section ends the file
         // (a `dd` in .bss is an error; in .text the pointer would sit in the code stream).
         const declaration = `section .data\n${SHARED_INFO_POINTER}: dd 0 ; address of the shared-info page: store ESI here at boot\n`;
-        edits.push({ range: { start: end, end }, newText: `${doc.lines[end.line].length > 0 ? '\n' : ''}${declaration}` });
+        edits.push({ range: { start: end, end }, newText: `${breakBeforeAppended(doc)}${declaration}` });
       }
       const related = diagnostics.filter((d) => d.code === 'needs-hypercall' && d.range.start.line === line);
       out.push({
