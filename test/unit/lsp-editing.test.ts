@@ -149,6 +149,21 @@ describe('lsp code actions that append lines, checked by nasm 2.16.01', () => {
   }
 });
 
+describe('lsp formatting, checked by nasm 2.16.01', () => {
+  const dir = nasmScratch('ringside-format-');
+  if (dir === undefined) return;
+
+  it('keeps a trailing U+00A0, which nasm reads as part of a name, not as a blank', () => {
+    const text = 'bits 32\n%defstr S abc\u00a0\ndb S\nabc\u00a0 equ 5\ndb abc\u00a0\n';
+    const before = nasmOn(join(dir, 'nbsp.asm'), Buffer.from(text, 'utf8').toString('latin1'), [], dir);
+    assert.equal(before.code, 0, before.stderr);
+    const out = applyEdits(text, format(single(text).doc));
+    const after = nasmOn(join(dir, 'nbsp.asm'), Buffer.from(out, 'utf8').toString('latin1'), [], dir);
+    assert.equal(after.stderr, '');
+    assert.equal(after.bin, before.bin);
+  });
+});
+
 describe('lsp formatting', () => {
   const input = readFileSync(join(FIXTURES, 'format-input.asm'), 'utf8');
 
