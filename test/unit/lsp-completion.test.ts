@@ -38,6 +38,31 @@ describe('lsp completion', () => {
     assert.ok(!labels.includes('.b'));
   });
 
+  it('offers local labels by their full names where `label.` is typed, in any scope (NASM manual §3.9)', () => {
+    let text = ['bits 32', 'first:', '.loop: dec ecx', '    jnz first.lo', 'second:', '    jmp first.l', ''].join('\n');
+    const { doc, ws } = single(text);
+    try {
+      for (const [needle, line] of [['first.lo', 'jnz'], ['first.l', 'jmp']]) {
+        const pos = at(doc, needle, needle.length, line);
+        const item = completion(doc, pos, { ...PLAIN_CLIENT, insertReplace: true }).items.find((i) => i.label === 'first.loop');
+        assert.ok(item?.textEdit && 'range' in item.textEdit, line);
+        // The client keeps the items whose label the typed word matches (LSP 3.17 filterText), then inserts it.
+        const typed = doc.lines[pos.line].slice(item.textEdit.range.start.character, pos.character);
+        assert.ok(item.label.startsWith(typed), typed);
+        const lines = text.split('\n');
+        const edited = lines[pos.line].slice(0, item.textEdit.range.start.character) + item.textEdit.newText + lines[pos.line].slice(item.textEdit.range.end.character);
+        lines[pos.line] = edited;
+        text = lines.join('\n');
+      }
+      // What nasm 2.16.01 assembles the completed text to: `first.loop` reached from `second`'s scope too.
+      const r = assemble({ file: '/t/local.asm', text, host: { readFile: () => undefined } });
+      assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual([...r.image], [0x49, 0x75, 0xfd, 0xeb, 0xfb]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('offers only built-in names the assembler defines, in both spellings (nasm: test/fixtures/nasm/asm/std-macros.asm)', () => {
     const names = BUILTIN_NAMES.map((b) => b.name).filter((n) => n.startsWith('__'));
     assert.ok(names.length >= 20);

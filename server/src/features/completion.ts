@@ -293,12 +293,21 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   for (const k of [...SIZE_KEYWORDS, ...OPERAND_MODIFIERS]) items.push({ label: k.name, kind: CompletionItemKind.Keyword, ...out.edit(k.name, k.name), detail: k.doc, sortText: `4${k.name}` });
   pushBuiltinNames(out);
   const scope = scopeLabelAt(doc, pos.line);
+  // A word written as `label.` names local labels by their full names, which reach any scope
+  // (NASM manual §3.9: `label1.loop`); the client filters the items by that word (LSP 3.17
+  // CompletionItem.filterText), so a `.loop` item would never match it.
+  const qualified = word !== undefined && word.text.indexOf('.', 1) > 0 && !word.text.startsWith('..');
   const seen = new Set<string>();
   for (const s of doc.result.symbols) {
     // A multi-line macro is called, never an operand; `..@N.x` are the names NASM gives `%%x`
     // labels per call, which no one writes.
     if (s.kind === 'section' || s.kind === 'macro' || (s.name.startsWith('..@') && doc.index.definedByExpansion(s.name))) continue;
     if (s.kind === 'local-label') {
+      if (qualified) {
+        if (!seen.has(s.name)) items.push(symbolItem(s, s.name, out));
+        seen.add(s.name);
+        continue;
+      }
       if (!scope || s.parent !== scope.name) continue;
       if (!seen.has(s.shortName)) items.push(symbolItem(s, s.shortName, out));
       seen.add(s.shortName);
