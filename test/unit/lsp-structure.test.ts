@@ -102,6 +102,15 @@ describe('lsp structure', () => {
     assert.ok(ranged.every((t) => t.line >= 9 && t.line <= 10) && ranged.some((t) => t.line === 10 && t.type === 'label'));
   });
 
+  it('colours a structure\'s `.field` lines as its fields in a range starting inside the structure, as in the full document', () => {
+    // nasm 2.16.01: after `prev:`, `struc S` defines S, so `.b` is S.b (`dd S.b` is 04 00 00 00), not prev.b.
+    const { doc } = single('bits 32\nprev:\nstruc S\n.a: resd 1\n.b: resw 1\nendstruc\ndd S.b\n');
+    const field = (tokens: Decoded[]) => tokens.find((t) => t.line === 4 && t.col === 0);
+    assert.deepEqual(field(decode(semanticTokens(doc).data)), { line: 4, col: 0, len: 2, type: 'property', mods: ['declaration', 'readonly'] });
+    const ranged = decode(semanticTokens(doc, { start: { line: 4, character: 0 }, end: { line: 6, character: 0 } }).data);
+    assert.deepEqual(field(ranged), { line: 4, col: 0, len: 2, type: 'property', mods: ['declaration', 'readonly'] });
+  });
+
   it('colours a data list\'s `dup` as a keyword and a label called dup as a label', () => {
     // nasm 2.16.01: `dup: db 1` then `db dup, 2 dup dup` is 01 00 00 00 (a count's dup, the label twice).
     const { doc } = single('dup: db 1\n    db dup, 2 dup dup\n    times 2 dw (1+1) Dup (1, ?), word 3\n    mov eax, dup\n');
