@@ -63,6 +63,18 @@ describe('lsp completion', () => {
     }
   });
 
+  it('offers no local label of the label before a structure after its `endstruc` (the scope is the structure\'s)', () => {
+    // nasm 2.16.01 on this text with `jmp .p`: "symbol `S.p' not defined"; `struc S` defines the label S.
+    const { doc, ws } = single(['bits 32', 'prev:', '.p: nop', 'struc S', '.a: resd 1', 'endstruc', '  jmp .', 'next:', '.q: nop', '  jmp .', ''].join('\n'));
+    try {
+      const locals = (line: number) => completion(doc, { line, character: 7 }).items.map((i) => i.label).filter((l) => l.startsWith('.'));
+      assert.deepEqual(locals(6), []);
+      assert.deepEqual(locals(9), ['.q']);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('offers only built-in names the assembler defines, in both spellings (nasm: test/fixtures/nasm/asm/std-macros.asm)', () => {
     const names = BUILTIN_NAMES.map((b) => b.name).filter((n) => n.startsWith('__'));
     assert.ok(names.length >= 20);

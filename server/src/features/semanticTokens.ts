@@ -35,27 +35,13 @@ function symbolType(s: SymbolInfo): { type: TokenType; mods: number } {
   }
 }
 
-/**
- * The scope of `.x` names at the start of `line`, as the pass below would have it from line 0: the
- * last non-local label or structure above (nasm's `struc S` defines the label `S`, so the `.x:`
- * lines after it are `S.x`: `dd S.x` is the field's offset, measured with nasm 2.16.01).
- */
-function scopeBefore(doc: AnalyzedDocument, line: number): string | undefined {
-  let best = scopeLabelAt(doc, line - 1);
-  for (const s of doc.result.symbols) {
-    if (s.kind !== 'struc' || s.definition.file !== doc.path || s.definition.start.line >= line) continue;
-    if (best === undefined || s.definition.start.line >= best.definition.start.line) best = s;
-  }
-  return best?.name;
-}
-
 export function semanticTokens(doc: AnalyzedDocument, range?: Range): SemanticTokens {
   const data: number[] = [];
   const symbols = { get: (name: string) => doc.index.symbol(name) };
   const words = wordClassifier(doc);
   const first = range ? Math.max(0, range.start.line) : 0;
   const last = range ? Math.min(doc.lines.length - 1, range.end.line) : doc.lines.length - 1;
-  let scope = first > 0 ? scopeBefore(doc, first) : undefined;
+  let scope = first > 0 ? scopeLabelAt(doc, first - 1)?.name : undefined;
   let prevLine = 0;
   let prevCol = 0;
   const push = (line: number, start: number, length: number, type: TokenType, mods: number) => {
