@@ -75,6 +75,30 @@ describe('lsp completion', () => {
     }
   });
 
+  it('offers instructions and directives after a label written without a colon (`msg d` on the way to `msg db`)', () => {
+    // NASM manual §3.1: the colon after a label is optional; `%define emit db` makes `emit` a macro taking operands.
+    let text = ['bits 32', 'msg d', 'len eq', 'dd len', '%define emit db', 'emit d', ''].join('\n');
+    const { doc, ws } = single(text);
+    try {
+      const item = (line: number, label: string) => completion(doc, { line, character: doc.lines[line].length }, SNIPPETS).items.find((i) => i.label === label);
+      assert.equal(item(5, 'db'), undefined);
+      for (const [line, label] of [[1, 'db'], [2, 'equ']] as const) {
+        const edit = item(line, label)?.textEdit;
+        assert.ok(edit && 'range' in edit, label);
+        // The snippet with its placeholders' defaults, as the client inserts it.
+        const lines = text.split('\n');
+        lines[line] = lines[line].slice(0, edit.range.start.character) + edit.newText.replace(/\$\{\d+:([^}]*)\}/g, '$1') + lines[line].slice(edit.range.end.character);
+        text = lines.join('\n');
+      }
+      // nasm 2.16.01 assembles `msg db 0`, `len equ 0`, `dd len` to 00 00 00 00 00.
+      const r = assemble({ file: '/t/bare.asm', text: text.split('\n').slice(0, 4).join('\n'), host: { readFile: () => undefined } });
+      assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual([...r.image], [0, 0, 0, 0, 0]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('offers only built-in names the assembler defines, in both spellings (nasm: test/fixtures/nasm/asm/std-macros.asm)', () => {
     const names = BUILTIN_NAMES.map((b) => b.name).filter((n) => n.startsWith('__'));
     assert.ok(names.length >= 20);
