@@ -153,6 +153,16 @@ describe('lsp formatting, checked by nasm 2.16.01', () => {
   const dir = nasmScratch('ringside-format-');
   if (dir === undefined) return;
 
+  it('lower-cases no mnemonic whose lower-case spelling is a case-sensitive macro\'s name', () => {
+    // nasm 2.16.01: 50 11 fc. `PUSH eax` is the instruction and `push eax` the macro; `CLD` is the instruction.
+    const text = 'bits 32\n%macro push 1\ndb 0x11\n%endmacro\nPUSH eax\npush eax\n%define cld db 4\nCLD\n';
+    const before = nasmOn(join(dir, 'case.asm'), text, [], dir);
+    assert.equal(before.bin, '5011fc');
+    const settings = { format: { lowercaseMnemonics: true, mnemonicColumn: 4, mnemonicWidth: 6, commentColumn: 32 } };
+    const after = nasmOn(join(dir, 'case.asm'), applyEdits(text, format(single(text, settings).doc)), [], dir);
+    assert.equal(after.bin, before.bin);
+  });
+
   it('keeps a trailing U+00A0, which nasm reads as part of a name, not as a blank', () => {
     const text = 'bits 32\n%defstr S abc\u00a0\ndb S\nabc\u00a0 equ 5\ndb abc\u00a0\n';
     const before = nasmOn(join(dir, 'nbsp.asm'), Buffer.from(text, 'utf8').toString('latin1'), [], dir);

@@ -105,7 +105,11 @@ function caseOf(word: string, words: WordClassifier, settings: FormatSettings): 
   if (!settings.lowercaseMnemonics) return word;
   // NASM macro names are case-sensitive: `DT' defined by %define or %deftok is the macro, `dt' the directive.
   if (words.isCaseSensitiveMacro?.(word)) return word;
-  return instructionFor(word) || isPrefixMnemonic(word) || isDirective(word) ? word.toLowerCase() : word;
+  // Nor may the lower-case spelling become one: with `%macro push 1`, `PUSH eax` is the
+  // instruction (50) and `push eax` the macro (measured with nasm 2.16.01).
+  const lower = word.toLowerCase();
+  if (lower !== word && words.isCaseSensitiveMacro?.(lower)) return word;
+  return instructionFor(word) || isPrefixMnemonic(word) || isDirective(word) ? lower : word;
 }
 
 /** Where the line's code ends: its last token before the comment. */
