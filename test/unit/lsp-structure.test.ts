@@ -64,6 +64,15 @@ describe('lsp structure', () => {
     }
   });
 
+  it('lists a local label written after a section change under that section, by its full name', () => {
+    // nasm 2.16.01 takes `.msg` in .data as main.msg: `dd main.msg, main.n` after it is 08 00 00 00 0a 00 00 00.
+    const { doc } = single('bits 32\nsection .text\nmain:\n  mov eax, .msg\n  ret\nsection .data\n.msg: db "hi"\n.n: db 1\nother: db 2\ndd main.msg, main.n\n');
+    const data = documentSymbols(doc).find((s) => s.name === '.data');
+    assert.deepEqual(data?.children?.map((c) => [c.name, c.range.start.line, c.range.end.line]), [['main.msg', 6, 6], ['main.n', 7, 7], ['other', 8, 10]]);
+    // LSP 3.17 DocumentSymbol: a child's range lies within its parent's.
+    for (const c of data.children) assert.ok(c.range.start.line >= data.range.start.line && c.range.end.line <= data.range.end.line, c.name);
+  });
+
   it('lists a definition the preprocessor runs several times once, like the workspace symbols', () => {
     // nasm runs the `%assign` in the %rep three times; the file writes it once on line 2.
     const { doc } = single(['%assign i 0', '%rep 3', '%assign i i+1', '%endrep', 'db i'].join('\n'));
