@@ -2,7 +2,7 @@
 // NASM 2.16 produced for the expected source (test/protocol/fixtures, recorded by record.sh).
 
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeAction, TextEdit } from 'vscode-languageserver-types';
 import { assemble } from '../../core/src/asm/index';
@@ -10,7 +10,7 @@ import { codeActions } from '../../server/src/features/codeActions';
 import { validate } from '../../server/src/features/diagnostics';
 import { format } from '../../server/src/features/formatting';
 import { nasmOn, nasmScratch } from '../support/nasm-live';
-import { FIXTURES, applyEdits, at, single } from '../protocol/analyzeText';
+import { FIXTURES, applyEdits, at, single, workspace } from '../protocol/analyzeText';
 
 function bytes(text: string): number[] {
   const r = assemble({ file: '/virtual/fixture.asm', text, host: { readFile: () => undefined } });
@@ -147,6 +147,37 @@ describe('lsp code actions that append lines, checked by nasm 2.16.01', () => {
       assert.equal(verdict.code, 0);
     });
   }
+});
+
+describe('lsp paravirtualize in an included file, checked by nasm 2.16.01', () => {
+  const dir = nasmScratch('ringside-pv-include-');
+  if (dir === undefined) return;
+
+  it('declares the shared-info pointer without moving the includer\'s lines after the %include into .data', () => {
+    const helper = 'helper:\n    cli\n    ret\n';
+    const main = 'bits 32\nsection .text\nstart: call helper\n%include "helper.inc"\nafter: nop\n';
+    const ws = workspace({ 'main.asm': main, 'helper.inc': helper }, ['main.asm', 'helper.inc'], { technique: 'paravirtual' });
+    try {
+      // The includer analysed first, as the server's does when both are open: the include's root is main.asm.
+      assert.equal(ws.doc('main.asm').rootPath, ws.path('main.asm'));
+      const doc = ws.doc('helper.inc');
+      assert.equal(doc.rootPath, ws.path('main.asm'));
+      const pos = at(doc, 'cli');
+      const action = codeActions(doc, { start: pos, end: pos }, []).find((a) => a.title.startsWith('Paravirtualize `cli`'));
+      assert.ok(action);
+      const edited = applyEdits(helper, editsOf(action, doc.uri));
+      writeFileSync(join(dir, 'helper.inc'), edited);
+      const got = nasmOn(join(dir, 'main.asm'), main, [], dir);
+      assert.equal(got.stderr, '');
+      // The program meant: the rewritten helper in .text, `after` right behind it, the pointer in .data.
+      const rewritten = edited.slice(0, edited.indexOf('ret\n') + 4);
+      const want = nasmOn(join(dir, 'expected.asm'), `${main.replace('%include "helper.inc"\n', rewritten)}section .data\nshared_info: dd 0\n`, [], dir);
+      assert.equal(want.code, 0, want.stderr);
+      assert.equal(got.bin, want.bin);
+    } finally {
+      ws.dispose();
+    }
+  });
 });
 
 describe('lsp formatting, checked by nasm 2.16.01', () => {

@@ -154,8 +154,12 @@ function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics:
       if (pv.needsSharedInfo && !hasSharedInfo) {
         const end = endOfDocument(doc);
         // Storage goes in a data section, never after whatever code or nobits section ends the file
-        // (a `dd` in .bss is an error; in .text the pointer would sit in the code stream).
-        const declaration = `section .data\n${SHARED_INFO_POINTER}: dd 0 ; address of the shared-info page: store ESI here at boot\n`;
+        // (a `dd` in .bss is an error; in .text the pointer would sit in the code stream). A file
+        // another one %includes goes back to its includer's section after it: the primitive
+        // `[section]` leaves `__?SECT?__` as the last `section` line set it (NASM manual §7.3),
+        // so the includer's lines after the %include stay where they were (measured with nasm 2.16.01).
+        const pointer = `${SHARED_INFO_POINTER}: dd 0 ; address of the shared-info page: store ESI here at boot\n`;
+        const declaration = doc.rootPath === doc.path ? `section .data\n${pointer}` : `[section .data]\n${pointer}__?SECT?__\n`;
         edits.push({ range: { start: end, end }, newText: `${breakBeforeAppended(doc)}${declaration}` });
       }
       const related = diagnostics.filter((d) => d.code === 'needs-hypercall' && d.range.start.line === line);
