@@ -124,6 +124,18 @@ describe('lsp code actions that append lines, checked by nasm 2.16.01', () => {
   if (dir === undefined) return;
   // NASM manual §3.1: a line ending in `\` continues into the next, so lines appended after one
   // would be read as part of it (here, of its comment).
+  it('creates a label with non-ASCII characters in its name, which nasm reads as name characters', () => {
+    for (const [text, name] of [['bits 32\njmp f\u00f6\n', 'f\u00f6'], ['bits 32\nx:\njmp .l\u00f6\ny: nop\n', '.l\u00f6'], ['bits 32\njmp \u{1f600}x\n', '\u{1f600}x']]) {
+      const { doc } = single(text);
+      const diags = validate(doc).filter((d) => d.code === 'undefined-symbol');
+      const create = codeActions(doc, diags[0].range, diags).find((a) => a.title === `Create label \`${name}\``);
+      assert.ok(create, name);
+      const verdict = nasmOn(join(dir, 'utf8.asm'), Buffer.from(applyEdits(text, editsOf(create, doc.uri)), 'utf8').toString('latin1'), [], dir);
+      assert.equal(verdict.stderr, '');
+      assert.equal(verdict.code, 0);
+    }
+  });
+
   for (const text of ['bits 32\nstart:\n    jmp missing\n    dd 1 ; c\\', 'bits 32\nstart:\n    jmp missing\n    dd 1 ; c\\\n']) {
     it(`creates a label nasm defines after a last line continued with \\ (${JSON.stringify(text.slice(-6))})`, () => {
       const { doc } = single(text);

@@ -2,6 +2,7 @@
 // add an operand size keyword, create an undefined label, switch a warning off) and the
 // "paravirtualize" rewrite of privileged and sensitive instructions.
 
+import { isNameText } from '../../../core/src/asm/lexer';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { scanBlocks } from '../syntax/blocks';
@@ -79,7 +80,8 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
   const r = diag.range;
   if (r.start.line !== r.end.line) return [];
   const name = doc.lines[r.start.line]?.slice(r.start.character, r.end.character) ?? '';
-  if (!/^\.?[A-Za-z_?][A-Za-z0-9_$#@~.?]*$/.test(name)) return [];
+  // A name as nasm reads one, non-ASCII characters too (`fö`, `x😀`); not `..@x` and the like.
+  if (!isNameText(name) || name.startsWith('..')) return [];
   // Only for nasm's "symbol `x' not defined" naming the word marked (a local label by its full
   // name): "not defined before use" (a %if, `sectalign`, a critical expression) wants the symbol
   // above the use, where a label at the end does not help, and "expression syntax error" marks a
