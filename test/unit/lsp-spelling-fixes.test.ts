@@ -81,6 +81,19 @@ describe('lsp quick fixes for misspelt names', function () {
     }
   });
 
+  it('offers no register for a name written with `$`, which marks it as no reserved word (NASM manual §3.1)', () => {
+    // nasm 2.16.01 reads `jmp $x` as a jump to the symbol x ("symbol `x' not defined"); `jmp ax` would jump through AX.
+    const text = 'bits 32\njmp $x\nmov eax, $exb\n';
+    const { doc, ws } = single(text);
+    try {
+      const diags = validate(doc).filter((d) => d.code === 'undefined-symbol');
+      assert.equal(diags.length, 2);
+      for (const d of diags) assert.deepEqual(codeActions(doc, d.range, [d]).filter((a) => a.title.startsWith('Change to')).map((a) => a.title), []);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('offers nothing for a name far from every known one, and a local label only from its own scope', () => {
     const text = ['bits 32', 'a:', '.loop: nop', 'b:', '  jmp .lopo', '  jmp zzqqxx'].join('\n') + '\n';
     const { doc, ws } = single(text);

@@ -23,8 +23,10 @@ export function spellingFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeActi
   let names: readonly Candidate[];
   switch (diag.code) {
     case 'undefined-symbol':
-      // A misspelt register reads as a symbol nasm does not know too (`mov eax, exb`).
-      names = [...symbolNames(doc, r.start.line, written, typeof diag.message === 'string' && diag.message.endsWith('not defined before use')).map((name) => ({ name, caseMatters: true })), ...registersAt(doc, r.start.line, r.start.character, written).map((name) => ({ name, caseMatters: false }))];
+      // A misspelt register reads as a symbol nasm does not know too (`mov eax, exb`); not one
+      // written with `$`, which says it is a name and no reserved word (NASM manual §3.1).
+      names = [...symbolNames(doc, r.start.line, written, typeof diag.message === 'string' && diag.message.endsWith('not defined before use')).map((name) => ({ name, caseMatters: true })),
+        ...(written.startsWith('$') ? [] : registersAt(doc, r.start.line, r.start.character, written)).map((name) => ({ name, caseMatters: false }))];
       break;
     case 'unknown-mnemonic':
       names = [...allMnemonics(), ...DIRECTIVES.map((d) => d.name), ...macroNames(doc)].map((name) => ({ name, caseMatters: false }));
