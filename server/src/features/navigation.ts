@@ -218,7 +218,8 @@ function anyCase(symbol: SymbolInfo, lineAt: (r: SourceRange) => string): boolea
   return (symbol.kind === 'define' || symbol.kind === 'macro') && /^\s*%i(?:x?define|assign|r?macro|defalias|deftok|defstr)\b/i.test(lineAt(symbol.definition));
 }
 
-const MACRO_LOCAL_NAME = /^[A-Za-z0-9_$#@~.?]+$/;
+// (Non-ASCII characters too, as in GLOBAL_NAME: `%%ö:` is a label of each call, nasm 2.16.01.)
+const MACRO_LOCAL_NAME = /^[A-Za-z0-9_$#@~.?\u0080-\uffff]+$/;
 const MACRO_START = /^%i?r?macro$/i;
 const MACRO_END = /^%endm(?:acro)?$/i;
 
