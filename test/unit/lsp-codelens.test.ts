@@ -97,6 +97,11 @@ describe('language server: run/debug code lenses', () => {
     assert.deepEqual(titles(src), ['0x00000000 · 8 bytes', '0x00000008 · 1 byte']);
   });
 
+  it('counts a label\'s bytes up to a change of section (nasm -l: start 90 C3 at .text 0, the .data and .bss lines at their own offsets, more at .text 2)', () => {
+    const text = 'bits 32\nsection .text\nstart: nop\n  ret\nsection .data\n  db 1,2,3\nsection .bss\n  resb 100\nsection .text\nmore: nop\n';
+    assert.deepEqual(titles(text), ['0x00000000 · 2 bytes', '0x00000002 · 1 byte']);
+  });
+
   it('gives the example kernel\'s labels nasm\'s sizes, one lens for the labels of a %rep line', () => {
     const ws = workspace({}, [], { includePaths: [path.join(ROOT, 'examples', 'include'), path.join(ROOT, 'examples', 'kernel')] });
     try {

@@ -38,6 +38,67 @@ describe('lsp completion', () => {
     assert.ok(!labels.includes('.b'));
   });
 
+  it('offers local labels by their full names where `label.` is typed, in any scope (NASM manual §3.9)', () => {
+    let text = ['bits 32', 'first:', '.loop: dec ecx', '    jnz first.lo', 'second:', '    jmp first.l', ''].join('\n');
+    const { doc, ws } = single(text);
+    try {
+      for (const [needle, line] of [['first.lo', 'jnz'], ['first.l', 'jmp']]) {
+        const pos = at(doc, needle, needle.length, line);
+        const item = completion(doc, pos, { ...PLAIN_CLIENT, insertReplace: true }).items.find((i) => i.label === 'first.loop');
+        assert.ok(item?.textEdit && 'range' in item.textEdit, line);
+        // The client keeps the items whose label the typed word matches (LSP 3.17 filterText), then inserts it.
+        const typed = doc.lines[pos.line].slice(item.textEdit.range.start.character, pos.character);
+        assert.ok(item.label.startsWith(typed), typed);
+        const lines = text.split('\n');
+        const edited = lines[pos.line].slice(0, item.textEdit.range.start.character) + item.textEdit.newText + lines[pos.line].slice(item.textEdit.range.end.character);
+        lines[pos.line] = edited;
+        text = lines.join('\n');
+      }
+      // What nasm 2.16.01 assembles the completed text to: `first.loop` reached from `second`'s scope too.
+      const r = assemble({ file: '/t/local.asm', text, host: { readFile: () => undefined } });
+      assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual([...r.image], [0x49, 0x75, 0xfd, 0xeb, 0xfb]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('offers no local label of the label before a structure after its `endstruc` (the scope is the structure\'s)', () => {
+    // nasm 2.16.01 on this text with `jmp .p`: "symbol `S.p' not defined"; `struc S` defines the label S.
+    const { doc, ws } = single(['bits 32', 'prev:', '.p: nop', 'struc S', '.a: resd 1', 'endstruc', '  jmp .', 'next:', '.q: nop', '  jmp .', ''].join('\n'));
+    try {
+      const locals = (line: number) => completion(doc, { line, character: 7 }).items.map((i) => i.label).filter((l) => l.startsWith('.'));
+      assert.deepEqual(locals(6), []);
+      assert.deepEqual(locals(9), ['.q']);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('offers instructions and directives after a label written without a colon (`msg d` on the way to `msg db`)', () => {
+    // NASM manual §3.1: the colon after a label is optional; `%define emit db` makes `emit` a macro taking operands.
+    let text = ['bits 32', 'msg d', 'len eq', 'dd len', '%define emit db', 'emit d', ''].join('\n');
+    const { doc, ws } = single(text);
+    try {
+      const item = (line: number, label: string) => completion(doc, { line, character: doc.lines[line].length }, SNIPPETS).items.find((i) => i.label === label);
+      assert.equal(item(5, 'db'), undefined);
+      for (const [line, label] of [[1, 'db'], [2, 'equ']] as const) {
+        const edit = item(line, label)?.textEdit;
+        assert.ok(edit && 'range' in edit, label);
+        // The snippet with its placeholders' defaults, as the client inserts it.
+        const lines = text.split('\n');
+        lines[line] = lines[line].slice(0, edit.range.start.character) + edit.newText.replace(/\$\{\d+:([^}]*)\}/g, '$1') + lines[line].slice(edit.range.end.character);
+        text = lines.join('\n');
+      }
+      // nasm 2.16.01 assembles `msg db 0`, `len equ 0`, `dd len` to 00 00 00 00 00.
+      const r = assemble({ file: '/t/bare.asm', text: text.split('\n').slice(0, 4).join('\n'), host: { readFile: () => undefined } });
+      assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual([...r.image], [0, 0, 0, 0, 0]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('offers only built-in names the assembler defines, in both spellings (nasm: test/fixtures/nasm/asm/std-macros.asm)', () => {
     const names = BUILTIN_NAMES.map((b) => b.name).filter((n) => n.startsWith('__'));
     assert.ok(names.length >= 20);

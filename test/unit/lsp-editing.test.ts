@@ -2,14 +2,15 @@
 // NASM 2.16 produced for the expected source (test/protocol/fixtures, recorded by record.sh).
 
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeAction, TextEdit } from 'vscode-languageserver-types';
 import { assemble } from '../../core/src/asm/index';
 import { codeActions } from '../../server/src/features/codeActions';
 import { validate } from '../../server/src/features/diagnostics';
 import { format } from '../../server/src/features/formatting';
-import { FIXTURES, applyEdits, at, single } from '../protocol/analyzeText';
+import { nasmOn, nasmScratch } from '../support/nasm-live';
+import { FIXTURES, applyEdits, at, single, workspace } from '../protocol/analyzeText';
 
 function bytes(text: string): number[] {
   const r = assemble({ file: '/virtual/fixture.asm', text, host: { readFile: () => undefined } });
@@ -115,6 +116,104 @@ describe('lsp code actions', () => {
     assert.match(out, /^section \.data\nshared_info: dd 0/m);
     assert.deepEqual(bytes(out), nasm('cli-expected.bin'));
     assert.deepEqual(validate(single(out, { technique: 'paravirtual' }).doc), []);
+  });
+});
+
+describe('lsp code actions that append lines, checked by nasm 2.16.01', () => {
+  const dir = nasmScratch('ringside-append-');
+  if (dir === undefined) return;
+  // NASM manual §3.1: a line ending in `\` continues into the next, so lines appended after one
+  // would be read as part of it (here, of its comment).
+  it('creates a label with non-ASCII characters in its name, which nasm reads as name characters', () => {
+    for (const [text, name] of [['bits 32\njmp f\u00f6\n', 'f\u00f6'], ['bits 32\nx:\njmp .l\u00f6\ny: nop\n', '.l\u00f6'], ['bits 32\njmp \u{1f600}x\n', '\u{1f600}x']]) {
+      const { doc } = single(text);
+      const diags = validate(doc).filter((d) => d.code === 'undefined-symbol');
+      const create = codeActions(doc, diags[0].range, diags).find((a) => a.title === `Create label \`${name}\``);
+      assert.ok(create, name);
+      const verdict = nasmOn(join(dir, 'utf8.asm'), Buffer.from(applyEdits(text, editsOf(create, doc.uri)), 'utf8').toString('latin1'), [], dir);
+      assert.equal(verdict.stderr, '');
+      assert.equal(verdict.code, 0);
+    }
+  });
+
+  for (const text of ['bits 32\nstart:\n    jmp missing\n    dd 1 ; c\\', 'bits 32\nstart:\n    jmp missing\n    dd 1 ; c\\\n']) {
+    it(`creates a label nasm defines after a last line continued with \\ (${JSON.stringify(text.slice(-6))})`, () => {
+      const { doc } = single(text);
+      const diags = validate(doc).filter((d) => d.code === 'undefined-symbol');
+      const create = codeActions(doc, diags[0].range, diags).find((a) => a.title === 'Create label `missing`');
+      assert.ok(create);
+      const verdict = nasmOn(join(dir, 'label.asm'), applyEdits(text, editsOf(create, doc.uri)), [], dir);
+      assert.equal(verdict.stderr, '');
+      assert.equal(verdict.code, 0);
+    });
+
+    it(`declares the shared-info pointer nasm defines after a last line continued with \\ (${JSON.stringify(text.slice(-6))})`, () => {
+      // In .bss, as the file ends, a `dd` is refused: the declaration must open its own `section .data`.
+      const source = text.replace('jmp missing', 'cli').replace('dd 1', 'section .bss\n    resb 16');
+      const { doc } = single(source, { technique: 'paravirtual' });
+      const pos = at(doc, 'cli');
+      const action = codeActions(doc, { start: pos, end: pos }, []).find((a) => a.title.startsWith('Paravirtualize `cli`'));
+      assert.ok(action);
+      const verdict = nasmOn(join(dir, 'pv.asm'), applyEdits(source, editsOf(action, doc.uri)), [], dir);
+      assert.equal(verdict.stderr, '');
+      assert.equal(verdict.code, 0);
+    });
+  }
+});
+
+describe('lsp paravirtualize in an included file, checked by nasm 2.16.01', () => {
+  const dir = nasmScratch('ringside-pv-include-');
+  if (dir === undefined) return;
+
+  it('declares the shared-info pointer without moving the includer\'s lines after the %include into .data', () => {
+    const helper = 'helper:\n    cli\n    ret\n';
+    const main = 'bits 32\nsection .text\nstart: call helper\n%include "helper.inc"\nafter: nop\n';
+    const ws = workspace({ 'main.asm': main, 'helper.inc': helper }, ['main.asm', 'helper.inc'], { technique: 'paravirtual' });
+    try {
+      // The includer analysed first, as the server's does when both are open: the include's root is main.asm.
+      assert.equal(ws.doc('main.asm').rootPath, ws.path('main.asm'));
+      const doc = ws.doc('helper.inc');
+      assert.equal(doc.rootPath, ws.path('main.asm'));
+      const pos = at(doc, 'cli');
+      const action = codeActions(doc, { start: pos, end: pos }, []).find((a) => a.title.startsWith('Paravirtualize `cli`'));
+      assert.ok(action);
+      const edited = applyEdits(helper, editsOf(action, doc.uri));
+      writeFileSync(join(dir, 'helper.inc'), edited);
+      const got = nasmOn(join(dir, 'main.asm'), main, [], dir);
+      assert.equal(got.stderr, '');
+      // The program meant: the rewritten helper in .text, `after` right behind it, the pointer in .data.
+      const rewritten = edited.slice(0, edited.indexOf('ret\n') + 4);
+      const want = nasmOn(join(dir, 'expected.asm'), `${main.replace('%include "helper.inc"\n', rewritten)}section .data\nshared_info: dd 0\n`, [], dir);
+      assert.equal(want.code, 0, want.stderr);
+      assert.equal(got.bin, want.bin);
+    } finally {
+      ws.dispose();
+    }
+  });
+});
+
+describe('lsp formatting, checked by nasm 2.16.01', () => {
+  const dir = nasmScratch('ringside-format-');
+  if (dir === undefined) return;
+
+  it('lower-cases no mnemonic whose lower-case spelling is a case-sensitive macro\'s name', () => {
+    // nasm 2.16.01: 50 11 fc. `PUSH eax` is the instruction and `push eax` the macro; `CLD` is the instruction.
+    const text = 'bits 32\n%macro push 1\ndb 0x11\n%endmacro\nPUSH eax\npush eax\n%define cld db 4\nCLD\n';
+    const before = nasmOn(join(dir, 'case.asm'), text, [], dir);
+    assert.equal(before.bin, '5011fc');
+    const settings = { format: { lowercaseMnemonics: true, mnemonicColumn: 4, mnemonicWidth: 6, commentColumn: 32 } };
+    const after = nasmOn(join(dir, 'case.asm'), applyEdits(text, format(single(text, settings).doc)), [], dir);
+    assert.equal(after.bin, before.bin);
+  });
+
+  it('keeps a trailing U+00A0, which nasm reads as part of a name, not as a blank', () => {
+    const text = 'bits 32\n%defstr S abc\u00a0\ndb S\nabc\u00a0 equ 5\ndb abc\u00a0\n';
+    const before = nasmOn(join(dir, 'nbsp.asm'), Buffer.from(text, 'utf8').toString('latin1'), [], dir);
+    assert.equal(before.code, 0, before.stderr);
+    const out = applyEdits(text, format(single(text).doc));
+    const after = nasmOn(join(dir, 'nbsp.asm'), Buffer.from(out, 'utf8').toString('latin1'), [], dir);
+    assert.equal(after.stderr, '');
+    assert.equal(after.bin, before.bin);
   });
 });
 

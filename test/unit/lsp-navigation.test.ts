@@ -39,6 +39,34 @@ describe('lsp navigation', () => {
     assert.equal(references(doc, at(doc, 'LIMIT', 1), false).length, 1);
   });
 
+  it('renames to a name with non-ASCII characters, which nasm reads as name characters', function () {
+    if (!hasNasm) this.skip();
+    const text = 'bits 32\nstart:\n.loop: jmp .loop\n  dd start\n%macro m 0\n%%x: jmp %%x\n%endmacro\nm\n';
+    const ws = workspace({ 'u.asm': text }, ['u.asm']);
+    try {
+      const doc = ws.doc('u.asm');
+      let out = text;
+      for (const [pos, name] of [[at(doc, 'start', 1, 'dd'), 'd\u00e9but'], [at(doc, '.loop', 1, 'jmp'), '.l\u{1f600}'], [at(doc, '%%x', 1, 'jmp'), '%%\u00f6']] as const) {
+        const edit = rename(doc, pos, name);
+        assert.ok(!('error' in edit), 'error' in edit ? edit.error : '');
+        out = applyEdits(out, (edit.changes as Record<string, TextEdit[]>)[ws.uri('u.asm')]);
+      }
+      assert.equal(out, 'bits 32\nd\u00e9but:\n.l\u{1f600}: jmp .l\u{1f600}\n  dd d\u00e9but\n%macro m 0\n%%\u00f6: jmp %%\u00f6\n%endmacro\nm\n');
+      // nasm 2.16.01 assembles the renamed text as the original: eb fe 00 00 00 00 eb fe.
+      const dir = mkdtempSync(join(tmpdir(), 'ringside-rename-utf8-'));
+      try {
+        writeFileSync(join(dir, 'u.asm'), out);
+        const r = spawnSync('nasm', ['-f', 'bin', '-o', join(dir, 'u.bin'), join(dir, 'u.asm')], { encoding: 'utf8' });
+        assert.equal(r.stderr, '');
+        assert.deepEqual([...readFileSync(join(dir, 'u.bin'))], [0xeb, 0xfe, 0, 0, 0, 0, 0xeb, 0xfe]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('goes from a frame variable to its %arg or %local, and renames it there and at its uses', () => {
     const text = ['bits 32', '%push f', '%assign %$localsize 0', '%arg count:dword', '%local total:dword', '  mov eax, [count]', '  mov [total], eax', '%pop'].join('\n');
     const frame = workspace({ 'frame.asm': text }, ['frame.asm']);

@@ -65,6 +65,35 @@ describe('lsp quick fixes for misspelt names', function () {
     });
   }
 
+  it('offers, for a register that is the whole operand, only registers the instruction takes there', function () {
+    if (!hasNasm) this.skip();
+    for (const [text, regs] of [['bits 32\njmp fs0\n', []], ['bits 32\nout dx, ak\n', ['al', 'ax']]] as const) {
+      const { doc, ws } = single(text);
+      try {
+        const diags = validate(doc).filter((d) => d.code === 'undefined-symbol');
+        const fixes = codeActions(doc, diags[0].range, diags).filter((a) => a.title.startsWith('Change to'));
+        // Each fix must give text nasm 2.16.01 accepts (`jmp fs` is "invalid combination of opcode and operands").
+        for (const f of fixes) assert.ok(nasm(applyEdits(text, f.edit!.changes![doc.uri])), f.title);
+        for (const r of regs) assert.ok(fixes.some((f) => f.title === `Change to \`${r}\``), r);
+      } finally {
+        ws.dispose();
+      }
+    }
+  });
+
+  it('offers no register for a name written with `$`, which marks it as no reserved word (NASM manual §3.1)', () => {
+    // nasm 2.16.01 reads `jmp $x` as a jump to the symbol x ("symbol `x' not defined"); `jmp ax` would jump through AX.
+    const text = 'bits 32\njmp $x\nmov eax, $exb\n';
+    const { doc, ws } = single(text);
+    try {
+      const diags = validate(doc).filter((d) => d.code === 'undefined-symbol');
+      assert.equal(diags.length, 2);
+      for (const d of diags) assert.deepEqual(codeActions(doc, d.range, [d]).filter((a) => a.title.startsWith('Change to')).map((a) => a.title), []);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('offers nothing for a name far from every known one, and a local label only from its own scope', () => {
     const text = ['bits 32', 'a:', '.loop: nop', 'b:', '  jmp .lopo', '  jmp zzqqxx'].join('\n') + '\n';
     const { doc, ws } = single(text);

@@ -64,6 +64,15 @@ describe('lsp structure', () => {
     }
   });
 
+  it('lists a local label written after a section change under that section, by its full name', () => {
+    // nasm 2.16.01 takes `.msg` in .data as main.msg: `dd main.msg, main.n` after it is 08 00 00 00 0a 00 00 00.
+    const { doc } = single('bits 32\nsection .text\nmain:\n  mov eax, .msg\n  ret\nsection .data\n.msg: db "hi"\n.n: db 1\nother: db 2\ndd main.msg, main.n\n');
+    const data = documentSymbols(doc).find((s) => s.name === '.data');
+    assert.deepEqual(data?.children?.map((c) => [c.name, c.range.start.line, c.range.end.line]), [['main.msg', 6, 6], ['main.n', 7, 7], ['other', 8, 10]]);
+    // LSP 3.17 DocumentSymbol: a child's range lies within its parent's.
+    for (const c of data.children) assert.ok(c.range.start.line >= data.range.start.line && c.range.end.line <= data.range.end.line, c.name);
+  });
+
   it('lists a definition the preprocessor runs several times once, like the workspace symbols', () => {
     // nasm runs the `%assign` in the %rep three times; the file writes it once on line 2.
     const { doc } = single(['%assign i 0', '%rep 3', '%assign i i+1', '%endrep', 'db i'].join('\n'));
@@ -100,6 +109,15 @@ describe('lsp structure', () => {
     assert.deepEqual(on(21, 0)?.mods, ['declaration', 'readonly']);
     const ranged = decode(semanticTokens(doc, { start: { line: 9, character: 0 }, end: { line: 10, character: 0 } }).data);
     assert.ok(ranged.every((t) => t.line >= 9 && t.line <= 10) && ranged.some((t) => t.line === 10 && t.type === 'label'));
+  });
+
+  it('colours a structure\'s `.field` lines as its fields in a range starting inside the structure, as in the full document', () => {
+    // nasm 2.16.01: after `prev:`, `struc S` defines S, so `.b` is S.b (`dd S.b` is 04 00 00 00), not prev.b.
+    const { doc } = single('bits 32\nprev:\nstruc S\n.a: resd 1\n.b: resw 1\nendstruc\ndd S.b\n');
+    const field = (tokens: Decoded[]) => tokens.find((t) => t.line === 4 && t.col === 0);
+    assert.deepEqual(field(decode(semanticTokens(doc).data)), { line: 4, col: 0, len: 2, type: 'property', mods: ['declaration', 'readonly'] });
+    const ranged = decode(semanticTokens(doc, { start: { line: 4, character: 0 }, end: { line: 6, character: 0 } }).data);
+    assert.deepEqual(field(ranged), { line: 4, col: 0, len: 2, type: 'property', mods: ['declaration', 'readonly'] });
   });
 
   it('colours a data list\'s `dup` as a keyword and a label called dup as a label', () => {

@@ -51,10 +51,14 @@ export class DocumentIndex {
     return this.stmtsByLine.get(line) ?? NONE;
   }
 
-  /** The non-local label in force at a line of this file (the parent of `.local` labels). */
+  /**
+   * The non-local label in force at a line of this file (the parent of `.local` labels): a label's
+   * or a structure's, whose `struc S` defines the label S (so after `endstruc`, `.x` is S.x until the
+   * next label: measured with nasm 2.16.01).
+   */
   scopeLabelAt(line: number): SymbolInfo | undefined {
     if (!this.scopes) {
-      this.scopes = this.result.symbols.filter((s) => s.kind === 'label' && s.definition.file === this.path);
+      this.scopes = this.result.symbols.filter((s) => (s.kind === 'label' || s.kind === 'struc') && s.definition.file === this.path);
       this.scopes.sort((a, b) => a.definition.start.line - b.definition.start.line);
     }
     const list = this.scopes;

@@ -2,6 +2,7 @@
 // add an operand size keyword, create an undefined label, switch a warning off) and the
 // "paravirtualize" rewrite of privileged and sensitive instructions.
 
+import { isNameText } from '../../../core/src/asm/lexer';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { scanBlocks } from '../syntax/blocks';
@@ -23,6 +24,19 @@ const SIZE_WRITTEN = /^\s*(?:byte|word|dword|qword|tword|oword|yword|zword|far|n
 function endOfDocument(doc: AnalyzedDocument): { line: number; character: number } {
   const last = doc.lines.length - 1;
   return { line: last, character: doc.lines[last].length };
+}
+
+/**
+ * What goes before lines appended at the end of the document: a line break when the last line has
+ * text, and a blank line after a line ending in `\`, which would otherwise continue into the first
+ * appended one (NASM manual §3.1: `db 1 ; c\` then `x:` is one comment line).
+ */
+function breakBeforeAppended(doc: AnalyzedDocument): string {
+  const last = doc.lines.length - 1;
+  const text = doc.lines[last];
+  const lineBreak = text.length > 0 ? '\n' : '';
+  const continued = text.length > 0 ? text.endsWith('\\') : last > 0 && doc.lines[last - 1].endsWith('\\');
+  return continued ? `${lineBreak}\n` : lineBreak;
 }
 
 /**
@@ -66,7 +80,8 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
   const r = diag.range;
   if (r.start.line !== r.end.line) return [];
   const name = doc.lines[r.start.line]?.slice(r.start.character, r.end.character) ?? '';
-  if (!/^\.?[A-Za-z_?][A-Za-z0-9_$#@~.?]*$/.test(name)) return [];
+  // A name as nasm reads one, non-ASCII characters too (`fö`, `x😀`); not `..@x` and the like.
+  if (!isNameText(name) || name.startsWith('..')) return [];
   // Only for nasm's "symbol `x' not defined" naming the word marked (a local label by its full
   // name): "not defined before use" (a %if, `sectalign`, a critical expression) wants the symbol
   // above the use, where a label at the end does not help, and "expression syntax error" marks a
@@ -81,7 +96,7 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
   // would be "label `x' inconsistently redefined".
   if (doc.result.symbols.some((s) => s.name === named)) return [];
   let at = endOfDocument(doc);
-  let newText = `${doc.lines[at.line].length > 0 ? '\n' : ''}${name}:\n`;
+  let newText = `${breakBeforeAppended(doc)}${name}:\n`;
   if (name.startsWith('.')) {
     // A local label must land in the same scope: before the next line that opens another, a
     // non-local label's or a structure's (its fields are `.x` labels under it, nasm's struc macro).
@@ -141,9 +156,13 @@ function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics:
       if (pv.needsSharedInfo && !hasSharedInfo) {
         const end = endOfDocument(doc);
         // Storage goes in a data section, never after whatever code or nobits section ends the file
-        // (a `dd` in .bss is an error; in .text the pointer would sit in the code stream).
-        const declaration = `section .data\n${SHARED_INFO_POINTER}: dd 0 ; address of the shared-info page: store ESI here at boot\n`;
-        edits.push({ range: { start: end, end }, newText: `${doc.lines[end.line].length > 0 ? '\n' : ''}${declaration}` });
+        // (a `dd` in .bss is an error; in .text the pointer would sit in the code stream). A file
+        // another one %includes goes back to its includer's section after it: the primitive
+        // `[section]` leaves `__?SECT?__` as the last `section` line set it (NASM manual §7.3),
+        // so the includer's lines after the %include stay where they were (measured with nasm 2.16.01).
+        const pointer = `${SHARED_INFO_POINTER}: dd 0 ; address of the shared-info page: store ESI here at boot\n`;
+        const declaration = doc.rootPath === doc.path ? `section .data\n${pointer}` : `[section .data]\n${pointer}__?SECT?__\n`;
+        edits.push({ range: { start: end, end }, newText: `${breakBeforeAppended(doc)}${declaration}` });
       }
       const related = diagnostics.filter((d) => d.code === 'needs-hypercall' && d.range.start.line === line);
       out.push({

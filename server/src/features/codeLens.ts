@@ -42,6 +42,9 @@ export function codeLenses(doc: AnalyzedDocument): CodeLens[] {
   return [...runLenses, ...labelLenses(doc)];
 }
 
+/** The directives after which the statements' bytes are no longer the label's before them. */
+const ENDS_LABEL_BYTES: ReadonlySet<string> = new Set(['struc', 'section', 'segment', 'absolute']);
+
 function labelLenses(doc: AnalyzedDocument): CodeLens[] {
   const heads = new Map<string, { readonly label: SymbolInfo; bytes: number }>();
   for (const s of doc.result.symbols) {
@@ -49,15 +52,16 @@ function labelLenses(doc: AnalyzedDocument): CodeLens[] {
   }
   if (heads.size === 0) return [];
   // A label heads the bytes the statements after it put out, in the order assembled, up to the
-  // next such label or structure (a struc's fields reserve no bytes of the image: nasm lays them
-  // out in an absolute section): a `%rep` body's label once per repetition, a macro's statements
-  // at the call written in this file (a macro another macro calls included).
+  // next such label, structure (a struc's fields reserve no bytes of the image: nasm lays them
+  // out in an absolute section) or change of section (the bytes after `section .data` are not the
+  // code label's: nasm lists them at .data's offsets): a `%rep` body's label once per repetition,
+  // a macro's statements at the call written in this file (a macro another macro calls included).
   let current: { bytes: number } | undefined;
   for (const st of doc.result.statements) {
     const at = st.outerCall ?? st.range;
     if (at.file !== doc.path) continue;
     if (st.label !== undefined) current = heads.get(st.label.name) ?? current;
-    if (st.mnemonic?.name === 'struc') current = undefined;
+    if (st.mnemonic !== undefined && ENDS_LABEL_BYTES.has(st.mnemonic.name.toLowerCase())) current = undefined;
     if (current !== undefined && st.size !== undefined) current.bytes += st.size;
   }
   // One lens a line: a line of a `%rep` defines a label each repetition.

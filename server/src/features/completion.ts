@@ -11,7 +11,7 @@ import type { FormSpec, InstructionSpec, OperandKind } from '../../../core/src/i
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionItemLabelDetails, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import { dupKeywordStarts } from '../syntax/dataDup';
-import { BUILTIN_NAMES, DIRECTIVES, DUP_KEYWORD, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
+import { BUILTIN_NAMES, DIRECTIVES, DUP_KEYWORD, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, isDirective, keywordDoc } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKindLabel } from '../syntax/isaIndex';
 import { shapeLine, type LineShape } from '../syntax/lineShape';
 import { timesInstruction } from '../syntax/timesPrefix';
@@ -256,7 +256,7 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   // After a `times` count, the instruction or data it repeats.
   const repeated = timesInstruction(shape);
   const afterCount = repeated !== undefined && (repeated.instruction === wordStart || (repeated.instruction === undefined && wordStart > repeated.end));
-  const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0) || afterCount);
+  const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0) || afterCount || afterBareLabel(doc, shape, before, wordStart));
   if (atInstruction) {
     // The 64 reserved NOPs (`hint_nop0`..`hint_nop63`) only once their name is being typed: in
     // every other list they would be most of the entries for `h`.
@@ -293,12 +293,21 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   for (const k of [...SIZE_KEYWORDS, ...OPERAND_MODIFIERS]) items.push({ label: k.name, kind: CompletionItemKind.Keyword, ...out.edit(k.name, k.name), detail: k.doc, sortText: `4${k.name}` });
   pushBuiltinNames(out);
   const scope = scopeLabelAt(doc, pos.line);
+  // A word written as `label.` names local labels by their full names, which reach any scope
+  // (NASM manual §3.9: `label1.loop`); the client filters the items by that word (LSP 3.17
+  // CompletionItem.filterText), so a `.loop` item would never match it.
+  const qualified = word !== undefined && word.text.indexOf('.', 1) > 0 && !word.text.startsWith('..');
   const seen = new Set<string>();
   for (const s of doc.result.symbols) {
     // A multi-line macro is called, never an operand; `..@N.x` are the names NASM gives `%%x`
     // labels per call, which no one writes.
     if (s.kind === 'section' || s.kind === 'macro' || (s.name.startsWith('..@') && doc.index.definedByExpansion(s.name))) continue;
     if (s.kind === 'local-label') {
+      if (qualified) {
+        if (!seen.has(s.name)) items.push(symbolItem(s, s.name, out));
+        seen.add(s.name);
+        continue;
+      }
       if (!scope || s.parent !== scope.name) continue;
       if (!seen.has(s.shortName)) items.push(symbolItem(s, s.shortName, out));
       seen.add(s.shortName);
@@ -309,6 +318,22 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
     items.push(symbolItem(s, s.name, out));
   }
   return out.list();
+}
+
+/**
+ * Whether the word typed at `wordStart` is the second of its line after a first word nasm can only
+ * read as a label without a colon (`msg d|` on the way to `msg db 'hi'`, `len eq|`): no
+ * instruction, directive, prefix or macro (a `%define`d word would take it as an argument). The
+ * shape has that first word as the mnemonic, since what follows is not one yet.
+ */
+function afterBareLabel(doc: AnalyzedDocument, shape: LineShape, before: string, wordStart: number): boolean {
+  const first = shape.mnemonic;
+  if (first === undefined || shape.label !== undefined || shape.prefixes.length > 0 || shape.bracketed) return false;
+  if (shape.operands.length > 1 || before.slice(first.end, wordStart).trim() !== '' || wordStart === first.end) return false;
+  const name = first.name;
+  if (instructionFor(name) || isPrefixMnemonic(name) || isDirective(name) || doc.index.isMacro(name)) return false;
+  const kind = doc.index.symbol(name)?.kind;
+  return kind !== 'define' && kind !== 'macro';
 }
 
 /** The single-line macros every file has (`__?BITS?__`, `__FILE__`, ...). */

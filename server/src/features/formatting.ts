@@ -105,7 +105,11 @@ function caseOf(word: string, words: WordClassifier, settings: FormatSettings): 
   if (!settings.lowercaseMnemonics) return word;
   // NASM macro names are case-sensitive: `DT' defined by %define or %deftok is the macro, `dt' the directive.
   if (words.isCaseSensitiveMacro?.(word)) return word;
-  return instructionFor(word) || isPrefixMnemonic(word) || isDirective(word) ? word.toLowerCase() : word;
+  // Nor may the lower-case spelling become one: with `%macro push 1`, `PUSH eax` is the
+  // instruction (50) and `push eax` the macro (measured with nasm 2.16.01).
+  const lower = word.toLowerCase();
+  if (lower !== word && words.isCaseSensitiveMacro?.(lower)) return word;
+  return instructionFor(word) || isPrefixMnemonic(word) || isDirective(word) ? lower : word;
 }
 
 /** Where the line's code ends: its last token before the comment. */
@@ -125,9 +129,20 @@ function labelBeforeCall(shape: LineShape, words: WordClassifier): boolean {
   return first?.kind === 'ident' && second?.kind === 'ident' && (words.isMacro?.(second.text) === true || callsStandardMacro(shape.tokens, 1) === true);
 }
 
+/**
+ * `s` without the blanks nasm reads at its end: C's isspace in the C locale (space, tab, \v, \f,
+ * \r). JavaScript's trimEnd also takes Unicode spaces such as U+00A0, whose bytes nasm reads as
+ * part of a name (`abc\u00a0 equ 5` defines `abc\u00a0`, measured with nasm 2.16.01).
+ */
+function trimBlanksEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && ' \t\v\f\r'.includes(s[end - 1])) end--;
+  return s.slice(0, end);
+}
+
 /** The formatted text of one line, or undefined to leave it as it is. */
 export function formatLine(text: string, words: WordClassifier, settings: FormatSettings, blanks: Blanks = SPACES): string | undefined {
-  const trimmed = text.trimEnd();
+  const trimmed = trimBlanksEnd(text);
   if (trimmed.length === 0) return '';
   const shape = shapeLine(trimmed, words);
   if (shape.preproc || shape.bracketed || (!shape.label && !shape.mnemonic)) return trimmed;
@@ -142,7 +157,7 @@ export function formatLine(text: string, words: WordClassifier, settings: Format
     else {
       const operands = operandsRewritable(shape, words)
         ? shape.operands.map((o) => trimmed.slice(o.start, o.end)).join(', ')
-        : trimmed.slice(shape.operands[0].start, codeEnd(shape)).trimEnd();
+        : trimBlanksEnd(trimmed.slice(shape.operands[0].start, codeEnd(shape)));
       out = pad(out + head, settings.mnemonicColumn + settings.mnemonicWidth, blanks) + operands;
     }
   }

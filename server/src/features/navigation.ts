@@ -15,9 +15,10 @@ import { symbolAt, symbolsAt } from './symbolAt';
 const RENAMABLE: ReadonlySet<SymbolInfo['kind']> = new Set(['label', 'local-label', 'constant', 'macro', 'define', 'struc', 'struc-field']);
 
 // NASM manual §3.1: a name starts with a letter, `_` or `?` (or `.` for a local label) and
-// continues with letters, digits and `_ $ # @ ~ . ?`.
-const GLOBAL_NAME = /^[A-Za-z_?][A-Za-z0-9_$#@~.?]*$/;
-const LOCAL_NAME = /^\.[A-Za-z0-9_?][A-Za-z0-9_$#@~.?]*$/;
+// continues with letters, digits and `_ $ # @ ~ . ?`; nasm 2.16.01 also reads every non-ASCII
+// character as a letter of a name (measured: `xé:`, `éx:`, `a😀b:`; the lexer's isIdentStart).
+const GLOBAL_NAME = /^[A-Za-z_?\u0080-\uffff][A-Za-z0-9_$#@~.?\u0080-\uffff]*$/;
+const LOCAL_NAME = /^\.[A-Za-z0-9_?\u0080-\uffff][A-Za-z0-9_$#@~.?\u0080-\uffff]*$/;
 
 /** Where the symbol under the cursor is defined; each one's, where a macro body pastes a name that its calls make several symbols of. */
 export function definition(doc: AnalyzedDocument, pos: Position): Location[] {
@@ -217,7 +218,8 @@ function anyCase(symbol: SymbolInfo, lineAt: (r: SourceRange) => string): boolea
   return (symbol.kind === 'define' || symbol.kind === 'macro') && /^\s*%i(?:x?define|assign|r?macro|defalias|deftok|defstr)\b/i.test(lineAt(symbol.definition));
 }
 
-const MACRO_LOCAL_NAME = /^[A-Za-z0-9_$#@~.?]+$/;
+// (Non-ASCII characters too, as in GLOBAL_NAME: `%%ö:` is a label of each call, nasm 2.16.01.)
+const MACRO_LOCAL_NAME = /^[A-Za-z0-9_$#@~.?\u0080-\uffff]+$/;
 const MACRO_START = /^%i?r?macro$/i;
 const MACRO_END = /^%endm(?:acro)?$/i;
 

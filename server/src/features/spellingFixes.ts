@@ -10,7 +10,7 @@ import type { SymbolInfo } from '../../../core/src/asm/api';
 import { addresses } from '../../../core/src/isa/encode-ea';
 import type { AnalyzedDocument } from '../analysis/document';
 import { DIRECTIVES, PREPROCESSOR_DIRECTIVES } from '../syntax/directives';
-import { allMnemonics, allRegisters, instructionFor } from '../syntax/isaIndex';
+import { allMnemonics, allRegisters, instructionFor, matchForm, writtenOperand } from '../syntax/isaIndex';
 import { scopeLabelAt } from './symbolAt';
 
 /** At most this many fixes for one name, the closest first. */
@@ -23,8 +23,10 @@ export function spellingFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeActi
   let names: readonly Candidate[];
   switch (diag.code) {
     case 'undefined-symbol':
-      // A misspelt register reads as a symbol nasm does not know too (`mov eax, exb`).
-      names = [...symbolNames(doc, r.start.line, written, typeof diag.message === 'string' && diag.message.endsWith('not defined before use')).map((name) => ({ name, caseMatters: true })), ...registersAt(doc, r.start.line, r.start.character).map((name) => ({ name, caseMatters: false }))];
+      // A misspelt register reads as a symbol nasm does not know too (`mov eax, exb`); not one
+      // written with `$`, which says it is a name and no reserved word (NASM manual §3.1).
+      names = [...symbolNames(doc, r.start.line, written, typeof diag.message === 'string' && diag.message.endsWith('not defined before use')).map((name) => ({ name, caseMatters: true })),
+        ...(written.startsWith('$') ? [] : registersAt(doc, r.start.line, r.start.character, written)).map((name) => ({ name, caseMatters: false }))];
       break;
     case 'unknown-mnemonic':
       names = [...allMnemonics(), ...DIRECTIVES.map((d) => d.name), ...macroNames(doc)].map((name) => ({ name, caseMatters: false }));
@@ -90,12 +92,19 @@ function symbolNames(doc: AnalyzedDocument, line: number, written: string, befor
  * simple or relocatable", "non-constant value given to `%rep'"), and inside brackets only the
  * ones an effective address takes (`[dl]` is "invalid 32-bit effective address").
  */
-function registersAt(doc: AnalyzedDocument, line: number, col: number): string[] {
+function registersAt(doc: AnalyzedDocument, line: number, col: number, written: string): string[] {
   const statement = doc.index.statementsOn(line).find((s) => s.operands.some((o) => o.range.start.line === line && o.range.start.col <= col && col < o.range.end.col));
   if (statement?.mnemonic === undefined || statement.mnemonic.isDirective) return [];
   const text = doc.lines[line];
   const inBrackets = text.lastIndexOf('[', col) > text.lastIndexOf(']', col);
-  return allRegisters().filter((x) => !inBrackets || addresses(x)).map((x) => x.name);
+  // A register that is the whole operand must give the instruction a form: `jmp fs` is "invalid
+  // combination of opcode and operands" (measured with nasm 2.16.01), `jmp bx` is one.
+  const spec = instructionFor(statement.mnemonic.name);
+  const texts = statement.operands.map((o) => o.text);
+  const whole = texts.findIndex((t) => t.trim() === written);
+  const fits = (name: string): boolean => spec === undefined || whole < 0
+    || matchForm(spec, texts.map((t, i) => writtenOperand(i === whole ? name : t))) !== undefined;
+  return allRegisters().filter((x) => (!inBrackets || addresses(x)) && fits(x.name)).map((x) => x.name);
 }
 
 /** The multi-line macros' names; with `args`, of those a call with that many arguments fits. */

@@ -73,14 +73,24 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
     list.push(x);
     localsByParent.set(x.parent ?? '', list);
   }
+  const nested = new Set<SymbolInfo>();
   const labelSymbols = labels.map((l) => {
     const sym = make(l, nextBoundary(l.definition.start.line));
     const lastOfBlock = sym.range.end.line;
-    sym.children = (localsByParent.get(l.name) ?? [])
-      .filter((x) => x.definition.start.line >= l.definition.start.line && x.definition.start.line <= lastOfBlock)
-      .map((x, i, arr) => make(x, i + 1 < arr.length ? arr[i + 1].definition.start.line - 1 : lastOfBlock));
+    const children = (localsByParent.get(l.name) ?? []).filter((x) => x.definition.start.line >= l.definition.start.line && x.definition.start.line <= lastOfBlock);
+    for (const x of children) nested.add(x);
+    sym.children = children.map((x, i, arr) => make(x, i + 1 < arr.length ? arr[i + 1].definition.start.line - 1 : lastOfBlock));
     return sym;
   });
+  // A local label outside its label's block (after a `section` line: `.msg` in .data is still
+  // main.msg to nasm, NASM manual §3.9), or under a structure, is listed where it is written, by
+  // its full name, like a label.
+  const apart = locals.filter((x) => !nested.has(x));
+  apart.forEach((x, i) => {
+    const next = i + 1 < apart.length ? apart[i + 1].definition.start.line - 1 : end;
+    labelSymbols.push(make(x, Math.max(x.definition.start.line, Math.min(next, nextBoundary(x.definition.start.line))), x.name));
+  });
+  labelSymbols.sort((a, b) => a.range.start.line - b.range.start.line);
   const sectionSymbols = sections.map((s, i) => {
     const last = i + 1 < sections.length ? sections[i + 1].definition.start.line - 1 : end;
     return { ...make(s, last, s.name), children: [] as DocumentSymbol[] };
