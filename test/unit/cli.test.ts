@@ -104,6 +104,24 @@ describe('ringside CLI', function () {
       assert.equal(kept('o-r.out') === undefined, kept('o-n.out') === undefined, `${c.join(' ')}: nasm ${kept('o-n.out') === undefined ? 'removes' : 'keeps'} the file`);
     }
   });
+  it('after errors leaves a device named as the output or listing alone: only a file a build wrote is removed', function () {
+    // (`ringside asm bad.asm -o /dev/null` run as root removed /dev/null, as nasm does, and every
+    // later write to /dev/null on the machine made a file. A null device of the test's own, c 1 3
+    // as /dev/null is (Linux's devices.txt), needs root to make.)
+    const device = path.join(dir, 'null-device');
+    if (spawnSync('mknod', ['-m', '666', device, 'c', '1', '3']).status !== 0) this.skip();
+    try {
+      fs.writeFileSync(path.join(dir, 'dev-bad.asm'), 'db zz\n');
+      fs.writeFileSync(path.join(dir, 'dev-pp.asm'), 'db 1\n%error bad\n');
+      for (const c of [['dev-bad.asm', '-o', device], ['dev-bad.asm', '-o', 'dev-bad.bin', '-l', device], ['-E', 'dev-pp.asm', '-o', device]]) {
+        const ours = ringside(['asm', ...c], dir);
+        assert.equal(ours.code, 1, c.join(' '));
+        assert.ok(fs.statSync(device).isCharacterDevice(), `${c.join(' ')}: the device was removed`);
+      }
+    } finally {
+      fs.rmSync(device, { force: true });
+    }
+  });
   it('with -X gnu reads each source file once for the places of the messages macros give (one per line of a long file)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-cli-reads-'));
     const file = path.join(dir, 'calls.asm');

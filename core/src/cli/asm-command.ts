@@ -121,9 +121,20 @@ function assembleFile(args: AsmArgs, io: Io): number {
  */
 function listingOfFailure(file: string, diagnostics: readonly Diagnostic[], listing: () => readonly ListingLine[], write: (what: string, target: string, data: string) => boolean): void {
   if (listedDespiteErrors(diagnostics, listing)) write('listing', file, renderListing(listing()));
-  else {
-    try { fs.rmSync(file, { force: true }); } catch { // (a directory: nasm cannot remove it either)
-    }
+  else removeLeftover(file);
+}
+
+/**
+ * Removes a file an earlier build left, as nasm does after errors; but only a file or a symbolic
+ * link: nasm run as root removed /dev/null given as `-o /dev/null` (remove(3) unlinks any name),
+ * and so did Ringside, which broke every later write to /dev/null on the machine. A device, FIFO
+ * or socket was never the build's, and a directory cannot be removed either.
+ */
+function removeLeftover(file: string): void {
+  try {
+    const kind = fs.lstatSync(file);
+    if (kind.isFile() || kind.isSymbolicLink()) fs.rmSync(file, { force: true });
+  } catch { // (none there, or it cannot be removed)
   }
 }
 
@@ -198,8 +209,7 @@ function removeOutput(args: AsmArgs): void {
   if (args.depend?.only === true) return;
   const out = args.preprocessOnly ? args.out : outputName(args);
   if (out === undefined) return;
-  try { fs.rmSync(out, { force: true }); } catch { // (a directory: nasm cannot remove it either)
-  }
+  removeLeftover(out);
 }
 
 /** The file `asm` writes: OUT, else FILE with `.bin` for its extension (FILE.bin when that is FILE). */
