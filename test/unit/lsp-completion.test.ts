@@ -330,6 +330,24 @@ describe('lsp completion', () => {
     assert.deepEqual(active, [1, 1, 2, 2, 2, 0]);
   });
 
+  it('gives signatures only for the macros a name calls: as spelled, or in any case for %idefine and %imacro', () => {
+    // nasm 2.16.01 -E of these lines: `db DBL(1), 1*3, 1*2`, `PUT 1` left as written, `db 1+1`
+    // from SAY: DBL and PUT call nothing, Tri and SAY call the macros %idefine and %imacro made.
+    const src = ['%define dbl(x) x*2', '%idefine tri(x) x*3', '%macro put 1', '%endmacro', '%imacro say 1', '%endmacro',
+      '  db DBL(1', '  db Tri(1', '  db dbl(1', '  PUT 1', '  SAY 1', '  put 1'].join('\n');
+    const { doc } = single(src);
+    const labels = (prefix: string) => {
+      const line = doc.lines.findIndex((l) => l.startsWith(prefix));
+      return signatureHelp(doc, { line, character: prefix.length })?.signatures.map((x) => x.label);
+    };
+    assert.equal(labels('  db DBL(1'), undefined);
+    assert.deepEqual(labels('  db Tri(1'), ['tri(x)']);
+    assert.deepEqual(labels('  db dbl(1'), ['dbl(x)']);
+    assert.equal(labels('  PUT 1'), undefined);
+    assert.deepEqual(labels('  SAY 1'), ['say %1']);
+    assert.deepEqual(labels('  put 1'), ['put %1']);
+  });
+
   it('gives a single-line macro\'s parameters as its %define writes them inside its call\'s parentheses, by definition count', () => {
     const src = ['%define pair(=a, &b) a, b', '%define pair(x) x', '%define rest(a, b+) a', '%define gap(a,,b) b',
       '  db pair(1+1, ', '  db pair(7', '  db rest(1, 2, 3, ', '  db pair({1, 2}, (3, 4), ', "  db pair('(,', ", '  db gap(1, 2, ', '  db 1 ; pair(', '  mov eax, 1'].join('\n');

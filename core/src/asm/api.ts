@@ -163,6 +163,8 @@ export interface SymbolInfo {
   readonly body?: string;
   /** For single-line macros with a parameter list: each parameter as written (`=a`, `&b`, `c+`; '' for an unnamed one). */
   readonly parameters?: readonly string[];
+  /** For macros and single-line macros: defined by `%imacro`, `%idefine` (`%iassign`, ...), so called in any case. */
+  readonly anyCase?: true;
 }
 
 export interface SymbolReference {

@@ -992,12 +992,12 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
       symbols.push({ name: s.name, shortName: s.name, kind: s.kind === 'constant' ? 'constant' : 'label', definition: range, value, ...(structure !== undefined ? { structure } : {}) });
     }
   }
-  for (const m of pp.macros) symbols.push({ name: m.name, shortName: m.name, kind: 'macro', definition: m.range, params: { min: m.min, max: m.greedy || m.max === Infinity ? 'greedy' : m.max }, doc: m.doc });
+  for (const m of pp.macros) symbols.push({ name: m.name, shortName: m.name, kind: 'macro', definition: m.range, params: { min: m.min, max: m.greedy || m.max === Infinity ? 'greedy' : m.max }, doc: m.doc, ...(m.caseInsensitive ? { anyCase: true } : {}) });
   for (const d of pp.defines) {
     if (d.range.file === '<command line>') continue;
     const parameters = d.params?.map((p, k) => paramText(p, d.modifiers?.[k]));
     const body = `${d.name}${parameters !== undefined ? `(${parameters.join(', ')})` : ''} ${tokensText(d.body)}${d.bodyCut ? ' …' : ''}`.trimEnd();
-    symbols.push({ name: d.name, shortName: d.name, kind: 'define', definition: d.range, body, ...(parameters !== undefined ? { parameters } : {}) });
+    symbols.push({ name: d.name, shortName: d.name, kind: 'define', definition: d.range, body, ...(parameters !== undefined ? { parameters } : {}), ...(d.caseInsensitive ? { anyCase: true } : {}) });
   }
   for (const s of asm.sections) {
     const at = stmts.findIndex((st) => (st.op?.name === 'section' || st.op?.name === 'segment') && st.args[0]?.text === s.name);

@@ -168,10 +168,10 @@ function renameInProgram(doc: AnalyzedDocument, pos: Position, newName: string):
     return lines[r.start.line] ?? '';
   };
   const taken = doc.result.symbols.find((s) => s !== symbol && (s.name === newFull
-    || (s.name.toLowerCase() === newFull.toLowerCase() && (anyCase(s, lineAt) || anyCase(symbol, lineAt)))));
+    || (s.name.toLowerCase() === newFull.toLowerCase() && (s.anyCase || symbol.anyCase))));
   if (taken !== undefined && taken.name === newFull) return { error: `\`${newFull}\` is already defined.` };
   if (taken !== undefined) {
-    const directive = lineAt((anyCase(taken, lineAt) ? taken : symbol).definition).trim().split(/\s/)[0];
+    const directive = lineAt((taken.anyCase ? taken : symbol).definition).trim().split(/\s/)[0];
     return { error: `\`${newFull}\` would be taken for \`${taken.name}\`: one of the two is defined to match any case (${directive}).` };
   }
   const writtenAt = (r: SourceRange): string => lineAt(r).slice(r.start.col, r.end.col);
@@ -214,10 +214,6 @@ function renameInProgram(doc: AnalyzedDocument, pos: Position, newName: string):
 }
 
 /** Whether `symbol` is a single-line or multi-line macro defined to match its name in any case (`%idefine`, `%imacro`...). */
-function anyCase(symbol: SymbolInfo, lineAt: (r: SourceRange) => string): boolean {
-  return (symbol.kind === 'define' || symbol.kind === 'macro') && /^\s*%i(?:x?define|assign|r?macro|defalias|deftok|defstr)\b/i.test(lineAt(symbol.definition));
-}
-
 // (Non-ASCII characters too, as in GLOBAL_NAME: `%%ö:` is a label of each call, nasm 2.16.01.)
 const MACRO_LOCAL_NAME = /^[A-Za-z0-9_$#@~.?\u0080-\uffff]+$/;
 const MACRO_START = /^%i?r?macro$/i;

@@ -65,8 +65,7 @@ export function signatureHelp(doc: AnalyzedDocument, pos: Position): SignatureHe
  * arguments as the cursor is at.
  */
 function macroSignatures(doc: AnalyzedDocument, name: string, active: number): SignatureHelp | null {
-  const exact = doc.result.symbols.filter((s) => s.kind === 'macro' && s.shortName === name);
-  const defs = exact.length > 0 ? exact : doc.result.symbols.filter((s) => s.kind === 'macro' && s.shortName.toLowerCase() === name.toLowerCase());
+  const defs = doc.result.symbols.filter((s) => s.kind === 'macro' && calledBy(s, name));
   if (defs.length === 0) return null;
   const signatures = defs.map(macroSignature);
   const takes = (s: SymbolInfo) => s.params === undefined || s.params.max === 'greedy' || s.params.max > active;
@@ -75,6 +74,11 @@ function macroSignatures(doc: AnalyzedDocument, name: string, active: number): S
   // A greedy last parameter is active from its own comma on.
   const count = parameterCount(chosen);
   return { signatures, activeSignature: Math.max(0, index), activeParameter: Math.min(active, Math.max(0, count - 1)) };
+}
+
+/** Whether `name` calls the macro `s`: as spelled, or in any case for one `%imacro` or `%idefine` made. */
+function calledBy(s: SymbolInfo, name: string): boolean {
+  return s.shortName === name || (s.anyCase === true && s.shortName.toLowerCase() === name.toLowerCase());
 }
 
 function macroSignature(s: SymbolInfo): SignatureInformation {
@@ -129,7 +133,7 @@ function defineCallAt(doc: AnalyzedDocument, text: string, character: number): S
   const commas = call.commas;
   const name = /[A-Za-z_.?$@#~][\w.?$@#~]*$/.exec(text.slice(0, call.at))?.[0];
   if (name === undefined) return null;
-  const defs = doc.result.symbols.filter((s) => s.kind === 'define' && s.parameters !== undefined && (s.shortName === name || s.shortName.toLowerCase() === name.toLowerCase()));
+  const defs = doc.result.symbols.filter((s) => s.kind === 'define' && s.parameters !== undefined && calledBy(s, name));
   if (defs.length === 0) return null;
   const signatures = defs.map((s): SignatureInformation => {
     let label = `${s.shortName}(`;
