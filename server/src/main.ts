@@ -481,9 +481,10 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
   connection.onCodeLens((p) => withDoc('code lens', p, [], [], (d) => codeLenses(d)));
   connection.onDocumentLinks((p) => withDoc('document links', p, [], [], (d) => documentLinks(d)));
   connection.onSelectionRanges((p) => withDoc('selection ranges', p, ['positions'], [], (d) => selectionRanges(d, p.positions)));
-  connection.workspace.onWillRenameFiles((p: RenameFilesParams) => answer('file renames', p, ['files'], null, () => fileRenameEdits(cache.allRoots(),
-    (root) => root.result.files.map((f) => (f === root.path ? root : cache.analyzeIn(f, root.path))).filter((d): d is AnalyzedDocument => d !== undefined),
-    p.files.map((f) => ({ oldPath: uriToPath(f.oldUri), newPath: uriToPath(f.newUri) })))));
+  connection.workspace.onWillRenameFiles((p: RenameFilesParams) => answer('file renames', p, ['files'], null, () => {
+    const renames = p.files.map((f) => ({ oldPath: uriToPath(f.oldUri), newPath: uriToPath(f.newUri) }));
+    return fileRenameEdits(cache.programsReadingPlaces(renames.map((r) => r.oldPath)), renames);
+  }));
   connection.onRequest(PROGRAM_REQUEST, (p: { textDocument: { uri: string } }) => withDoc<{ uri: string } | null>('program', p, [], null, (d) => ({ uri: d.toUri(d.rootPath) })));
   connection.languages.callHierarchy.onPrepare((p) => withDoc('call hierarchy', p, AT, null, (d) => prepareCallHierarchy(d, p.position)));
   connection.languages.callHierarchy.onIncomingCalls((p) => withItem('incoming calls', p, (d, data) => incomingCalls(d, data, (file) => cache.analysesInOtherRoots(file, d.rootPath))));

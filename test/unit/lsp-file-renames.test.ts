@@ -4,11 +4,12 @@
 
 import * as assert from 'node:assert/strict';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { basename, dirname } from 'node:path';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import type { AnalyzedDocument } from '../../server/src/analysis/document';
 import { fileRenameEdits } from '../../server/src/features/fileRenames';
 import { applyEdits, workspace, type Workspace } from '../protocol/analyzeText';
+import { hasNasm } from '../support/random';
 
 const MAIN = [
   'bits 32',
@@ -31,10 +32,9 @@ function setUp(): Workspace {
   return ws;
 }
 
-function editsFor(ws: Workspace, renames: [string, string][]): WorkspaceEdit | null {
-  const root = ws.doc('main.asm');
-  const filesOf = (r: AnalyzedDocument) => r.result.files.map((f) => (f === r.path ? r : ws.cache.analyzeIn(f, r.path))).filter((d): d is AnalyzedDocument => d !== undefined);
-  return fileRenameEdits([root], filesOf, renames.map(([a, b]) => ({ oldPath: ws.path(a), newPath: ws.path(b) })));
+function editsFor(ws: Workspace, renames: (readonly [string, string])[]): WorkspaceEdit | null {
+  const moves = renames.map(([a, b]) => ({ oldPath: ws.path(a), newPath: ws.path(b) }));
+  return fileRenameEdits(ws.cache.programsReadingPlaces(moves.map((m) => m.oldPath)), moves);
 }
 
 /** Each edited file's lines that changed, as `name:line:new text`. */
@@ -102,6 +102,38 @@ describe('lsp file renames', () => {
       assert.deepEqual(after.diagnostics.filter((d) => d.severity === 'error'), []);
       assert.deepEqual(after.image, before.image);
       assert.ok(after.files.includes(ws.path('drivers/regs.inc')) && after.files.includes(ws.path('deep.inc')), after.files.join(', '));
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  // Programs on disk that no editor has open include the file too: a rename that rewrote only the
+  // open ones left those naming what no longer exists. Checked by nasm: each program's bytes are
+  // the same after the edits and the move, as VS Code applies them.
+  (hasNasm ? it : it.skip)('rewrites the %include names of the closed programs of the workspace that read the file', () => {
+    const files: Record<string, string> = {
+      'a.asm': 'bits 32\n%include "lib/io.inc"\n  call putc\n', 'tools/b.asm': "bits 32\n%include '../lib/io.inc'\n  dd putc\n",
+      'c.asm': 'bits 32\n  nop\n', 'lib/io.inc': 'putc:\n  ret\n',
+    };
+    const ws = workspace(files, []);
+    try {
+      const built = (name: string): Buffer => {
+        const r = spawnSync('nasm', ['-f', 'bin', '-o', '-', basename(name)], { cwd: dirname(ws.path(name)), encoding: 'buffer' });
+        assert.equal(r.status, 0, `${name}: ${r.stderr.toString()}`);
+        return r.stdout;
+      };
+      const programs = ['a.asm', 'tools/b.asm', 'c.asm'];
+      const before = programs.map(built);
+      for (const [from, to, lines] of [['lib/io.inc', 'lib/uart.inc', ['a.asm:1:%include "lib/uart.inc"', "tools/b.asm:1:%include '../lib/uart.inc'"]],
+        ['lib', 'drivers', ['a.asm:1:%include "drivers/io.inc"', "tools/b.asm:1:%include '../drivers/io.inc'"]]] as const) {
+        const edit = editsFor(ws, [[from, to]]);
+        assert.deepEqual(changed(ws, edit, files), lines);
+        for (const name of ['a.asm', 'tools/b.asm']) writeFileSync(ws.path(name), applyEdits(files[name], edit!.changes![ws.uri(name)]));
+        renameSync(ws.path(from), ws.path(to));
+        assert.deepEqual(programs.map(built), before, `${from} → ${to}`);
+        renameSync(ws.path(to), ws.path(from));
+        for (const name of ['a.asm', 'tools/b.asm']) writeFileSync(ws.path(name), files[name]);
+      }
     } finally {
       ws.dispose();
     }

@@ -7,7 +7,7 @@ import { definition, prepareRename, references, rename } from '../../server/src/
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { applyEdits, at, workspace } from '../protocol/analyzeText';
 import { hasNasm } from '../support/random';
 
@@ -105,6 +105,44 @@ describe('lsp navigation', () => {
       assert.ok('error' in clash && /`b_start` is already defined\. \(in b\.asm, which reads lib\.inc too\)/.test(clash.error), JSON.stringify(clash));
     } finally {
       shared.dispose();
+    }
+  });
+
+  // An include file open alone (or with one of its programs): the programs on disk that include
+  // it use its names too, and a rename that edited one of them left the others naming what no
+  // longer exists. Checked by nasm: each program's bytes are the same after the rename.
+  (hasNasm ? it : it.skip)('finds references and renames in the closed programs of the workspace that include the file', () => {
+    const files: Record<string, string> = {
+      'a.asm': "bits 32\n%include 'lib.inc'\n  call helper\n", 'b.asm': "bits 32\n%include 'lib.inc'\nb_start:\n  call helper\n  jmp helper\n",
+      'sub/c.asm': "bits 32\n%include '../lib.inc'\n  dd helper\n", 'd.asm': 'bits 32\nhelper: ret\n', 'lib.inc': 'helper:\n  ret\n',
+    };
+    const ws = workspace(files, ['lib.inc']);
+    try {
+      const built = (name: string): Buffer => {
+        const r = spawnSync('nasm', ['-f', 'bin', '-o', '-', basename(name)], { cwd: dirname(ws.path(name)), encoding: 'buffer' });
+        assert.equal(r.status, 0, r.stderr.toString());
+        return r.stdout;
+      };
+      const programs = ['a.asm', 'b.asm', 'sub/c.asm', 'd.asm'];
+      const before = programs.map((p) => built(p));
+      const doc = ws.doc('lib.inc');
+      const others = (file: string) => ws.cache.analysesInOtherRoots(file, doc.rootPath);
+      const nameOf = (uri: string) => uri.slice(ws.uri('').length + 1);
+      const where = (locations: readonly { uri: string; range: { start: { line: number } } }[]) => locations.map((l) => `${nameOf(l.uri)}:${l.range.start.line}`).sort();
+      // (d.asm's own `helper` is another symbol.)
+      assert.deepEqual(where(references(doc, { line: 0, character: 0 }, true, others)), ['a.asm:2', 'b.asm:3', 'b.asm:4', 'lib.inc:0', 'sub/c.asm:2']);
+      const edit = rename(doc, { line: 0, character: 0 }, 'service', others);
+      assert.ok(!('error' in edit), JSON.stringify(edit));
+      const changes = edit.changes as Record<string, TextEdit[]>;
+      assert.deepEqual(Object.keys(changes).map(nameOf).sort(), ['a.asm', 'b.asm', 'lib.inc', 'sub/c.asm']);
+      for (const [uri, edits] of Object.entries(changes)) {
+        const name = nameOf(uri);
+        writeFileSync(ws.path(name), applyEdits(files[name], edits));
+      }
+      assert.match(readFileSync(ws.path('b.asm'), 'utf8'), /call service\n {2}jmp service/);
+      assert.deepEqual(programs.map((p) => built(p)), before);
+    } finally {
+      ws.dispose();
     }
   });
 

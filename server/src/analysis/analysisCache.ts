@@ -26,6 +26,8 @@ export const MAX_DOCUMENT_CHARS = 4 * 1024 * 1024;
 const PROGRAM_EXTENSIONS: readonly string[] = ['.asm', '.gasm', '.s'];
 /** The programs found for an include file whose assemblies are tried (includers.ts orders them). */
 const MAX_PROGRAMS_TRIED = 3;
+/** The closed programs a rename or a search for references in a shared file takes in, at most. */
+const MAX_CLOSED_PROGRAMS = 50;
 
 /** How to run the assembler: in-process (tests) or on a worker with a time budget (the server). */
 export type AssembleRunner = (opts: AssembleOptions, buffers: ReadonlyMap<string, string>) => AssembleResult;
@@ -214,10 +216,7 @@ export class AnalysisCache {
    * change. Outside a workspace folder, the search takes the file's folder and the one above it.
    */
   private findProgram(path: string): string | undefined {
-    const inWorkspace = this.workspaceRoot !== undefined && !relative(this.workspaceRoot, path).startsWith('..');
-    const folder = inWorkspace ? this.workspaceRoot as string : dirname(dirname(path));
-    const candidates = includers.programsReading(path, folder, this.includePaths(), inWorkspace ? undefined : 2);
-    for (const program of candidates.slice(0, MAX_PROGRAMS_TRIED)) {
+    for (const program of this.programsOnDisk(path).slice(0, MAX_PROGRAMS_TRIED)) {
       if (this.open.has(program)) continue;
       if (this.assembly(program).files.includes(path)) {
         this.programs.set(path, program);
@@ -228,6 +227,41 @@ export class AnalysisCache {
     }
     this.programs.set(path, null);
     return undefined;
+  }
+
+  /**
+   * The programs on disk whose %include lines reach `path` (includers.ts), best first: those of
+   * the workspace folder, or outside it, of the file's folder and the one above it.
+   */
+  private programsOnDisk(path: string): string[] {
+    const inWorkspace = this.workspaceRoot !== undefined && !relative(this.workspaceRoot, path).startsWith('..');
+    const folder = inWorkspace ? this.workspaceRoot as string : dirname(dirname(path));
+    return includers.programsReachingInto(path, folder, this.includePaths(), inWorkspace ? undefined : 2);
+  }
+
+  /**
+   * For files or folders on disk being renamed (`places`): the analyses of the files each program
+   * that may read them reads, the program's own first. These are the open roots, then the closed
+   * programs of the workspace whose %include lines reach a file at or under a place, each
+   * assembled for the request and forgotten after unless open files are analysed in it.
+   */
+  programsReadingPlaces(places: readonly string[]): AnalyzedDocument[][] {
+    const out: AnalyzedDocument[][] = [];
+    const done = new Set<string>();
+    const add = (root: string, result: AssembleResult) => {
+      done.add(root);
+      const files = [root, ...result.files.filter((f) => f !== root)];
+      out.push(files.map((f) => this.documentIn(f, root, result)).filter((d): d is AnalyzedDocument => d !== undefined));
+    };
+    for (const doc of this.allRoots()) if (!done.has(doc.rootPath)) add(doc.rootPath, doc.result);
+    for (const place of places.filter(isAbsolute)) {
+      for (const program of this.programsOnDisk(place).slice(0, MAX_CLOSED_PROGRAMS)) {
+        if (done.has(program)) continue;
+        add(program, this.assembly(program));
+        if (this.users(program).length === 0) this.forgetProgram(program);
+      }
+    }
+    return out;
   }
 
   /** The analysis of a file read by root's assembly (open or not), for publishing its diagnostics. */
@@ -249,16 +283,30 @@ export class AnalysisCache {
   }
 
   /**
-   * The analyses of file `path` in the assembly of each open root but `except` that reads it: the
+   * The analyses of file `path` in the assembly of each program but `except` that reads it: the
    * other programs a rename or a search for references in a shared %include file must take in.
+   * These are the open roots, then the closed programs of the workspace whose %include lines reach
+   * the file (as a rename in a C header edits every source file that includes it). A closed
+   * program is assembled for the request and forgotten after, unless open files are analysed in it.
    */
   analysesInOtherRoots(path: string, except: string): AnalyzedDocument[] {
     const out: AnalyzedDocument[] = [];
+    const inRoot = (root: string): AnalyzedDocument | undefined => {
+      const result = this.assembly(root);
+      return result.files.includes(path) ? this.documentIn(path, root, result) : undefined;
+    };
     for (const root of this.open.keys()) {
       if (root === except || this.rootFor(root) !== root) continue;
-      const result = this.assembly(root);
-      const doc = result.files.includes(path) ? this.documentIn(path, root, result) : undefined;
+      const doc = inRoot(root);
       if (doc !== undefined) out.push(doc);
+    }
+    // (An untitled buffer, named by its URI, is in no folder: no program on disk reads it.)
+    if (!isAbsolute(path)) return out;
+    for (const program of this.programsOnDisk(path).slice(0, MAX_CLOSED_PROGRAMS)) {
+      if (program === except || this.open.has(program)) continue;
+      const doc = inRoot(program);
+      if (doc !== undefined) out.push(doc);
+      if (this.users(program).length === 0) this.forgetProgram(program);
     }
     return out;
   }

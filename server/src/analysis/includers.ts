@@ -80,11 +80,22 @@ export class IncluderIndex {
    * before the parts of a program, then the shortest chain of includes, then by path.
    */
   programsReading(file: string, folder: string, includePaths: readonly string[], depth = SCAN_LIMITS.depth): string[] {
+    return this.programsReachingInto(file, folder, includePaths, depth);
+  }
+
+  /**
+   * The files of `folder` whose %include lines reach `place`, a file or any file under a folder
+   * (a folder being moved), other than those under it, in programsReading's order.
+   */
+  programsReachingInto(place: string, folder: string, includePaths: readonly string[], depth = SCAN_LIMITS.depth): string[] {
     const graph = this.graphOf(folder, includePaths, depth);
     const included = graph.included ??= this.includedIn(graph);
+    const under = (f: string) => f === place || f.startsWith(`${place}/`);
     const reaches: Reach[] = [];
     for (const program of graph.files) {
-      const steps = program === file ? undefined : this.reachOf(graph, program).get(file);
+      if (under(program)) continue;
+      let steps: number | undefined;
+      for (const [f, n] of this.reachOf(graph, program)) if (under(f) && (steps === undefined || n < steps)) steps = n;
       if (steps !== undefined) reaches.push({ program, steps, included: included.has(program) });
     }
     reaches.sort((a, b) => Number(a.included) - Number(b.included) || a.steps - b.steps || (a.program < b.program ? -1 : a.program > b.program ? 1 : 0));

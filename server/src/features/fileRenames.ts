@@ -16,16 +16,16 @@ export interface FileRename {
 }
 
 /**
- * The edits for `renames` in the files of the open assemblies: `filesOf(root)` gives the analysis
- * of each file an open root's assembly read (the root's own first). Null when nothing names them.
+ * The edits for `renames` in the files of the programs given: for each, the analysis of each file
+ * its assembly read (AnalysisCache.programsReadingPlaces). Null when nothing names them.
  */
-export function fileRenameEdits(roots: readonly AnalyzedDocument[], filesOf: (root: AnalyzedDocument) => readonly AnalyzedDocument[], renames: readonly FileRename[]): WorkspaceEdit | null {
+export function fileRenameEdits(programs: readonly (readonly AnalyzedDocument[])[], renames: readonly FileRename[]): WorkspaceEdit | null {
   const moves = renames.map((r) => ({ from: normalize(r.oldPath), to: normalize(r.newPath) }));
   const changes: Record<string, TextEdit[]> = {};
   const seen = new Set<string>();
   let any = false;
-  for (const root of roots) {
-    for (const doc of filesOf(root)) {
+  for (const files of programs) {
+    for (const doc of files) {
       for (const link of documentLinks(doc)) {
         const line = link.range.start.line;
         const key = `${doc.uri}#${line}:${link.range.start.character}`;
