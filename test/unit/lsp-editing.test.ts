@@ -9,6 +9,7 @@ import { assemble } from '../../core/src/asm/index';
 import { codeActions } from '../../server/src/features/codeActions';
 import { validate } from '../../server/src/features/diagnostics';
 import { format } from '../../server/src/features/formatting';
+import { DEFAULT_SETTINGS } from '../../server/src/analysis/settings';
 import { nasmOn, nasmScratch } from '../support/nasm-live';
 import { FIXTURES, applyEdits, at, single, workspace } from '../protocol/analyzeText';
 
@@ -116,6 +117,36 @@ describe('lsp code actions', () => {
     assert.match(out, /^section \.data\nshared_info: dd 0/m);
     assert.deepEqual(bytes(out), nasm('cli-expected.bin'));
     assert.deepEqual(validate(single(out, { technique: 'paravirtual' }).doc), []);
+  });
+});
+
+describe('lsp formatting of a source the assembly did not read whole, checked by nasm 2.16.01', () => {
+  const dir = nasmScratch('ringside-case-');
+  if (dir === undefined) return;
+  // With `%macro push 1`, `PUSH eax` is the instruction and `push eax` the macro (nasm is
+  // case-sensitive for %macro names): a missing include file, or the lines after a %fatal, may
+  // define such a macro, so lower-casing would change what the line assembles to once they are read.
+  it('changes no case while an %include is not found or a %fatal stopped the assembly', () => {
+    const lower = { format: { ...DEFAULT_SETTINGS.format, lowercaseMnemonics: true } };
+    const macro = '%macro push 1\n  nop\n%endmacro\n';
+    for (const [text, args, include] of [['bits 32\n%include "m.inc"\n  PUSH eax\n', [], macro],
+      ['bits 32\n%ifndef READY\n%fatal define READY\n%endif\n' + macro + '  PUSH eax\n', ['-DREADY'], '']] as const) {
+      const { doc, ws } = single(text, lower);
+      try {
+        const out = applyEdits(text, format(doc));
+        assert.match(out, /PUSH/, out);
+        writeFileSync(join(dir, 'm.inc'), include);
+        const before = nasmOn(join(dir, 'case.asm'), text, args, dir);
+        assert.equal(before.code, 0, before.stderr);
+        assert.deepEqual(nasmOn(join(dir, 'case.asm'), out, args, dir), before);
+      } finally {
+        ws.dispose();
+      }
+    }
+    // Read whole, it lower-cases what is an instruction there.
+    const { doc, ws } = single('bits 32\n  PUSH eax\n', lower);
+    assert.match(applyEdits('bits 32\n  PUSH eax\n', format(doc)), /push/);
+    ws.dispose();
   });
 });
 

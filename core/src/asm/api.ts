@@ -322,6 +322,11 @@ export interface AssembleResult {
   readonly includes: readonly { readonly range: SourceRange; readonly target: string; readonly resolved?: string }[];
   /** `%pragma ringside technique NAME`, if present. */
   readonly technique?: Technique;
+  /**
+   * Set when preprocessing stopped before the end of the source (a `%fatal`, a limit, the time
+   * budget): the lines after were not read, so what they define is not known.
+   */
+  readonly stopped?: true;
   /** The map file `[map]` asked for (see renderMapFile). */
   readonly map?: MapFile;
   /**

@@ -139,6 +139,8 @@ export interface PreprocessResult {
   readonly localReferences: readonly LocalReference[];
   /** Stopped at an expansion limit: fatal in nasm, which then assembles nothing. */
   readonly exhausted: boolean;
+  /** Stopped before the end of the source: an expansion limit, a `%fatal`, the time budget. */
+  readonly stopped: boolean;
   /** `%if` blocks of diagnostics that the assembler decides (see DeferredIfs), in output order. */
   readonly checks: DeferredCheck[];
   /** The `%line` directives read, and how nasm reports the lines they renumber. */
@@ -512,7 +514,7 @@ class Preprocessor {
     }
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
-      defines: this.singles.all, technique: this.technique, references: this.references, localReferences: this.localReferences, exhausted: this.exhausted,
+      defines: this.singles.all, technique: this.technique, references: this.references, localReferences: this.localReferences, exhausted: this.exhausted, stopped: this.stopped,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
       structureContext: this.readUpTo(this.structureContexts),
       structureLost: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.has(line) && this.structureContexts.get(line)?.structure === undefined; },

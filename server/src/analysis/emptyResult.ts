@@ -17,5 +17,7 @@ export function emptyResult(file: string, diagnostics: readonly Diagnostic[]): A
     files: [file],
     includes: [],
     lineDirectives: [],
+    // (Nothing of the source was read.)
+    stopped: true,
   };
 }

@@ -168,6 +168,11 @@ export function formatLine(text: string, words: WordClassifier, settings: Format
 export function format(doc: AnalyzedDocument, range?: Range, blanks: Blanks = SPACES): TextEdit[] {
   const edits: TextEdit[] = [];
   const words = wordClassifier(doc);
+  // A file the assembly could not find, or lines after a stop (`%fatal`), may define a
+  // case-sensitive macro (`%macro push 1`) that a mnemonic written in another case would then
+  // call: no case changes until the assembly reads the whole source.
+  const settings = doc.settings.format.lowercaseMnemonics && (doc.result.stopped === true || doc.result.includes.some((i) => !i.resolved))
+    ? { ...doc.settings.format, lowercaseMnemonics: false } : doc.settings.format;
   const first = range ? Math.max(0, range.start.line) : 0;
   // A range's end is exclusive (LSP 3.17 Range): one ending at the start of a line, as a selection
   // of whole lines does, holds nothing of that line.
@@ -177,7 +182,7 @@ export function format(doc: AnalyzedDocument, range?: Range, blanks: Blanks = SP
     const text = doc.lines[line];
     // A line continued with `\` (or continuing one) is left alone: its tokens span lines.
     if (text.trimEnd().endsWith('\\') || (line > 0 && doc.lines[line - 1].trimEnd().endsWith('\\'))) continue;
-    const formatted = formatLine(text, words, doc.settings.format, blanks);
+    const formatted = formatLine(text, words, settings, blanks);
     if (formatted === undefined || formatted === text) continue;
     edits.push({ range: { start: { line, character: 0 }, end: { line, character: text.length } }, newText: formatted });
   }
