@@ -99,7 +99,7 @@ function documentFile(doc: vscode.TextDocument): string {
 }
 
 function assembleDocument(doc: vscode.TextDocument, config: Config): AssembleResult {
-  return assembleForCommand({ ...config.assembly, file: documentFile(doc), text: doc.getText(), host: new EditorFileHost() });
+  return assembleForCommand({ ...config.assembly(doc.uri), file: documentFile(doc), text: doc.getText(), host: new EditorFileHost() });
 }
 
 /**
@@ -110,7 +110,7 @@ export function preprocessDocument(doc: vscode.TextDocument, config: Config): { 
   const file = documentFile(doc);
   const host = new EditorFileHost();
   const dir = path.dirname(file);
-  const flags = config.assembly;
+  const flags = config.assembly(doc.uri);
   const result = preprocessForCommand({
     file, text: doc.getText(), readFile: (p) => host.readFile(p), includePaths: flags.includePaths ?? [], defines: flags.defines ?? {},
     prelude: flags.prelude, noLine: flags.noLine, warnings: flags.warnings, limits: resolveLimits(flags.limits),

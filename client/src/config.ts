@@ -17,9 +17,17 @@ export class Config {
     return (TECHNIQUES as readonly string[]).includes(t) ? (t as Technique) : 'native';
   }
 
-  /** `-I` directories, resolved against the first workspace folder. */
-  get includePaths(): string[] {
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  /**
+   * The folder relative paths of the settings are taken from for `resource`: its own workspace
+   * folder (one of several in a multi-root workspace), else the first.
+   */
+  private baseFor(resource?: vscode.Uri): string | undefined {
+    return (resource !== undefined ? vscode.workspace.getWorkspaceFolder(resource) : undefined)?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  }
+
+  /** `-I` directories, resolved against the workspace folder of `resource` (see baseFor). */
+  includePaths(resource?: vscode.Uri): string[] {
+    const base = this.baseFor(resource);
     return this.raw.get<string[]>('includePaths', []).map((p) => (base && !p.startsWith('/') && !/^[a-z]:[\\/]/i.test(p) ? vscode.Uri.joinPath(vscode.Uri.file(base), p).fsPath : p));
   }
 
@@ -30,14 +38,14 @@ export class Config {
   }
 
   /**
-   * What the client's own assemblies (Assemble, Show Listing, Show Preprocessed) are run with:
-   * `ringside.assembler.arguments` read as `ringside asm` reads them, relative -I/-P names from the
-   * first workspace folder, its -I directories before `includePaths`' (the language server's
-   * order). Flags left out are the language server's to report.
+   * What the client's own assemblies (Assemble, Show Listing, Show Preprocessed) of `resource` are
+   * run with: `ringside.assembler.arguments` read as `ringside asm` reads them, relative -I/-P
+   * names from its workspace folder (see baseFor), its -I directories before `includePaths`' (the
+   * language server's order). Flags left out are the language server's to report.
    */
-  get assembly(): AssemblerFlags {
-    const { flags } = readAssemblerArguments(this.assemblerArguments, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
-    return { ...flags, includePaths: [...flags.includePaths ?? [], ...this.includePaths] };
+  assembly(resource?: vscode.Uri): AssemblerFlags {
+    const { flags } = readAssemblerArguments(this.assemblerArguments, this.baseFor(resource));
+    return { ...flags, includePaths: [...flags.includePaths ?? [], ...this.includePaths(resource)] };
   }
 
   get inlayHintAddresses(): boolean {

@@ -11,7 +11,7 @@ import {
   ResponseError, ErrorCodes, LSPErrorCodes, ShowMessageNotification, MessageType, CodeLensRefreshRequest, DidChangeWatchedFilesNotification, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CallHierarchyItem, CompletionItem, FormattingOptions, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
+import type { CallHierarchyItem, CompletionItem, FormattingOptions, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams, WorkspaceFolder, WorkspaceFoldersChangeEvent } from 'vscode-languageserver/node';
 import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
 import type { EntryBundle } from '../../core/src/startup/codeCache';
@@ -224,6 +224,9 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
    * path as a glob; undefined, none.
    */
   let fileWatchers: 'relative' | 'glob' | undefined;
+  /** The workspace's folders (several in a multi-root workspace), kept as the client adds and removes them. */
+  let workspaceFolders: string[] = [];
+  let foldersChange = false;
   let watchedKey = '';
   let watching: Promise<{ dispose(): void } | undefined> = Promise.resolve(undefined);
   /**
@@ -235,9 +238,9 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
   const GLOB_CHARACTERS = /[*?[\]{}]/g;
   function watchFilesRead(): void {
     if (fileWatchers === undefined) return;
-    const root = cache.workspaceFolder;
+    const folders = cache.workspaceFolders;
     // (A glob has no escape: a path with glob characters is no glob of itself.)
-    const files = cache.filesRead().filter((f) => !watchedFromTheStart(f, root) && (fileWatchers === 'relative' || f.search(GLOB_CHARACTERS) < 0)).sort();
+    const files = cache.filesRead().filter((f) => !folders.some((root) => watchedFromTheStart(f, root)) && (fileWatchers === 'relative' || f.search(GLOB_CHARACTERS) < 0)).sort();
     const key = files.join('\n');
     if (key === watchedKey) return;
     watchedKey = key;
@@ -346,9 +349,11 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
       snippets: completionCaps?.completionItem?.snippetSupport === true,
       labelDetails: completionCaps?.completionItem?.labelDetailsSupport === true,
     };
-    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    // (Every folder of a multi-root workspace; `rootUri` is what a client without folders sends.)
+    workspaceFolders = params.workspaceFolders?.map((f: WorkspaceFolder) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : []);
+    foldersChange = workspaceCaps?.workspaceFolders === true;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
-    cache.setSettings(init?.settings !== undefined ? parseSettings(init.settings) : DEFAULT_SETTINGS, folder ? uriToPath(folder) : undefined);
+    cache.setSettings(init?.settings !== undefined ? parseSettings(init.settings) : DEFAULT_SETTINGS, workspaceFolders);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -373,7 +378,10 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
         callHierarchyProvider: true,
         // Any file may be %include'd or incbin'd: the server answers with edits only for names
         // an open assembly wrote (fileRenames.ts).
-        workspace: { fileOperations: { willRename: { filters: [{ pattern: { glob: '**/*' } }] } } },
+        workspace: {
+          workspaceFolders: { supported: true, changeNotifications: true },
+          fileOperations: { willRename: { filters: [{ pattern: { glob: '**/*' } }] } },
+        },
       },
       serverInfo: { name: 'ringside-language-server', version: '0.1.0' },
     };
@@ -381,6 +389,14 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
 
   connection.onInitialized(() => {
     connection.console.info(loaded.said);
+    // A folder added to or removed from the workspace: relative -I names, the programs an
+    // include file is analysed in and the files watched are read from the folders now there.
+    if (foldersChange) connection.workspace.onDidChangeWorkspaceFolders((e: WorkspaceFoldersChangeEvent) => handleNotification('workspace folders', () => {
+      const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+      workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri))];
+      cache.setFolders(workspaceFolders);
+      scheduleValidation(cache.openUris());
+    }));
     void refreshSettings();
     warmUpWhenIdle();
   });

@@ -247,6 +247,44 @@ describe('language server over stdio', function () {
     }
   });
 
+  // A multi-root workspace: each file's relative include paths and the programs an include file
+  // is analysed in come from its own folder. nasm run in b/ with -I inc/ assembles b/main.asm
+  // without a message; a/ has no inc/defs.inc.
+  it('reads a file\'s relative include paths and programs from its own folder of a multi-root workspace, and follows folders added and removed', async () => {
+    const a = mkdtempSync(join(tmpdir(), 'ringside-root-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'ringside-root-b-'));
+    const other = new LspClient();
+    try {
+      mkdirSync(join(b, 'inc'));
+      mkdirSync(join(b, 'src', 'os', 'kernel'), { recursive: true });
+      writeFileSync(join(b, 'inc', 'defs.inc'), 'PORT equ 0x3F8\n');
+      writeFileSync(join(b, 'inc', 'io.inc'), 'io_init:\n    mov dx, PORT\n    ret\n');
+      const main = "bits 32\n%include 'defs.inc'\n  mov dx, PORT\n";
+      writeFileSync(join(b, 'main.asm'), main);
+      // Three folders down: no nearer search than the workspace folder's finds it.
+      writeFileSync(join(b, 'src', 'os', 'kernel', 'k.asm'), "bits 32\n%include 'defs.inc'\n%include 'io.inc'\n  call io_init\n");
+      const folders = [a, b].map((f, k) => ({ uri: pathToFileURL(f).toString(), name: `ws${k}` }));
+      await other.request('initialize', { processId: process.pid, rootUri: folders[0].uri, capabilities: { workspace: { workspaceFolders: true } }, workspaceFolders: folders, initializationOptions: { settings: { includePaths: ['inc'] } } });
+      await other.notify('initialized', {});
+      const uri = pathToFileURL(join(b, 'main.asm')).toString();
+      assert.deepEqual((await other.open(uri, main)).diagnostics, []);
+      const io = pathToFileURL(join(b, 'inc', 'io.inc')).toString();
+      assert.deepEqual((await other.open(io, 'io_init:\n    mov dx, PORT\n    ret\n')).diagnostics, []);
+      assert.deepEqual(await other.request('ringside/program', { textDocument: { uri: io } }), { uri: pathToFileURL(join(b, 'src', 'os', 'kernel', 'k.asm')).toString() });
+      // b/ removed: its files are in no folder, and `inc` is taken from a/, which has no defs.inc.
+      const missing = other.diagnostics(uri, (p) => p.diagnostics.some((d) => typeof d.message === 'string' && d.message.startsWith("unable to open include file `defs.inc'")));
+      await other.notify('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folders[1]] } });
+      await missing;
+      const clean = other.diagnostics(uri, (p) => p.diagnostics.length === 0);
+      await other.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folders[1]], removed: [] } });
+      await clean;
+    } finally {
+      await other.close();
+      rmSync(a, { recursive: true, force: true });
+      rmSync(b, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the settings of initializationOptions when workspace/configuration answers null (the client has none)', async () => {
     const ws = mkdtempSync(join(tmpdir(), 'ringside-settings-'));
     const other = new LspClient();

@@ -37,11 +37,14 @@ export class RingsideConfigurationProvider implements vscode.DebugConfigurationP
     return initialConfigurations().map((c) => ({ ...c }));
   }
 
-  async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | null | undefined> {
+  async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | null | undefined> {
     // (F5 without launch.json in an include file debugs the program that reads it; a launch.json
     // configuration names its program, and does not wait for the language server's answer.)
     const active = isEmptyLaunchConfig(raw) ? activeGuestFile() : undefined;
-    const r = resolveLaunchConfig(raw, { activeGuestFile: active === undefined ? undefined : await this.programOf(active), includePaths: this.config.includePaths, assemblerArguments: this.config.assemblerArguments });
+    const program = active === undefined ? undefined : await this.programOf(active);
+    // (The settings' relative paths from the folder of the program debugged, or of launch.json.)
+    const includePaths = this.config.includePaths(program !== undefined ? vscode.Uri.file(program) : folder?.uri);
+    const r = resolveLaunchConfig(raw, { activeGuestFile: program, includePaths, assemblerArguments: this.config.assemblerArguments });
     if (!r.ok) {
       void vscode.window.showErrorMessage(`Ringside: ${r.message}`);
       // undefined aborts the launch; null aborts it and opens launch.json, so a configuration

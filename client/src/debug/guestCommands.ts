@@ -53,7 +53,7 @@ function registerRunGuest(c: GuestCommandContext): void {
     const file = await savedGuestFile(arg, c.programOf);
     if (file === undefined) return;
     terminals.get(file)?.dispose();
-    const args = ringsideRunArguments(c.cliPath, file, c.config.includePaths, c.config.assemblerArguments);
+    const args = ringsideRunArguments(c.cliPath, file, c.config.includePaths(vscode.Uri.file(file)), c.config.assemblerArguments);
     // (From the workspace folder, which relative -I and -P names in the settings are taken from,
     // as `make` runs nasm from the project's top; `run` looks in the file's own directory first.)
     const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath ?? path.dirname(file);

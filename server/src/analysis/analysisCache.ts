@@ -4,7 +4,7 @@
 // one's, else one of the workspace's (includers.ts).
 
 import { homedir } from 'node:os';
-import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { assemble, forgetFile } from '../../../core/src/asm/index';
 import { dirName } from '../../../core/src/asm/paths';
 import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
@@ -14,7 +14,7 @@ import { splitLines, type AnalyzedDocument } from './document';
 import { DocumentIndex } from './documentIndex';
 import { emptyResult } from './emptyResult';
 import type { OverlayFileHost } from './fileHost';
-import { includers } from './includers';
+import { includers, isInside } from './includers';
 import { pathToUri, uriToPath } from './paths';
 import { scanPragmas } from './pragmas';
 import type { ServerSettings } from './settings';
@@ -59,8 +59,13 @@ export class AnalysisCache {
   private settingsGeneration = 0;
   /** Bumped when any file appears on disk, so assemblies with unresolved includes retry. */
   private missingGeneration = 0;
-  /** `ringside.assembler.arguments` read, relative -I and -P names from the workspace folder. */
-  private assemblerArguments: AssemblerArguments;
+  /** The workspace folders, as the client names them (several in a multi-root workspace). */
+  private folders: readonly string[];
+  /**
+   * `ringside.assembler.arguments` read for each workspace folder, its relative -I and -P names
+   * from that folder ('' for files in none: from the first folder, or as written).
+   */
+  private readonly argumentsByFolder = new Map<string, AssemblerArguments>();
   /**
    * Open files no open document reads, analysed in a program of the workspace that %includes
    * them: path → that program (closed), or null when the search found none that reads it.
@@ -70,29 +75,53 @@ export class AnalysisCache {
   constructor(
     private readonly host: OverlayFileHost,
     private settings: ServerSettings,
-    private workspaceRoot: string | undefined,
+    folders: string | readonly string[] | undefined,
     private readonly log: (message: string, severity: 'error' | 'info') => void = () => undefined,
     private readonly runAssembler: AssembleRunner = inProcess,
   ) {
-    this.assemblerArguments = readAssemblerArguments(settings.assemblerArguments, workspaceRoot);
+    this.folders = folders === undefined ? [] : typeof folders === 'string' ? [folders] : [...folders];
   }
 
   get currentSettings(): ServerSettings {
     return this.settings;
   }
 
-  setSettings(settings: ServerSettings, workspaceRoot?: string): void {
+  setSettings(settings: ServerSettings, folders?: readonly string[]): void {
     this.settings = settings;
-    if (workspaceRoot !== undefined) this.workspaceRoot = workspaceRoot;
-    this.assemblerArguments = readAssemblerArguments(settings.assemblerArguments, this.workspaceRoot);
+    if (folders !== undefined) this.folders = [...folders];
+    this.argumentsByFolder.clear();
     this.settingsGeneration++;
     // (Include paths may have changed: the programs are looked for again.)
     this.programs.clear();
   }
 
+  /** The workspace folders changed (workspace/didChangeWorkspaceFolders): relative paths are read from the new ones. */
+  setFolders(folders: readonly string[]): void {
+    this.setSettings(this.settings, folders);
+  }
+
   /** The flags of `ringside.assembler.arguments` left out, and why (the server shows them). */
   get assemblerArgumentProblems(): AssemblerArguments['problems'] {
-    return this.assemblerArguments.problems;
+    return this.argumentsFor(undefined).problems;
+  }
+
+  /**
+   * The workspace folder `path` is in: the innermost, where folders nest; for an untitled buffer
+   * (named by its URI), the first. Undefined outside every folder.
+   */
+  folderOf(path: string): string | undefined {
+    if (!isAbsolute(path)) return this.folders[0];
+    let best: string | undefined;
+    for (const f of this.folders) if (isInside(path, f) && (best === undefined || f.length > best.length)) best = f;
+    return best;
+  }
+
+  /** `ringside.assembler.arguments` as read for files of `folder` (undefined: in none). */
+  private argumentsFor(folder: string | undefined): AssemblerArguments {
+    const key = folder ?? '';
+    let args = this.argumentsByFolder.get(key);
+    if (args === undefined) this.argumentsByFolder.set(key, (args = readAssemblerArguments(this.settings.assemblerArguments, folder ?? this.folders[0])));
+    return args;
   }
 
   /** didOpen / didChange: the buffer's new text. */
@@ -167,9 +196,9 @@ export class AnalysisCache {
     return !this.open.has(path) && this.users(path).length > 0;
   }
 
-  /** The workspace folder the server was started in, if any. */
-  get workspaceFolder(): string | undefined {
-    return this.workspaceRoot;
+  /** The workspace folders, if any. */
+  get workspaceFolders(): readonly string[] {
+    return this.folders;
   }
 
   /** Open roots whose last assembly had an unresolved %include (a new file on disk may resolve it). */
@@ -234,9 +263,9 @@ export class AnalysisCache {
    * the workspace folder, or outside it, of the file's folder and the one above it.
    */
   private programsOnDisk(path: string): string[] {
-    const inWorkspace = this.workspaceRoot !== undefined && !relative(this.workspaceRoot, path).startsWith('..');
-    const folder = inWorkspace ? this.workspaceRoot as string : dirname(dirname(path));
-    return includers.programsReachingInto(path, folder, this.includePaths(), inWorkspace ? undefined : 2);
+    const workspaceFolder = this.folderOf(path);
+    const folder = workspaceFolder ?? dirname(dirname(path));
+    return includers.programsReachingInto(path, folder, this.includePaths(path), workspaceFolder !== undefined ? undefined : 2);
   }
 
   /**
@@ -337,9 +366,9 @@ export class AnalysisCache {
       get index() { return (index ??= new DocumentIndex(result, path)); },
       toUri: (p) => openDocs.get(p)?.uri ?? pathToUri(p),
       readText: (p) => host.readFile(p),
-      workspaceRoot: this.workspaceRoot,
+      workspaceRoot: this.folderOf(root),
       home: this.workingDirectory(root) ?? dirName(root),
-      includePaths: this.includePaths(),
+      includePaths: this.includePaths(root),
       isReadable: (p) => host.isReadable(p),
       listDirectory: (p) => host.listDirectory(p),
     };
@@ -416,11 +445,14 @@ export class AnalysisCache {
   /**
    * Where %include looks after the file's directory: the -I directories of
    * `ringside.assembler.arguments` in their order (nasm's), then the `includePaths` setting's, as
-   * -I options after them would be; relative ones are taken from the workspace folder.
+   * -I options after them would be; relative ones are taken from the workspace folder of `file`
+   * (outside every folder, from the first).
    */
-  private includePaths(): string[] {
-    const settingDirs = this.settings.includePaths.map((p) => (isAbsolute(p) || !this.workspaceRoot ? p : resolve(this.workspaceRoot, p)));
-    return [...this.assemblerArguments.flags.includePaths ?? [], ...settingDirs];
+  private includePaths(file: string): string[] {
+    const folder = this.folderOf(file);
+    const base = folder ?? this.folders[0];
+    const settingDirs = this.settings.includePaths.map((p) => (isAbsolute(p) || base === undefined ? p : resolve(base, p)));
+    return [...this.argumentsFor(folder).flags.includePaths ?? [], ...settingDirs];
   }
 
   /**
@@ -430,7 +462,7 @@ export class AnalysisCache {
    * relative to wherever the server had been started.
    */
   private workingDirectory(root: string): string | undefined {
-    return isAbsolute(root) ? undefined : this.workspaceRoot ?? homedir();
+    return isAbsolute(root) ? undefined : this.folders[0] ?? homedir();
   }
 
   private run(root: string): AssembleResult {
@@ -442,11 +474,11 @@ export class AnalysisCache {
         range: { file: root, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
       }]);
     }
-    const includePaths = this.includePaths();
+    const includePaths = this.includePaths(root);
     try {
       const buffers = new Map<string, string>();
       for (const [path, doc] of this.open) buffers.set(path, doc.text);
-      return this.runAssembler({ ...this.assemblerArguments.flags, file: root, text, host: this.host, includePaths, workingDirectory: this.workingDirectory(root) }, buffers);
+      return this.runAssembler({ ...this.argumentsFor(this.folderOf(root)).flags, file: root, text, host: this.host, includePaths, workingDirectory: this.workingDirectory(root) }, buffers);
     } catch (e) {
       // A host bug in the assembler must not take the editor's language features down.
       this.log(`assembler threw on ${root}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`, 'error');

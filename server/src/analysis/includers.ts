@@ -224,7 +224,8 @@ function listSources(folder: string, depth: number): string[] {
   return out;
 }
 
-function isInside(path: string, folder: string): boolean {
+/** Whether `path` is below `folder`. */
+export function isInside(path: string, folder: string): boolean {
   const rel = relative(folder, path);
   return rel !== '' && !rel.startsWith('..') && !rel.startsWith('/');
 }
