@@ -8,11 +8,15 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { flagMask } from '../../core/src/machine/cpu/eflags';
 import { Machine } from '../../core/src/machine/machine';
 
 const DIR = join(__dirname, '..', 'fixtures', 'qemu', 'cpu');
 const GPRS = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const;
 const SEGS = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'] as const;
+
+/** The EFLAGS bits the table's FlagEffects name: CF PF AF ZF SF TF IF DF OF, IOPL, NT, RF, VM, AC. */
+const TABLE_FLAGS = flagMask(['CF', 'PF', 'AF', 'ZF', 'SF', 'TF', 'IF', 'DF', 'OF', 'IOPL', 'NT', 'RF', 'VM', 'AC']);
 
 type Rec = Record<(typeof GPRS)[number] | (typeof SEGS)[number] | 'eip' | 'eflags', number>;
 
@@ -118,6 +122,7 @@ describe('CPU against QEMU single-step traces', () => {
         const before = cpu.eip;
         const deviation = deviations.get(before);
         const cplBefore = cpu.cpl;
+        const flagsBefore = cpu.getEflags();
         cpu.step();
         const c = cpu.lastInstruction;
         // QEMU's TCG single-steps REP string instructions one iteration at a time (EIP unchanged).
@@ -171,6 +176,18 @@ describe('CPU against QEMU single-step traces', () => {
         if (problems.length > 0) {
           const where = c?.spec ? `${c.spec.mnemonic} at ${hex(before)}` : `fault at ${hex(before)}`;
           assert.fail(`${name}: step ${i} (${where}) differs: ${problems.join('; ')}`);
+        }
+        // What hover and completion say of the instruction's flags (the table's FlagEffects): each
+        // flag QEMU changed is one the table has it modify, set, clear or leave undefined, and
+        // the flags it sets or clears are so after it.
+        if (c?.spec && cpu.lastVector < 0) {
+          const f = c.spec.flags;
+          const touched = flagMask([...f?.modified ?? [], ...f?.set ?? [], ...f?.cleared ?? [], ...f?.undefined ?? []]);
+          const changed = (flagsBefore ^ ref.eflags) & TABLE_FLAGS;
+          const where = `${name}: step ${i}, ${c.spec.mnemonic} at ${hex(before)}`;
+          assert.equal(hex(changed & ~touched), hex(0), `${where}: QEMU changed EFLAGS bits the table does not list (${hex(flagsBefore)} → ${hex(ref.eflags)})`);
+          assert.equal(hex(ref.eflags & flagMask(f?.set)), hex(flagMask(f?.set)), `${where}: a flag the table sets is clear`);
+          assert.equal(hex(ref.eflags & flagMask(f?.cleared)), hex(0), `${where}: a flag the table clears is set`);
         }
         // Flags the instruction left undefined: adopt QEMU's choice so later steps compare defined state.
         if (undefinedFlags !== 0) cpu.setEflags((cpu.getEflags() & ~undefinedFlags) | (ref.eflags & undefinedFlags));
