@@ -1,6 +1,7 @@
 // Document/workspace symbols, semantic tokens (decoded), folding ranges, inlay hints and code lenses.
 
 import * as assert from 'node:assert/strict';
+import type { DocumentSymbol } from 'vscode-languageserver-types';
 import { codeLenses } from '../../server/src/features/codeLens';
 import { foldingRanges } from '../../server/src/features/folding';
 import { inlayHints } from '../../server/src/features/inlayHints';
@@ -49,7 +50,7 @@ function decode(data: readonly number[]): Decoded[] {
 }
 
 describe('lsp structure', () => {
-  it('nests sections > labels > local labels and lists constants and macros', () => {
+  it('nests sections > labels > local labels, and constants and macros in the block written around them', () => {
     const { doc } = single(SOURCE);
     const symbols = documentSymbols(doc);
     const text = symbols.find((s) => s.name === '.text');
@@ -57,11 +58,21 @@ describe('lsp structure', () => {
     assert.ok(start, JSON.stringify(symbols));
     assert.deepEqual(start.children?.map((c) => c.name), ['.halt']);
     assert.equal(start.detail, '0x100000');
-    assert.ok(symbols.find((s) => s.name === '.data')?.children?.some((c) => c.name === 'value'));
-    assert.ok(symbols.some((s) => s.name === 'SIZE') && symbols.some((s) => s.name === 'TWICE'));
-    for (const s of symbols) {
-      assert.ok(s.range.start.line <= s.selectionRange.start.line && s.selectionRange.end.line <= s.range.end.line);
-    }
+    const value = symbols.find((s) => s.name === '.data')?.children?.find((c) => c.name === 'value');
+    assert.deepEqual(value?.children?.map((c) => c.name), ['SIZE']);
+    assert.deepEqual(start.children?.[0].children?.map((c) => c.name), ['TWICE']);
+    // LSP 3.17 DocumentSymbol: the range holds the selection range; a child is inside its parent,
+    // and siblings do not overlap (the outline, breadcrumbs and sticky scroll find the symbol at
+    // a line by the ranges that hold it).
+    const check = (list: readonly DocumentSymbol[], parent?: DocumentSymbol): void => {
+      list.forEach((s, i) => {
+        assert.ok(s.range.start.line <= s.selectionRange.start.line && s.selectionRange.end.line <= s.range.end.line, s.name);
+        if (parent) assert.ok(parent.range.start.line <= s.range.start.line && s.range.end.line <= parent.range.end.line, `${s.name} in ${parent.name}`);
+        if (i > 0) assert.ok(list[i - 1].range.end.line < s.range.start.line, `${list[i - 1].name} and ${s.name} overlap`);
+        check(s.children ?? [], s);
+      });
+    };
+    check(symbols);
   });
 
   it('lists a local label written after a section change under that section, by its full name', () => {

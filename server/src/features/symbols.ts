@@ -102,13 +102,33 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
     const home = sectionSymbols[si] && sectionSymbols[si].range.start.line <= l.range.start.line ? sectionSymbols[si] : undefined;
     (home ? home.children : top).push(l);
   }
+  const tree = [...sectionSymbols, ...top];
+  const blocks = new Set<DocumentSymbol>([...sectionSymbols, ...labelSymbols, ...labelSymbols.flatMap((l) => l.children ?? [])]);
+  // Constants, macros, structures and the rest go in the innermost block written around them
+  // (a section, a label, a local label), as the outline, breadcrumbs and sticky scroll read
+  // ranges: a symbol beside a block whose range holds it would overlap it.
   for (const o of others) {
     const sym = make(o, o.definition.end.line, o.name);
     sym.children = undefined;
-    top.push(sym);
+    innermostHolder(tree, blocks, sym.range.start.line, sym.range.end.line).push(sym);
   }
-  for (const l of labelSymbols) if (l.children?.length === 0) l.children = undefined;
-  return [...sectionSymbols, ...top].sort((a, b) => a.range.start.line - b.range.start.line);
+  const tidy = (list: DocumentSymbol[]): void => {
+    list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    for (const x of list) {
+      if (x.children?.length === 0) x.children = undefined;
+      else if (x.children !== undefined) tidy(x.children);
+    }
+  };
+  tidy(tree);
+  return tree;
+}
+
+/** The children list of the innermost of `blocks` in `list` whose range holds lines `from`..`to` (`list` itself when none does). */
+function innermostHolder(list: DocumentSymbol[], blocks: ReadonlySet<DocumentSymbol>, from: number, to: number): DocumentSymbol[] {
+  for (const x of list) {
+    if (blocks.has(x) && x.range.start.line <= from && to <= x.range.end.line) return innermostHolder(x.children ??= [], blocks, from, to);
+  }
+  return list;
 }
 
 /**
