@@ -1,6 +1,8 @@
 // Document/workspace symbols, semantic tokens (decoded), folding ranges, inlay hints and code lenses.
 
 import * as assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DocumentSymbol } from 'vscode-languageserver-types';
 import { codeLenses } from '../../server/src/features/codeLens';
 import { foldingRanges } from '../../server/src/features/folding';
@@ -34,6 +36,23 @@ const SOURCE = [
   'SIZE equ 4',             // 21
 ].join('\n');
 
+/**
+ * LSP 3.17 DocumentSymbol: the range holds the selection range, a child is inside its parent, and
+ * siblings do not overlap (the outline, breadcrumbs and sticky scroll find the symbol at a line by
+ * the ranges that hold it), except symbols one line defines together (a macro call's labels).
+ */
+function nestingProblems(list: readonly DocumentSymbol[], parent?: DocumentSymbol): string[] {
+  const out: string[] = [];
+  list.forEach((s, i) => {
+    if (!(s.range.start.line <= s.selectionRange.start.line && s.selectionRange.end.line <= s.range.end.line)) out.push(`${s.name}'s range does not hold its name`);
+    if (parent && !(parent.range.start.line <= s.range.start.line && s.range.end.line <= parent.range.end.line)) out.push(`${s.name} is outside ${parent.name}`);
+    const before = list[i - 1];
+    if (before !== undefined && before.range.start.line !== s.range.start.line && before.range.end.line >= s.range.start.line) out.push(`${before.name} and ${s.name} overlap`);
+    out.push(...nestingProblems(s.children ?? [], s));
+  });
+  return out;
+}
+
 interface Decoded { line: number; col: number; len: number; type: string; mods: string[] }
 
 function decode(data: readonly number[]): Decoded[] {
@@ -61,18 +80,22 @@ describe('lsp structure', () => {
     const value = symbols.find((s) => s.name === '.data')?.children?.find((c) => c.name === 'value');
     assert.deepEqual(value?.children?.map((c) => c.name), ['SIZE']);
     assert.deepEqual(start.children?.[0].children?.map((c) => c.name), ['TWICE']);
-    // LSP 3.17 DocumentSymbol: the range holds the selection range; a child is inside its parent,
-    // and siblings do not overlap (the outline, breadcrumbs and sticky scroll find the symbol at
-    // a line by the ranges that hold it).
-    const check = (list: readonly DocumentSymbol[], parent?: DocumentSymbol): void => {
-      list.forEach((s, i) => {
-        assert.ok(s.range.start.line <= s.selectionRange.start.line && s.selectionRange.end.line <= s.range.end.line, s.name);
-        if (parent) assert.ok(parent.range.start.line <= s.range.start.line && s.range.end.line <= parent.range.end.line, `${s.name} in ${parent.name}`);
-        if (i > 0) assert.ok(list[i - 1].range.end.line < s.range.start.line, `${list[i - 1].name} and ${s.name} overlap`);
-        check(s.children ?? [], s);
-      });
-    };
-    check(symbols);
+    assert.deepEqual(nestingProblems(symbols), []);
+  });
+
+  it('nests the outline of every recorded nasm fixture: children inside their parents, siblings apart', function () {
+    this.timeout(120_000);
+    const dir = join(__dirname, '..', 'fixtures', 'nasm', 'asm');
+    const problems: string[] = [];
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.asm'))) {
+      const { doc, ws } = single(readFileSync(join(dir, name), 'latin1'));
+      try {
+        problems.push(...nestingProblems(documentSymbols(doc)).map((p) => `${name}: ${p}`));
+      } finally {
+        ws.dispose();
+      }
+    }
+    assert.deepEqual(problems, []);
   });
 
   it('lists a local label written after a section change under that section, by its full name', () => {

@@ -44,9 +44,11 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
   own.sort((a, b) => a.definition.start.line - b.definition.start.line || a.definition.start.col - b.definition.start.col);
   const end = lastLine(doc);
   const sections = own.filter((s) => s.kind === 'section');
-  const labels = own.filter((s) => s.kind === 'label');
+  // (A `..@` label opens no block: the `.local` labels after it are still the last label's, NASM manual §3.9.)
+  const opensBlock = (s: SymbolInfo) => s.kind === 'label' && !s.name.startsWith('..@');
+  const labels = own.filter(opensBlock);
   const locals = own.filter((s) => s.kind === 'local-label');
-  const others = own.filter((s) => s.kind !== 'section' && s.kind !== 'label' && s.kind !== 'local-label');
+  const others = own.filter((s) => s.kind !== 'section' && !opensBlock(s) && s.kind !== 'local-label');
   const make = (s: SymbolInfo, lastLine: number, name = s.shortName): DocumentSymbol => ({
     name: name || s.name,
     kind: LSP_KIND[s.kind],
