@@ -31,6 +31,20 @@ export function nasmOn(source: string, text: string, args: readonly string[], cw
   return { code: r.status, bin: r.status === 0 && fs.existsSync(out) ? fs.readFileSync(out).toString('hex') : '', stderr: r.stderr };
 }
 
+/**
+ * The bytes `nasm -f bin` makes of the file `source` as it is on disk, run in the file's own
+ * directory (as a Makefile beside it runs nasm); throws with nasm's messages when nasm refuses it.
+ */
+export function nasmBytes(source: string): Buffer {
+  const out = `${source}.nasm-bin`;
+  fs.rmSync(out, { force: true });
+  const r = spawnSync('nasm', ['-f', 'bin', '-o', out, path.basename(source)], { cwd: path.dirname(source), encoding: 'latin1', timeout: 20_000 });
+  if (r.status !== 0) throw new Error(`nasm refused ${source}: ${r.stderr}`);
+  const bytes = fs.readFileSync(out);
+  fs.rmSync(out);
+  return bytes;
+}
+
 /** A scratch folder for the texts of the current `describe`, removed after it. */
 export function scratchFolder(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -4,11 +4,11 @@
 
 import * as assert from 'node:assert/strict';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { fileRenameEdits } from '../../server/src/features/fileRenames';
 import { applyEdits, workspace, type Workspace } from '../protocol/analyzeText';
+import { nasmBytes } from '../support/nasm-live';
 import { hasNasm } from '../support/random';
 
 const MAIN = [
@@ -117,11 +117,7 @@ describe('lsp file renames', () => {
     };
     const ws = workspace(files, []);
     try {
-      const built = (name: string): Buffer => {
-        const r = spawnSync('nasm', ['-f', 'bin', '-o', '-', basename(name)], { cwd: dirname(ws.path(name)), encoding: 'buffer' });
-        assert.equal(r.status, 0, `${name}: ${r.stderr.toString()}`);
-        return r.stdout;
-      };
+      const built = (name: string): Buffer => nasmBytes(ws.path(name));
       const programs = ['a.asm', 'tools/b.asm', 'c.asm'];
       const before = programs.map(built);
       for (const [from, to, lines] of [['lib/io.inc', 'lib/uart.inc', ['a.asm:1:%include "lib/uart.inc"', "tools/b.asm:1:%include '../lib/uart.inc'"]],

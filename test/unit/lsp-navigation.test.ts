@@ -7,8 +7,9 @@ import { definition, prepareRename, references, rename } from '../../server/src/
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { applyEdits, at, workspace } from '../protocol/analyzeText';
+import { nasmBytes } from '../support/nasm-live';
 import { hasNasm } from '../support/random';
 
 /** nasm's image of `text` (undefined on an error) and its messages. */
@@ -118,11 +119,7 @@ describe('lsp navigation', () => {
     };
     const ws = workspace(files, ['lib.inc']);
     try {
-      const built = (name: string): Buffer => {
-        const r = spawnSync('nasm', ['-f', 'bin', '-o', '-', basename(name)], { cwd: dirname(ws.path(name)), encoding: 'buffer' });
-        assert.equal(r.status, 0, r.stderr.toString());
-        return r.stdout;
-      };
+      const built = (name: string): Buffer => nasmBytes(ws.path(name));
       const programs = ['a.asm', 'b.asm', 'sub/c.asm', 'd.asm'];
       const before = programs.map((p) => built(p));
       const doc = ws.doc('lib.inc');
