@@ -2,12 +2,14 @@
 // assembly, numbers in several bases and macro expansions.
 
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver-types';
 import { hover } from '../../server/src/features/hover';
 import { formSignature, instructionFor } from '../../server/src/syntax/isaIndex';
 import { at, single } from '../protocol/analyzeText';
+import { nasmBytes } from '../support/nasm-live';
+import { hasNasm } from '../support/random';
 
 const SOURCE = [
   'bits 32',
@@ -211,5 +213,28 @@ describe('lsp hover', () => {
     const { doc } = single('    nop ; comment\n');
     assert.equal(hover(doc, { line: 0, character: 1 }), null);
     assert.equal(hover(doc, { line: 0, character: 12 }), null);
+  });
+
+  // The byte each prefix's hover names is the one nasm 2.16.01 puts before the instruction (o16/a16
+  // in bits 32, o32/a32 in bits 16, where they change the size).
+  (hasNasm ? it : it.skip)('explains a prefix under the cursor, with the byte nasm encodes for it', () => {
+    const lines = ['bits 32', 'rep movsb', 'repe cmpsb', 'repz scasb', 'repne scasb', 'repnz cmpsb', 'lock inc dword [eax]', 'o16 nop', 'a16 movsb', 'bits 16', 'o32 nop', 'a32 movsb'];
+    const { doc, ws } = single(lines.join('\n'));
+    try {
+      for (let line = 1; line < lines.length; line++) {
+        if (lines[line].startsWith('bits')) continue;
+        const value = (hover(doc, { line, character: 1 })?.contents as MarkupContent | undefined)?.value ?? '';
+        const word = lines[line].split(' ')[0];
+        const named = /^\*\*(\w+)\*\* \(prefix ([0-9A-F]{2})h\) — \S/.exec(value);
+        assert.ok(named, `${word}: ${value}`);
+        assert.equal(named[1], word);
+        writeFileSync(join(ws.dir, 'p.asm'), `${lines[line].startsWith('o32') || lines[line].startsWith('a32') ? 'bits 16' : 'bits 32'}\n${lines[line]}\n`);
+        assert.equal(named[2], nasmBytes(join(ws.dir, 'p.asm'))[0].toString(16).toUpperCase(), word);
+      }
+      assert.match((hover(doc, { line: 1, character: 1 })?.contents as MarkupContent).value, /ECX/);
+      assert.match((hover(doc, { line: 6, character: 1 })?.contents as MarkupContent).value, /#UD/);
+    } finally {
+      ws.dispose();
+    }
   });
 });

@@ -13,6 +13,7 @@ import type { AnalyzedDocument } from '../analysis/document';
 import { dupKeywordStarts } from '../syntax/dataDup';
 import { BUILTIN_NAMES, DIRECTIVES, DUP_KEYWORD, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, isDirective, keywordDoc } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKindLabel } from '../syntax/isaIndex';
+import { prefixDoc, prefixMarkdown } from '../../../core/src/isa/prefixes';
 import { shapeLine, type LineShape } from '../syntax/lineShape';
 import { timesInstruction } from '../syntax/timesPrefix';
 import { argumentItem, directiveArguments } from './directiveArguments';
@@ -361,7 +362,9 @@ export function resolveCompletion(item: CompletionItem): CompletionItem {
   if (data.kind === 'mnemonic') {
     const spec = instructionFor(data.name);
     if (spec) return { ...item, documentation: { kind: MarkupKind.Markdown, value: instructionMarkdown(spec) } };
-    if (isPrefixMnemonic(data.name)) return { ...item, documentation: `Instruction prefix \`${data.name}\`.` };
+    const prefix = prefixDoc(data.name);
+    if (prefix) return { ...item, documentation: { kind: MarkupKind.Markdown, value: prefixMarkdown(data.name, prefix) } };
+    if (isPrefixMnemonic(data.name)) return { ...item, documentation: `Segment-override prefix \`${data.name}\`: the instruction's memory operand is addressed through ${data.name.toUpperCase()} (a string instruction's DS:ESI source; its ES:EDI destination cannot be overridden).` };
   } else if (data.kind === 'keyword') {
     const k = keywordDoc(data.name);
     if (k) return { ...item, documentation: { kind: MarkupKind.Markdown, value: k.doc } };

@@ -13,6 +13,7 @@ import { rangeContains, toLspRange, type AnalyzedDocument } from '../analysis/do
 import { dupKeywordStarts } from '../syntax/dataDup';
 import { DUP_KEYWORD, keywordDoc, USE_PACKAGES } from '../syntax/directives';
 import { instructionFor, registerFor } from '../syntax/isaIndex';
+import { prefixDoc, prefixMarkdown } from '../../../core/src/isa/prefixes';
 import { shapeLine } from '../syntax/lineShape';
 import { directiveWordAt } from './directiveArguments';
 import { formOnLine } from './encodedForm';
@@ -229,6 +230,8 @@ export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   const reg = registerFor(tok.text);
   if (reg) return wrap(registerMarkdown(reg));
   const shape = shapeLine(text, wordClassifier(doc));
+  const prefix = shape.prefixes.some((p) => p.start === tok.start) ? prefixDoc(tok.text) : undefined;
+  if (prefix) return wrap(prefixMarkdown(tok.text, prefix));
   const spec = instructionFor(tok.text);
   if (spec) {
     const isMnemonic = shape.mnemonic?.start === tok.start;
