@@ -83,6 +83,16 @@ async function editorChecks(wb) {
 
   await warningChecks(wb);
 
+  await runner.check('inactive.gasm: the lines of the %if branch not taken are faded, the taken one is not', async () => {
+    await wb.openFile('inactive.gasm');
+    const faded = page.locator(`${wb.activeEditor} .view-line .squiggly-inline-unnecessary`);
+    await faded.filter({ hasText: 'db 1' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const texts = (await faded.allInnerTexts()).join(' ');
+    expect(/db 3/.test(texts), `db 3 is not faded: "${texts}"`);
+    expect(!/db 2/.test(texts), `db 2, in the branch taken, is faded: "${texts}"`);
+    await wb.screenshot('05b-inactive-branch');
+  }, shoot);
+
   await runner.check('sensitive.gasm: with ringside.includePaths its %includes resolve and it has no errors', async () => {
     await wb.openFile('examples/sensitive/sensitive.gasm');
     // The label-address inlay hints (`.if_ignored:@0x...`) come from a finished assembly, so

@@ -45,7 +45,8 @@ workspace="$tmp/workspace"
 mkdir -p "$user_data/User" "$extensions" "$workspace"
 cp -R "$root/examples" "$workspace/examples"
 cp "$e2e/fixtures/broken.gasm" "$e2e/fixtures/completion.gasm" "$e2e/fixtures/warnings.gasm" \
-  "$e2e/fixtures/packages.gasm" "$e2e/fixtures/expansion.gasm" "$e2e/fixtures/expansion.inc" "$workspace/"
+  "$e2e/fixtures/packages.gasm" "$e2e/fixtures/expansion.gasm" "$e2e/fixtures/expansion.inc" \
+  "$e2e/fixtures/inactive.gasm" "$workspace/"
 # (A guest that reads COM1, for the debugger's COM1 terminal: see debug.e2e.mjs.)
 cp "$root/test/fixtures/runtime/echo-irq.gasm" "$workspace/"
 # The examples assemble with -I examples/include/ (examples/README.md); a user sets the same

@@ -323,6 +323,12 @@ export interface AssembleResult {
   /** `%pragma ringside technique NAME`, if present. */
   readonly technique?: Technique;
   /**
+   * The lines of the sources in `%if`/`%elif`/`%else` branches not taken (0-based, inclusive),
+   * which nasm skips: every time a file was read, where it was read more than once. A group the
+   * assembler decides (a condition naming a label) is not among them.
+   */
+  readonly inactive?: readonly InactiveLines[];
+  /**
    * Set when preprocessing stopped before the end of the source (a `%fatal`, a limit, the time
    * budget): the lines after were not read, so what they define is not known.
    */
@@ -335,6 +341,13 @@ export interface AssembleResult {
    * ReportedLines turns a place into the one nasm reports).
    */
   readonly lineDirectives: readonly LineDirective[];
+}
+
+/** Lines `start`..`end` (0-based, inclusive) of `file`. */
+export interface InactiveLines {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** `%line nnn[+mmm] [filename]` (NASM manual, "%line Directive"), as read. */

@@ -87,6 +87,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
     diagnostics: withOtherChains(sink.list, sink.places()), files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives, map: asm.map,
     ...(pp.stopped ? { stopped: true } : {}),
+    ...(pp.inactive.length > 0 ? { inactive: pp.inactive } : {}),
   }, pp, stmts, sharedBases, lineOf, stmtOfLine, asm, sink.places());
 }
 

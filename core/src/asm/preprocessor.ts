@@ -1,7 +1,7 @@
 // The NASM preprocessor (manual §4): reads files through the host, runs conditionals, %include,
 // %rep and macros, and yields lines of tokens that keep their source location and expansion chain.
 
-import type { SourceRange } from './api';
+import type { InactiveLines, SourceRange } from './api';
 import { DiagnosticSink, type HeldDiagnostic } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
@@ -141,6 +141,8 @@ export interface PreprocessResult {
   readonly exhausted: boolean;
   /** Stopped before the end of the source: an expansion limit, a `%fatal`, the time budget. */
   readonly stopped: boolean;
+  /** The lines of each file that no reading of it preprocessed: in branches not taken (see AssembleResult.inactive). */
+  readonly inactive: readonly InactiveLines[];
   /** `%if` blocks of diagnostics that the assembler decides (see DeferredIfs), in output order. */
   readonly checks: DeferredCheck[];
   /** The `%line` directives read, and how nasm reports the lines they renumber. */
@@ -316,6 +318,10 @@ class Preprocessor {
   private readonly equs: EquConstants;
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
+  /** For each file, the lines read from it in a branch not taken, and how many times (a file may be read more than once). */
+  private readonly skippedLines = new Map<string, Map<number, number>>();
+  /** How many times each file was read. */
+  private readonly fileReads = new Map<string, number>();
   /** The `%if` blocks the assembler decides, open and handed on. */
   private readonly deferred: DeferredIfs;
   /** Above 0 while a directive expands what it reads as text, not as code or an expression: a name the assembler holds cannot stay there. */
@@ -514,7 +520,7 @@ class Preprocessor {
     }
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
-      defines: this.singles.all, technique: this.technique, references: this.references, localReferences: this.localReferences, exhausted: this.exhausted, stopped: this.stopped,
+      defines: this.singles.all, technique: this.technique, references: this.references, localReferences: this.localReferences, exhausted: this.exhausted, stopped: this.stopped, inactive: this.inactiveLines(),
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
       structureContext: this.readUpTo(this.structureContexts),
       structureLost: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.has(line) && this.structureContexts.get(line)?.structure === undefined; },
@@ -531,6 +537,7 @@ class Preprocessor {
 
   private fileFrame(file: string, text: string, expansion: readonly SourceRange[], depth: number): Frame {
     const lines = fileLines(file, text);
+    this.fileReads.set(file, (this.fileReads.get(file) ?? 0) + 1);
     return { kind: 'file', file, lines, idx: 0, expansion, depth, repLeft: 0, condBase: this.conds.length, condCount: 0, serial: ++this.frameSerial };
   }
 
@@ -771,6 +778,36 @@ class Preprocessor {
     return (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return facts.get(line); };
   }
 
+  /**
+   * Line `line` of `file`, read from the file in a group whose branch is not taken: kept for
+   * inactiveLines unless it is the group's own `%elif`, `%else` or `%endif` under a taken branch.
+   */
+  private skipLine(file: string, line: number, directive: string): void {
+    if (isConditional(directive) && !directive.startsWith('%if')) {
+      const outer = this.conds.length >= 2 ? this.conds[this.conds.length - 2] : undefined;
+      if (outer === undefined || outer.state === Cond.Active) return;
+    }
+    let lines = this.skippedLines.get(file);
+    if (lines === undefined) this.skippedLines.set(file, (lines = new Map()));
+    lines.set(line, (lines.get(line) ?? 0) + 1);
+  }
+
+  /** The lines skipped every time their file was read, as ranges. */
+  private inactiveLines(): InactiveLines[] {
+    const out: InactiveLines[] = [];
+    for (const [file, lines] of this.skippedLines) {
+      const reads = this.fileReads.get(file) ?? 1;
+      const always = [...lines].filter(([, n]) => n >= reads).map(([l]) => l).sort((a, b) => a - b);
+      for (let i = 0; i < always.length;) {
+        let j = i;
+        while (j + 1 < always.length && always[j + 1] === always[j] + 1) j++;
+        out.push({ file, start: always[i], end: always[j] });
+        i = j + 1;
+      }
+    }
+    return out;
+  }
+
   /** A line the preprocessor takes in (a directive, a skipped or captured line, a macro call): listed, and no line of `nasm -E`. */
   private consume(f: Frame, file: string, line: number, text: string): void {
     this.out.push(file, line, text, NO_TOKENS, this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
@@ -820,6 +857,7 @@ class Preprocessor {
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
     if (active && entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
     if (!active) {
+      if (f.kind === 'file') this.skipLine(file, line, directive);
       if (isConditional(directive)) {
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (checkDirective).
         this.consume(f, file, line, text);

@@ -32,7 +32,7 @@ interface FactsJob {
 }
 
 /** The eager part of a result: what diagnostics need. The facts stay on the worker until asked for. */
-type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique' | 'lineDirectives' | 'stopped'>;
+type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique' | 'lineDirectives' | 'stopped' | 'inactive'>;
 
 interface WorkerSetup {
   readonly flag: SharedArrayBuffer;
@@ -90,7 +90,7 @@ export function serveAssembleJobs(): void {
     }
     kept.set(job.id, r);
     if (kept.size > KEPT_RESULTS) kept.delete(kept.keys().next().value as number);
-    const eager: Eager = { image: r.image, origin: r.origin, diagnostics: r.diagnostics, files: r.files, includes: r.includes, technique: r.technique, lineDirectives: r.lineDirectives, stopped: r.stopped };
+    const eager: Eager = { image: r.image, origin: r.origin, diagnostics: r.diagnostics, files: r.files, includes: r.includes, technique: r.technique, lineDirectives: r.lineDirectives, stopped: r.stopped, inactive: r.inactive };
     answer({ id: job.id, eager: JSON.stringify({ ...eager, image: undefined }), image: r.image });
   });
 }

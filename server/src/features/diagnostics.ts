@@ -5,7 +5,7 @@ import type { Diagnostic as AsmDiagnostic, SourceRange } from '../../../core/src
 import { expandedFromHere, expansionRuns } from '../../../core/src/asm/expansion-runs';
 import { warningClass } from '../../../core/src/asm/warning-switches';
 import { COMMAND_LINE } from '../../../core/src/cli/assembler-arguments';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { missingIncludeHint } from './includeHint';
 import { virtualizationLints } from './virtualizationLints';
@@ -62,6 +62,27 @@ export function validate(doc: AnalyzedDocument): Diagnostic[] {
     for (const expansion of [d.expansion ?? [], ...d.alsoExpandedFrom]) placeDiagnostic(doc, { ...d, expansion }, out, sites);
   }
   for (const d of virtualizationLints(doc)) out.push(convert(doc, d));
+  out.push(...inactiveCode(doc));
+  return out;
+}
+
+/**
+ * The lines of this file in `%if` branches not taken, which nasm skips, as hints tagged
+ * Unnecessary: the editor fades them, as clangd and rust-analyzer fade code a condition leaves out.
+ */
+function inactiveCode(doc: AnalyzedDocument): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const r of doc.result.inactive ?? []) {
+    if (r.file !== doc.path) continue;
+    out.push({
+      range: { start: { line: r.start, character: 0 }, end: { line: r.end, character: doc.lines[r.end]?.length ?? 0 } },
+      severity: DiagnosticSeverity.Hint,
+      tags: [DiagnosticTag.Unnecessary],
+      code: 'inactive-branch',
+      source: 'ringside',
+      message: 'Inactive: a branch of %if, %elif or %else that is not taken; nasm skips these lines.',
+    });
+  }
   return out;
 }
 

@@ -1,0 +1,106 @@
+// The lines in %if branches not taken (AssembleResult.inactive), which the editor fades: checked
+// against `nasm -E`, which writes out every line it preprocesses, each after a `%line N+M FILE`
+// marker that names where it came from. No line nasm writes out may be called inactive, and the
+// lines of a branch not taken are.
+
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AssembleResult } from '../../core/src/asm/api';
+import { assembleFixture, findAsm, fixtureArgs } from '../support/nasm-fixtures';
+import { hasNasm } from '../support/random';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
+
+/** `file:line` (1-based, the name as nasm -E writes it) of every line with text that `nasm -E` run in `cwd` writes out. */
+function nasmWrites(args: readonly string[], cwd: string): Set<string> {
+  const r = spawnSync('nasm', ['-E', ...args], { cwd, encoding: 'utf8', timeout: 20_000 });
+  const out = new Set<string>();
+  let file = '';
+  let line = 0;
+  let step = 1;
+  for (const text of r.stdout.split('\n')) {
+    const marker = /^%line (\d+)(?:\+(\d+))? (.*)$/.exec(text);
+    if (marker) {
+      line = Number(marker[1]);
+      step = marker[2] === undefined ? 1 : Number(marker[2]);
+      file = marker[3];
+      continue;
+    }
+    if (text.trim() !== '') out.add(`${file}:${line}`);
+    line += step;
+  }
+  return out;
+}
+
+/** `file:line` (1-based, relative to `cwd`) of every line `r` calls inactive. */
+function inactive(r: AssembleResult, cwd: string): string[] {
+  return (r.inactive ?? []).flatMap((x) => Array.from({ length: x.end - x.start + 1 }, (_, k) => `${path.relative(cwd, x.file)}:${x.start + k + 1}`));
+}
+
+describe('inactive lines against nasm -E', function () {
+  this.timeout(120_000);
+  if (!hasNasm) {
+    it('is skipped: nasm is not on PATH (install NASM 2.16 to run it)', function () { this.skip(); });
+    return;
+  }
+
+  it('calls inactive no line nasm -E writes out, over every recorded fixture with a conditional', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const file of findAsm(FIXTURES)) {
+      const text = fs.readFileSync(file, 'latin1');
+      // (A %line renumbers what nasm -E names; a fixture without a conditional has nothing inactive.)
+      if (!/^\s*%(?:el)?if/im.test(text) || /^\s*%line\b/im.test(text)) continue;
+      const cwd = path.dirname(file);
+      const r = assembleFixture(file);
+      const lines = inactive(r, cwd);
+      if (lines.length === 0) continue;
+      checked++;
+      const written = nasmWrites([...fixtureArgs(file), path.basename(file)], cwd);
+      for (const l of lines) if (written.has(l)) problems.push(`${path.basename(file)}: ${l} is written out by nasm -E`);
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(checked > 40, `only ${checked} fixtures had inactive lines`);
+  });
+
+  it('fades the branches not taken: nested groups, %elif chains, -D, and a file read twice only where both readings skip it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-inactive-'));
+    try {
+      const main = [
+        '%if 0', //                   1
+        'db 1', //                    2  inactive
+        '%if 1', //                   3  inactive (a group inside one)
+        'db 2', //                    4  inactive
+        '%endif', //                  5  inactive
+        '%elif FAST', //              6
+        'db 3', //                    7  taken with -DFAST=1
+        '%else', //                   8
+        'db 4', //                    9  inactive
+        '%endif', //                  10
+        '%define TWICE 0', //         11
+        '%include "part.inc"', //     12
+        '%define TWICE 1', //         13
+        '%include "part.inc"', //     14
+        '%ifdef NOPE', //             15
+        '%endif', //                  16
+        '',
+      ].join('\n');
+      const part = ['%if TWICE', 'db 5', '%else', 'db 6', '%endif', '%if 0', 'db 7', '%endif', ''].join('\n');
+      fs.writeFileSync(path.join(dir, 'main.asm'), main);
+      fs.writeFileSync(path.join(dir, 'part.inc'), part);
+      fs.writeFileSync(path.join(dir, 'main.args'), '-DFAST=1');
+      const r = assembleFixture(path.join(dir, 'main.asm'));
+      const lines = inactive(r, dir);
+      assert.deepEqual(lines, ['main.asm:2', 'main.asm:3', 'main.asm:4', 'main.asm:5', 'main.asm:9', 'part.inc:7']);
+      const written = nasmWrites(['-DFAST=1', 'main.asm'], dir);
+      for (const l of lines) assert.ok(!written.has(l), `${l} is written out by nasm -E`);
+      // What the readings take between them: db 3, and db 5 and db 6 (one each).
+      for (const l of ['main.asm:7', 'part.inc:2', 'part.inc:4']) assert.ok(written.has(l), `nasm -E writes ${l}: ${[...written].join(' ')}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
