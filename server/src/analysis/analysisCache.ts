@@ -180,6 +180,8 @@ export class AnalysisCache {
 
   /** Drops the assembly of a closed program no open file is analysed in any longer. */
   private forgetProgram(program: string): void {
+    // (Nor is it a reader of its files any longer: a rename or search may assemble many such programs.)
+    for (const f of this.assemblies.get(program)?.result.files ?? []) this.readBy.get(f)?.delete(program);
     this.assemblies.delete(program);
     for (const key of this.documents.keys()) if (key.endsWith(`\n${program}`)) this.documents.delete(key);
   }
