@@ -428,6 +428,7 @@ function numberOf(c: CheckCondition, expr: Expr, compared: Expr, trailing: Parse
       gaveUp ||= givesUp(message);
     },
     externals: scope.externals,
+    segmentsNoNumber: true,
   };
   let placed = true;
   const v = evaluate(compared, ctx);

@@ -226,6 +226,7 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
     // (`__?ilog2w?__` of a number no power of two: measured with nasm 2.16.01, `%assign a
     // __?ilog2w?__(7)` warns "ilog2 argument is not a power of two" and is 2.)
     warn: (code: string, message: string, node: Expr) => sink.warning(code, message, lineRange(file, line, node.start, node.end), expansion),
+    segmentsNoNumber: true,
   };
   let v: Value;
   // (`nasm -E`: a symbol compared with a register is still one it has no value for, the comparison
@@ -325,7 +326,7 @@ function registerExpression(expr: Expr, constant: ConstantLookup, error: EvalCon
   const v = evaluate(expr, {
     symbol: (name) => constant(name) ?? registerValue(name),
     here: () => undefined, base: () => undefined,
-    registerTerms: true,
+    registerTerms: true, segmentsNoNumber: true,
     error: (message, node) => {
       if (MISPLACED_LABEL.has(message)) { placed = false; return; }
       gaveUp ||= givesUp(message);
