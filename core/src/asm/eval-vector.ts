@@ -101,7 +101,12 @@ export function zeroRegisterFirst(e: Expr): boolean {
  * al` is).
  */
 export function operandEvaluationErrors(e: Expr): readonly string[] {
-  return firstPassEvaluation(e, NAMES_UNKNOWN, true).errors;
+  return operandEvaluation(e).errors;
+}
+
+/** Operand or data item `e` as nasm's evaluator makes it, names unknown, registers parts of their own (see operandEvaluationErrors). */
+export function operandEvaluation(e: Expr): FirstPassEvaluation {
+  return firstPassEvaluation(e, NAMES_UNKNOWN, true);
 }
 
 /**

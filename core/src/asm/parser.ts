@@ -22,7 +22,7 @@ import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { namesNumbersOperator, namesProduct, operandEvaluationErrors, zeroRegisterFirst } from './eval-vector';
+import { namesNumbersOperator, namesProduct, operandEvaluation, operandEvaluationErrors, registersOf, zeroRegisterFirst, type FirstPassEvaluation } from './eval-vector';
 import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, INVALID_SET_SIZE, registerFactors, registersCompared, registerSetProblem, soleRegister, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -1499,8 +1499,8 @@ class LineParser implements TermReader {
     // 2.16.01: `z equ 1 ? 2 : bx` is 2, `z equ 1 ? bx : 3` "bad syntax for EQU", `z equ 1 ? 3 : bx
     // | 1` the `|`'s error alone).
     if (conditionalIn(this.toks, 0, this.toks.length)) {
-      const error = operandEvaluationErrors(e)[0];
-      if (error !== undefined) this.fail(error, e, 'expression');
+      const read = operandEvaluation(e);
+      if (read.errors.length > 0) this.equAfterErrors(read, e, at);
       e = chosenBranches(e, constantOf, false);
     }
     const factors = registerFactors(e);
@@ -1514,6 +1514,22 @@ class LineParser implements TermReader {
     if (factors.size > 1 || factor !== 1) this.fail(INVALID_OPERAND, e, 'invalid-operands');
     const reg = lookupRegister(name)!;
     if (words.jump || (words.bits !== undefined && words.bits !== reg.bits)) (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: e.start, end: e.end, code: 'regsize' });
+    this.fail(BAD_EQU, at);
+  }
+
+  /**
+   * An `equ`'s value `e` with a conditional, which nasm's evaluator gave errors of (`read`): each,
+   * then, where it carried on with registers, its parser's word on them as EQU's operand (measured
+   * with nasm 2.16.01: `z equ bx ? 2 : 3` and `z equ bx+1 ? 2 : 3` are "the left-hand side of `?'
+   * must be a scalar value", the `?` going on with its condition, then "bad syntax for EQU"; `z
+   * equ 2*bx ? 2 : 3` that, then "invalid operand type"; `z equ bx << 1 ? 2 : 3` the shift's error
+   * first). The first error alone where it gave up, or carried on with no register.
+   */
+  private equAfterErrors(read: FirstPassEvaluation, e: Expr, at: PPToken): never {
+    const registers = read.gaveUp || read.vector === undefined ? [] : registersOf(read.vector).registers.filter((r) => r.factor !== 0);
+    if (registers.length === 0) this.fail(read.errors[0], e, 'expression');
+    for (const message of read.errors) (this.warnings ??= []).push({ message, start: e.start, end: e.end, code: 'expression', error: true });
+    if (registers.length > 1 || registers[0].factor !== 1) this.fail(INVALID_OPERAND, e, 'invalid-operands');
     this.fail(BAD_EQU, at);
   }
 
