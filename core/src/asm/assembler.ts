@@ -19,7 +19,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { dirName, joinPath, searchPlaces } from './paths';
 import { directiveValueText, tokensText } from './macros';
 import { carriedOnMemory, invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, REGISTER_OPERATOR, resolveMemory, type RegisterSum } from './effective-address';
-import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, rawDirectiveValue, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, rawDirectiveValue, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type EquRegisterBranch, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -2796,6 +2796,7 @@ class Assembler implements EvalContext {
   private equ(st: ParsedStatement): void {
     const operand = st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>;
     const e = operand.expr;
+    if (operand.equBranch !== undefined) this.registerBranchTaken(operand.equBranch);
     // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
     const external = this.equOfExtern = { named: false };
     const errors = this.errorsGiven;
@@ -2828,6 +2829,21 @@ class Assembler implements EvalContext {
     if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
     else if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
     else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
+  }
+
+  /**
+   * nasm's parser's error of an `equ`'s value whose condition picks the branch with a register
+   * (see EquRegisterBranch), in the pass that knows the condition: a later one than the first
+   * for a condition naming something defined further on, which nasm does not reach after an error
+   * of its first (measured with nasm 2.16.01: `k equ 0` / `z1 equ k ? 2 : bx` / `z3 equ x ? 4 :
+   * cx` / `x equ 0` is z1's error alone). The name is then defined with the 0 that branch is in
+   * the value, as no message of nasm's says otherwise.
+   */
+  private registerBranchTaken(branch: EquRegisterBranch): void {
+    if (!this.final) return;
+    const c = this.evalWith(branch.condition, Undefined.Quiet);
+    if (c.v === undefined || c.sec >= 0 || (c.v !== 0 || c.big !== undefined) !== branch.whenTrue) return;
+    this.error(this.knownAtFirst(branch.condition) ? branch.code : 'expression-later', branch.message, branch.at);
   }
 
   /**
