@@ -2657,10 +2657,11 @@ class LineParser implements TermReader {
       }
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
       if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
-      // A register on either side, or a memory reference after the colon, fits no form
-      // (measured: `jmp es:[bx]`, `jmp 5:eax` and `jmp 5:[eax]` are invalid combinations).
-      for (let k = i; k < end; k++) if (register(toks[k]) || toks[k].text === '[') this.fail('invalid combination of opcode and operands', { start: from, end: to }, 'invalid-operands');
-      const selector = this.expression(i, colon, AFTER_OPERAND);
+      // A memory reference after the colon fits no form (measured: `jmp es:[bx]` and `jmp
+      // 5:[eax]` are invalid combinations), nor does a register on either side, where its
+      // registers do not cancel (see farPointerPart).
+      for (let k = i; k < end; k++) if (toks[k].text === '[') this.fail('invalid combination of opcode and operands', { start: from, end: to }, 'invalid-operands');
+      const selector = this.farPointerPart(i, colon, from, to);
       // `0x10:word 0x20`: the size may be written on the offset instead, but not on both (measured).
       const written = size;
       let k = colon + 1;
@@ -2672,7 +2673,7 @@ class LineParser implements TermReader {
         if ((offsetSize !== 16 && offsetSize !== 32) || written !== undefined) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
         size = offsetSize;
       }
-      const offset = this.expression(k, end, AFTER_OPERAND);
+      const offset = this.farPointerPart(k, end, from, to);
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
     }
     this.inOperand = true;
@@ -2681,6 +2682,29 @@ class LineParser implements TermReader {
     if (this.operandNamesRegister) return this.operandWithRegisters(expr, size, jump, strict, from, to);
     if (jump === 'far' && !isJumpOrCall(toks[this.opIndex])) this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
+  }
+
+  /**
+   * The selector or the offset of a far pointer, `toks[start..end)` (`from`, `to`: the operand's
+   * extent): where it names registers, the number they leave when they cancel or are compared,
+   * as nasm's evaluator makes them (see register-sum.ts); its error of an operator on one; else
+   * no form takes it (measured with nasm 2.16.01: `jmp 3:2*ax-ax-ax+7`, `jmp (es-es):5`, `jmp
+   * 3:(lab != ax)` and `jmp 3:(1 ? 4 : ax)` assemble; `jmp 5:eax`, `jmp 3:ax+1` and `jmp 3:(0 ?
+   * 4 : ax)` are "invalid combination of opcode and operands", `jmp 3:(es<<1)` the shift's error).
+   */
+  private farPointerPart(start: number, end: number, from: number, to: number): Expr {
+    this.inOperand = true;
+    this.operandNamesRegister = false;
+    let e: Expr;
+    try { e = this.expression(start, end, AFTER_OPERAND); } finally { this.inOperand = false; }
+    if (!this.operandNamesRegister) return e;
+    this.operandNamesRegister = false;
+    const error = operandEvaluationErrors(e)[0];
+    if (error !== undefined) this.fail(error, e, 'expression');
+    e = chosenBranches(this.registersCompared(e), constantOf, false);
+    const factors = registerFactors(e);
+    if (typeof factors === 'string' || factors.size > 0) this.fail('invalid combination of opcode and operands', { start: from, end: to }, 'invalid-operands');
+    return withoutRegisters(e);
   }
 
   /**
