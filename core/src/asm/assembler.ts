@@ -146,6 +146,11 @@ export interface AssemblyOutput {
   readonly firstPassWarnings?: readonly FirstPassWarning[];
   /** By statement index, what the final pass's `endstruc` ran of a `__?SECT?__` of the source's (see runSectBody), for the listing. */
   readonly sectBodies?: ReadonlyMap<number, ParsedStatement>;
+  /**
+   * By statement index, the segment of the absolute space an `endstruc` of the final pass went
+   * back to, its `absolute` line run again (see placeAgain), for the listing's offsets there.
+   */
+  readonly endstrucSegments?: ReadonlyMap<number, number>;
 }
 
 /** A warning held for index.ts to give when nasm would stop after its first pass (see AssemblyOutput.firstPassWarnings). */
@@ -464,6 +469,8 @@ class Assembler implements EvalContext {
   private sectBodies: Map<number, ParseOutcome> | undefined;
   /** See AssemblyOutput.sectBodies. */
   private sectBodiesRun: Map<number, ParsedStatement> | undefined;
+  /** See AssemblyOutput.endstrucSegments. */
+  private endstrucSegments: Map<number, number> | undefined;
   /** The undefined names reported for statement `undefinedNamesOf` (see namedUndefined). */
   private readonly undefinedNames = new Set<string>();
   private undefinedNamesOf = -1;
@@ -678,7 +685,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.declaredExternals.size > 0 ? { externals: this.declaredExternals } : {}), optimization: this.optimization, atStructures: this.atStructures, structureSizes: this.structureSizes, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.declaredExternals.size > 0 ? { externals: this.declaredExternals } : {}), optimization: this.optimization, atStructures: this.atStructures, structureSizes: this.structureSizes, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun, endstrucSegments: this.endstrucSegments };
   }
 
   /**
@@ -3974,8 +3981,11 @@ class Assembler implements EvalContext {
     const { sectLine, sectStmt } = this;
     const st = this.stmts[sectStmt];
     const mark = this.sink.mark();
-    if (st.op!.name === 'absolute') this.absoluteDirective(st, st.args);
-    else this.sectionDirective(st, st.args);
+    if (st.op!.name === 'absolute') {
+      this.absoluteDirective(st, st.args);
+      // (Its `$` the structure's, a number: `absolute $+4` lists offsets of no section after it.)
+      if (this.final) (this.endstrucSegments ??= new Map()).set(this.stmtIndex, this.absoluteSec);
+    } else this.sectionDirective(st, st.args);
     this.sectLine = sectLine;
     this.sectStmt = sectStmt;
     const expansion = this.lines.origin(this.line).expansion;
@@ -5153,7 +5163,7 @@ class Assembler implements EvalContext {
         const body = name === 'endstruc' ? output.sectBodies?.get(i) : undefined;
         if (body !== undefined && LISTING_STATE.has(body.op!.name)) this.directive(body, body.op!.name);
         if (name === 'section' || name === 'segment') this.absoluteSec = -1;
-        else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = structureAt; } else if (name === 'endstruc') this.absoluteSec = structureSec;
+        else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = structureAt; } else if (name === 'endstruc') this.absoluteSec = output.endstrucSegments?.get(i) ?? structureSec;
         const sec = res.section[i];
         let offset = sec >= 0 ? res.sectionOffset[i] : res.address[i];
         // (A statement of no bytes may list some: `incbin` of none `<bin 0h>`, `times 3 db` `<rep 3h>`.)
