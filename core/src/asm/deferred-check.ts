@@ -7,6 +7,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink, HeldDiagnostic } from './diagnostics';
 import { evaluate, givesUp, MISPLACED_LABEL, parseWhole, type EvalContext, type Expr, type ExternalName, type ParseError, type Value } from './expr';
 import { firstPassEvaluation, registersOf } from './eval-vector';
+import { firstLeaf } from './expr-walk';
 import { lineRange, type PPToken } from './source';
 import { isRegisterWord, symbolsLeft, unreadFloatCode } from './pp-expressions';
 import { registersCompared } from './register-sum';
@@ -353,7 +354,7 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   // evaluation does (see pp-expressions.ts; measured with nasm 2.16.01: `lbl:` / `%if eax=lbl` is
   // false, `%if eax<>lbl` true, `%if eax<lbl` "`<': operands differ by a non-scalar", `%if
   // eax+lbl-lbl` "non-constant value given to `%if'").
-  if (c.directive === '%if' || c.directive === '%ifn' || c.directive === '%assign') {
+  if ((c.directive === '%if' || c.directive === '%ifn' || c.directive === '%assign') && firstLeaf(expr, (x) => x.k === 'sym' && isRegisterNode(x)) !== undefined) {
     const read = registerOperators(c, expr, trailing, scope, sink);
     if (read !== NO_OPERATOR_ERRORS) return read;
   }
