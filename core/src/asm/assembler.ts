@@ -2388,7 +2388,7 @@ class Assembler implements EvalContext {
       return 0;
     }
     if (v.v < 0) { this.error('times-negative', `TIMES value ${v.big ?? v.v} is negative`, st.times); return 0; }
-    return v.v;
+    return timesInt(v);
   }
 
   private directive(st: ParsedStatement, name: string): void {
@@ -5205,9 +5205,9 @@ class Assembler implements EvalContext {
     // (Quiet, a count's: timesCount reported what there was to report, a label misplaced in it too.)
     const inCount = this.inCount;
     this.inCount = true;
-    let v: number | undefined;
-    try { v = this.evalWith(st.times, Undefined.Quiet).v; } finally { this.inCount = inCount; }
-    return v === undefined || v < 0 ? 0 : v;
+    let count: Value;
+    try { count = this.evalWith(st.times, Undefined.Quiet); } finally { this.inCount = inCount; }
+    return count.v === undefined || count.v < 0 ? 0 : timesInt(count);
   }
 
   /** A directive's pieces; `size`: the bytes it took, every repetition. */
@@ -5464,6 +5464,18 @@ function raiseAlignment(s: Section, a: number): void {
  * refuses as it reads the line, which drops it, and one the bin format refuses as the value is put out.
  */
 const WRT_OPERAND = 'invalid right-hand operand to WRT';
+
+/**
+ * A `times` count `v`, not negative, as nasm repeats the line: it keeps the count in an int
+ * (nasm.c, `instruction->times`), its low 32 bits (measured with nasm 2.16.01: `times
+ * 0x100000001 db 1` is one byte, `times 0x100000000 db 1` none, `times 0x100000002 nop` two).
+ * One whose low 32 bits make a negative int stays as it is: nasm fails an assertion on it.
+ */
+function timesInt(v: Value): number {
+  if (v.v! < 2 ** 32) return v.v!;
+  const low = Number(BigInt.asIntN(32, v.big ?? BigInt(v.v!)));
+  return low >= 0 ? low : v.v!;
+}
 const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
   [WRT_OPERAND, 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
 ]);
