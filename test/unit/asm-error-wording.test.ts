@@ -65,6 +65,8 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-data-refused-second-pass.asm': 'nasm stops after its first pass, before the errors of its second for data naming a label further on, which Ringside also reports (the command line does not print them)',
   'asm/err-conditional-register-data.asm': 'nasm stops after its first pass, before the undefined symbol of its final pass (`zz`), which Ringside also reports (the command line does not print it)',
   'asm/err-resb-register-count.asm': 'nasm stops after its first pass, before the invalid combinations of its final pass (`resb eax`, `resb eax+1`), which Ringside also reports (the command line does not print them)',
+  'asm/err-equ-register-branch-condition.asm': 'nasm stops after its first pass, before the "bad syntax for EQU" of a later pass (`z3`, its condition defined further on), which Ringside also reports (the command line does not print it)',
+  'asm/pp-only-register-operator-goes-on.asm': 'nasm stops after its first pass, before the undefined symbol of its final pass (`v`, which the failed %assign left undefined), which Ringside also reports (the command line does not print it)',
 };
 
 /**

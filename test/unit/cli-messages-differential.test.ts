@@ -66,6 +66,17 @@ describe('differential: the command line\'s messages vs nasm\'s standard error',
     }
   });
 
+  describe('-E messages of the preprocessor\'s evaluator (nasm 2.16.01 -E run now)', () => {
+    // (The fixtures' -E output and exit status are preprocess-differential.test.ts's; these also
+    // give messages that decide nothing there, an operator's error under -E among them.)
+    for (const name of ['err-pp-register-operators-preprocess-only.asm', 'pp-only-register-operator-goes-on.asm', 'pp-only-unknown-terms.asm', 'err-pp-wrt.asm']) {
+      it(`${name} -E prints nasm -E's messages`, function () {
+        if (!hasNasm) this.skip();
+        assert.equal(ours(['-X', 'gnu', '-E', name], FIXTURES).err, nasm(['-E', name], FIXTURES).err);
+      });
+    }
+  });
+
   describe('messages of %rep rounds (nasm 2.16.01 run now)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-rep-messages-'));
     before(function () {

@@ -19,7 +19,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { dirName, joinPath, searchPlaces } from './paths';
 import { directiveValueText, tokensText } from './macros';
 import { carriedOnMemory, invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, REGISTER_OPERATOR, resolveMemory, type RegisterSum } from './effective-address';
-import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, rawDirectiveValue, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, rawDirectiveValue, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type Decoration, type EquRegisterBranch, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -146,6 +146,11 @@ export interface AssemblyOutput {
   readonly firstPassWarnings?: readonly FirstPassWarning[];
   /** By statement index, what the final pass's `endstruc` ran of a `__?SECT?__` of the source's (see runSectBody), for the listing. */
   readonly sectBodies?: ReadonlyMap<number, ParsedStatement>;
+  /**
+   * By statement index, the segment of the absolute space an `endstruc` of the final pass went
+   * back to, its `absolute` line run again (see placeAgain), for the listing's offsets there.
+   */
+  readonly endstrucSegments?: ReadonlyMap<number, number>;
 }
 
 /** A warning held for index.ts to give when nasm would stop after its first pass (see AssemblyOutput.firstPassWarnings). */
@@ -464,6 +469,8 @@ class Assembler implements EvalContext {
   private sectBodies: Map<number, ParseOutcome> | undefined;
   /** See AssemblyOutput.sectBodies. */
   private sectBodiesRun: Map<number, ParsedStatement> | undefined;
+  /** See AssemblyOutput.endstrucSegments. */
+  private endstrucSegments: Map<number, number> | undefined;
   /** The undefined names reported for statement `undefinedNamesOf` (see namedUndefined). */
   private readonly undefinedNames = new Set<string>();
   private undefinedNamesOf = -1;
@@ -678,7 +685,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.declaredExternals.size > 0 ? { externals: this.declaredExternals } : {}), optimization: this.optimization, atStructures: this.atStructures, structureSizes: this.structureSizes, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.declaredExternals.size > 0 ? { externals: this.declaredExternals } : {}), optimization: this.optimization, atStructures: this.atStructures, structureSizes: this.structureSizes, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun, endstrucSegments: this.endstrucSegments };
   }
 
   /**
@@ -2381,7 +2388,7 @@ class Assembler implements EvalContext {
       return 0;
     }
     if (v.v < 0) { this.error('times-negative', `TIMES value ${v.big ?? v.v} is negative`, st.times); return 0; }
-    return v.v;
+    return timesInt(v);
   }
 
   private directive(st: ParsedStatement, name: string): void {
@@ -2796,6 +2803,7 @@ class Assembler implements EvalContext {
   private equ(st: ParsedStatement): void {
     const operand = st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>;
     const e = operand.expr;
+    if (operand.equBranch !== undefined) this.registerBranchTaken(operand.equBranch);
     // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
     const external = this.equOfExtern = { named: false };
     const errors = this.errorsGiven;
@@ -2828,6 +2836,21 @@ class Assembler implements EvalContext {
     if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
     else if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
     else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
+  }
+
+  /**
+   * nasm's parser's error of an `equ`'s value whose condition picks the branch with a register
+   * (see EquRegisterBranch), in the pass that knows the condition: a later one than the first
+   * for a condition naming something defined further on, which nasm does not reach after an error
+   * of its first (measured with nasm 2.16.01: `k equ 0` / `z1 equ k ? 2 : bx` / `z3 equ x ? 4 :
+   * cx` / `x equ 0` is z1's error alone). The name is then defined with the 0 that branch is in
+   * the value, as no message of nasm's says otherwise.
+   */
+  private registerBranchTaken(branch: EquRegisterBranch): void {
+    if (!this.final) return;
+    const c = this.evalWith(branch.condition, Undefined.Quiet);
+    if (c.v === undefined || c.sec >= 0 || (c.v !== 0 || c.big !== undefined) !== branch.whenTrue) return;
+    this.error(this.knownAtFirst(branch.condition) ? branch.code : 'expression-later', branch.message, branch.at);
   }
 
   /**
@@ -3958,8 +3981,11 @@ class Assembler implements EvalContext {
     const { sectLine, sectStmt } = this;
     const st = this.stmts[sectStmt];
     const mark = this.sink.mark();
-    if (st.op!.name === 'absolute') this.absoluteDirective(st, st.args);
-    else this.sectionDirective(st, st.args);
+    if (st.op!.name === 'absolute') {
+      this.absoluteDirective(st, st.args);
+      // (Its `$` the structure's, a number: `absolute $+4` lists offsets of no section after it.)
+      if (this.final) (this.endstrucSegments ??= new Map()).set(this.stmtIndex, this.absoluteSec);
+    } else this.sectionDirective(st, st.args);
     this.sectLine = sectLine;
     this.sectStmt = sectStmt;
     const expansion = this.lines.origin(this.line).expansion;
@@ -5137,7 +5163,7 @@ class Assembler implements EvalContext {
         const body = name === 'endstruc' ? output.sectBodies?.get(i) : undefined;
         if (body !== undefined && LISTING_STATE.has(body.op!.name)) this.directive(body, body.op!.name);
         if (name === 'section' || name === 'segment') this.absoluteSec = -1;
-        else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = structureAt; } else if (name === 'endstruc') this.absoluteSec = structureSec;
+        else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = structureAt; } else if (name === 'endstruc') this.absoluteSec = output.endstrucSegments?.get(i) ?? structureSec;
         const sec = res.section[i];
         let offset = sec >= 0 ? res.sectionOffset[i] : res.address[i];
         // (A statement of no bytes may list some: `incbin` of none `<bin 0h>`, `times 3 db` `<rep 3h>`.)
@@ -5179,9 +5205,9 @@ class Assembler implements EvalContext {
     // (Quiet, a count's: timesCount reported what there was to report, a label misplaced in it too.)
     const inCount = this.inCount;
     this.inCount = true;
-    let v: number | undefined;
-    try { v = this.evalWith(st.times, Undefined.Quiet).v; } finally { this.inCount = inCount; }
-    return v === undefined || v < 0 ? 0 : v;
+    let count: Value;
+    try { count = this.evalWith(st.times, Undefined.Quiet); } finally { this.inCount = inCount; }
+    return count.v === undefined || count.v < 0 ? 0 : timesInt(count);
   }
 
   /** A directive's pieces; `size`: the bytes it took, every repetition. */
@@ -5438,6 +5464,18 @@ function raiseAlignment(s: Section, a: number): void {
  * refuses as it reads the line, which drops it, and one the bin format refuses as the value is put out.
  */
 const WRT_OPERAND = 'invalid right-hand operand to WRT';
+
+/**
+ * A `times` count `v`, not negative, as nasm repeats the line: it keeps the count in an int
+ * (nasm.c, `instruction->times`), its low 32 bits (measured with nasm 2.16.01: `times
+ * 0x100000001 db 1` is one byte, `times 0x100000000 db 1` none, `times 0x100000002 nop` two).
+ * One whose low 32 bits make a negative int stays as it is: nasm fails an assertion on it.
+ */
+function timesInt(v: Value): number {
+  if (v.v! < 2 ** 32) return v.v!;
+  const low = Number(BigInt.asIntN(32, v.big ?? BigInt(v.v!)));
+  return low >= 0 ? low : v.v!;
+}
 const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
   [WRT_OPERAND, 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
 ]);

@@ -7,6 +7,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink, HeldDiagnostic } from './diagnostics';
 import { evaluate, givesUp, MISPLACED_LABEL, parseWhole, type EvalContext, type Expr, type ExternalName, type ParseError, type Value } from './expr';
 import { firstPassEvaluation, registersOf } from './eval-vector';
+import { firstLeaf } from './expr-walk';
 import { lineRange, type PPToken } from './source';
 import { isRegisterWord, symbolsLeft, unreadFloatCode } from './pp-expressions';
 import { registersCompared } from './register-sum';
@@ -353,6 +354,10 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   // evaluation does (see pp-expressions.ts; measured with nasm 2.16.01: `lbl:` / `%if eax=lbl` is
   // false, `%if eax<>lbl` true, `%if eax<lbl` "`<': operands differ by a non-scalar", `%if
   // eax+lbl-lbl` "non-constant value given to `%if'").
+  if ((c.directive === '%if' || c.directive === '%ifn' || c.directive === '%assign') && firstLeaf(expr, (x) => x.k === 'sym' && isRegisterNode(x)) !== undefined) {
+    const read = registerOperators(c, expr, trailing, scope, sink);
+    if (read !== NO_OPERATOR_ERRORS) return read;
+  }
   const compared = registersCompared(expr, isRegisterNode);
   if (typeof compared === 'string') { if (report) sink.error('expression', compared, at(expr.start, expr.end), expansion, undefined, line); return undefined; }
   // (nasm's first pass reports first, and stops: see CheckScope.firstPass. Not for an `%elif`,
@@ -360,6 +365,46 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   const early = c.directive.startsWith('%elif') ? undefined : scope.firstPass?.(compared, c.statement);
   if (early !== undefined && numberOf(c, expr, compared, trailing, early, sink) === undefined) return undefined;
   return numberOf(c, expr, compared, trailing, scope, sink);
+}
+
+const NO_OPERATOR_ERRORS = Symbol('no operator errors');
+
+/**
+ * A `%if` condition `expr` naming registers, where nasm's evaluator gives an error of an operator
+ * on one: evaluated as its vectors hold them (see firstPassEvaluation), the names as the lines
+ * before define them, its errors given in order with a name's none defines, after which it gives
+ * up (measured with nasm 2.16.01, `a` defined nowhere: `%if al<<1 ? a : 2` is the shift's error,
+ * then "symbol `a' not defined before use"; `%if ~al + a` the `~`'s alone; `lab:` / `%if (lab -
+ * lab) + (al ^ 6)` the `^`'s, then true; `%assign v (lab - lab) + (al ^ 6)` the `^`'s, v being
+ * 6). NO_OPERATOR_ERRORS where it gives none: the general evaluation's. (Not an `%elif`'s, whose
+ * errors nasm does not give.)
+ */
+function registerOperators(c: CheckCondition, expr: Expr, trailing: ParseError | undefined, scope: CheckScope, sink: DiagnosticSink): Value | undefined | typeof NO_OPERATOR_ERRORS {
+  const at = (start: number, end: number): SourceRange => lineRange(c.file, c.line, start, end);
+  let gaveUp = false;
+  const names = (reported: boolean): EvalContext => ({
+    symbol: (name, node) => {
+      if (node.k === 'sym' && isRegisterNode(node)) return { v: 0, sec: -1 };
+      const escaped = node.k === 'sym' && node.escaped === true;
+      const v = escaped ? undefined : scope.symbolBefore(name, c.statement);
+      if (v === undefined && reported && scope.report && !gaveUp) {
+        sink.error('undefined-symbol', `symbol \`${escaped ? `$${name}` : scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), c.expansion, undefined, c.outputLine);
+      }
+      if (v === undefined && reported) gaveUp = true;
+      return v;
+    },
+    here: () => scope.here(), base: () => scope.base(), error: () => undefined, externals: scope.externals,
+  });
+  if (firstPassEvaluation(expr, names(false), true).errors.length === 0) return NO_OPERATOR_ERRORS;
+  const read = firstPassEvaluation(expr, names(true), true, (message) => {
+    if (scope.report && !gaveUp) sink.error('expression', message, at(expr.start, expr.end), c.expansion, undefined, c.outputLine);
+    gaveUp ||= givesUp(message);
+  });
+  if (gaveUp || read.gaveUp) return undefined;
+  if (trailing && scope.report) sink.warning('trailing', trailing.message, at(trailing.start, trailing.end), c.expansion, c.outputLine);
+  if (read.number && read.value !== undefined) return { v: read.value, sec: -1 };
+  if (scope.report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), c.expansion, undefined, c.outputLine);
+  return undefined;
 }
 
 /**
@@ -428,6 +473,7 @@ function numberOf(c: CheckCondition, expr: Expr, compared: Expr, trailing: Parse
       gaveUp ||= givesUp(message);
     },
     externals: scope.externals,
+    segmentsNoNumber: true,
   };
   let placed = true;
   const v = evaluate(compared, ctx);

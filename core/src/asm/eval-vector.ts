@@ -101,7 +101,12 @@ export function zeroRegisterFirst(e: Expr): boolean {
  * al` is).
  */
 export function operandEvaluationErrors(e: Expr): readonly string[] {
-  return firstPassEvaluation(e, NAMES_UNKNOWN, true).errors;
+  return operandEvaluation(e).errors;
+}
+
+/** Operand or data item `e` as nasm's evaluator makes it, names unknown, registers parts of their own (see operandEvaluationErrors). */
+export function operandEvaluation(e: Expr): FirstPassEvaluation {
+  return firstPassEvaluation(e, NAMES_UNKNOWN, true);
 }
 
 /**
@@ -266,13 +271,14 @@ export function registersOf(vector: EvalVector): { readonly registers: readonly 
  * Walked by foldExpr: an operand as deep as nasm allows is deeper than a recursion fits in the
  * host's stack.
  */
-export function firstPassEvaluation(e: Expr, ctx: EvalContext, registers = false): FirstPassEvaluation {
+export function firstPassEvaluation(e: Expr, ctx: EvalContext, registers = false, report?: (message: string) => void): FirstPassEvaluation {
   const errors: string[] = [];
   let unknown = false;
   let gaveUp = false;
-  // (Whether it gives up after the error is givesUp's to say; `carryOn`: what it goes on with.)
+  // (Whether it gives up after the error is givesUp's to say; `carryOn`: what it goes on with.
+  // `report`: told of each as it is given, in the order of the names `ctx` is asked for.)
   const fail = (message: string, carryOn?: EvalVector): EvalVector | undefined => {
-    if (!gaveUp) errors.push(message);
+    if (!gaveUp) { errors.push(message); report?.(message); }
     if (!givesUp(message)) return carryOn;
     gaveUp = true;
     return undefined;

@@ -22,7 +22,7 @@ import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { namesNumbersOperator, namesProduct, operandEvaluationErrors, zeroRegisterFirst } from './eval-vector';
+import { namesNumbersOperator, namesProduct, operandEvaluation, operandEvaluationErrors, registersOf, zeroRegisterFirst, type FirstPassEvaluation } from './eval-vector';
 import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, INVALID_SET_SIZE, registerFactors, registersCompared, registerSetProblem, soleRegister, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -37,6 +37,15 @@ type JumpWord = 'short' | 'near' | 'far';
 /** Thrown by LineParser.factorSymbol to its `memory`: a constant, since no stack is wanted. */
 const FACTOR_SYMBOL = { factorSymbol: true };
 
+/** The branch of an `equ`'s conditional that names a register (see ParsedOperand's equBranch): taken when the condition is not 0 (`whenTrue`) or when it is. */
+export interface EquRegisterBranch {
+  readonly condition: Expr;
+  readonly whenTrue: boolean;
+  readonly message: string;
+  readonly code: string;
+  readonly at: Span;
+}
+
 export type ParsedOperand = (
   | (Span & { readonly kind: 'reg'; readonly reg: RegisterInfo })
   | (Span & {
@@ -48,6 +57,12 @@ export type ParsedOperand = (
        * forms, which take none (see LineParser.equWords).
        */
       readonly equWords?: EquForm;
+      /**
+       * An `equ`'s value `c ? a : b` with a register in a branch, the condition a name's (see
+       * LineParser.equBranches): `expr` has 0 for that branch, which nasm's parser refuses with
+       * `message` where the condition picks it, as the assembler knows.
+       */
+      readonly equBranch?: EquRegisterBranch;
       /** As a memory reference's `written`: the operand as written, where registers compared in it were made numbers. */
       readonly written?: Expr;
     })
@@ -1070,6 +1085,8 @@ class LineParser implements TermReader {
       const p = new ExprParser(toks, wrtOperand(toks, end), toks.length, this.localBase, this.evalLimit, this.floatMode);
       const target = p.wrtTarget();
       if (!target) { const err = p.error!; this.fail(err.message, err); }
+      // (A register is no segment, the evaluator's error, after which it gives up: measured, `times 5 wrt cs db 1`.)
+      if (namesRegisterWord(target)) this.fail('invalid right-hand operand to WRT', target, 'expression');
       (this.warnings ??= []).push({ message: 'non-constant argument supplied to TIMES', start: times.start, end: target.end, code: 'invalid-operands', error: true });
       this.pos = p.pos;
       if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
@@ -1179,8 +1196,9 @@ class LineParser implements TermReader {
         if (times === undefined || !(e instanceof LineError) || e.problem.message !== BAD_EQU) throw e;
         return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, NO_TOKENS);
       }
-      const { value: e, form } = read;
-      return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, equWords: form, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
+      const { value: e, form, branch } = read;
+      const operand: ParsedOperand = branch === undefined ? { kind: 'imm', expr: e, equWords: form, start: e.start, end: e.end } : { kind: 'imm', expr: e, equWords: form, equBranch: branch, start: e.start, end: e.end };
+      return this.finish(label, times, prefixes, op, [operand], NO_DATA, NO_TOKENS);
     }
     if (fillOfNothing) return this.alignWithoutFill(label, prefixes, op, word, endsInComma);
     if (wholeArgument !== undefined) return { ...this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, wholeArgument), wholeArgument: true };
@@ -1338,7 +1356,7 @@ class LineParser implements TermReader {
    * for EQU", `x equ 5,` is 5, `x equ 5 6` an operand's leftover). `form`: the words written
    * before it that nasm's EQU forms do not take (see ParsedOperand's equWords).
    */
-  private equValue(word: PPToken): { value: Expr; form: EquForm | undefined } {
+  private equValue(word: PPToken): { value: Expr; form: EquForm | undefined; branch: EquRegisterBranch | undefined } {
     const toks = this.toks;
     if (toks.some((t, k) => k >= this.pos && t.text === '{')) {
       const kept = this.withoutDecoratorOperands(word);
@@ -1355,6 +1373,7 @@ class LineParser implements TermReader {
       }
     }
     this.equDecorators = undefined;
+    this.equBranch = undefined;
     const words = this.equWords();
     const end = toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
     const comma = this.operandEnd(this.pos, false);
@@ -1413,7 +1432,7 @@ class LineParser implements TermReader {
     // (Measured: `x equ y wrt 3` too.)
     if (read.k === 'bin' && read.op === 'wrt') this.fail(BAD_EQU, toks[this.pos]);
     this.collectRefs(read);
-    return { value: read, form: this.equDecorators ?? words.form };
+    return { value: read, form: this.equDecorators ?? words.form, branch: this.equBranch };
   }
 
   /**
@@ -1454,6 +1473,8 @@ class LineParser implements TermReader {
 
   /** The decorators written after an `equ`'s value, which no EQU form takes (see equOperand). */
   private equDecorators: EquForm | undefined;
+  /** The branch with a register of the `equ` value just read, where its condition decides (see equBranches). */
+  private equBranch: EquRegisterBranch | undefined;
 
   /**
    * The size and special words before an `equ`'s value, which nasm's parser reads as it reads
@@ -1499,9 +1520,11 @@ class LineParser implements TermReader {
     // 2.16.01: `z equ 1 ? 2 : bx` is 2, `z equ 1 ? bx : 3` "bad syntax for EQU", `z equ 1 ? 3 : bx
     // | 1` the `|`'s error alone).
     if (conditionalIn(this.toks, 0, this.toks.length)) {
-      const error = operandEvaluationErrors(e)[0];
-      if (error !== undefined) this.fail(error, e, 'expression');
+      const read = operandEvaluation(e);
+      if (read.errors.length > 0) this.equAfterErrors(read, e, at);
       e = chosenBranches(e, constantOf, false);
+      const decided = this.equBranches(e, at);
+      if (decided !== undefined) return decided;
     }
     const factors = registerFactors(e);
     if (typeof factors === 'string') {
@@ -1514,6 +1537,44 @@ class LineParser implements TermReader {
     if (factors.size > 1 || factor !== 1) this.fail(INVALID_OPERAND, e, 'invalid-operands');
     const reg = lookupRegister(name)!;
     if (words.jump || (words.bits !== undefined && words.bits !== reg.bits)) (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: e.start, end: e.end, code: 'regsize' });
+    this.fail(BAD_EQU, at);
+  }
+
+  /**
+   * An `equ`'s value `c ? a : b` whose condition names no register, but a name or more, where one
+   * branch names registers that do not cancel and the other none: the value with 0 for that
+   * branch, which the assembler refuses as nasm's parser does where the condition picks it (see
+   * EquRegisterBranch; measured with nasm 2.16.01: `k equ 1` / `z equ k ? 2 : bx` is 2, after `k
+   * equ 0` "bad syntax for EQU", `z equ x ? 2 : bx` before `x equ 1` 2, `z equ k ? 2*bx : 2` after
+   * `k equ 1` "invalid operand type"). Undefined for any other value.
+   */
+  private equBranches(e: Expr, at: PPToken): Expr | undefined {
+    if (e.k !== 'bin' || e.op !== '?' || firstLeaf(e.a, (x) => x.k === 'sym' && lookupRegister(x.name) !== undefined) !== undefined) return undefined;
+    const branches = e.b as Extract<Expr, { k: 'bin' }>;
+    const a = registerFactors(branches.a), b = registerFactors(branches.b);
+    if (typeof a === 'string' || typeof b === 'string' || (a.size > 0) === (b.size > 0)) return undefined;
+    const factors = a.size > 0 ? a : b;
+    const [factor] = factors.values();
+    const invalid = factors.size > 1 || factor !== 1;
+    this.equBranch = { condition: e.a, whenTrue: a.size > 0, message: invalid ? INVALID_OPERAND : BAD_EQU, code: invalid ? 'invalid-operands' : 'syntax', at: invalid ? e : at };
+    const zero: Expr = { k: 'num', v: 0, start: e.start, end: e.start };
+    const chosen: Expr = { ...branches, a: a.size > 0 ? zero : withoutRegisters(branches.a), b: b.size > 0 ? zero : withoutRegisters(branches.b) };
+    return { ...e, b: chosen };
+  }
+
+  /**
+   * An `equ`'s value `e` with a conditional, which nasm's evaluator gave errors of (`read`): each,
+   * then, where it carried on with registers, its parser's word on them as EQU's operand (measured
+   * with nasm 2.16.01: `z equ bx ? 2 : 3` and `z equ bx+1 ? 2 : 3` are "the left-hand side of `?'
+   * must be a scalar value", the `?` going on with its condition, then "bad syntax for EQU"; `z
+   * equ 2*bx ? 2 : 3` that, then "invalid operand type"; `z equ bx << 1 ? 2 : 3` the shift's error
+   * first). The first error alone where it gave up, or carried on with no register.
+   */
+  private equAfterErrors(read: FirstPassEvaluation, e: Expr, at: PPToken): never {
+    const registers = read.gaveUp || read.vector === undefined ? [] : registersOf(read.vector).registers.filter((r) => r.factor !== 0);
+    if (registers.length === 0) this.fail(read.errors[0], e, 'expression');
+    for (const message of read.errors) (this.warnings ??= []).push({ message, start: e.start, end: e.end, code: 'expression', error: true });
+    if (registers.length > 1 || registers[0].factor !== 1) this.fail(INVALID_OPERAND, e, 'invalid-operands');
     this.fail(BAD_EQU, at);
   }
 
@@ -1999,6 +2060,10 @@ class LineParser implements TermReader {
     const target = p.wrtTarget();
     if (p.warning) this.takeWarnings(p);
     if (!target) { const err = p.error!; this.fail(err.message, err); }
+    // (A register is no segment: nasm's evaluator gives up on it before its parser reads on, so
+    // what follows is no error of its. Measured with nasm 2.16.01: `push 5 wrt cs // k`, `jmp
+    // short 5 wrt cs == 4` and `dd !5 wrt cs % 2` are "invalid right-hand operand to WRT" alone.)
+    if (p.pos < end && namesRegisterWord(target)) this.fail('invalid right-hand operand to WRT', target, 'expression');
     return { whole: { k: 'bin', op: 'wrt', a: e, b: target, start: e.start, end: target.end }, stop: p.pos };
   }
 
@@ -2598,10 +2663,11 @@ class LineParser implements TermReader {
       }
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
       if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
-      // A register on either side, or a memory reference after the colon, fits no form
-      // (measured: `jmp es:[bx]`, `jmp 5:eax` and `jmp 5:[eax]` are invalid combinations).
-      for (let k = i; k < end; k++) if (register(toks[k]) || toks[k].text === '[') this.fail('invalid combination of opcode and operands', { start: from, end: to }, 'invalid-operands');
-      const selector = this.expression(i, colon, AFTER_OPERAND);
+      // A memory reference after the colon fits no form (measured: `jmp es:[bx]` and `jmp
+      // 5:[eax]` are invalid combinations), nor does a register on either side, where its
+      // registers do not cancel (see farPointerPart).
+      for (let k = i; k < end; k++) if (toks[k].text === '[') this.fail('invalid combination of opcode and operands', { start: from, end: to }, 'invalid-operands');
+      const selector = this.farPointerPart(i, colon, from, to);
       // `0x10:word 0x20`: the size may be written on the offset instead, but not on both (measured).
       const written = size;
       let k = colon + 1;
@@ -2613,7 +2679,7 @@ class LineParser implements TermReader {
         if ((offsetSize !== 16 && offsetSize !== 32) || written !== undefined) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
         size = offsetSize;
       }
-      const offset = this.expression(k, end, AFTER_OPERAND);
+      const offset = this.farPointerPart(k, end, from, to);
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
     }
     this.inOperand = true;
@@ -2622,6 +2688,29 @@ class LineParser implements TermReader {
     if (this.operandNamesRegister) return this.operandWithRegisters(expr, size, jump, strict, from, to);
     if (jump === 'far' && !isJumpOrCall(toks[this.opIndex])) this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
+  }
+
+  /**
+   * The selector or the offset of a far pointer, `toks[start..end)` (`from`, `to`: the operand's
+   * extent): where it names registers, the number they leave when they cancel or are compared,
+   * as nasm's evaluator makes them (see register-sum.ts); its error of an operator on one; else
+   * no form takes it (measured with nasm 2.16.01: `jmp 3:2*ax-ax-ax+7`, `jmp (es-es):5`, `jmp
+   * 3:(lab != ax)` and `jmp 3:(1 ? 4 : ax)` assemble; `jmp 5:eax`, `jmp 3:ax+1` and `jmp 3:(0 ?
+   * 4 : ax)` are "invalid combination of opcode and operands", `jmp 3:(es<<1)` the shift's error).
+   */
+  private farPointerPart(start: number, end: number, from: number, to: number): Expr {
+    this.inOperand = true;
+    this.operandNamesRegister = false;
+    let e: Expr;
+    try { e = this.expression(start, end, AFTER_OPERAND); } finally { this.inOperand = false; }
+    if (!this.operandNamesRegister) return e;
+    this.operandNamesRegister = false;
+    const error = operandEvaluationErrors(e)[0];
+    if (error !== undefined) this.fail(error, e, 'expression');
+    e = chosenBranches(this.registersCompared(e), constantOf, false);
+    const factors = registerFactors(e);
+    if (typeof factors === 'string' || factors.size > 0) this.fail('invalid combination of opcode and operands', { start: from, end: to }, 'invalid-operands');
+    return withoutRegisters(e);
   }
 
   /**
@@ -3262,6 +3351,11 @@ const BYTE_IMMEDIATE_OPERAND: ReadonlyMap<string, number> = new Map([
 
 function isSegWord(t: PPToken): boolean {
   return t.text.length === 3 && t.text.toLowerCase() === 'seg';
+}
+
+/** Whether `e` names a register (written without a `$`). */
+function namesRegisterWord(e: Expr): boolean {
+  return firstLeaf(e, (x) => x.k === 'sym' && x.escaped === undefined && lookupRegister(x.name) !== undefined) !== undefined;
 }
 
 export function isWrt(t: PPToken): boolean {

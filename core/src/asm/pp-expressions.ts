@@ -6,7 +6,8 @@ import type { SourceRange } from './api';
 import type { DeferredIfs } from './deferred-if';
 import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, givesUp, isLocalName, isStackOverflow, MISPLACED_LABEL, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value, type WholeExpression } from './expr';
-import { foldExpr } from './expr-walk';
+import { firstLeaf, foldExpr } from './expr-walk';
+import { firstPassEvaluation } from './eval-vector';
 import { withDotsApart } from './number-dots';
 import { preprocessOnlyValue } from './preprocess-only-values';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
@@ -226,6 +227,7 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
     // (`__?ilog2w?__` of a number no power of two: measured with nasm 2.16.01, `%assign a
     // __?ilog2w?__(7)` warns "ilog2 argument is not a power of two" and is 2.)
     warn: (code: string, message: string, node: Expr) => sink.warning(code, message, lineRange(file, line, node.start, node.end), expansion),
+    segmentsNoNumber: true,
   };
   let v: Value;
   // (`nasm -E`: a symbol compared with a register is still one it has no value for, the comparison
@@ -243,6 +245,10 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
       if (preprocessOnly !== undefined) onlyError(nonConstant, expr);
       else sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion);
       return 'non-constant';
+    }
+    if (preprocessOnly !== undefined && firstLeaf(expr, (x) => x.k === 'sym' && isRegister(x)) !== undefined) {
+      const r = registerOperatorsUnderE(expr, constant, ctx, onlyError, nonConstant, sink, trailing, expansion);
+      if (r !== undefined) return r;
     }
     const compared = registersCompared(expr, isRegister);
     if (preprocessOnly !== undefined && compared !== expr) symbolsCompared = symbolsLeft(withoutRegisters(expr, isRegister));
@@ -273,6 +279,42 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
   if (v.v === undefined || v.sec >= 0) { sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
   return v;
+}
+
+/**
+ * Under `nasm -E`, an expression naming registers and names it has no value for, where nasm's
+ * evaluator gives an error of an operator on a register: evaluated as its vectors hold them (see
+ * firstPassEvaluation), each name an unknown part, its errors given in order with the names' (a
+ * conditional's branch not taken is evaluated too; measured with nasm 2.16.01 -E: `%if 1 ? 2 :
+ * al*fwd` is "symbol references not supported in preprocess-only mode", then "unable to
+ * multiply two non-scalar objects"; `%if a ? 2 : al<<1` the shift's error, then "non-constant
+ * value given to `%if'"). Undefined where it gives none: the general evaluation's.
+ */
+function registerOperatorsUnderE(expr: Expr, constant: ConstantLookup, ctx: EvalContext, onlyError: (message: string, node: Expr) => void, nonConstant: string,
+  sink: DiagnosticSink, trailing: ParsedExpression['trailing'], expansion: readonly SourceRange[]): Value | 'unread' | 'non-constant' | undefined {
+  let gaveUp = false;
+  const names = (reported: boolean): EvalContext => ({
+    ...ctx,
+    symbol: (name, node) => {
+      const known = node.k === 'sym' && node.escaped === true ? undefined : constant(name);
+      if (known !== undefined) return known;
+      if (node.k === 'sym' && node.escaped === undefined && isRegisterWord(name)) return { v: 0, sec: -1 };
+      if (reported && !gaveUp) onlyError('symbol references not supported in preprocess-only mode', node);
+      return undefined;
+    },
+    here: reported ? ctx.here : () => ({ v: 0, sec: -1 }),
+    base: reported ? ctx.base : () => ({ v: 0, sec: -1 }),
+    error: () => undefined,
+  });
+  if (firstPassEvaluation(expr, names(false), true).errors.length === 0) return undefined;
+  const read = firstPassEvaluation(expr, names(true), true, (message) => {
+    ctx.error(message, expr);
+    gaveUp ||= givesUp(message);
+  });
+  if (read.gaveUp) return 'unread';
+  if (trailing !== undefined) sink.warning('trailing', trailing.message, trailing.range, expansion);
+  if (!read.number || read.value === undefined) { onlyError(nonConstant, expr); return 'non-constant'; }
+  return { v: read.value, sec: -1 };
 }
 
 /**
@@ -325,7 +367,7 @@ function registerExpression(expr: Expr, constant: ConstantLookup, error: EvalCon
   const v = evaluate(expr, {
     symbol: (name) => constant(name) ?? registerValue(name),
     here: () => undefined, base: () => undefined,
-    registerTerms: true,
+    registerTerms: true, segmentsNoNumber: true,
     error: (message, node) => {
       if (MISPLACED_LABEL.has(message)) { placed = false; return; }
       gaveUp ||= givesUp(message);

@@ -167,7 +167,21 @@ function comparedSides(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => 
   // The sides are still evaluated, but for their registers, so that nasm's errors in them stand
   // (measured: `mov eax, ebx=lbl` is `mov eax, 0`, `dd ebx<>lbl` 1, `dd ebx=zz` "symbol `zz' not
   // defined", `mov eax, [eax=10/0]` "division by zero").
-  return withSidesRead({ k: 'num', v: e.op === '=' || e.op === '==' ? 0 : 1, start: e.start, end: e.end }, [a, b], isRegister);
+  return unequalSides(e, withoutRegisters(a, isRegister), withoutRegisters(b, isRegister));
+}
+
+/**
+ * Comparison `e` of sides whose registers do not cancel, `a` and `b` without them: the unequal
+ * sides' value (`!=` 1, `==` 0), which is unknown where their difference is: nasm's evaluator
+ * compares the difference, unknown while a part of it is (is_unknown looks past its registers;
+ * measured with nasm 2.16.01, `times fwd != al db 1` before `fwd:` is "non-constant argument
+ * supplied to TIMES", where `db fwd != al` is 1). Written `(a - b)*0 != 1`, or `== 1`: a product
+ * by 0 keeps an unknown part where a difference would cancel it (see eval-vector.ts).
+ */
+function unequalSides(e: Extract<Expr, { k: 'bin' }>, a: Expr, b: Expr): Expr {
+  const { start, end } = e;
+  const zero: Expr = { k: 'bin', op: '*', a: { k: 'bin', op: '-', a, b, start, end }, b: { k: 'num', v: 0, start, end }, start, end };
+  return { k: 'bin', op: e.op === '=' || e.op === '==' ? '==' : '!=', a: zero, b: { k: 'num', v: 1, start, end }, start, end };
 }
 
 /**
