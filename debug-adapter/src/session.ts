@@ -93,6 +93,15 @@ export class RingsideDebugSession extends DebugSession {
   private shutdownShown = false;
   private readonly variables = new RegisterVariables(() => this.requireGuest());
   private readonly gotoTargets = new Map<number, number>();
+  /**
+   * The frame ids stackTrace has given in this stop, by call-stack depth. Ids are never given out
+   * twice: one kept from an earlier stop names no frame now (DAP: a frame id is valid only in the
+   * suspended state it was obtained in) and is refused, not read as whichever frame is at its depth.
+   */
+  private frameIds: number[] = [];
+  private nextFrameId = 1;
+  /** The first id given in this stop: lower ones are from earlier stops. */
+  private firstFrameIdOfStop = 1;
   private nextGotoTarget = 1;
   private lastStop: LastStop | null = null;
   private hexValues = true;
@@ -251,6 +260,7 @@ export class RingsideDebugSession extends DebugSession {
     this.lastException = null;
     this.variables.reset();
     this.gotoTargets.clear();
+    this.forgetFrames();
     const ev = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
     ev.body.description = reason === 'exception' ? `Paused on ${name ?? 'exception'}` : description;
     ev.body.text = description;
@@ -878,6 +888,7 @@ export class RingsideDebugSession extends DebugSession {
       this.endSession('triple-fault', undefined);
       return;
     }
+    this.forgetFrames();
     void start(g);
   }
 
@@ -1000,7 +1011,7 @@ export class RingsideDebugSession extends DebugSession {
     const count = args.levels !== undefined && args.levels > 0 ? args.levels : entries.length;
     response.body = {
       totalFrames: entries.length,
-      stackFrames: entries.slice(start, start + count).map((e, i) => this.stackFrame(g, start + i, e)),
+      stackFrames: entries.slice(start, start + count).map((e, i) => this.stackFrame(g, this.frameIdAt(start + i), e)),
     };
     this.sendResponse(response);
   }
@@ -1009,9 +1020,9 @@ export class RingsideDebugSession extends DebugSession {
     const g = this.stoppedGuest(response);
     if (g === null) return;
     const entries = this.stackEntries(g);
-    const entry = entries[args.frameId];
+    const entry = entries[this.frameIds.indexOf(args.frameId)] as StackEntry | undefined;
     // (A frame id from an older stop, or none stackTrace gave: no registers are those of that frame.)
-    if (entry === undefined) { this.fail(response, this.unknownFrame(args.frameId, entries.length)); return; }
+    if (entry === undefined) { this.fail(response, this.unknownFrame(args.frameId)); return; }
     if (entry.kind === 'fault') {
       response.body = { scopes: this.variables.exceptionScopes(entry.exception) };
     } else {
@@ -1032,10 +1043,11 @@ export class RingsideDebugSession extends DebugSession {
    */
   private frameRegisters(g: GuestSession, frameId: number): FrameRegisters | undefined | string {
     if (g.status === 'running') return 'the guest is running: its stack frames are not known until it stops';
-    const entries = this.stackEntries(g);
-    const entry = entries[frameId];
-    if (entry === undefined) return this.unknownFrame(frameId, entries.length);
-    const label = `frame ${frameId} (${this.stackFrame(g, frameId, entry).name})`;
+    const depth = this.frameIds.indexOf(frameId);
+    const entry = this.stackEntries(g)[depth] as StackEntry | undefined;
+    if (entry === undefined) return this.unknownFrame(frameId);
+    // (Numbered by depth, as gdb's `frame N`: 0 is the innermost.)
+    const label = `frame ${depth} (${this.stackFrame(g, frameId, entry).name})`;
     if (entry.kind === 'fault') {
       return {
         label, own: { eip: entry.exception.guestEip }, live: FAULT_ROW_LIVE,
@@ -1050,8 +1062,22 @@ export class RingsideDebugSession extends DebugSession {
     };
   }
 
-  private unknownFrame(frameId: number, frames: number): string {
-    return `unknown frame id ${frameId}: the call stack has ${frames} frame${frames === 1 ? '' : 's'} now (ids 0 to ${frames - 1})`;
+  private frameIdAt(depth: number): number {
+    return (this.frameIds[depth] ??= this.nextFrameId++);
+  }
+
+  /** The guest runs or has stopped anew: the frame ids given so far name nothing from now on. */
+  private forgetFrames(): void {
+    this.frameIds = [];
+    this.firstFrameIdOfStop = this.nextFrameId;
+  }
+
+  private unknownFrame(frameId: number): string {
+    const given = this.frameIds.length > 0 ? ` (this stop's: ${this.frameIds.join(', ')})` : '';
+    if (Number.isInteger(frameId) && frameId >= 1 && frameId < this.firstFrameIdOfStop) {
+      return `frame id ${frameId} is from an earlier stop: frame ids last only while the guest stays stopped where the stack trace gave them; ask for the call stack again${given}`;
+    }
+    return `unknown frame id ${frameId}: no stack trace of this stop gave it${given}`;
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {

@@ -384,6 +384,35 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.match(r.message ?? '', /99/);
   });
 
+  it('a frame id from an earlier stop names no frame of the next stop: scopes and evaluate refuse it, saying so', async () => {
+    // The schema (ScopesArguments.frameId): "The `frameId` must have been obtained in the current suspended state".
+    const lifetime = (schema.definitions.ScopesArguments as { properties: { frameId: { description: string } } }).properties.frameId.description;
+    assert.match(lifetime, /must have been obtained in the current suspended state/);
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const before = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual(before.map((f) => f.name), ['inner+0x3', 'bump', 'start.again']);
+    // The same breakpoint again, in bump(2): the same three routines at the same depths.
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    const after = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual(after.map((f) => f.name), ['inner+0x3', 'bump', 'start.again']);
+    assert.deepEqual(after.filter((f) => before.some((b) => b.id === f.id)), [], 'frame ids given again in the next stop');
+    for (const stale of before) {
+      const scopes = await client.request('scopes', { frameId: stale.id });
+      assert.equal(scopes.success, false, `scopes of frame ${stale.id} from the earlier stop answered ${JSON.stringify(scopes.body)}`);
+      assert.match(scopes.message ?? '', new RegExp(`frame id ${stale.id} is from an earlier stop`));
+      const ev = await client.request('evaluate', { expression: 'esp', frameId: stale.id, context: 'watch' });
+      assert.equal(ev.success, false, `esp in frame ${stale.id} from the earlier stop answered ${JSON.stringify(ev.body)}`);
+      assert.match(ev.message ?? '', /from an earlier stop/);
+    }
+    // This stop's ids work, again and again while it lasts.
+    for (let i = 0; i < 2; i++) assert.equal((await client.request('scopes', { frameId: after[1].id })).success, true);
+  });
+
   it('evaluate in a caller frame reads its EIP, ESP and EBP as its callee\'s `pop ebp; ret` gives them back, and no other register', async () => {
     await start(client, { program: FRAMES }, async (c) => {
       await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), hitCondition: '2' }] });
