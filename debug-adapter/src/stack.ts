@@ -1,6 +1,9 @@
 // Call stack of the guest: the current instruction, then callers found by following the EBP chain
 // (`push ebp; mov ebp, esp` frames: [ebp] = caller's EBP, [ebp+4] = return address, SDM Vol. 1
-// §6.5.6) while it stays plausible — rising addresses, readable, returning into known code.
+// §6.5.6) while it stays plausible — rising addresses, readable, returning into known code. Where
+// the innermost routine has no frame linked yet (at its first instruction, after its `push ebp`) or
+// any more (at its `ret`), its return address is read from the stack, as gdb's i386 prologue and
+// epilogue analysis reads it (gdb/i386-tdep.c: i386_analyze_prologue, i386_epilogue_frame_cache).
 
 import type { GuestSession } from '../../core/src/runtime/session';
 
@@ -8,35 +11,87 @@ export interface GuestFrame {
   /** EIP of the frame: the current instruction, or the return address in a caller. */
   readonly eip: number;
   /**
-   * A caller's ESP and EBP as they are when its callee's `pop ebp; ret` (or `leave; ret`) returns
-   * to it: the link it was found through + 8, and the EBP saved at that link (SDM Vol. 2 LEAVE, POP,
-   * RET). Absent for the innermost frame, whose registers are the live ones.
+   * A caller's ESP and EBP as they are when its callee returns to it: through a link, that link + 8
+   * and the EBP saved at it (its callee's `pop ebp; ret` or `leave; ret`: SDM Vol. 2 LEAVE, POP,
+   * RET); from a callee stopped at its `ret n`, ESP past the return address and n bytes, and EBP as
+   * it is. Absent for the innermost frame, whose registers are the live ones.
    */
   readonly esp?: number;
   readonly ebp?: number;
 }
 
 const MAX_FRAMES = 64;
+const PUSH_EBP = 0x55;
+const RET = 0xc3;
+const RET_IMM16 = 0xc2;
 
 export function unwind(session: GuestSession): GuestFrame[] {
   const regs = session.registers();
   const frames: GuestFrame[] = [{ eip: regs.eip }];
   const ssBase = session.segments()[2]?.base ?? 0;
+  const dword = (offset: number): number | undefined => {
+    const r = session.readMemory((ssBase + offset) >>> 0, 4);
+    return r.bytes.length < 4 ? undefined : new DataView(r.bytes.buffer, r.bytes.byteOffset, 4).getUint32(0, true);
+  };
   let ebp = regs.ebp;
+  let esp = regs.esp;
+  const unlinked = unlinkedCaller(session, regs.eip, regs.esp, regs.ebp, dword);
+  if (unlinked !== undefined) {
+    frames.push(unlinked);
+    ebp = unlinked.ebp;
+    esp = unlinked.esp;
+  }
   // A frame pointer below ESP is not a live frame of this stack.
-  if (ebp < regs.esp) return frames;
+  if (ebp < esp) return frames;
   while (frames.length < MAX_FRAMES && ebp !== 0) {
-    const link = session.readMemory((ssBase + ebp) >>> 0, 8);
-    if (link.bytes.length < 8) break;
-    const view = new DataView(link.bytes.buffer, link.bytes.byteOffset, 8);
-    const callerEbp = view.getUint32(0, true);
-    const ret = view.getUint32(4, true);
-    if (!knownCode(session, ret)) break;
+    const callerEbp = dword(ebp);
+    const ret = dword(ebp + 4);
+    if (callerEbp === undefined || ret === undefined || !knownCode(session, ret)) break;
     frames.push({ eip: ret, esp: (ebp + 8) >>> 0, ebp: callerEbp });
     if (callerEbp <= ebp) break;
     ebp = callerEbp;
   }
   return frames;
+}
+
+/**
+ * The caller of the innermost routine while no EBP link leads to it: at a `ret` (or `ret n`) the
+ * return address is at [esp]; at the routine's first instruction it is at [esp] too, and after a
+ * `push ebp` there, at [esp+4] with the caller's EBP at [esp]. Undefined elsewhere (the EBP chain
+ * says), and where the address found does not return into known code after a call.
+ */
+function unlinkedCaller(
+  session: GuestSession, eip: number, esp: number, ebp: number, dword: (offset: number) => number | undefined,
+): Required<GuestFrame> | undefined {
+  const csBase = session.segments()[1]?.base ?? 0;
+  const code = session.readMemory((csBase + eip) >>> 0, 3).bytes;
+  if (code[0] === RET || (code[0] === RET_IMM16 && code.length === 3)) {
+    const ret = dword(esp);
+    const popped = code[0] === RET ? 4 : 4 + (code[1] | (code[2] << 8));
+    return ret !== undefined && knownCode(session, ret) ? { eip: ret, esp: (esp + popped) >>> 0, ebp } : undefined;
+  }
+  const routine = session.symbols.routineStart(eip);
+  if (routine === undefined) return undefined;
+  let found: Required<GuestFrame> | undefined;
+  if (eip === routine) {
+    const ret = dword(esp);
+    if (ret !== undefined) found = { eip: ret, esp: (esp + 4) >>> 0, ebp };
+  } else if (eip === routine + 1 && session.readMemory((csBase + routine) >>> 0, 1).bytes[0] === PUSH_EBP) {
+    const saved = dword(esp);
+    const ret = dword(esp + 4);
+    if (saved !== undefined && ret !== undefined) found = { eip: ret, esp: (esp + 8) >>> 0, ebp: saved };
+  }
+  // (A routine entered some other way — the entry point, a jump, an interrupt — has no return address there.)
+  return found !== undefined && knownCode(session, found.eip) && followsCall(session, found.eip) ? found : undefined;
+}
+
+/** Whether the instruction before `eip` is a CALL ending at it (E8 cd, or FF /2 with its ModRM forms: SDM Vol. 2 CALL). */
+function followsCall(session: GuestSession, eip: number): boolean {
+  for (const length of [5, 2, 3, 6, 7, 4]) {
+    const [ins] = session.disassemble((eip - length) >>> 0, 0, 1);
+    if (ins !== undefined && ins.valid && ins.bytes.length === length && /^call\b/.test(ins.text)) return true;
+  }
+  return false;
 }
 
 /** Whether `eip` is inside code the source map covers (or, for an image, near a known label). */

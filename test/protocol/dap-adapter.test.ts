@@ -413,6 +413,48 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     for (let i = 0; i < 2; i++) assert.equal((await client.request('scopes', { frameId: after[1].id })).success, true);
   });
 
+  it('the call stack has the caller of a routine stopped before its frame is linked or after it is unlinked, with the registers QEMU has after each ret', async () => {
+    // QEMU 7.2 stepping the same guest under gdb (record-frames-unwind.sh): EIP, ESP and EBP at each point.
+    const qemu = new Map<string, number[]>();
+    for (const line of fs.readFileSync(path.join(FIXTURES, 'frames-unwind.qemu.txt'), 'utf8').split('\n')) {
+      const m = /^([a-z ]+): eip=(\w+) esp=(\w+) ebp=(\w+)$/.exec(line);
+      if (m !== null) qemu.set(m[1], [m[2], m[3], m[4]].map((v) => Number(`0x${v}`)));
+    }
+    const at = (point: string): number[] => { const r = qemu.get(point); assert.ok(r, point); return r; };
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setFunctionBreakpoints', { breakpoints: [{ name: 'inner' }] });
+    });
+    await client.stopped(0);
+    await client.ok('setFunctionBreakpoints', { breakpoints: [] });
+    const value = async (expression: string, frameId: number): Promise<number> =>
+      Number((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, frameId, context: 'watch' })).body.result.split(' ')[0]);
+    const registersOf = async (frameId: number): Promise<number[]> => [await value('eip', frameId), await value('esp', frameId), await value('ebp', frameId)];
+    const stepInstructions = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        const from = client.events.length;
+        await client.ok('stepIn', { threadId: 1, granularity: 'instruction' });
+        await client.stopped(from);
+      }
+    };
+    // Each point, the steps to it from the last, and the callers the stack must show there (as the CPU has them once each returns).
+    const points: [string, number, string[]][] = [
+      ['inner entry', 0, ['bump after inner returned', 'start after bump returned']],
+      ['inner after push ebp', 1, ['bump after inner returned', 'start after bump returned']],
+      ['inner at ret', 3, ['bump after inner returned', 'start after bump returned']],
+      ['bump after inner returned', 1, ['start after bump returned']],
+      ['bump at ret', 2, ['start after bump returned']],
+    ];
+    for (const [point, steps, callers] of points) {
+      await stepInstructions(steps);
+      const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+      assert.deepEqual(await registersOf(frames[0].id), at(point), `${point}: the live registers`);
+      assert.equal(frames.length, 1 + callers.length, `${point}: ${frames.map((f) => f.name).join(' <- ')}`);
+      for (const [i, caller] of callers.entries()) {
+        assert.deepEqual(await registersOf(frames[i + 1].id), at(caller), `${point}: frame ${i + 1} (${frames[i + 1].name}) as ${caller}`);
+      }
+    }
+  });
+
   it('evaluate in a caller frame reads its EIP, ESP and EBP as its callee\'s `pop ebp; ret` gives them back, and no other register', async () => {
     await start(client, { program: FRAMES }, async (c) => {
       await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), hitCondition: '2' }] });
