@@ -905,7 +905,29 @@ export class RingsideDebugSession extends DebugSession {
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    const g = this.guest;
+    const outermost = g !== null && g.status === 'stopped' && this.ended === null ? this.outermostRoutine(g) : undefined;
+    if (outermost !== undefined) {
+      // gdb's `finish` refuses here ("not meaningful in the outermost frame") and the guest stays
+      // where it is; a step out that ran on would run to the guest's end or its next breakpoint.
+      this.fail(response, `cannot step out of ${outermost}: it is the outermost frame (the guest starts there, nothing called it), `
+        + 'so there is no caller to return to. Use Continue, Step Over or a breakpoint to go on');
+      return;
+    }
     this.run(response, (g) => g.stepOut());
+  }
+
+  /**
+   * The name of the routine the guest is stopped in when that is the outermost frame: the call
+   * stack has no caller and the routine is the one the guest started in (its entry point). A
+   * routine without a caller found elsewhere (one without an EBP frame) may yet return: not this.
+   */
+  private outermostRoutine(g: GuestSession): string | undefined {
+    const entries = this.stackEntries(g);
+    if (entries.length !== 1 || entries[0].kind !== 'guest') return undefined;
+    const routine = g.symbols.routineStart(g.registers().eip);
+    if (routine === undefined || routine !== g.symbols.routineStart(g.entryEip)) return undefined;
+    return g.symbols.symbolize(routine) ?? formatAddress(routine);
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {

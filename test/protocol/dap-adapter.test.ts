@@ -455,6 +455,34 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     }
   });
 
+  it('step out in the outermost frame is refused, saying why, and the guest stays where it is, as gdb\'s finish there', async () => {
+    // gdb on QEMU 7.2 in start after its `xor ebp, ebp` (record-frames-unwind.sh): a backtrace of one
+    // frame, `"finish" not meaningful in the outermost frame.`, and EIP as it was.
+    const gdb = fs.readFileSync(path.join(FIXTURES, 'frames-finish.qemu.txt'), 'utf8');
+    const eip = (what: string): string => `0x${/^(?:before|after) finish: eip=(\w+)$/m.exec(gdb.split('\n').find((l) => l.startsWith(what)) ?? '')?.[1]}`;
+    assert.match(gdb, /^"finish" not meaningful in the outermost frame\.$/m);
+    assert.equal(gdb.split('\n').filter((l) => /^#\d/.test(l)).length, 1);
+    await start(client, { program: FRAMES, stopOnEntry: true });
+    await client.stopped(0);
+    for (let i = 0; i < 2; i++) {
+      const from = client.events.length;
+      await client.ok('stepIn', { threadId: 1, granularity: 'instruction' });
+      await client.stopped(from);
+    }
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    assert.deepEqual(st.body.stackFrames.map((f) => f.instructionPointerReference), [eip('before finish')]);
+    const from = client.events.length;
+    const out = await client.request('stepOut', { threadId: 1 });
+    assert.equal(out.success, false, 'step out in the outermost frame ran the guest');
+    assert.match(out.message ?? '', /cannot step out of start: it is the outermost frame/);
+    assert.equal((await topFrame(client)).instructionPointerReference, eip('after finish'));
+    // Nothing ran: the guest goes on from there to its end (counter 6) when continued.
+    await client.ok('continue', { threadId: 1 });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from);
+    assert.equal(exited.body.exitCode, 6);
+    assert.equal(client.events.slice(from).filter((e) => e.event === 'stopped').length, 0);
+  });
+
   it('evaluate in a caller frame reads its EIP, ESP and EBP as its callee\'s `pop ebp; ret` gives them back, and no other register', async () => {
     await start(client, { program: FRAMES }, async (c) => {
       await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), hitCondition: '2' }] });

@@ -162,6 +162,8 @@ export class GuestSession {
   /** Whether this run command has said it waits for input (once a command: the guest may sleep again after each byte). */
   private waitSaid = false;
   private readonly initial: MachineSnapshot;
+  /** EIP the guest starts at (its entry point): the routine there is the outermost, nothing called it. */
+  readonly entryEip: number;
   /** Instructions the next batch may run: BATCH_INSTRUCTIONS, or fewer while they take long (fitBatch). */
   private batchInstructions = BATCH_INSTRUCTIONS;
   /** While a batch runs, when (hostClockMs()) an event ends it; Infinity between batches. */
@@ -209,6 +211,7 @@ export class GuestSession {
       readMemory: (address, size) => readLinearValue(machine, (machine.cpu.segBase[3] + address) >>> 0, size),
     };
     this.initial = takeSnapshot(machine);
+    this.entryEip = machine.cpu.eip >>> 0;
     this.syncObserver();
   }
 
