@@ -889,6 +889,7 @@ export class RingsideDebugSession extends DebugSession {
       return;
     }
     this.forgetFrames();
+    this.variables.reset();
     void start(g);
   }
 
@@ -1106,7 +1107,7 @@ export class RingsideDebugSession extends DebugSession {
     const g = this.loaded(response);
     if (g === null) return;
     const c = this.variables.container(args.variablesReference);
-    if (c === undefined) { this.fail(response, `unknown variables reference ${args.variablesReference}`); return; }
+    if (c === undefined) { this.fail(response, this.variables.unknown(args.variablesReference)); return; }
     let list = this.variables.variables(c, { hex: args.format?.hex ?? this.hexValues });
     if (args.start !== undefined || args.count !== undefined) list = list.slice(args.start ?? 0, (args.start ?? 0) + (args.count ?? list.length));
     response.body = { variables: list };
@@ -1117,7 +1118,8 @@ export class RingsideDebugSession extends DebugSession {
     const g = this.stoppedGuest(response);
     if (g === null) return;
     const c = this.variables.container(args.variablesReference);
-    if (c === undefined || (c.kind !== 'general' && c.kind !== 'eflags')) { this.fail(response, `${args.name} cannot be changed from the debugger`); return; }
+    if (c === undefined) { this.fail(response, this.variables.unknown(args.variablesReference)); return; }
+    if (c.kind !== 'general' && c.kind !== 'eflags') { this.fail(response, `${args.name} cannot be changed from the debugger`); return; }
     const v = g.evaluate(args.value);
     if (!v.ok) { this.fail(response, `\`${args.value}': ${v.message}`); return; }
     const r = g.setRegister(args.name, v.value);

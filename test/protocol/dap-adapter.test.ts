@@ -413,6 +413,35 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     for (let i = 0; i < 2; i++) assert.equal((await client.request('scopes', { frameId: after[1].id })).success, true);
   });
 
+  it('a variables reference from an earlier stop names nothing in the next: variables and setVariable refuse it', async () => {
+    // The schema (VariablesArguments.variablesReference points to the Overview's "Lifetime of Object References").
+    const described = (schema.definitions.VariablesArguments as { properties: { variablesReference: { description: string } } }).properties.variablesReference.description;
+    assert.match(described, /Lifetime of Object References/);
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const scopesOf = async (depth: number): Promise<DebugProtocol.Scope[]> => {
+      const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+      return (await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: frames[depth].id })).body.scopes;
+    };
+    // bump's frame (its EIP, ESP and EBP) in the first stop; the innermost frame's registers in the next.
+    const [bumpFrame] = await scopesOf(1);
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    const now = await scopesOf(0);
+    assert.deepEqual(now.filter((s) => s.variablesReference === bumpFrame.variablesReference), [], 'a reference given again in the next stop');
+    const eaxBefore = await evaluate(client, 'eax');
+    const vars = await client.request('variables', { variablesReference: bumpFrame.variablesReference });
+    assert.equal(vars.success, false, `variables of bump's Frame scope from the earlier stop answered ${JSON.stringify(vars.body)}`);
+    assert.match(vars.message ?? '', new RegExp(`variables reference ${bumpFrame.variablesReference} is from an earlier stop`));
+    const set = await client.request('setVariable', { variablesReference: bumpFrame.variablesReference, name: 'EAX', value: '0x1234' });
+    assert.equal(set.success, false, 'setVariable through a reference from an earlier stop changed a register');
+    assert.match(set.message ?? '', /from an earlier stop/);
+    assert.equal(await evaluate(client, 'eax'), eaxBefore);
+  });
+
   it('the call stack has the caller of a routine stopped before its frame is linked or after it is unlinked, with the registers QEMU has after each ret', async () => {
     // QEMU 7.2 stepping the same guest under gdb (record-frames-unwind.sh): EIP, ESP and EBP at each point.
     const qemu = new Map<string, number[]>();
