@@ -788,7 +788,7 @@ export class RingsideDebugSession extends DebugSession {
       const beyond = beyondAddressSpace(m[2]);
       if (beyond !== undefined) { out.push({ id, verified: false, message: beyond }); continue; }
       const access = b.accessType === 'read' ? 'read' : b.accessType === 'readWrite' ? 'readWrite' : 'write';
-      this.dataSpecs.push({ id, spec: { address: parseInt(m[2], 16), length: Number(m[3]), access, space: m[1] === 'physical' ? 'physical' : 'linear', condition: b.condition } });
+      this.dataSpecs.push({ id, spec: { address: parseInt(m[2], 16), length: Number(m[3]), access, space: m[1] === 'physical' ? 'physical' : 'linear', condition: b.condition, hitCondition: b.hitCondition } });
       out.push({ id, verified: true });
     }
     const results = this.applyData(g);

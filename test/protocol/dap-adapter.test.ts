@@ -413,6 +413,32 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     for (let i = 0; i < 2; i++) assert.equal((await client.request('scopes', { frameId: after[1].id })).success, true);
   });
 
+  it('a data breakpoint\'s hit condition skips the hits before it, as a gdb watchpoint\'s ignore count does', async () => {
+    // gdb on QEMU 7.2, `watch` on counter with `ignore 1 1` (record-frames-qemu.sh): where it stops, and counter there.
+    const gdb = /^stopped: eip=(\w+) counter=(\d+)$/m.exec(fs.readFileSync(path.join(FIXTURES, 'frames-watch.qemu.txt'), 'utf8'));
+    assert.ok(gdb !== null);
+    await start(client, { program: FRAMES, stopOnEntry: true });
+    await client.stopped(0);
+    const info = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: 'counter' });
+    // DataBreakpoint.hitCondition: "An expression that controls how many hits of the breakpoint are ignored."
+    const set = await client.ok<DebugProtocol.SetDataBreakpointsResponse>('setDataBreakpoints', {
+      breakpoints: [{ dataId: info.body.dataId, accessType: 'write', hitCondition: '2' }],
+    });
+    assert.equal(set.body.breakpoints[0].verified, true);
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const stop = await client.stopped(from);
+    assert.equal(stop.body.reason, 'data breakpoint');
+    assert.equal((await topFrame(client)).instructionPointerReference, `0x${gdb[1]}`);
+    assert.equal((await evaluate(client, '[counter]')).split(' ')[1], `(${gdb[2]})`);
+    // One that cannot be read is not set, and says why.
+    const bad = await client.ok<DebugProtocol.SetDataBreakpointsResponse>('setDataBreakpoints', {
+      breakpoints: [{ dataId: info.body.dataId, accessType: 'write', hitCondition: 'twice' }],
+    });
+    assert.equal(bad.body.breakpoints[0].verified, false);
+    assert.match(bad.body.breakpoints[0].message ?? '', /hit condition `twice'/);
+  });
+
   it('a variables reference from an earlier stop names nothing in the next: variables and setVariable refuse it', async () => {
     // The schema (VariablesArguments.variablesReference points to the Overview's "Lifetime of Object References").
     const described = (schema.definitions.VariablesArguments as { properties: { variablesReference: { description: string } } }).properties.variablesReference.description;
@@ -443,7 +469,7 @@ describe('debug adapter over stdio (every message validated against the DAP sche
   });
 
   it('the call stack has the caller of a routine stopped before its frame is linked or after it is unlinked, with the registers QEMU has after each ret', async () => {
-    // QEMU 7.2 stepping the same guest under gdb (record-frames-unwind.sh): EIP, ESP and EBP at each point.
+    // QEMU 7.2 stepping the same guest under gdb (record-frames-qemu.sh): EIP, ESP and EBP at each point.
     const qemu = new Map<string, number[]>();
     for (const line of fs.readFileSync(path.join(FIXTURES, 'frames-unwind.qemu.txt'), 'utf8').split('\n')) {
       const m = /^([a-z ]+): eip=(\w+) esp=(\w+) ebp=(\w+)$/.exec(line);
@@ -485,7 +511,7 @@ describe('debug adapter over stdio (every message validated against the DAP sche
   });
 
   it('step out in the outermost frame is refused, saying why, and the guest stays where it is, as gdb\'s finish there', async () => {
-    // gdb on QEMU 7.2 in start after its `xor ebp, ebp` (record-frames-unwind.sh): a backtrace of one
+    // gdb on QEMU 7.2 in start after its `xor ebp, ebp` (record-frames-qemu.sh): a backtrace of one
     // frame, `"finish" not meaningful in the outermost frame.`, and EIP as it was.
     const gdb = fs.readFileSync(path.join(FIXTURES, 'frames-finish.qemu.txt'), 'utf8');
     const eip = (what: string): string => `0x${/^(?:before|after) finish: eip=(\w+)$/m.exec(gdb.split('\n').find((l) => l.startsWith(what)) ?? '')?.[1]}`;

@@ -25,7 +25,7 @@ import {
   compileCondition, parseHitCondition, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
   type DataBreakpoint, type DataBreakpointSpec, type ExceptionFilter,
 } from './breakpoints';
-import { DataWatch } from './data-watch';
+import { DataWatch, type DataHit } from './data-watch';
 import { takeSnapshot, restoreSnapshot, type MachineSnapshot } from './machine-snapshot';
 import {
   decodeEflags, generalRegisters, readRegister, segmentRegisters, systemRegisters, writeRegister,
@@ -407,7 +407,9 @@ export class GuestSession {
       if (!Number.isInteger(s.length) || s.length < 1) return { ok: false, message: `data breakpoint length must be at least 1, got ${s.length}` };
       const condition = compileCondition(s.condition);
       if (typeof condition === 'string') return { ok: false, message: condition };
-      const bp: DataBreakpoint = { id: this.nextId++, start: s.address >>> 0, end: (s.address >>> 0) + s.length, access: s.access, space: s.space, condition };
+      const hitTest = s.hitCondition === undefined || s.hitCondition.trim() === '' ? null : parseHitCondition(s.hitCondition);
+      if (typeof hitTest === 'string') return { ok: false, message: hitTest };
+      const bp: DataBreakpoint = { id: this.nextId++, start: s.address >>> 0, end: (s.address >>> 0) + s.length, access: s.access, space: s.space, condition, hitTest, hits: 0 };
       list.push(bp);
       return { ok: true, id: bp.id, address: bp.start };
     });
@@ -519,6 +521,7 @@ export class GuestSession {
     if (this.current !== null) return this.current;
     restoreSnapshot(this.machine, this.initial);
     for (const list of this.addressBreakpoints.values()) for (const bp of list) bp.hits = 0;
+    for (const bp of this.dataWatch.watched) bp.hits = 0;
     this.state = 'stopped';
     this.serialPending = '';
     this.syncObserver();
@@ -712,8 +715,17 @@ export class GuestSession {
         return this.exit({ how: 'triple-fault', faults: status.faults });
       case 'budget': return this.pending !== null ? this.stopNow(this.pending) : null;
       case 'requested': {
-        const hits = this.dataWatch.hits.splice(0);
-        const matching = hits.filter((h) => h.breakpoint.condition === null || (() => { const r = h.breakpoint.condition.evaluate(this.scope); return !r.ok || r.value !== 0; })());
+        // (An instruction that reads and writes the range, or touches it twice, is one hit of it.)
+        const matching: DataHit[] = [];
+        const seen = new Set<DataBreakpoint>();
+        for (const h of this.dataWatch.hits.splice(0)) {
+          const bp = h.breakpoint;
+          if (seen.has(bp)) continue;
+          seen.add(bp);
+          if (!this.conditionHolds(bp.condition)) continue;
+          bp.hits++;
+          if (bp.hitTest === null || bp.hitTest(bp.hits)) matching.push(h);
+        }
         if (matching.length > 0) {
           const h = matching[0];
           const where = h.breakpoint.space === 'physical' ? `physical ${hex(h.physical ?? 0)}` : hex(h.linear);
