@@ -10,20 +10,27 @@ export type Shape = 'string' | 'integer' | 'boolean' | 'object' | 'string[]' | {
 export type Fields = Readonly<Record<string, Shape>>;
 
 const BREAKPOINT_COMMON: Fields = { 'condition?': 'string', 'hitCondition?': 'string' };
+/** The thread a run command or a question about a stopped thread names. */
+const THREAD: Fields = { threadId: 'integer' };
 const SOURCE: Shape = { fields: { 'path?': 'string' } };
 
 export const ARGUMENTS: Readonly<Record<string, Fields>> = wordTable<Fields>({
+  initialize: { adapterID: 'string' },
   setBreakpoints: { source: SOURCE, 'breakpoints?': { items: { line: 'integer', ...BREAKPOINT_COMMON, 'logMessage?': 'string' } } },
   setFunctionBreakpoints: { breakpoints: { items: { name: 'string', ...BREAKPOINT_COMMON } } },
   setInstructionBreakpoints: { breakpoints: { items: { instructionReference: 'string', 'offset?': 'integer', ...BREAKPOINT_COMMON } } },
   setExceptionBreakpoints: { filters: 'string[]', 'filterOptions?': { items: { filterId: 'string', 'condition?': 'string' } } },
   dataBreakpointInfo: { name: 'string', 'variablesReference?': 'integer', 'bytes?': 'integer', 'asAddress?': 'boolean' },
   setDataBreakpoints: { breakpoints: { items: { dataId: 'string', 'accessType?': 'string', ...BREAKPOINT_COMMON } } },
-  next: { 'granularity?': 'string' },
-  stepIn: { 'granularity?': 'string' },
-  goto: { targetId: 'integer' },
+  continue: THREAD,
+  next: { ...THREAD, 'granularity?': 'string' },
+  stepIn: { ...THREAD, 'granularity?': 'string' },
+  stepOut: THREAD,
+  pause: THREAD,
+  goto: { ...THREAD, targetId: 'integer' },
   gotoTargets: { source: SOURCE, line: 'integer' },
-  stackTrace: { 'startFrame?': 'integer', 'levels?': 'integer' },
+  stackTrace: { ...THREAD, 'startFrame?': 'integer', 'levels?': 'integer' },
+  exceptionInfo: THREAD,
   scopes: { frameId: 'integer' },
   variables: { variablesReference: 'integer', 'start?': 'integer', 'count?': 'integer', 'format?': 'object' },
   setVariable: { variablesReference: 'integer', name: 'string', value: 'string', 'format?': 'object' },

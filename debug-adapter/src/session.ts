@@ -29,7 +29,7 @@ import { exceptionLines, exceptionTitle } from './exception-info';
 import { planLaunch, type LaunchPlan } from './launch';
 import { SerialTerminal } from './serial-terminal';
 import { callerName, unwind, type GuestFrame } from './stack';
-import { argumentProblem } from './request-arguments';
+import { ARGUMENTS, argumentProblem } from './request-arguments';
 import { RegisterVariables } from './variables';
 import { wholeMessages } from './whole-messages';
 
@@ -147,7 +147,7 @@ export class RingsideDebugSession extends DebugSession {
    * events raised while a request is being handled go out after its response (STYLE.md §6).
    */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
-    const problem = argumentProblem(request.command, request.arguments);
+    const problem = argumentProblem(request.command, request.arguments) ?? this.threadProblem(request);
     if (problem !== undefined) {
       this.fail(new Response(request), problem);
       return;
@@ -162,6 +162,13 @@ export class RingsideDebugSession extends DebugSession {
       const events = this.deferred.splice(0);
       for (const e of events) this.sendEvent(e);
     }
+  }
+
+  /** A thread id other than the one thread (the guest's CPU) the threads request gives. */
+  private threadProblem(request: DebugProtocol.Request): string | undefined {
+    const id = (request.arguments as { threadId?: unknown } | undefined)?.threadId;
+    if (id === undefined || id === THREAD_ID || !('threadId' in (ARGUMENTS[request.command] ?? {}))) return undefined;
+    return `unknown thread ${String(id)}: the guest has one CPU, thread ${THREAD_ID}`;
   }
 
   private post(e: DebugProtocol.Event): void {

@@ -1151,12 +1151,22 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const illTyped: [string, unknown][] = [
       ['evaluate', {}], ['setFunctionBreakpoints', {}], ['setDataBreakpoints', { breakpoints: null }], ['setInstructionBreakpoints', { breakpoints: [null] }],
       ['setExceptionBreakpoints', undefined], ['completions', { text: 5, column: 1 }], ['gotoTargets', { source: null, line: 1 }], ['dataBreakpointInfo', { name: 7 }],
+      // threadId, which the schema requires of these (StackTraceArguments, ContinueArguments, ...).
+      ['stackTrace', {}], ['continue', {}], ['next', { granularity: 'instruction' }], ['pause', {}], ['exceptionInfo', {}],
     ];
     for (const [command, args] of illTyped) {
       const r = await client.request(command, args);
       assert.equal(r.success, false, command);
       assert.match(r.message ?? '', / must be an? [a-z]+/, `${command}: ${r.message}`);
     }
+    // A thread the threads request never gave: the guest has one CPU.
+    for (const command of ['stackTrace', 'continue', 'stepOut', 'pause']) {
+      const r = await client.request(command, { threadId: 2 });
+      assert.equal(r.success, false, `${command} of thread 2: ${JSON.stringify(r.body)}`);
+      assert.match(r.message ?? '', /unknown thread 2/);
+    }
+    // (None of them ran the guest: it is still at its entry.)
+    assert.equal((await topFrame(client)).line, lineOf(HELLO, 'mov esp, stack_top'));
     client.sendRaw('{ this is not json');
     const alive = await client.ok<DebugProtocol.ThreadsResponse>('threads');
     assert.deepEqual(alive.body.threads, [{ id: 1, name: 'CPU 0' }]);

@@ -6,10 +6,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ARGUMENTS, argumentProblem, type Fields } from '../../debug-adapter/src/request-arguments';
+import { RingsideDebugSession } from '../../debug-adapter/src/session';
 
 interface SchemaObject { type?: string; $ref?: string; items?: SchemaObject; properties?: Record<string, SchemaObject>; required?: string[]; allOf?: SchemaObject[] }
 const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'shared', 'spec', 'debugAdapterProtocol.json'), 'utf8')) as { definitions: Record<string, SchemaObject> };
 const resolve = (s: SchemaObject): SchemaObject => (s.$ref !== undefined ? schema.definitions[s.$ref.split('/').pop() ?? ''] : s);
+/** A command's arguments in the schema: `XArguments`, or `XRequestArguments` for a few (initialize, runInTerminal). */
+const argumentsOf = (command: string): SchemaObject | undefined => {
+  const name = command.charAt(0).toUpperCase() + command.slice(1);
+  return schema.definitions[`${name}Arguments`] ?? schema.definitions[`${name}RequestArguments`];
+};
 
 /** Compares a table entry with the schema object it describes. */
 function compare(where: string, fields: Fields, object: SchemaObject): void {
@@ -37,10 +43,27 @@ function compare(where: string, fields: Fields, object: SchemaObject): void {
 describe('debug adapter: request arguments checked against the DAP schema', () => {
   it('lists each field with the schema\'s type and requiredness', () => {
     for (const [command, fields] of Object.entries(ARGUMENTS)) {
-      const definition = schema.definitions[`${command.charAt(0).toUpperCase()}${command.slice(1)}Arguments`];
+      const definition = argumentsOf(command);
       assert.ok(definition !== undefined, `${command} has no Arguments in the schema`);
       compare(command, fields, definition);
     }
+  });
+
+  it('checks every field the schema requires of each request the session answers (threadId included)', () => {
+    // The requests the session answers itself: its own `xxxRequest` handlers (the library spells some `BreakPoints`).
+    const handlers = Object.getOwnPropertyNames(RingsideDebugSession.prototype).filter((n) => /^[a-z]\w*Request$/.test(n) && n !== 'dispatchRequest');
+    const commands = handlers.map((n) => n.slice(0, -'Request'.length).replace('BreakPoints', 'Breakpoints'));
+    assert.ok(commands.includes('stackTrace') && commands.includes('setBreakpoints'), commands.join());
+    // Those answered with "not supported" whatever their arguments (their capabilities are not announced).
+    const refused = new Set(['breakpointLocations', 'setExpression', 'stepInTargets', 'stepBack', 'reverseContinue', 'restartFrame', 'terminateThreads', 'attach']);
+    for (const command of commands.filter((c) => !refused.has(c))) {
+      const definition = argumentsOf(command);
+      for (const name of definition?.required ?? []) {
+        assert.ok(name in (ARGUMENTS[command] ?? {}), `${command}: \`${name}' (required by the schema) is not checked`);
+      }
+    }
+    assert.equal(argumentProblem('stackTrace', {}), '`threadId\' in stackTrace arguments must be an integer');
+    assert.equal(argumentProblem('continue', { threadId: '1' }), '`threadId\' in continue arguments must be an integer');
   });
 
   it('refuses, by field, the ill-typed arguments the fuzzer sent', () => {
