@@ -39,6 +39,8 @@ const FAULT_ROW_LIVE: ReadonlySet<string> = new Set(['eax', 'ecx', 'edx', 'ebx',
 /** How far below a breakpoint's line to look for the next line that emits code. */
 const LINE_SEARCH = 200;
 const TRACE_LIMIT = 2000;
+/** WriteMemoryArguments.data: base64 (RFC 4648 §4), its padding optional. */
+const BASE64 = /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]={1,2})?$/;
 /** Requests that take over from a start still waiting for the COM1 terminal (configurationDone's). */
 const OVERTAKE_START = new Set(['continue', 'next', 'stepIn', 'stepOut', 'goto', 'restart', 'terminate', 'disconnect']);
 /** How long a COM1 terminal the client has started may take to connect before COM1 goes back to the Debug Console. */
@@ -1278,6 +1280,11 @@ export class RingsideDebugSession extends DebugSession {
     if (base === undefined) { this.fail(response, `bad memory reference \`${args.memoryReference}'`); return; }
     const start = base + (args.offset ?? 0);
     if (start < 0 || start > 0xffff_ffff) { this.fail(response, `address ${start} is outside the 4 GiB linear space`); return; }
+    // (Node's decoder skips what is not base64 and stops at the first `=`: `!!!` would write nothing, and succeed.)
+    if (!BASE64.test(args.data) || args.data.length % 4 === 1) {
+      this.fail(response, `data is not base64 (RFC 4648 §4: A-Z, a-z, 0-9, + and /, padded with =): \`${args.data.slice(0, 40)}${args.data.length > 40 ? '…' : ''}'`);
+      return;
+    }
     const data = new Uint8Array(Buffer.from(args.data, 'base64'));
     const w = g.writeMemory(start, data);
     if (!w.ok && args.allowPartial !== true) { this.fail(response, `${w.message} (${w.written} of ${data.length} bytes written)`); return; }

@@ -1165,6 +1165,16 @@ describe('debug adapter over stdio (every message validated against the DAP sche
       assert.equal(r.success, false, `${command} of thread 2: ${JSON.stringify(r.body)}`);
       assert.match(r.message ?? '', /unknown thread 2/);
     }
+    // WriteMemoryArguments.data: "Bytes to write, encoded using base64"; what is not base64 writes nothing.
+    const message = (await evaluate(client, 'message')).split(' ')[0];
+    const read = async (): Promise<string | undefined> => (await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: message, count: 8 })).body?.data;
+    const before = await read();
+    for (const data of ['!!!', 'AAAA!AAA', 'AAAAA']) {
+      const r = await client.request('writeMemory', { memoryReference: message, data });
+      assert.equal(r.success, false, `writeMemory of \`${data}' answered ${JSON.stringify(r.body)}`);
+      assert.match(r.message ?? '', /data is not base64/);
+    }
+    assert.equal(await read(), before);
     // (None of them ran the guest: it is still at its entry.)
     assert.equal((await topFrame(client)).line, lineOf(HELLO, 'mov esp, stack_top'));
     client.sendRaw('{ this is not json');
