@@ -27,7 +27,7 @@ function compare(where: string, fields: Fields, object: SchemaObject): void {
     assert.equal(optional, !(object.required ?? []).includes(name), `${where}.${name}: required as in the schema`);
     const p = resolve(property);
     if (typeof shape === 'string') {
-      const expected = shape === 'string[]' ? 'array' : shape;
+      const expected = shape === 'string[]' ? 'array' : shape === 'count' ? 'integer' : shape;
       assert.equal(p.type, expected, `${where}.${name}: type`);
       if (shape === 'string[]') assert.equal(p.items?.type, 'string', `${where}.${name}: items`);
     } else if ('fields' in shape) {
@@ -66,13 +66,30 @@ describe('debug adapter: request arguments checked against the DAP schema', () =
     assert.equal(argumentProblem('continue', { threadId: '1' }), '`threadId\' in continue arguments must be an integer');
   });
 
+  it('refuses a negative start, count or number of levels, which asks for nothing that exists', () => {
+    // VariablesArguments.start: "The index of the first variable to return"; count: "The number of variables to return";
+    // StackTraceArguments.startFrame: "The index of the first frame to return"; ReadMemoryArguments.count: "Number of bytes to read".
+    const described = (command: string, field: string): string => (argumentsOf(command)?.properties?.[field] as { description?: string } | undefined)?.description ?? '';
+    assert.match(described('variables', 'start'), /index of the first variable/);
+    assert.match(described('stackTrace', 'startFrame'), /index of the first frame/);
+    assert.equal(argumentProblem('variables', { variablesReference: 1000, start: -3, count: 2 }), '`start\' in variables arguments must be an integer 0 or more');
+    assert.equal(argumentProblem('variables', { variablesReference: 1000, count: -1 }), '`count\' in variables arguments must be an integer 0 or more');
+    assert.equal(argumentProblem('stackTrace', { threadId: 1, startFrame: -1 }), '`startFrame\' in stackTrace arguments must be an integer 0 or more');
+    assert.equal(argumentProblem('stackTrace', { threadId: 1, levels: -5 }), '`levels\' in stackTrace arguments must be an integer 0 or more');
+    assert.equal(argumentProblem('readMemory', { memoryReference: '0x0', count: -1 }), '`count\' in readMemory arguments must be an integer 0 or more');
+    assert.equal(argumentProblem('disassemble', { memoryReference: '0x0', instructionCount: -1 }), '`instructionCount\' in disassemble arguments must be an integer 0 or more');
+    // 0 asks for none (levels 0: all of them, as the schema says) and is answered.
+    assert.equal(argumentProblem('stackTrace', { threadId: 1, startFrame: 0, levels: 0 }), undefined);
+    assert.equal(argumentProblem('readMemory', { memoryReference: '0x0', count: 0 }), undefined);
+  });
+
   it('refuses, by field, the ill-typed arguments the fuzzer sent', () => {
     assert.equal(argumentProblem('evaluate', { filters: null }), '`expression\' in evaluate arguments must be a string');
     assert.equal(argumentProblem('setFunctionBreakpoints', {}), '`breakpoints\' in setFunctionBreakpoints arguments must be an array of objects');
     assert.equal(argumentProblem('setDataBreakpoints', { breakpoints: [null] }), 'breakpoints[0] must be an object');
     assert.equal(argumentProblem('setExceptionBreakpoints', { filters: ['gp', 5] }), '`filters\' in setExceptionBreakpoints arguments must be an array of strings');
     assert.equal(argumentProblem('gotoTargets', { source: { path: 5 }, line: 1 }), '`path\' in `source\' in gotoTargets arguments must be a string');
-    assert.equal(argumentProblem('readMemory', { memoryReference: '0x0', count: 'x' }), '`count\' in readMemory arguments must be an integer');
+    assert.equal(argumentProblem('readMemory', { memoryReference: '0x0', count: 'x' }), '`count\' in readMemory arguments must be an integer 0 or more');
     assert.equal(argumentProblem('variables', undefined), 'variables arguments must be an object');
     assert.equal(argumentProblem('setBreakpoints', { source: {}, breakpoints: [{ line: 1.5 }] }), '`line\' in breakpoints[0] must be an integer');
   });
