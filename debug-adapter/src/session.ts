@@ -235,32 +235,35 @@ export class RingsideDebugSession extends DebugSession {
   }
 
   private reportStop(e: RuntimeStop): void {
+    // (A condition that could not be evaluated stops, and the Debug Console says why, as gdb's console does.)
+    const description = e.conditionError === undefined ? e.description : `${e.description}: ${e.conditionError}`;
+    if (e.conditionError !== undefined) this.post(new OutputEvent(`${description}\n`, 'console'));
     switch (e.reason) {
       case 'breakpoint': {
         const { ids, kind } = this.breakpoints.resolve(e.breakpointIds ?? []);
         const reason = kind === 'function' ? 'function breakpoint' : kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
-        this.stopEvent(reason, e.description, undefined, undefined, ids);
+        this.stopEvent(reason, description, undefined, undefined, ids);
         return;
       }
       case 'data-breakpoint': {
         const ids = (e.breakpointIds ?? []).map((r) => this.dataBreakpointIds.get(r)).filter((x): x is number => x !== undefined);
-        this.stopEvent('data breakpoint', e.description, undefined, undefined, ids);
+        this.stopEvent('data breakpoint', description, undefined, undefined, ids);
         return;
       }
       case 'exception': {
         const f = e.vector !== undefined ? filterForVector(e.vector) : undefined;
         const x = this.lastException !== null && this.lastException.vector === e.vector ? this.lastException : undefined;
-        this.stopEvent('exception', e.description, f?.id ?? `vector-${e.vector}`, f?.label.split(' ')[0] ?? `vector ${e.vector}`, undefined, x);
+        this.stopEvent('exception', description, f?.id ?? `vector-${e.vector}`, f?.label.split(' ')[0] ?? `vector ${e.vector}`, undefined, x);
         return;
       }
       case 'ring-transition':
-        this.stopEvent('exception', `Ring transition: ${e.description}`, 'ring-transition', 'Ring transition');
+        this.stopEvent('exception', `Ring transition: ${description}`, 'ring-transition', 'Ring transition');
         return;
       case 'budget':
-        this.stopEvent('pause', e.description);
+        this.stopEvent('pause', description);
         return;
       default:
-        this.stopEvent(e.reason, e.description);
+        this.stopEvent(e.reason, description);
     }
   }
 

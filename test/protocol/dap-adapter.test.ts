@@ -439,6 +439,24 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.match(bad.body.breakpoints[0].message ?? '', /hit condition `twice'/);
   });
 
+  it('a breakpoint whose condition cannot be evaluated where it is hit stops, and says why, as gdb does', async () => {
+    // gdb on QEMU 7.2 (record-frames-qemu.sh): "Error in testing breakpoint condition:", its reason, and the stop there.
+    const gdb = fs.readFileSync(path.join(FIXTURES, 'frames-condition.qemu.txt'), 'utf8');
+    assert.match(gdb, /^Error in testing breakpoint condition:$/m);
+    const stoppedAt = `0x${/^stopped: eip=(\w+)$/m.exec(gdb)?.[1]}`;
+    // `.again' is start's local label: inner, where the breakpoint is, has none (NASM manual §3.9).
+    await start(client, { program: FRAMES }, async (c) => {
+      const set = await c.ok<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), condition: '.again == 0' }] });
+      assert.equal(set.body.breakpoints[0].verified, true);
+    });
+    const stop = await client.stopped(0);
+    assert.equal(stop.body.reason, 'breakpoint');
+    assert.equal((await topFrame(client)).instructionPointerReference, stoppedAt);
+    const said = client.events.filter((e) => e.event === 'output').map((e) => (e as DebugProtocol.OutputEvent).body.output).join('');
+    assert.match(said, /the condition `\.again == 0' could not be evaluated here \(.*\.again.*\), so it stopped/);
+    assert.match(stop.body.text ?? '', /could not be evaluated/);
+  });
+
   it('a variables reference from an earlier stop names nothing in the next: variables and setVariable refuse it', async () => {
     // The schema (VariablesArguments.variablesReference points to the Overview's "Lifetime of Object References").
     const described = (schema.definitions.VariablesArguments as { properties: { variablesReference: { description: string } } }).properties.variablesReference.description;

@@ -117,6 +117,13 @@ interface PendingStop {
   readonly description: string;
   readonly breakpointIds?: readonly number[];
   readonly vector?: number;
+  readonly conditionError?: string;
+}
+
+/** The errors of conditions that could not be evaluated, as one (undefined when there are none). */
+function conditionErrors(errors: readonly (string | undefined)[]): string | undefined {
+  const list = errors.filter((e): e is string => e !== undefined);
+  return list.length > 0 ? list.join('; ') : undefined;
 }
 
 const RETURNS = new Set(['ret', 'retf', 'iret', 'iretd', 'iretw', 'sysexit']);
@@ -717,14 +724,18 @@ export class GuestSession {
       case 'requested': {
         // (An instruction that reads and writes the range, or touches it twice, is one hit of it.)
         const matching: DataHit[] = [];
+        const errors: (string | undefined)[] = [];
         const seen = new Set<DataBreakpoint>();
         for (const h of this.dataWatch.hits.splice(0)) {
           const bp = h.breakpoint;
           if (seen.has(bp)) continue;
           seen.add(bp);
-          if (!this.conditionHolds(bp.condition)) continue;
+          const test = this.testCondition(bp.condition);
+          if (!test.holds) continue;
           bp.hits++;
-          if (bp.hitTest === null || bp.hitTest(bp.hits)) matching.push(h);
+          if (bp.hitTest !== null && !bp.hitTest(bp.hits)) continue;
+          matching.push(h);
+          errors.push(test.error);
         }
         if (matching.length > 0) {
           const h = matching[0];
@@ -732,6 +743,7 @@ export class GuestSession {
           return this.stopNow({
             reason: 'data-breakpoint', breakpointIds: matching.map((m) => m.breakpoint.id),
             description: `${h.write ? 'write' : 'read'} of ${h.size} byte(s) at ${where} by the instruction at ${hex(h.eip)}`,
+            conditionError: conditionErrors(errors),
           });
         }
         return this.pending !== null ? this.stopNow(this.pending) : null;
@@ -739,12 +751,10 @@ export class GuestSession {
       case 'breakpoint': {
         const list = this.addressBreakpoints.get(cpu.eip >>> 0) ?? [];
         const stopping: number[] = [];
+        const errors: (string | undefined)[] = [];
         for (const bp of list) {
-          if (bp.condition !== null) {
-            const r = bp.condition.evaluate(this.scope);
-            // A condition that cannot be evaluated stops, so the user sees why.
-            if (r.ok && r.value === 0) continue;
-          }
+          const test = this.testCondition(bp.condition);
+          if (!test.holds) continue;
           bp.hits++;
           if (bp.hitTest !== null && !bp.hitTest(bp.hits)) continue;
           if (bp.logMessage !== null) {
@@ -752,9 +762,10 @@ export class GuestSession {
             continue;
           }
           stopping.push(bp.id);
+          errors.push(test.error);
         }
         if (stopping.length === 0) return null;
-        return this.stopNow({ reason: 'breakpoint', breakpointIds: stopping, description: `breakpoint at ${hex(cpu.eip)}` });
+        return this.stopNow({ reason: 'breakpoint', breakpointIds: stopping, description: `breakpoint at ${hex(cpu.eip)}`, conditionError: conditionErrors(errors) });
       }
     }
   }
@@ -767,7 +778,7 @@ export class GuestSession {
     const cpu = this.machine.cpu;
     const e: StoppedEvent = {
       ...this.context(cpu.eip, disassembleOne(this.machine, cpu.eip, null).text), kind: 'stopped',
-      reason: stop.reason, description: stop.description, breakpointIds: stop.breakpointIds, vector: stop.vector,
+      reason: stop.reason, description: stop.description, breakpointIds: stop.breakpointIds, vector: stop.vector, conditionError: stop.conditionError,
     };
     this.emit(e);
     return e;
@@ -811,11 +822,12 @@ export class GuestSession {
     return disassembleOne(this.machine, eip, null).text;
   }
 
-  /** A stop condition holds when it is absent, non-zero, or cannot be evaluated (so the user sees why). */
-  private conditionHolds(condition: Expression | null): boolean {
-    if (condition === null) return true;
+  /** A stop condition holds when it is absent, non-zero, or cannot be evaluated: then it says why, for the stop to say. */
+  private testCondition(condition: Expression | null): { readonly holds: boolean; readonly error?: string } {
+    if (condition === null) return { holds: true };
     const r = condition.evaluate(this.scope);
-    return !r.ok || r.value !== 0;
+    if (r.ok) return { holds: r.value !== 0 };
+    return { holds: true, error: `the condition \`${condition.source}' could not be evaluated here (${r.message}), so it stopped` };
   }
 
   /** Stops the run after the instruction or delivery in progress, for `stop` unless one is pending. */
@@ -851,12 +863,10 @@ export class GuestSession {
       this.undeliveredStop(name, eip, ins, handlerEip);
       return;
     }
-    if (filter.condition !== null) {
-      const r = filter.condition.evaluate(this.scope);
-      if (r.ok && r.value === 0) return;
-    }
+    const test = this.testCondition(filter.condition);
+    if (!test.holds) return;
     const detail = `${code !== undefined ? ` error ${hex(code)}` : ''}${qualification !== undefined ? ` cr2 ${hex(qualification)}` : ''}`;
-    this.stopAfterThis({ reason: 'exception', vector, description: `${name}${detail} at ${hex(eip)} (${ins}); now at the handler ${hex(handlerEip)}` });
+    this.stopAfterThis({ reason: 'exception', vector, description: `${name}${detail} at ${hex(eip)} (${ins}); now at the handler ${hex(handlerEip)}`, conditionError: test.error });
   }
 
   /**
@@ -866,10 +876,14 @@ export class GuestSession {
   private undeliveredStop(name: string, eip: number, ins: string, handlerEip: number): void {
     for (const fault of this.machine.cpu.undeliveredFaults) {
       const filter = this.exceptionFilters.get(fault.vector);
-      if (filter === undefined || !this.conditionHolds(filter.condition)) continue;
+      const test = filter === undefined ? { holds: false } : this.testCondition(filter.condition);
+      if (!test.holds) continue;
       const raised = describeShutdown([fault]);
       const chain = describeShutdown(this.machine.cpu.undeliveredFaults);
-      this.stopAfterThis({ reason: 'exception', vector: fault.vector, description: `${raised} at ${hex(eip)} (${ins}) could not be delivered (${chain}), so ${name} was; now at its handler ${hex(handlerEip)}` });
+      this.stopAfterThis({
+        reason: 'exception', vector: fault.vector, conditionError: test.error,
+        description: `${raised} at ${hex(eip)} (${ins}) could not be delivered (${chain}), so ${name} was; now at its handler ${hex(handlerEip)}`,
+      });
       return;
     }
   }
@@ -880,9 +894,9 @@ export class GuestSession {
     if (this.detailedListeners > 0) {
       this.emit({ ...this.context(eip, external ? undefined : this.text(eip)), kind: 'ring-transition', fromCpl: from, toCpl: cpu.cpl });
     }
-    if (this.stopOnRing && this.pending === null && this.conditionHolds(this.ringCondition)) {
-      this.stopAfterThis({ reason: 'ring-transition', description: `CPL ${from} -> ${cpu.cpl}` });
-    }
+    if (!this.stopOnRing || this.pending !== null) return;
+    const test = this.testCondition(this.ringCondition);
+    if (test.holds) this.stopAfterThis({ reason: 'ring-transition', description: `CPL ${from} -> ${cpu.cpl}`, conditionError: test.error });
   }
 
   /** The TLB dropped entries during the instruction at cpu.eip (its EIP until it completes). */
