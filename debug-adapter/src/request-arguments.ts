@@ -38,6 +38,7 @@ export const ARGUMENTS: Readonly<Record<string, Fields>> = wordTable<Fields>({
   scopes: { frameId: 'integer' },
   variables: { variablesReference: 'integer', 'start?': 'count', 'count?': 'count', 'format?': 'object' },
   setVariable: { variablesReference: 'integer', name: 'string', value: 'string', 'format?': 'object' },
+  setExpression: { expression: 'string', value: 'string', 'frameId?': 'integer', 'format?': 'object' },
   source: { 'source?': SOURCE, sourceReference: 'integer' },
   evaluate: { expression: 'string', 'context?': 'string', 'format?': 'object' },
   completions: { text: 'string', column: 'integer', 'line?': 'integer' },

@@ -449,6 +449,7 @@ export class RingsideDebugSession extends DebugSession {
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
       supportsSetVariable: true,
+      supportsSetExpression: true,
       supportsEvaluateForHovers: true,
       supportsCompletionsRequest: true,
       completionTriggerCharacters: [' ', '/', '['],
@@ -1143,6 +1144,44 @@ export class RingsideDebugSession extends DebugSession {
     this.post(new InvalidatedEvent(['variables', 'stacks']));
   }
 
+  /**
+   * A watch or Debug Console expression given a value, as gdb's `set var`: a register (`eax`, `al`,
+   * `cf`, `iopl`) in the innermost frame, whose registers are the live ones, or a memory reference
+   * (`[counter]`, `byte [esi+2]`, in the frame named, as evaluate reads it), written little-endian
+   * in its size (SDM Vol. 1 §1.3.1), the value cut to that size as a store of it would.
+   */
+  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
+    const g = this.stoppedGuest(response);
+    if (g === null) return;
+    const frame = args.frameId !== undefined ? this.frameRegisters(g, args.frameId) : undefined;
+    if (typeof frame === 'string') { this.fail(response, frame); return; }
+    const v = g.evaluate(args.value, frame);
+    if (!v.ok) { this.fail(response, `\`${args.value}': ${v.message}`); return; }
+    const target = args.expression.trim();
+    const m = g.memoryOperand(target, frame);
+    if (m !== undefined) {
+      if (!m.linear.ok) { this.fail(response, `\`${target}': ${m.linear.message}`); return; }
+      const bytes = new Uint8Array(m.size).map((_, i) => (v.value >>> (8 * i)) & 0xff);
+      const w = g.writeMemory(m.linear.value, bytes);
+      if (!w.ok) { this.fail(response, `\`${target}': ${w.message} (${w.written} of ${bytes.length} bytes written)`); return; }
+    } else if (!/^[a-z][a-z0-9]*$/i.test(target)) {
+      this.fail(response, `\`${target}' cannot be given a value: only a register or a memory reference ([ADDR], byte/word/dword [ADDR]) can`);
+      return;
+    } else if (frame !== undefined) {
+      this.fail(response, `registers can be set in the innermost frame only, whose registers are the CPU's: ${frame.label} has only the values unwinding recovered`);
+      return;
+    } else {
+      const r = g.setRegister(target, v.value);
+      if (!r.ok) { this.fail(response, r.message); return; }
+    }
+    const now = g.evaluate(target, frame);
+    const hex = args.format?.hex ?? this.hexValues;
+    response.body = { value: !now.ok ? now.message : hex ? `${formatAddress(now.value)} (${now.value})` : String(now.value), variablesReference: 0 };
+    this.sendResponse(response);
+    // (A register or the stack may have changed: the call stack is read from both.)
+    this.post(new InvalidatedEvent(['variables', 'stacks']));
+  }
+
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
@@ -1224,7 +1263,6 @@ export class RingsideDebugSession extends DebugSession {
   // Requests whose capability the adapter does not announce: the library's defaults answer them
   // with a success that did nothing (and, for these three, without the body the schema requires).
   protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse): void { this.unsupported(response); }
-  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse): void { this.unsupported(response); }
   protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse): void { this.unsupported(response); }
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void { this.unsupported(response); }
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void { this.unsupported(response); }

@@ -457,6 +457,44 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.match(stop.body.text ?? '', /could not be evaluated/);
   });
 
+  it('setExpression stores into memory references in their sizes as nasm lays the values out, and sets registers of the innermost frame', async () => {
+    const stores = fs.readFileSync(path.join(ROOT, 'test', 'protocol', 'fixtures', 'set-expression-stores.bin'));
+    const init = await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    assert.equal(init.body?.supportsSetExpression, true);
+    await client.stopped(0);
+    const read = async (expression: string, count: number): Promise<Buffer> => {
+      const at = (await evaluate(client, expression)).split(' ')[0];
+      return Buffer.from((await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: at, count })).body?.data ?? '', 'base64');
+    };
+    for (const [expression, value] of [['dword [counter]', '0x12345678'], ['word [done_msg]', '0xbeef'], ['byte [done_msg+2]', '0x7f']]) {
+      const r = await client.ok<DebugProtocol.SetExpressionResponse>('setExpression', { expression, value, context: 'watch' });
+      assert.equal(r.body.value.split(' ')[0], hex8(Number(value)), expression);
+    }
+    assert.deepEqual(await read('counter', 4), stores.subarray(0, 4));
+    assert.deepEqual(await read('done_msg', 3), stores.subarray(4, 7));
+    // A register: AL is EAX's low byte (SDM Vol. 1 §3.4.1); EAX is 3 here (bump(3)).
+    assert.equal(await evaluate(client, 'eax'), `${hex8(3)} (3)`);
+    await client.ok('setExpression', { expression: 'al', value: '0x7f' });
+    assert.equal(await evaluate(client, 'eax'), `${hex8(0x7f)} (127)`);
+    // In a caller's frame, memory is the guest's as ever; its registers are not the CPU's, and are refused.
+    const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    await client.ok('setExpression', { expression: 'dword [counter]', value: '7', frameId: frames[1].id });
+    assert.equal((await evaluate(client, '[counter]')).split(' ')[1], '(7)');
+    for (const [args, message] of [
+      [{ expression: 'ebp', value: '0', frameId: frames[1].id }, /innermost frame only/],
+      [{ expression: 'eax + 1', value: '2' }, /only a register or a memory reference/],
+      [{ expression: 'nosuch', value: '2' }, /unknown register `nosuch'/],
+      [{ expression: 'eax', value: '1 +' }, /`1 \+'/],
+    ] as const) {
+      const r = await client.request('setExpression', args);
+      assert.equal(r.success, false, JSON.stringify(args));
+      assert.match(r.message ?? '', message);
+    }
+    assert.equal(await evaluate(client, 'eax'), `${hex8(0x7f)} (127)`);
+  });
+
   it('a variables reference from an earlier stop names nothing in the next: variables and setVariable refuse it', async () => {
     // The schema (VariablesArguments.variablesReference points to the Overview's "Lifetime of Object References").
     const described = (schema.definitions.VariablesArguments as { properties: { variablesReference: { description: string } } }).properties.variablesReference.description;
@@ -1224,7 +1262,7 @@ describe('debug adapter over stdio (every message validated against the DAP sche
   });
 
   // Found by scripts/fuzz-dap.mjs: the library's defaults answered these with a success that did
-  // nothing, for `source`, `breakpointLocations`, `setExpression` and `stepInTargets` without the body
+  // nothing, for `source`, `breakpointLocations`, `setExpression` (now supported) and `stepInTargets` without the body
   // the schema requires (afterEach checks every message against it).
   it('source gives a guest file by path; unannounced requests are refused', async () => {
     await start(client, { program: HELLO, stopOnEntry: true });
@@ -1234,7 +1272,7 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const other = await client.request('source', { source: { path: '/not/loaded.gasm' }, sourceReference: 7 });
     assert.equal(other.success, false);
     for (const [command, args] of [
-      ['breakpointLocations', { source: { path: HELLO }, line: 3 }], ['setExpression', { expression: 'eax', value: '1' }],
+      ['breakpointLocations', { source: { path: HELLO }, line: 3 }],
       ['stepInTargets', { frameId: 0 }], ['stepBack', { threadId: 1 }], ['reverseContinue', { threadId: 1 }],
       ['restartFrame', { frameId: 0 }], ['terminateThreads', { threadIds: [1] }],
     ] as const) {
