@@ -28,7 +28,7 @@ import { exceptionBreakpointFilters, filterById, filterForVector } from './excep
 import { exceptionLines, exceptionTitle } from './exception-info';
 import { planLaunch, type LaunchPlan } from './launch';
 import { SerialTerminal } from './serial-terminal';
-import { callerName, unwind, type GuestFrame } from './stack';
+import { callerName, returnAddressOnTop, unwind, type GuestFrame } from './stack';
 import { ARGUMENTS, argumentProblem } from './request-arguments';
 import { RegisterVariables } from './variables';
 import { wholeMessages } from './whole-messages';
@@ -933,12 +933,14 @@ export class RingsideDebugSession extends DebugSession {
 
   /**
    * The name of the routine the guest is stopped in when that is the outermost frame: the call
-   * stack has no caller and the routine is the one the guest started in (its entry point). A
-   * routine without a caller found elsewhere (one without an EBP frame) may yet return: not this.
+   * stack has no caller, the routine is the one the guest started in (its entry point), and no
+   * return address is on top of the stack (a `.local` subroutine it called has one until it has
+   * pushed something). A routine without a caller found elsewhere (one without an EBP frame) may
+   * yet return: not this.
    */
   private outermostRoutine(g: GuestSession): string | undefined {
     const entries = this.stackEntries(g);
-    if (entries.length !== 1 || entries[0].kind !== 'guest') return undefined;
+    if (entries.length !== 1 || entries[0].kind !== 'guest' || returnAddressOnTop(g)) return undefined;
     const routine = g.symbols.routineStart(g.registers().eip);
     if (routine === undefined || routine !== g.symbols.routineStart(g.entryEip)) return undefined;
     return g.symbols.symbolize(routine) ?? formatAddress(routine);

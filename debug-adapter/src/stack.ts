@@ -85,6 +85,16 @@ function unlinkedCaller(
   return found !== undefined && knownCode(session, found.eip) && followsCall(session, found.eip) ? found : undefined;
 }
 
+/** Whether the dword at the top of the stack is an address a CALL in known code would have pushed: a return that may yet be taken. */
+export function returnAddressOnTop(session: GuestSession): boolean {
+  const regs = session.registers();
+  const ssBase = session.segments()[2]?.base ?? 0;
+  const r = session.readMemory((ssBase + regs.esp) >>> 0, 4);
+  if (r.bytes.length < 4) return false;
+  const ret = new DataView(r.bytes.buffer, r.bytes.byteOffset, 4).getUint32(0, true);
+  return knownCode(session, ret) && followsCall(session, ret);
+}
+
 /** Whether the instruction before `eip` is a CALL ending at it (E8 cd, or FF /2 with its ModRM forms: SDM Vol. 2 CALL). */
 function followsCall(session: GuestSession, eip: number): boolean {
   for (const length of [5, 2, 3, 6, 7, 4]) {

@@ -413,6 +413,22 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     for (let i = 0; i < 2; i++) assert.equal((await client.request('scopes', { frameId: after[1].id })).success, true);
   });
 
+  it('step out of a .local subroutine the entry routine called returns to the call: that is no outermost frame', async () => {
+    const guest = path.join(ROOT, 'test', 'protocol', 'fixtures', 'local-call.asm');
+    const rows = listedRows(guest.replace(/\.asm$/, '.lst'));
+    const at = (text: string): string => hex8(0x100000 + (rows.find((r) => r.text === text)?.offset ?? NaN));
+    await start(client, { program: guest }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: guest }, breakpoints: [{ line: lineOf(guest, 'mov bl, 7') }] });
+    });
+    await client.stopped(0);
+    assert.equal((await topFrame(client)).instructionPointerReference, at('mov bl, 7'));
+    const from = client.events.length;
+    await client.ok('stepOut', { threadId: 1 });
+    await client.stopped(from);
+    // Where nasm put the instruction after `call .helper`.
+    assert.equal((await topFrame(client)).instructionPointerReference, at('mov al, bl'));
+  });
+
   it('a data breakpoint\'s hit condition skips the hits before it, as a gdb watchpoint\'s ignore count does', async () => {
     // gdb on QEMU 7.2, `watch` on counter with `ignore 1 1` (record-frames-qemu.sh): where it stops, and counter there.
     const gdb = /^stopped: eip=(\w+) counter=(\d+)$/m.exec(fs.readFileSync(path.join(FIXTURES, 'frames-watch.qemu.txt'), 'utf8'));
