@@ -24,6 +24,7 @@ const MAX_FRAMES = 64;
 const PUSH_EBP = 0x55;
 const RET = 0xc3;
 const RET_IMM16 = 0xc2;
+const CALL_REL32 = 0xe8;
 
 export function unwind(session: GuestSession): GuestFrame[] {
   const regs = session.registers();
@@ -57,8 +58,9 @@ export function unwind(session: GuestSession): GuestFrame[] {
 /**
  * The caller of the innermost routine while no EBP link leads to it: at a `ret` (or `ret n`) the
  * return address is at [esp]; at the routine's first instruction it is at [esp] too, and after a
- * `push ebp` there, at [esp+4] with the caller's EBP at [esp]. Undefined elsewhere (the EBP chain
- * says), and where the address found does not return into known code after a call.
+ * `push ebp` there, at [esp+4] with the caller's EBP at [esp]; at a `.local` label a call may have
+ * targeted (`call .helper`), at [esp] when the call before it is to that label. Undefined elsewhere
+ * (the EBP chain says), and where the address found does not return into known code after a call.
  */
 function unlinkedCaller(
   session: GuestSession, eip: number, esp: number, ebp: number, dword: (offset: number) => number | undefined,
@@ -73,16 +75,21 @@ function unlinkedCaller(
   const routine = session.symbols.routineStart(eip);
   if (routine === undefined) return undefined;
   let found: Required<GuestFrame> | undefined;
-  if (eip === routine) {
+  /** The address a direct call before the return address must have called, for a `.local` label. */
+  let called: number | undefined;
+  if (eip === routine || session.symbols.symbolize(eip)?.includes('+') === false) {
     const ret = dword(esp);
     if (ret !== undefined) found = { eip: ret, esp: (esp + 4) >>> 0, ebp };
+    if (eip !== routine) called = eip;
   } else if (eip === routine + 1 && session.readMemory((csBase + routine) >>> 0, 1).bytes[0] === PUSH_EBP) {
     const saved = dword(esp);
     const ret = dword(esp + 4);
     if (saved !== undefined && ret !== undefined) found = { eip: ret, esp: (esp + 8) >>> 0, ebp: saved };
   }
   // (A routine entered some other way — the entry point, a jump, an interrupt — has no return address there.)
-  return found !== undefined && knownCode(session, found.eip) && followsCall(session, found.eip) ? found : undefined;
+  const call = found !== undefined && knownCode(session, found.eip) ? callBefore(session, found.eip) : undefined;
+  if (call === undefined || (called !== undefined && call.target !== undefined && call.target !== called)) return undefined;
+  return found;
 }
 
 /** Whether the dword at the top of the stack is an address a CALL in known code would have pushed: a return that may yet be taken. */
@@ -92,16 +99,21 @@ export function returnAddressOnTop(session: GuestSession): boolean {
   const r = session.readMemory((ssBase + regs.esp) >>> 0, 4);
   if (r.bytes.length < 4) return false;
   const ret = new DataView(r.bytes.buffer, r.bytes.byteOffset, 4).getUint32(0, true);
-  return knownCode(session, ret) && followsCall(session, ret);
+  return knownCode(session, ret) && callBefore(session, ret) !== undefined;
 }
 
-/** Whether the instruction before `eip` is a CALL ending at it (E8 cd, or FF /2 with its ModRM forms: SDM Vol. 2 CALL). */
-function followsCall(session: GuestSession, eip: number): boolean {
+/**
+ * The CALL ending at `eip` (E8 cd, or FF /2 with its ModRM forms: SDM Vol. 2 CALL), with the
+ * address a direct one calls (EIP after it + rel32); undefined when the instruction before is none.
+ */
+function callBefore(session: GuestSession, eip: number): { readonly target?: number } | undefined {
   for (const length of [5, 2, 3, 6, 7, 4]) {
     const [ins] = session.disassemble((eip - length) >>> 0, 0, 1);
-    if (ins !== undefined && ins.valid && ins.bytes.length === length && /^call\b/.test(ins.text)) return true;
+    if (ins === undefined || !ins.valid || ins.bytes.length !== length || !/^call\b/.test(ins.text)) continue;
+    const direct = ins.bytes[0] === CALL_REL32 && length === 5;
+    return direct ? { target: (eip + new DataView(ins.bytes.buffer, ins.bytes.byteOffset + 1, 4).getInt32(0, true)) >>> 0 } : {};
   }
-  return false;
+  return undefined;
 }
 
 /** Whether `eip` is inside code the source map covers (or, for an image, near a known label). */

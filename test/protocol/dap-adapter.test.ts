@@ -413,16 +413,23 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     for (let i = 0; i < 2; i++) assert.equal((await client.request('scopes', { frameId: after[1].id })).success, true);
   });
 
-  it('step out of a .local subroutine the entry routine called returns to the call: that is no outermost frame', async () => {
+  it('a .local subroutine the entry routine called has it as its caller at its entry, and steps out to it: that is no outermost frame', async () => {
     const guest = path.join(ROOT, 'test', 'protocol', 'fixtures', 'local-call.asm');
     const rows = listedRows(guest.replace(/\.asm$/, '.lst'));
     const at = (text: string): string => hex8(0x100000 + (rows.find((r) => r.text === text)?.offset ?? NaN));
     await start(client, { program: guest }, async (c) => {
-      await c.ok('setBreakpoints', { source: { path: guest }, breakpoints: [{ line: lineOf(guest, 'mov bl, 7') }] });
+      await c.ok('setBreakpoints', { source: { path: guest }, breakpoints: [{ line: lineOf(guest, 'xor ebx, ebx') }, { line: lineOf(guest, 'mov bl, 7') }] });
     });
     await client.stopped(0);
+    // At its first instruction the return address on top of the stack follows a call of it: start is its caller, at that call.
+    const entered = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual(entered.map((f) => f.instructionPointerReference), [at('xor ebx, ebx'), at('mov al, bl')]);
+    assert.equal(entered[1].line, lineOf(guest, 'call .helper'));
+    let from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
     assert.equal((await topFrame(client)).instructionPointerReference, at('mov bl, 7'));
-    const from = client.events.length;
+    from = client.events.length;
     await client.ok('stepOut', { threadId: 1 });
     await client.stopped(from);
     // Where nasm put the instruction after `call .helper`.
