@@ -4,6 +4,8 @@
 // the innermost routine has no frame linked yet (at its first instruction, after its `push ebp`) or
 // any more (at its `ret`), its return address is read from the stack, as gdb's i386 prologue and
 // epilogue analysis reads it (gdb/i386-tdep.c: i386_analyze_prologue, i386_epilogue_frame_cache).
+// A routine that sets up no EBP frame has its return address looked for above its ESP: the first
+// that follows a call of that routine.
 
 import type { GuestSession } from '../../core/src/runtime/session';
 
@@ -25,6 +27,9 @@ const PUSH_EBP = 0x55;
 const RET = 0xc3;
 const RET_IMM16 = 0xc2;
 const CALL_REL32 = 0xe8;
+const ENTER = 0xc8;
+/** How far above a frameless routine's ESP its return address is looked for: what it may have pushed. */
+const SCAN_BYTES = 256;
 
 export function unwind(session: GuestSession): GuestFrame[] {
   const regs = session.registers();
@@ -34,25 +39,62 @@ export function unwind(session: GuestSession): GuestFrame[] {
     const r = session.readMemory((ssBase + offset) >>> 0, 4);
     return r.bytes.length < 4 ? undefined : new DataView(r.bytes.buffer, r.bytes.byteOffset, 4).getUint32(0, true);
   };
-  let ebp = regs.ebp;
-  let esp = regs.esp;
+  let frame: Required<GuestFrame> = { eip: regs.eip, esp: regs.esp, ebp: regs.ebp };
+  let innermost = true;
   const unlinked = unlinkedCaller(session, regs.eip, regs.esp, regs.ebp, dword);
   if (unlinked !== undefined) {
     frames.push(unlinked);
-    ebp = unlinked.ebp;
-    esp = unlinked.esp;
+    frame = unlinked;
+    innermost = false;
   }
-  // A frame pointer below ESP is not a live frame of this stack.
-  if (ebp < esp) return frames;
-  while (frames.length < MAX_FRAMES && ebp !== 0) {
-    const callerEbp = dword(ebp);
-    const ret = dword(ebp + 4);
-    if (callerEbp === undefined || ret === undefined || !knownCode(session, ret)) break;
-    frames.push({ eip: ret, esp: (ebp + 8) >>> 0, ebp: callerEbp });
-    if (callerEbp <= ebp) break;
-    ebp = callerEbp;
+  while (frames.length < MAX_FRAMES) {
+    const caller = callerOf(session, frame, innermost, dword);
+    if (caller === undefined) break;
+    frames.push(caller);
+    frame = caller;
+    innermost = false;
   }
   return frames;
+}
+
+/**
+ * The caller of `frame`: through its EBP link when its routine sets up an EBP frame (or nothing
+ * says what routine it is), else — a routine that keeps no frame, as most hand-written ones — the
+ * first return address above its ESP whose call is to that routine (or through a pointer).
+ */
+function callerOf(
+  session: GuestSession, frame: Required<GuestFrame>, innermost: boolean, dword: (offset: number) => number | undefined,
+): Required<GuestFrame> | undefined {
+  // (A caller's routine is the call's, the instruction before its return address.)
+  const at = innermost ? frame.eip : (frame.eip - 1) >>> 0;
+  const routine = session.symbols.routineStart(at);
+  if (routine === undefined || keepsFrame(session, routine)) {
+    const { ebp, esp } = frame;
+    // A frame pointer below ESP (or none) is not a live frame of this stack.
+    if (ebp === 0 || ebp < esp) return undefined;
+    const callerEbp = dword(ebp);
+    const ret = dword(ebp + 4);
+    if (callerEbp === undefined || ret === undefined || !knownCode(session, ret)) return undefined;
+    return { eip: ret, esp: (ebp + 8) >>> 0, ebp: callerEbp };
+  }
+  for (let slot = frame.esp; slot < frame.esp + SCAN_BYTES; slot += 4) {
+    const ret = dword(slot >>> 0);
+    if (ret === undefined) return undefined;
+    if (!knownCode(session, ret)) continue;
+    const call = callBefore(session, ret);
+    if (call === undefined) continue;
+    if (call.target !== undefined && (call.target > at || session.symbols.routineStart(call.target) !== routine)) continue;
+    // (Such a routine leaves EBP as its caller had it.)
+    return { eip: ret, esp: (slot + 4) >>> 0, ebp: frame.ebp };
+  }
+  return undefined;
+}
+
+/** Whether the routine starting at `routine` sets up an EBP frame: `push ebp; mov ebp, esp` (either encoding) or ENTER. */
+function keepsFrame(session: GuestSession, routine: number): boolean {
+  const csBase = session.segments()[1]?.base ?? 0;
+  const b = session.readMemory((csBase + routine) >>> 0, 3).bytes;
+  return b[0] === ENTER || (b[0] === PUSH_EBP && ((b[1] === 0x89 && b[2] === 0xe5) || (b[1] === 0x8b && b[2] === 0xec)));
 }
 
 /**

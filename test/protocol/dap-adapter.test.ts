@@ -589,6 +589,25 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     }
   });
 
+  it('routines that keep no EBP frame and push registers have their callers in the stack, with the registers QEMU has after each ret', async () => {
+    // QEMU 7.2 under gdb (record-kernel-stack-qemu.sh): the example kernel in serial_putc's wait loop the
+    // first time, then just after serial_putc returns into serial_puts and just after serial_puts returns into start.
+    const qemu = fs.readFileSync(path.join(FIXTURES, 'kernel-stack.qemu.txt'), 'utf8').split('\n')
+      .map((l) => /^[a-z_ ]+: eip=(\w+) esp=(\w+) ebp=(\w+)$/.exec(l)).filter((m) => m !== null).map((m) => m.slice(1).map((v) => Number(`0x${v}`)));
+    assert.equal(qemu.length, 3);
+    await start(client, { program: KERNEL, includePaths: KERNEL_INCLUDES }, async (c) => {
+      await c.ok('setInstructionBreakpoints', { breakpoints: [{ instructionReference: hex8(qemu[0][0]) }] });
+    });
+    await client.stopped(0);
+    const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual(frames.map((f) => f.name), ['serial_putc.wait', 'serial_puts.next', 'start.multiboot_ok']);
+    const value = async (expression: string, frameId: number): Promise<number> =>
+      Number((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, frameId, context: 'watch' })).body.result.split(' ')[0]);
+    for (const [i, frame] of frames.entries()) {
+      assert.deepEqual([await value('eip', frame.id), await value('esp', frame.id), await value('ebp', frame.id)], qemu[i], frame.name);
+    }
+  });
+
   it('step out in the outermost frame is refused, saying why, and the guest stays where it is, as gdb\'s finish there', async () => {
     // gdb on QEMU 7.2 in start after its `xor ebp, ebp` (record-frames-qemu.sh): a backtrace of one
     // frame, `"finish" not meaningful in the outermost frame.`, and EIP as it was.
