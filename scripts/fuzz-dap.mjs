@@ -393,7 +393,7 @@ async function fuzzLaunch(n) {
         pick([{ source: source(), line: line(), endLine: maybe(line()) }, { expression: pick(EXPRESSIONS), value: pick(EXPRESSIONS) }, { frameId: pick(seen.frames) }, { threadIds: [1] }, {}, { requestId: 1 }]));
       case 34: {
         // Ill-typed arguments: a client the schema does not bind.
-        const command = pick(['readMemory', 'disassemble', 'setBreakpoints', 'evaluate', 'variables', 'scopes', 'setVariable', 'writeMemory', 'stackTrace', 'dataBreakpointInfo', 'setDataBreakpoints', 'setInstructionBreakpoints', 'setExceptionBreakpoints', 'gotoTargets', 'completions', 'setFunctionBreakpoints', 'next', 'stepIn']);
+        const command = pick(['readMemory', 'disassemble', 'setBreakpoints', 'evaluate', 'variables', 'scopes', 'setVariable', 'setExpression', 'writeMemory', 'stackTrace', 'dataBreakpointInfo', 'setDataBreakpoints', 'setInstructionBreakpoints', 'setExceptionBreakpoints', 'gotoTargets', 'completions', 'setFunctionBreakpoints', 'next', 'stepIn']);
         return ask(command, pick([undefined, null, {}, { memoryReference: 5, count: 'x' }, { breakpoints: null }, { breakpoints: [null] }, { source: null }, { expression: 5 }, { variablesReference: 'x' }, { filters: null }, { text: 5 }, { data: 5, memoryReference: '0' }]), true);
       }
       default: return ask('threads');

@@ -39,6 +39,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** `raw` is whatever the client sent; `cwd` resolves relative paths. */
 export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
   if (!isRecord(raw)) return { ok: false, message: 'launch arguments must be an object' };
+  // (The session gives `cwd` here when it is a string, else the adapter's own folder.)
+  if (raw.cwd !== undefined && typeof raw.cwd !== 'string') return { ok: false, message: '`cwd` must be a folder (a path string)' };
   const program = raw.program;
   if (typeof program !== 'string' || program.trim() === '') return { ok: false, message: '`program` must name the guest source (.gasm/.asm) or a multiboot image (.bin)' };
   const file = path.resolve(cwd, program);
@@ -88,6 +90,11 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
     maxInstructions = raw.maxInstructions;
   }
   if (raw.commandLine !== undefined && typeof raw.commandLine !== 'string') return { ok: false, message: '`commandLine` must be a string' };
+  // (VS Code adds `noDebug` for Run Without Debugging.)
+  for (const flag of ['stopOnEntry', 'noDebug'] as const) {
+    if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') return { ok: false, message: `\`${flag}\` must be true or false` };
+  }
+
   if (raw.serialInput !== undefined && typeof raw.serialInput !== 'string') return { ok: false, message: '`serialInput` must be a string (the bytes typed into COM1 as the guest starts)' };
   const serialInput = typeof raw.serialInput === 'string' && raw.serialInput !== '' ? new TextEncoder().encode(raw.serialInput) : undefined;
   if (serialInput !== undefined && serialInput.length > TYPED_INPUT_LIMIT) return { ok: false, message: `\`serialInput\` is ${serialInput.length} bytes: at most ${TYPED_INPUT_LIMIT} (1 MiB) may wait unread in COM1` };

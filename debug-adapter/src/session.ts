@@ -28,8 +28,8 @@ import { exceptionBreakpointFilters, filterById, filterForVector } from './excep
 import { exceptionLines, exceptionTitle } from './exception-info';
 import { planLaunch, type LaunchPlan } from './launch';
 import { SerialTerminal } from './serial-terminal';
-import { callerName, unwind, type GuestFrame } from './stack';
-import { argumentProblem } from './request-arguments';
+import { callerName, returnAddressOnTop, unwind, type GuestFrame } from './stack';
+import { ARGUMENTS, argumentProblem } from './request-arguments';
 import { RegisterVariables } from './variables';
 import { wholeMessages } from './whole-messages';
 
@@ -39,6 +39,8 @@ const FAULT_ROW_LIVE: ReadonlySet<string> = new Set(['eax', 'ecx', 'edx', 'ebx',
 /** How far below a breakpoint's line to look for the next line that emits code. */
 const LINE_SEARCH = 200;
 const TRACE_LIMIT = 2000;
+/** WriteMemoryArguments.data: base64 (RFC 4648 §4), its padding optional. */
+const BASE64 = /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]={1,2})?$/;
 /** Requests that take over from a start still waiting for the COM1 terminal (configurationDone's). */
 const OVERTAKE_START = new Set(['continue', 'next', 'stepIn', 'stepOut', 'goto', 'restart', 'terminate', 'disconnect']);
 /** How long a COM1 terminal the client has started may take to connect before COM1 goes back to the Debug Console. */
@@ -93,6 +95,15 @@ export class RingsideDebugSession extends DebugSession {
   private shutdownShown = false;
   private readonly variables = new RegisterVariables(() => this.requireGuest());
   private readonly gotoTargets = new Map<number, number>();
+  /**
+   * The frame ids stackTrace has given in this stop, by call-stack depth. Ids are never given out
+   * twice: one kept from an earlier stop names no frame now (DAP: a frame id is valid only in the
+   * suspended state it was obtained in) and is refused, not read as whichever frame is at its depth.
+   */
+  private frameIds: number[] = [];
+  private nextFrameId = 1;
+  /** The first id given in this stop: lower ones are from earlier stops. */
+  private firstFrameIdOfStop = 1;
   private nextGotoTarget = 1;
   private lastStop: LastStop | null = null;
   private hexValues = true;
@@ -138,7 +149,7 @@ export class RingsideDebugSession extends DebugSession {
    * events raised while a request is being handled go out after its response (STYLE.md §6).
    */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
-    const problem = argumentProblem(request.command, request.arguments);
+    const problem = argumentProblem(request.command, request.arguments) ?? this.threadProblem(request);
     if (problem !== undefined) {
       this.fail(new Response(request), problem);
       return;
@@ -153,6 +164,13 @@ export class RingsideDebugSession extends DebugSession {
       const events = this.deferred.splice(0);
       for (const e of events) this.sendEvent(e);
     }
+  }
+
+  /** A thread id other than the one thread (the guest's CPU) the threads request gives. */
+  private threadProblem(request: DebugProtocol.Request): string | undefined {
+    const id = (request.arguments as { threadId?: unknown } | undefined)?.threadId;
+    if (id === undefined || id === THREAD_ID || !('threadId' in (ARGUMENTS[request.command] ?? {}))) return undefined;
+    return `unknown thread ${String(id)}: the guest has one CPU, thread ${THREAD_ID}`;
   }
 
   private post(e: DebugProtocol.Event): void {
@@ -217,32 +235,35 @@ export class RingsideDebugSession extends DebugSession {
   }
 
   private reportStop(e: RuntimeStop): void {
+    // (A condition that could not be evaluated stops, and the Debug Console says why, as gdb's console does.)
+    const description = e.conditionError === undefined ? e.description : `${e.description}: ${e.conditionError}`;
+    if (e.conditionError !== undefined) this.post(new OutputEvent(`${description}\n`, 'console'));
     switch (e.reason) {
       case 'breakpoint': {
         const { ids, kind } = this.breakpoints.resolve(e.breakpointIds ?? []);
         const reason = kind === 'function' ? 'function breakpoint' : kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
-        this.stopEvent(reason, e.description, undefined, undefined, ids);
+        this.stopEvent(reason, description, undefined, undefined, ids);
         return;
       }
       case 'data-breakpoint': {
         const ids = (e.breakpointIds ?? []).map((r) => this.dataBreakpointIds.get(r)).filter((x): x is number => x !== undefined);
-        this.stopEvent('data breakpoint', e.description, undefined, undefined, ids);
+        this.stopEvent('data breakpoint', description, undefined, undefined, ids);
         return;
       }
       case 'exception': {
         const f = e.vector !== undefined ? filterForVector(e.vector) : undefined;
         const x = this.lastException !== null && this.lastException.vector === e.vector ? this.lastException : undefined;
-        this.stopEvent('exception', e.description, f?.id ?? `vector-${e.vector}`, f?.label.split(' ')[0] ?? `vector ${e.vector}`, undefined, x);
+        this.stopEvent('exception', description, f?.id ?? `vector-${e.vector}`, f?.label.split(' ')[0] ?? `vector ${e.vector}`, undefined, x);
         return;
       }
       case 'ring-transition':
-        this.stopEvent('exception', `Ring transition: ${e.description}`, 'ring-transition', 'Ring transition');
+        this.stopEvent('exception', `Ring transition: ${description}`, 'ring-transition', 'Ring transition');
         return;
       case 'budget':
-        this.stopEvent('pause', e.description);
+        this.stopEvent('pause', description);
         return;
       default:
-        this.stopEvent(e.reason, e.description);
+        this.stopEvent(e.reason, description);
     }
   }
 
@@ -251,6 +272,7 @@ export class RingsideDebugSession extends DebugSession {
     this.lastException = null;
     this.variables.reset();
     this.gotoTargets.clear();
+    this.forgetFrames();
     const ev = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
     ev.body.description = reason === 'exception' ? `Paused on ${name ?? 'exception'}` : description;
     ev.body.text = description;
@@ -427,6 +449,7 @@ export class RingsideDebugSession extends DebugSession {
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
       supportsSetVariable: true,
+      supportsSetExpression: true,
       supportsEvaluateForHovers: true,
       supportsCompletionsRequest: true,
       completionTriggerCharacters: [' ', '/', '['],
@@ -778,7 +801,7 @@ export class RingsideDebugSession extends DebugSession {
       const beyond = beyondAddressSpace(m[2]);
       if (beyond !== undefined) { out.push({ id, verified: false, message: beyond }); continue; }
       const access = b.accessType === 'read' ? 'read' : b.accessType === 'readWrite' ? 'readWrite' : 'write';
-      this.dataSpecs.push({ id, spec: { address: parseInt(m[2], 16), length: Number(m[3]), access, space: m[1] === 'physical' ? 'physical' : 'linear', condition: b.condition } });
+      this.dataSpecs.push({ id, spec: { address: parseInt(m[2], 16), length: Number(m[3]), access, space: m[1] === 'physical' ? 'physical' : 'linear', condition: b.condition, hitCondition: b.hitCondition } });
       out.push({ id, verified: true });
     }
     const results = this.applyData(g);
@@ -878,6 +901,8 @@ export class RingsideDebugSession extends DebugSession {
       this.endSession('triple-fault', undefined);
       return;
     }
+    this.forgetFrames();
+    this.variables.reset();
     void start(g);
   }
 
@@ -894,7 +919,31 @@ export class RingsideDebugSession extends DebugSession {
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    const g = this.guest;
+    const outermost = g !== null && g.status === 'stopped' && this.ended === null ? this.outermostRoutine(g) : undefined;
+    if (outermost !== undefined) {
+      // gdb's `finish` refuses here ("not meaningful in the outermost frame") and the guest stays
+      // where it is; a step out that ran on would run to the guest's end or its next breakpoint.
+      this.fail(response, `cannot step out of ${outermost}: it is the outermost frame (the guest starts there, nothing called it), `
+        + 'so there is no caller to return to. Use Continue, Step Over or a breakpoint to go on');
+      return;
+    }
     this.run(response, (g) => g.stepOut());
+  }
+
+  /**
+   * The name of the routine the guest is stopped in when that is the outermost frame: the call
+   * stack has no caller, the routine is the one the guest started in (its entry point), and no
+   * return address is on top of the stack (a `.local` subroutine it called has one until it has
+   * pushed something). A routine without a caller found elsewhere (one without an EBP frame) may
+   * yet return: not this.
+   */
+  private outermostRoutine(g: GuestSession): string | undefined {
+    const entries = this.stackEntries(g);
+    if (entries.length !== 1 || entries[0].kind !== 'guest' || returnAddressOnTop(g)) return undefined;
+    const routine = g.symbols.routineStart(g.registers().eip);
+    if (routine === undefined || routine !== g.symbols.routineStart(g.entryEip)) return undefined;
+    return g.symbols.symbolize(routine) ?? formatAddress(routine);
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
@@ -1000,7 +1049,7 @@ export class RingsideDebugSession extends DebugSession {
     const count = args.levels !== undefined && args.levels > 0 ? args.levels : entries.length;
     response.body = {
       totalFrames: entries.length,
-      stackFrames: entries.slice(start, start + count).map((e, i) => this.stackFrame(g, start + i, e)),
+      stackFrames: entries.slice(start, start + count).map((e, i) => this.stackFrame(g, this.frameIdAt(start + i), e)),
     };
     this.sendResponse(response);
   }
@@ -1009,9 +1058,9 @@ export class RingsideDebugSession extends DebugSession {
     const g = this.stoppedGuest(response);
     if (g === null) return;
     const entries = this.stackEntries(g);
-    const entry = entries[args.frameId];
+    const entry = entries[this.frameIds.indexOf(args.frameId)] as StackEntry | undefined;
     // (A frame id from an older stop, or none stackTrace gave: no registers are those of that frame.)
-    if (entry === undefined) { this.fail(response, this.unknownFrame(args.frameId, entries.length)); return; }
+    if (entry === undefined) { this.fail(response, this.unknownFrame(args.frameId)); return; }
     if (entry.kind === 'fault') {
       response.body = { scopes: this.variables.exceptionScopes(entry.exception) };
     } else {
@@ -1032,10 +1081,11 @@ export class RingsideDebugSession extends DebugSession {
    */
   private frameRegisters(g: GuestSession, frameId: number): FrameRegisters | undefined | string {
     if (g.status === 'running') return 'the guest is running: its stack frames are not known until it stops';
-    const entries = this.stackEntries(g);
-    const entry = entries[frameId];
-    if (entry === undefined) return this.unknownFrame(frameId, entries.length);
-    const label = `frame ${frameId} (${this.stackFrame(g, frameId, entry).name})`;
+    const depth = this.frameIds.indexOf(frameId);
+    const entry = this.stackEntries(g)[depth] as StackEntry | undefined;
+    if (entry === undefined) return this.unknownFrame(frameId);
+    // (Numbered by depth, as gdb's `frame N`: 0 is the innermost.)
+    const label = `frame ${depth} (${this.stackFrame(g, frameId, entry).name})`;
     if (entry.kind === 'fault') {
       return {
         label, own: { eip: entry.exception.guestEip }, live: FAULT_ROW_LIVE,
@@ -1050,15 +1100,29 @@ export class RingsideDebugSession extends DebugSession {
     };
   }
 
-  private unknownFrame(frameId: number, frames: number): string {
-    return `unknown frame id ${frameId}: the call stack has ${frames} frame${frames === 1 ? '' : 's'} now (ids 0 to ${frames - 1})`;
+  private frameIdAt(depth: number): number {
+    return (this.frameIds[depth] ??= this.nextFrameId++);
+  }
+
+  /** The guest runs or has stopped anew: the frame ids given so far name nothing from now on. */
+  private forgetFrames(): void {
+    this.frameIds = [];
+    this.firstFrameIdOfStop = this.nextFrameId;
+  }
+
+  private unknownFrame(frameId: number): string {
+    const given = this.frameIds.length > 0 ? ` (this stop's: ${this.frameIds.join(', ')})` : '';
+    if (Number.isInteger(frameId) && frameId >= 1 && frameId < this.firstFrameIdOfStop) {
+      return `frame id ${frameId} is from an earlier stop: frame ids last only while the guest stays stopped where the stack trace gave them; ask for the call stack again${given}`;
+    }
+    return `unknown frame id ${frameId}: no stack trace of this stop gave it${given}`;
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const g = this.loaded(response);
     if (g === null) return;
     const c = this.variables.container(args.variablesReference);
-    if (c === undefined) { this.fail(response, `unknown variables reference ${args.variablesReference}`); return; }
+    if (c === undefined) { this.fail(response, this.variables.unknown(args.variablesReference)); return; }
     let list = this.variables.variables(c, { hex: args.format?.hex ?? this.hexValues });
     if (args.start !== undefined || args.count !== undefined) list = list.slice(args.start ?? 0, (args.start ?? 0) + (args.count ?? list.length));
     response.body = { variables: list };
@@ -1069,7 +1133,8 @@ export class RingsideDebugSession extends DebugSession {
     const g = this.stoppedGuest(response);
     if (g === null) return;
     const c = this.variables.container(args.variablesReference);
-    if (c === undefined || (c.kind !== 'general' && c.kind !== 'eflags')) { this.fail(response, `${args.name} cannot be changed from the debugger`); return; }
+    if (c === undefined) { this.fail(response, this.variables.unknown(args.variablesReference)); return; }
+    if (c.kind !== 'general' && c.kind !== 'eflags') { this.fail(response, `${args.name} cannot be changed from the debugger`); return; }
     const v = g.evaluate(args.value);
     if (!v.ok) { this.fail(response, `\`${args.value}': ${v.message}`); return; }
     const r = g.setRegister(args.name, v.value);
@@ -1078,6 +1143,44 @@ export class RingsideDebugSession extends DebugSession {
     response.body = { value: c.kind === 'eflags' ? String(r.value) : hex ? formatAddress(r.value) : String(r.value) };
     this.sendResponse(response);
     // EIP/EFLAGS changes move the current line or decoded flags elsewhere in the UI.
+    this.post(new InvalidatedEvent(['variables', 'stacks']));
+  }
+
+  /**
+   * A watch or Debug Console expression given a value, as gdb's `set var`: a register (`eax`, `al`,
+   * `cf`, `iopl`) in the innermost frame, whose registers are the live ones, or a memory reference
+   * (`[counter]`, `byte [esi+2]`, in the frame named, as evaluate reads it), written little-endian
+   * in its size (SDM Vol. 1 §1.3.1), the value cut to that size as a store of it would.
+   */
+  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
+    const g = this.stoppedGuest(response);
+    if (g === null) return;
+    const frame = args.frameId !== undefined ? this.frameRegisters(g, args.frameId) : undefined;
+    if (typeof frame === 'string') { this.fail(response, frame); return; }
+    const v = g.evaluate(args.value, frame);
+    if (!v.ok) { this.fail(response, `\`${args.value}': ${v.message}`); return; }
+    const target = args.expression.trim();
+    const m = g.memoryOperand(target, frame);
+    if (m !== undefined) {
+      if (!m.linear.ok) { this.fail(response, `\`${target}': ${m.linear.message}`); return; }
+      const bytes = new Uint8Array(m.size).map((_, i) => (v.value >>> (8 * i)) & 0xff);
+      const w = g.writeMemory(m.linear.value, bytes);
+      if (!w.ok) { this.fail(response, `\`${target}': ${w.message} (${w.written} of ${bytes.length} bytes written)`); return; }
+    } else if (!/^[a-z][a-z0-9]*$/i.test(target)) {
+      this.fail(response, `\`${target}' cannot be given a value: only a register or a memory reference ([ADDR], byte/word/dword [ADDR]) can`);
+      return;
+    } else if (frame !== undefined) {
+      this.fail(response, `registers can be set in the innermost frame only, whose registers are the CPU's: ${frame.label} has only the values unwinding recovered`);
+      return;
+    } else {
+      const r = g.setRegister(target, v.value);
+      if (!r.ok) { this.fail(response, r.message); return; }
+    }
+    const now = g.evaluate(target, frame);
+    const hex = args.format?.hex ?? this.hexValues;
+    response.body = { value: !now.ok ? now.message : hex ? `${formatAddress(now.value)} (${now.value})` : String(now.value), variablesReference: 0 };
+    this.sendResponse(response);
+    // (A register or the stack may have changed: the call stack is read from both.)
     this.post(new InvalidatedEvent(['variables', 'stacks']));
   }
 
@@ -1162,7 +1265,6 @@ export class RingsideDebugSession extends DebugSession {
   // Requests whose capability the adapter does not announce: the library's defaults answer them
   // with a success that did nothing (and, for these three, without the body the schema requires).
   protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse): void { this.unsupported(response); }
-  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse): void { this.unsupported(response); }
   protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse): void { this.unsupported(response); }
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void { this.unsupported(response); }
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void { this.unsupported(response); }
@@ -1221,6 +1323,11 @@ export class RingsideDebugSession extends DebugSession {
     if (base === undefined) { this.fail(response, `bad memory reference \`${args.memoryReference}'`); return; }
     const start = base + (args.offset ?? 0);
     if (start < 0 || start > 0xffff_ffff) { this.fail(response, `address ${start} is outside the 4 GiB linear space`); return; }
+    // (Node's decoder skips what is not base64 and stops at the first `=`: `!!!` would write nothing, and succeed.)
+    if (!BASE64.test(args.data) || args.data.length % 4 === 1) {
+      this.fail(response, `data is not base64 (RFC 4648 §4: A-Z, a-z, 0-9, + and /, padded with =): \`${args.data.slice(0, 40)}${args.data.length > 40 ? '…' : ''}'`);
+      return;
+    }
     const data = new Uint8Array(Buffer.from(args.data, 'base64'));
     const w = g.writeMemory(start, data);
     if (!w.ok && args.allowPartial !== true) { this.fail(response, `${w.message} (${w.written} of ${data.length} bytes written)`); return; }

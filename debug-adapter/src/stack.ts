@@ -1,6 +1,11 @@
 // Call stack of the guest: the current instruction, then callers found by following the EBP chain
 // (`push ebp; mov ebp, esp` frames: [ebp] = caller's EBP, [ebp+4] = return address, SDM Vol. 1
-// §6.5.6) while it stays plausible — rising addresses, readable, returning into known code.
+// §6.5.6) while it stays plausible — rising addresses, readable, returning into known code. Where
+// the innermost routine has no frame linked yet (at its first instruction, after its `push ebp`) or
+// any more (at its `ret`), its return address is read from the stack, as gdb's i386 prologue and
+// epilogue analysis reads it (gdb/i386-tdep.c: i386_analyze_prologue, i386_epilogue_frame_cache).
+// A routine that sets up no EBP frame has its return address looked for above its ESP: the first
+// that follows a call of that routine.
 
 import type { GuestSession } from '../../core/src/runtime/session';
 
@@ -8,35 +13,149 @@ export interface GuestFrame {
   /** EIP of the frame: the current instruction, or the return address in a caller. */
   readonly eip: number;
   /**
-   * A caller's ESP and EBP as they are when its callee's `pop ebp; ret` (or `leave; ret`) returns
-   * to it: the link it was found through + 8, and the EBP saved at that link (SDM Vol. 2 LEAVE, POP,
-   * RET). Absent for the innermost frame, whose registers are the live ones.
+   * A caller's ESP and EBP as they are when its callee returns to it: through a link, that link + 8
+   * and the EBP saved at it (its callee's `pop ebp; ret` or `leave; ret`: SDM Vol. 2 LEAVE, POP,
+   * RET); from a callee stopped at its `ret n`, ESP past the return address and n bytes, and EBP as
+   * it is. Absent for the innermost frame, whose registers are the live ones.
    */
   readonly esp?: number;
   readonly ebp?: number;
 }
 
 const MAX_FRAMES = 64;
+const PUSH_EBP = 0x55;
+const RET = 0xc3;
+const RET_IMM16 = 0xc2;
+const CALL_REL32 = 0xe8;
+const ENTER = 0xc8;
+/** How far above a frameless routine's ESP its return address is looked for: what it may have pushed. */
+const SCAN_BYTES = 256;
 
 export function unwind(session: GuestSession): GuestFrame[] {
   const regs = session.registers();
   const frames: GuestFrame[] = [{ eip: regs.eip }];
   const ssBase = session.segments()[2]?.base ?? 0;
-  let ebp = regs.ebp;
-  // A frame pointer below ESP is not a live frame of this stack.
-  if (ebp < regs.esp) return frames;
-  while (frames.length < MAX_FRAMES && ebp !== 0) {
-    const link = session.readMemory((ssBase + ebp) >>> 0, 8);
-    if (link.bytes.length < 8) break;
-    const view = new DataView(link.bytes.buffer, link.bytes.byteOffset, 8);
-    const callerEbp = view.getUint32(0, true);
-    const ret = view.getUint32(4, true);
-    if (!knownCode(session, ret)) break;
-    frames.push({ eip: ret, esp: (ebp + 8) >>> 0, ebp: callerEbp });
-    if (callerEbp <= ebp) break;
-    ebp = callerEbp;
+  const dword = (offset: number): number | undefined => {
+    const r = session.readMemory((ssBase + offset) >>> 0, 4);
+    return r.bytes.length < 4 ? undefined : new DataView(r.bytes.buffer, r.bytes.byteOffset, 4).getUint32(0, true);
+  };
+  let frame: Required<GuestFrame> = { eip: regs.eip, esp: regs.esp, ebp: regs.ebp };
+  let innermost = true;
+  const unlinked = unlinkedCaller(session, regs.eip, regs.esp, regs.ebp, dword);
+  if (unlinked !== undefined) {
+    frames.push(unlinked);
+    frame = unlinked;
+    innermost = false;
+  }
+  while (frames.length < MAX_FRAMES) {
+    const caller = callerOf(session, frame, innermost, dword);
+    if (caller === undefined) break;
+    frames.push(caller);
+    frame = caller;
+    innermost = false;
   }
   return frames;
+}
+
+/**
+ * The caller of `frame`: through its EBP link when its routine sets up an EBP frame (or nothing
+ * says what routine it is), else — a routine that keeps no frame, as most hand-written ones — the
+ * first return address above its ESP whose call is to that routine (or through a pointer).
+ */
+function callerOf(
+  session: GuestSession, frame: Required<GuestFrame>, innermost: boolean, dword: (offset: number) => number | undefined,
+): Required<GuestFrame> | undefined {
+  // (A caller's routine is the call's, the instruction before its return address.)
+  const at = innermost ? frame.eip : (frame.eip - 1) >>> 0;
+  const routine = session.symbols.routineStart(at);
+  if (routine === undefined || keepsFrame(session, routine)) {
+    const { ebp, esp } = frame;
+    // A frame pointer below ESP (or none) is not a live frame of this stack.
+    if (ebp === 0 || ebp < esp) return undefined;
+    const callerEbp = dword(ebp);
+    const ret = dword(ebp + 4);
+    if (callerEbp === undefined || ret === undefined || !knownCode(session, ret)) return undefined;
+    return { eip: ret, esp: (ebp + 8) >>> 0, ebp: callerEbp };
+  }
+  for (let slot = frame.esp; slot < frame.esp + SCAN_BYTES; slot += 4) {
+    const ret = dword(slot >>> 0);
+    if (ret === undefined) return undefined;
+    if (!knownCode(session, ret)) continue;
+    const call = callBefore(session, ret);
+    if (call === undefined) continue;
+    if (call.target !== undefined && (call.target > at || session.symbols.routineStart(call.target) !== routine)) continue;
+    // (Such a routine leaves EBP as its caller had it.)
+    return { eip: ret, esp: (slot + 4) >>> 0, ebp: frame.ebp };
+  }
+  return undefined;
+}
+
+/** Whether the routine starting at `routine` sets up an EBP frame: `push ebp; mov ebp, esp` (either encoding) or ENTER. */
+function keepsFrame(session: GuestSession, routine: number): boolean {
+  const csBase = session.segments()[1]?.base ?? 0;
+  const b = session.readMemory((csBase + routine) >>> 0, 3).bytes;
+  return b[0] === ENTER || (b[0] === PUSH_EBP && ((b[1] === 0x89 && b[2] === 0xe5) || (b[1] === 0x8b && b[2] === 0xec)));
+}
+
+/**
+ * The caller of the innermost routine while no EBP link leads to it: at a `ret` (or `ret n`) the
+ * return address is at [esp]; at the routine's first instruction it is at [esp] too, and after a
+ * `push ebp` there, at [esp+4] with the caller's EBP at [esp]; at a `.local` label a call may have
+ * targeted (`call .helper`), at [esp] when the call before it is to that label. Undefined elsewhere
+ * (the EBP chain says), and where the address found does not return into known code after a call.
+ */
+function unlinkedCaller(
+  session: GuestSession, eip: number, esp: number, ebp: number, dword: (offset: number) => number | undefined,
+): Required<GuestFrame> | undefined {
+  const csBase = session.segments()[1]?.base ?? 0;
+  const code = session.readMemory((csBase + eip) >>> 0, 3).bytes;
+  if (code[0] === RET || (code[0] === RET_IMM16 && code.length === 3)) {
+    const ret = dword(esp);
+    const popped = code[0] === RET ? 4 : 4 + (code[1] | (code[2] << 8));
+    return ret !== undefined && knownCode(session, ret) ? { eip: ret, esp: (esp + popped) >>> 0, ebp } : undefined;
+  }
+  const routine = session.symbols.routineStart(eip);
+  if (routine === undefined) return undefined;
+  let found: Required<GuestFrame> | undefined;
+  /** The address a direct call before the return address must have called, for a `.local` label. */
+  let called: number | undefined;
+  if (eip === routine || session.symbols.symbolize(eip)?.includes('+') === false) {
+    const ret = dword(esp);
+    if (ret !== undefined) found = { eip: ret, esp: (esp + 4) >>> 0, ebp };
+    if (eip !== routine) called = eip;
+  } else if (eip === routine + 1 && session.readMemory((csBase + routine) >>> 0, 1).bytes[0] === PUSH_EBP) {
+    const saved = dword(esp);
+    const ret = dword(esp + 4);
+    if (saved !== undefined && ret !== undefined) found = { eip: ret, esp: (esp + 8) >>> 0, ebp: saved };
+  }
+  // (A routine entered some other way — the entry point, a jump, an interrupt — has no return address there.)
+  const call = found !== undefined && knownCode(session, found.eip) ? callBefore(session, found.eip) : undefined;
+  if (call === undefined || (called !== undefined && call.target !== undefined && call.target !== called)) return undefined;
+  return found;
+}
+
+/** Whether the dword at the top of the stack is an address a CALL in known code would have pushed: a return that may yet be taken. */
+export function returnAddressOnTop(session: GuestSession): boolean {
+  const regs = session.registers();
+  const ssBase = session.segments()[2]?.base ?? 0;
+  const r = session.readMemory((ssBase + regs.esp) >>> 0, 4);
+  if (r.bytes.length < 4) return false;
+  const ret = new DataView(r.bytes.buffer, r.bytes.byteOffset, 4).getUint32(0, true);
+  return knownCode(session, ret) && callBefore(session, ret) !== undefined;
+}
+
+/**
+ * The CALL ending at `eip` (E8 cd, or FF /2 with its ModRM forms: SDM Vol. 2 CALL), with the
+ * address a direct one calls (EIP after it + rel32); undefined when the instruction before is none.
+ */
+function callBefore(session: GuestSession, eip: number): { readonly target?: number } | undefined {
+  for (const length of [5, 2, 3, 6, 7, 4]) {
+    const [ins] = session.disassemble((eip - length) >>> 0, 0, 1);
+    if (ins === undefined || !ins.valid || ins.bytes.length !== length || !/^call\b/.test(ins.text)) continue;
+    const direct = ins.bytes[0] === CALL_REL32 && length === 5;
+    return direct ? { target: (eip + new DataView(ins.bytes.buffer, ins.bytes.byteOffset + 1, 4).getInt32(0, true)) >>> 0 } : {};
+  }
+  return undefined;
 }
 
 /** Whether `eip` is inside code the source map covers (or, for an image, near a known label). */

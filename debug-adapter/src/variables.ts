@@ -3,7 +3,6 @@
 // (CR0–CR4 decoded per Vol. 3A §2.5, GDTR/IDTR/TR/LDTR, CPL, TSC). Variable handles live here.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Handles } from '@vscode/debugadapter';
 import type { ExceptionEvent } from '../../core/src/runtime/events';
 import type { GuestSession } from '../../core/src/runtime/session';
 import { formatAddress } from './addresses';
@@ -28,30 +27,53 @@ const CR3_BITS: readonly [number, string][] = [[3, 'PWT'], [4, 'PCD']];
 const FLAG_ORDER = ['cf', 'pf', 'af', 'zf', 'sf', 'tf', 'if', 'df', 'of', 'iopl', 'nt', 'rf', 'vm', 'ac', 'id'] as const;
 const GENERAL = ['eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'esp', 'eip', 'eflags'] as const;
 
+/** The first handle given (the library's Handles start there too). */
+const FIRST_HANDLE = 1000;
+
 export interface Formatting {
   readonly hex: boolean;
 }
 
 export class RegisterVariables {
-  private readonly handles = new Handles<Container>();
+  /**
+   * The handles given in this stop. They live for one stop (DAP "Lifetime of Object References")
+   * and are never given twice, so one kept from an earlier stop names nothing now: not whichever
+   * container took its number in this one.
+   */
+  private readonly containers = new Map<number, Container>();
+  private nextHandle = FIRST_HANDLE;
+  private firstOfStop = FIRST_HANDLE;
 
   constructor(private session: () => GuestSession) {}
 
-  /** Handles live for one stop (DAP "Lifetime of Object References"). */
   reset(): void {
-    this.handles.reset();
+    this.containers.clear();
+    this.firstOfStop = this.nextHandle;
   }
 
   container(handle: number): Container | undefined {
-    return this.handles.get(handle);
+    return this.containers.get(handle);
+  }
+
+  private handle(c: Container): number {
+    this.containers.set(this.nextHandle, c);
+    return this.nextHandle++;
+  }
+
+  /** Why `handle` names no container now: given in an earlier stop, or never. */
+  unknown(handle: number): string {
+    if (Number.isInteger(handle) && handle >= FIRST_HANDLE && handle < this.firstOfStop) {
+      return `variables reference ${handle} is from an earlier stop: references last only while the guest stays stopped where they were given; ask for the scopes again`;
+    }
+    return `unknown variables reference ${handle}`;
   }
 
   scopes(frameIndex: number, frame: { eip: number; esp: number; ebp: number } | undefined): DebugProtocol.Scope[] {
     const scope = (name: string, c: Container, count: number, expensive = false): DebugProtocol.Scope =>
-      ({ name, variablesReference: this.handles.create(c), namedVariables: count, expensive, presentationHint: 'registers' });
+      ({ name, variablesReference: this.handle(c), namedVariables: count, expensive, presentationHint: 'registers' });
     if (frameIndex > 0 && frame !== undefined) {
       // Only the innermost frame has live registers; a caller's are the ones unwinding recovers (stack.ts), as evaluate in it reads them.
-      return [{ name: 'Frame', variablesReference: this.handles.create({ kind: 'frame', ...frame }), namedVariables: 3, expensive: false, presentationHint: 'locals' }];
+      return [{ name: 'Frame', variablesReference: this.handle({ kind: 'frame', ...frame }), namedVariables: 3, expensive: false, presentationHint: 'locals' }];
     }
     return [
       scope('General registers', { kind: 'general' }, GENERAL.length),
@@ -64,7 +86,7 @@ export class RegisterVariables {
   /** The synthetic faulting-instruction frame: what was delivered, not live registers (the CPU is in the handler). */
   exceptionScopes(e: ExceptionEvent): DebugProtocol.Scope[] {
     const count = 4 + (e.errorCode !== undefined ? 1 : 0) + (e.qualification !== undefined ? 1 : 0);
-    return [{ name: 'Exception', variablesReference: this.handles.create({ kind: 'exception', event: e }), namedVariables: count, expensive: false, presentationHint: 'locals' }];
+    return [{ name: 'Exception', variablesReference: this.handle({ kind: 'exception', event: e }), namedVariables: count, expensive: false, presentationHint: 'locals' }];
   }
 
   variables(c: Container, fmt: Formatting): DebugProtocol.Variable[] {
@@ -85,7 +107,7 @@ export class RegisterVariables {
       case 'segments':
         return s.segments().map((seg, index) => ({
           name: seg.name.toUpperCase(), value: hex16(seg.selector), evaluateName: seg.name, type: 'selector',
-          variablesReference: this.handles.create({ kind: 'segment', index }), namedVariables: 10,
+          variablesReference: this.handle({ kind: 'segment', index }), namedVariables: 10,
         }));
       case 'segment': {
         const seg = s.segments()[c.index];
@@ -108,10 +130,10 @@ export class RegisterVariables {
         const cpu = s.machine.cpu;
         const tsc = cpu.instret + cpu.tscOffset;
         return [
-          { ...this.value('CR0', r.cr0, { hex: true }, 'cr0'), variablesReference: this.handles.create({ kind: 'control', name: 'cr0' }), value: `${formatAddress(r.cr0)} ${bitNames(r.cr0, CR0_BITS)}` },
+          { ...this.value('CR0', r.cr0, { hex: true }, 'cr0'), variablesReference: this.handle({ kind: 'control', name: 'cr0' }), value: `${formatAddress(r.cr0)} ${bitNames(r.cr0, CR0_BITS)}` },
           this.value('CR2', r.cr2, { hex: true }, 'cr2', true),
-          { ...this.value('CR3', r.cr3, { hex: true }, 'cr3'), variablesReference: this.handles.create({ kind: 'control', name: 'cr3' }) },
-          { ...this.value('CR4', r.cr4, { hex: true }, 'cr4'), variablesReference: this.handles.create({ kind: 'control', name: 'cr4' }), value: `${formatAddress(r.cr4)} ${bitNames(r.cr4, CR4_BITS)}` },
+          { ...this.value('CR3', r.cr3, { hex: true }, 'cr3'), variablesReference: this.handle({ kind: 'control', name: 'cr3' }) },
+          { ...this.value('CR4', r.cr4, { hex: true }, 'cr4'), variablesReference: this.handle({ kind: 'control', name: 'cr4' }), value: `${formatAddress(r.cr4)} ${bitNames(r.cr4, CR4_BITS)}` },
           this.table('GDTR', 'gdtr', r.gdtr.base, r.gdtr.limit),
           this.table('IDTR', 'idtr', r.idtr.base, r.idtr.limit),
           this.table('LDTR', 'ldtr', r.ldtr.base, r.ldtr.limit, r.ldtr.selector),
@@ -147,7 +169,7 @@ export class RegisterVariables {
         if (e.errorCode !== undefined) {
           const fields = errorCodeFields(e.vector, e.errorCode).length;
           out.push({
-            name: 'error code', value: `0x${e.errorCode.toString(16)}`, variablesReference: fields > 0 ? this.handles.create({ kind: 'errorCode', vector: e.vector, code: e.errorCode }) : 0,
+            name: 'error code', value: `0x${e.errorCode.toString(16)}`, variablesReference: fields > 0 ? this.handle({ kind: 'errorCode', vector: e.vector, code: e.errorCode }) : 0,
             namedVariables: fields > 0 ? fields : undefined,
           });
         }
@@ -163,7 +185,7 @@ export class RegisterVariables {
   private table(name: string, key: 'gdtr' | 'idtr' | 'ldtr' | 'tr', base: number, limit: number, selector?: number): DebugProtocol.Variable {
     const sel = selector !== undefined ? `selector ${hex16(selector)} ` : '';
     return {
-      name, value: `${sel}base ${formatAddress(base)} limit 0x${limit.toString(16)}`, variablesReference: this.handles.create({ kind: 'table', name: key }),
+      name, value: `${sel}base ${formatAddress(base)} limit 0x${limit.toString(16)}`, variablesReference: this.handle({ kind: 'table', name: key }),
       namedVariables: selector !== undefined ? 3 : 2, memoryReference: this.mapped(base) ? formatAddress(base) : undefined,
     };
   }

@@ -384,6 +384,258 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.match(r.message ?? '', /99/);
   });
 
+  it('a frame id from an earlier stop names no frame of the next stop: scopes and evaluate refuse it, saying so', async () => {
+    // The schema (ScopesArguments.frameId): "The `frameId` must have been obtained in the current suspended state".
+    const lifetime = (schema.definitions.ScopesArguments as { properties: { frameId: { description: string } } }).properties.frameId.description;
+    assert.match(lifetime, /must have been obtained in the current suspended state/);
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const before = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual(before.map((f) => f.name), ['inner+0x3', 'bump', 'start.again']);
+    // The same breakpoint again, in bump(2): the same three routines at the same depths.
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    const after = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual(after.map((f) => f.name), ['inner+0x3', 'bump', 'start.again']);
+    assert.deepEqual(after.filter((f) => before.some((b) => b.id === f.id)), [], 'frame ids given again in the next stop');
+    for (const stale of before) {
+      const scopes = await client.request('scopes', { frameId: stale.id });
+      assert.equal(scopes.success, false, `scopes of frame ${stale.id} from the earlier stop answered ${JSON.stringify(scopes.body)}`);
+      assert.match(scopes.message ?? '', new RegExp(`frame id ${stale.id} is from an earlier stop`));
+      const ev = await client.request('evaluate', { expression: 'esp', frameId: stale.id, context: 'watch' });
+      assert.equal(ev.success, false, `esp in frame ${stale.id} from the earlier stop answered ${JSON.stringify(ev.body)}`);
+      assert.match(ev.message ?? '', /from an earlier stop/);
+    }
+    // This stop's ids work, again and again while it lasts.
+    for (let i = 0; i < 2; i++) assert.equal((await client.request('scopes', { frameId: after[1].id })).success, true);
+  });
+
+  it('a .local subroutine the entry routine called has it as its caller at its entry, and steps out to it: that is no outermost frame', async () => {
+    const guest = path.join(ROOT, 'test', 'protocol', 'fixtures', 'local-call.asm');
+    const rows = listedRows(guest.replace(/\.asm$/, '.lst'));
+    const at = (text: string): string => hex8(0x100000 + (rows.find((r) => r.text === text)?.offset ?? NaN));
+    await start(client, { program: guest }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: guest }, breakpoints: [{ line: lineOf(guest, 'xor ebx, ebx') }, { line: lineOf(guest, 'mov bl, 7') }] });
+    });
+    await client.stopped(0);
+    // At its first instruction the return address on top of the stack follows a call of it: start is its caller, at that call.
+    const entered = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual(entered.map((f) => f.instructionPointerReference), [at('xor ebx, ebx'), at('mov al, bl')]);
+    assert.equal(entered[1].line, lineOf(guest, 'call .helper'));
+    let from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    assert.equal((await topFrame(client)).instructionPointerReference, at('mov bl, 7'));
+    from = client.events.length;
+    await client.ok('stepOut', { threadId: 1 });
+    await client.stopped(from);
+    // Where nasm put the instruction after `call .helper`.
+    assert.equal((await topFrame(client)).instructionPointerReference, at('mov al, bl'));
+  });
+
+  it('a data breakpoint\'s hit condition skips the hits before it, as a gdb watchpoint\'s ignore count does', async () => {
+    // gdb on QEMU 7.2, `watch` on counter with `ignore 1 1` (record-frames-qemu.sh): where it stops, and counter there.
+    const gdb = /^stopped: eip=(\w+) counter=(\d+)$/m.exec(fs.readFileSync(path.join(FIXTURES, 'frames-watch.qemu.txt'), 'utf8'));
+    assert.ok(gdb !== null);
+    await start(client, { program: FRAMES, stopOnEntry: true });
+    await client.stopped(0);
+    const info = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: 'counter' });
+    // DataBreakpoint.hitCondition: "An expression that controls how many hits of the breakpoint are ignored."
+    const set = await client.ok<DebugProtocol.SetDataBreakpointsResponse>('setDataBreakpoints', {
+      breakpoints: [{ dataId: info.body.dataId, accessType: 'write', hitCondition: '2' }],
+    });
+    assert.equal(set.body.breakpoints[0].verified, true);
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const stop = await client.stopped(from);
+    assert.equal(stop.body.reason, 'data breakpoint');
+    assert.equal((await topFrame(client)).instructionPointerReference, `0x${gdb[1]}`);
+    assert.equal((await evaluate(client, '[counter]')).split(' ')[1], `(${gdb[2]})`);
+    // One that cannot be read is not set, and says why.
+    const bad = await client.ok<DebugProtocol.SetDataBreakpointsResponse>('setDataBreakpoints', {
+      breakpoints: [{ dataId: info.body.dataId, accessType: 'write', hitCondition: 'twice' }],
+    });
+    assert.equal(bad.body.breakpoints[0].verified, false);
+    assert.match(bad.body.breakpoints[0].message ?? '', /hit condition `twice'/);
+  });
+
+  it('a breakpoint whose condition cannot be evaluated where it is hit stops, and says why, as gdb does', async () => {
+    // gdb on QEMU 7.2 (record-frames-qemu.sh): "Error in testing breakpoint condition:", its reason, and the stop there.
+    const gdb = fs.readFileSync(path.join(FIXTURES, 'frames-condition.qemu.txt'), 'utf8');
+    assert.match(gdb, /^Error in testing breakpoint condition:$/m);
+    const stoppedAt = `0x${/^stopped: eip=(\w+)$/m.exec(gdb)?.[1]}`;
+    // `.again' is start's local label: inner, where the breakpoint is, has none (NASM manual §3.9).
+    await start(client, { program: FRAMES }, async (c) => {
+      const set = await c.ok<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), condition: '.again == 0' }] });
+      assert.equal(set.body.breakpoints[0].verified, true);
+    });
+    const stop = await client.stopped(0);
+    assert.equal(stop.body.reason, 'breakpoint');
+    assert.equal((await topFrame(client)).instructionPointerReference, stoppedAt);
+    const said = client.events.filter((e) => e.event === 'output').map((e) => (e as DebugProtocol.OutputEvent).body.output).join('');
+    assert.match(said, /the condition `\.again == 0' could not be evaluated here \(.*\.again.*\), so it stopped/);
+    assert.match(stop.body.text ?? '', /could not be evaluated/);
+  });
+
+  it('setExpression stores into memory references in their sizes as nasm lays the values out, and sets registers of the innermost frame', async () => {
+    const stores = fs.readFileSync(path.join(ROOT, 'test', 'protocol', 'fixtures', 'set-expression-stores.bin'));
+    const init = await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    assert.equal(init.body?.supportsSetExpression, true);
+    await client.stopped(0);
+    const read = async (expression: string, count: number): Promise<Buffer> => {
+      const at = (await evaluate(client, expression)).split(' ')[0];
+      return Buffer.from((await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: at, count })).body?.data ?? '', 'base64');
+    };
+    for (const [expression, value] of [['dword [counter]', '0x12345678'], ['word [done_msg]', '0xbeef'], ['byte [done_msg+2]', '0x7f']]) {
+      const r = await client.ok<DebugProtocol.SetExpressionResponse>('setExpression', { expression, value, context: 'watch' });
+      assert.equal(r.body.value.split(' ')[0], hex8(Number(value)), expression);
+    }
+    assert.deepEqual(await read('counter', 4), stores.subarray(0, 4));
+    assert.deepEqual(await read('done_msg', 3), stores.subarray(4, 7));
+    // A register: AL is EAX's low byte (SDM Vol. 1 §3.4.1); EAX is 3 here (bump(3)).
+    assert.equal(await evaluate(client, 'eax'), `${hex8(3)} (3)`);
+    await client.ok('setExpression', { expression: 'al', value: '0x7f' });
+    assert.equal(await evaluate(client, 'eax'), `${hex8(0x7f)} (127)`);
+    // In a caller's frame, memory is the guest's as ever; its registers are not the CPU's, and are refused.
+    const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    await client.ok('setExpression', { expression: 'dword [counter]', value: '7', frameId: frames[1].id });
+    assert.equal((await evaluate(client, '[counter]')).split(' ')[1], '(7)');
+    for (const [args, message] of [
+      [{ expression: 'ebp', value: '0', frameId: frames[1].id }, /innermost frame only/],
+      [{ expression: 'eax + 1', value: '2' }, /only a register or a memory reference/],
+      [{ expression: 'nosuch', value: '2' }, /unknown register `nosuch'/],
+      [{ expression: 'eax', value: '1 +' }, /`1 \+'/],
+    ] as const) {
+      const r = await client.request('setExpression', args);
+      assert.equal(r.success, false, JSON.stringify(args));
+      assert.match(r.message ?? '', message);
+    }
+    assert.equal(await evaluate(client, 'eax'), `${hex8(0x7f)} (127)`);
+  });
+
+  it('a variables reference from an earlier stop names nothing in the next: variables and setVariable refuse it', async () => {
+    // The schema (VariablesArguments.variablesReference points to the Overview's "Lifetime of Object References").
+    const described = (schema.definitions.VariablesArguments as { properties: { variablesReference: { description: string } } }).properties.variablesReference.description;
+    assert.match(described, /Lifetime of Object References/);
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const scopesOf = async (depth: number): Promise<DebugProtocol.Scope[]> => {
+      const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+      return (await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: frames[depth].id })).body.scopes;
+    };
+    // bump's frame (its EIP, ESP and EBP) in the first stop; the innermost frame's registers in the next.
+    const [bumpFrame] = await scopesOf(1);
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    const now = await scopesOf(0);
+    assert.deepEqual(now.filter((s) => s.variablesReference === bumpFrame.variablesReference), [], 'a reference given again in the next stop');
+    const eaxBefore = await evaluate(client, 'eax');
+    const vars = await client.request('variables', { variablesReference: bumpFrame.variablesReference });
+    assert.equal(vars.success, false, `variables of bump's Frame scope from the earlier stop answered ${JSON.stringify(vars.body)}`);
+    assert.match(vars.message ?? '', new RegExp(`variables reference ${bumpFrame.variablesReference} is from an earlier stop`));
+    const set = await client.request('setVariable', { variablesReference: bumpFrame.variablesReference, name: 'EAX', value: '0x1234' });
+    assert.equal(set.success, false, 'setVariable through a reference from an earlier stop changed a register');
+    assert.match(set.message ?? '', /from an earlier stop/);
+    assert.equal(await evaluate(client, 'eax'), eaxBefore);
+  });
+
+  it('the call stack has the caller of a routine stopped before its frame is linked or after it is unlinked, with the registers QEMU has after each ret', async () => {
+    // QEMU 7.2 stepping the same guest under gdb (record-frames-qemu.sh): EIP, ESP and EBP at each point.
+    const qemu = new Map<string, number[]>();
+    for (const line of fs.readFileSync(path.join(FIXTURES, 'frames-unwind.qemu.txt'), 'utf8').split('\n')) {
+      const m = /^([a-z ]+): eip=(\w+) esp=(\w+) ebp=(\w+)$/.exec(line);
+      if (m !== null) qemu.set(m[1], [m[2], m[3], m[4]].map((v) => Number(`0x${v}`)));
+    }
+    const at = (point: string): number[] => { const r = qemu.get(point); assert.ok(r, point); return r; };
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setFunctionBreakpoints', { breakpoints: [{ name: 'inner' }] });
+    });
+    await client.stopped(0);
+    await client.ok('setFunctionBreakpoints', { breakpoints: [] });
+    const value = async (expression: string, frameId: number): Promise<number> =>
+      Number((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, frameId, context: 'watch' })).body.result.split(' ')[0]);
+    const registersOf = async (frameId: number): Promise<number[]> => [await value('eip', frameId), await value('esp', frameId), await value('ebp', frameId)];
+    const stepInstructions = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        const from = client.events.length;
+        await client.ok('stepIn', { threadId: 1, granularity: 'instruction' });
+        await client.stopped(from);
+      }
+    };
+    // Each point, the steps to it from the last, and the callers the stack must show there (as the CPU has them once each returns).
+    const points: [string, number, string[]][] = [
+      ['inner entry', 0, ['bump after inner returned', 'start after bump returned']],
+      ['inner after push ebp', 1, ['bump after inner returned', 'start after bump returned']],
+      ['inner at ret', 3, ['bump after inner returned', 'start after bump returned']],
+      ['bump after inner returned', 1, ['start after bump returned']],
+      ['bump at ret', 2, ['start after bump returned']],
+    ];
+    for (const [point, steps, callers] of points) {
+      await stepInstructions(steps);
+      const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+      assert.deepEqual(await registersOf(frames[0].id), at(point), `${point}: the live registers`);
+      assert.equal(frames.length, 1 + callers.length, `${point}: ${frames.map((f) => f.name).join(' <- ')}`);
+      for (const [i, caller] of callers.entries()) {
+        assert.deepEqual(await registersOf(frames[i + 1].id), at(caller), `${point}: frame ${i + 1} (${frames[i + 1].name}) as ${caller}`);
+      }
+    }
+  });
+
+  it('routines that keep no EBP frame and push registers have their callers in the stack, with the registers QEMU has after each ret', async () => {
+    // QEMU 7.2 under gdb (record-kernel-stack-qemu.sh): the example kernel in serial_putc's wait loop the
+    // first time, then just after serial_putc returns into serial_puts and just after serial_puts returns into start.
+    const qemu = fs.readFileSync(path.join(FIXTURES, 'kernel-stack.qemu.txt'), 'utf8').split('\n')
+      .map((l) => /^[a-z_ ]+: eip=(\w+) esp=(\w+) ebp=(\w+)$/.exec(l)).filter((m) => m !== null).map((m) => m.slice(1).map((v) => Number(`0x${v}`)));
+    assert.equal(qemu.length, 3);
+    await start(client, { program: KERNEL, includePaths: KERNEL_INCLUDES }, async (c) => {
+      await c.ok('setInstructionBreakpoints', { breakpoints: [{ instructionReference: hex8(qemu[0][0]) }] });
+    });
+    await client.stopped(0);
+    const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual(frames.map((f) => f.name), ['serial_putc.wait', 'serial_puts.next', 'start.multiboot_ok']);
+    const value = async (expression: string, frameId: number): Promise<number> =>
+      Number((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, frameId, context: 'watch' })).body.result.split(' ')[0]);
+    for (const [i, frame] of frames.entries()) {
+      assert.deepEqual([await value('eip', frame.id), await value('esp', frame.id), await value('ebp', frame.id)], qemu[i], frame.name);
+    }
+  });
+
+  it('step out in the outermost frame is refused, saying why, and the guest stays where it is, as gdb\'s finish there', async () => {
+    // gdb on QEMU 7.2 in start after its `xor ebp, ebp` (record-frames-qemu.sh): a backtrace of one
+    // frame, `"finish" not meaningful in the outermost frame.`, and EIP as it was.
+    const gdb = fs.readFileSync(path.join(FIXTURES, 'frames-finish.qemu.txt'), 'utf8');
+    const eip = (what: string): string => `0x${/^(?:before|after) finish: eip=(\w+)$/m.exec(gdb.split('\n').find((l) => l.startsWith(what)) ?? '')?.[1]}`;
+    assert.match(gdb, /^"finish" not meaningful in the outermost frame\.$/m);
+    assert.equal(gdb.split('\n').filter((l) => /^#\d/.test(l)).length, 1);
+    await start(client, { program: FRAMES, stopOnEntry: true });
+    await client.stopped(0);
+    for (let i = 0; i < 2; i++) {
+      const from = client.events.length;
+      await client.ok('stepIn', { threadId: 1, granularity: 'instruction' });
+      await client.stopped(from);
+    }
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    assert.deepEqual(st.body.stackFrames.map((f) => f.instructionPointerReference), [eip('before finish')]);
+    const from = client.events.length;
+    const out = await client.request('stepOut', { threadId: 1 });
+    assert.equal(out.success, false, 'step out in the outermost frame ran the guest');
+    assert.match(out.message ?? '', /cannot step out of start: it is the outermost frame/);
+    assert.equal((await topFrame(client)).instructionPointerReference, eip('after finish'));
+    // Nothing ran: the guest goes on from there to its end (counter 6) when continued.
+    await client.ok('continue', { threadId: 1 });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from);
+    assert.equal(exited.body.exitCode, 6);
+    assert.equal(client.events.slice(from).filter((e) => e.event === 'stopped').length, 0);
+  });
+
   it('evaluate in a caller frame reads its EIP, ESP and EBP as its callee\'s `pop ebp; ret` gives them back, and no other register', async () => {
     await start(client, { program: FRAMES }, async (c) => {
       await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), hitCondition: '2' }] });
@@ -997,12 +1249,32 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const illTyped: [string, unknown][] = [
       ['evaluate', {}], ['setFunctionBreakpoints', {}], ['setDataBreakpoints', { breakpoints: null }], ['setInstructionBreakpoints', { breakpoints: [null] }],
       ['setExceptionBreakpoints', undefined], ['completions', { text: 5, column: 1 }], ['gotoTargets', { source: null, line: 1 }], ['dataBreakpointInfo', { name: 7 }],
+      // threadId, which the schema requires of these (StackTraceArguments, ContinueArguments, ...).
+      ['stackTrace', {}], ['continue', {}], ['next', { granularity: 'instruction' }], ['pause', {}], ['exceptionInfo', {}],
     ];
     for (const [command, args] of illTyped) {
       const r = await client.request(command, args);
       assert.equal(r.success, false, command);
       assert.match(r.message ?? '', / must be an? [a-z]+/, `${command}: ${r.message}`);
     }
+    // A thread the threads request never gave: the guest has one CPU.
+    for (const command of ['stackTrace', 'continue', 'stepOut', 'pause']) {
+      const r = await client.request(command, { threadId: 2 });
+      assert.equal(r.success, false, `${command} of thread 2: ${JSON.stringify(r.body)}`);
+      assert.match(r.message ?? '', /unknown thread 2/);
+    }
+    // WriteMemoryArguments.data: "Bytes to write, encoded using base64"; what is not base64 writes nothing.
+    const message = (await evaluate(client, 'message')).split(' ')[0];
+    const read = async (): Promise<string | undefined> => (await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: message, count: 8 })).body?.data;
+    const before = await read();
+    for (const data of ['!!!', 'AAAA!AAA', 'AAAAA']) {
+      const r = await client.request('writeMemory', { memoryReference: message, data });
+      assert.equal(r.success, false, `writeMemory of \`${data}' answered ${JSON.stringify(r.body)}`);
+      assert.match(r.message ?? '', /data is not base64/);
+    }
+    assert.equal(await read(), before);
+    // (None of them ran the guest: it is still at its entry.)
+    assert.equal((await topFrame(client)).line, lineOf(HELLO, 'mov esp, stack_top'));
     client.sendRaw('{ this is not json');
     const alive = await client.ok<DebugProtocol.ThreadsResponse>('threads');
     assert.deepEqual(alive.body.threads, [{ id: 1, name: 'CPU 0' }]);
@@ -1032,7 +1304,7 @@ describe('debug adapter over stdio (every message validated against the DAP sche
   });
 
   // Found by scripts/fuzz-dap.mjs: the library's defaults answered these with a success that did
-  // nothing, for `source`, `breakpointLocations`, `setExpression` and `stepInTargets` without the body
+  // nothing, for `source`, `breakpointLocations`, `setExpression` (now supported) and `stepInTargets` without the body
   // the schema requires (afterEach checks every message against it).
   it('source gives a guest file by path; unannounced requests are refused', async () => {
     await start(client, { program: HELLO, stopOnEntry: true });
@@ -1042,7 +1314,7 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const other = await client.request('source', { source: { path: '/not/loaded.gasm' }, sourceReference: 7 });
     assert.equal(other.success, false);
     for (const [command, args] of [
-      ['breakpointLocations', { source: { path: HELLO }, line: 3 }], ['setExpression', { expression: 'eax', value: '1' }],
+      ['breakpointLocations', { source: { path: HELLO }, line: 3 }],
       ['stepInTargets', { frameId: 0 }], ['stepBack', { threadId: 1 }], ['reverseContinue', { threadId: 1 }],
       ['restartFrame', { frameId: 0 }], ['terminateThreads', { threadIds: [1] }],
     ] as const) {

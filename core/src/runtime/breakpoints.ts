@@ -39,6 +39,8 @@ export interface DataBreakpointSpec {
   /** 'linear' (guest virtual) or 'physical'. */
   readonly space: 'linear' | 'physical';
   readonly condition?: string;
+  /** As a breakpoint's (parseHitCondition): over the instructions that accessed the range while the condition held. */
+  readonly hitCondition?: string;
 }
 
 export interface DataBreakpoint {
@@ -49,6 +51,8 @@ export interface DataBreakpoint {
   readonly access: DataAccess;
   readonly space: 'linear' | 'physical';
   readonly condition: Expression | null;
+  readonly hitTest: ((hits: number) => boolean) | null;
+  hits: number;
 }
 
 /** Stop when exception `vector` is delivered and `condition` (if any) holds. */

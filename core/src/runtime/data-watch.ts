@@ -26,6 +26,10 @@ export class DataWatch {
 
   constructor(private readonly machine: Machine) {}
 
+  get watched(): readonly DataBreakpoint[] {
+    return this.breakpoints;
+  }
+
   set(breakpoints: readonly DataBreakpoint[]): void {
     this.breakpoints = breakpoints;
     const cpu = this.machine.cpu;

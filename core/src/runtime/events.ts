@@ -36,6 +36,11 @@ export interface StoppedEvent extends EventContext {
   readonly breakpointIds?: readonly number[];
   /** Exception vector for 'exception' stops. */
   readonly vector?: number;
+  /**
+   * Why the condition of what stopped could not be evaluated there, when it could not: such a
+   * condition stops (gdb: "Error in testing breakpoint condition", and it stops), and says why.
+   */
+  readonly conditionError?: string;
   /** Exit value for 'exited' (the value the guest wrote to isa-debug-exit). */
   readonly exitValue?: number;
 }

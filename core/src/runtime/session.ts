@@ -25,7 +25,7 @@ import {
   compileCondition, parseHitCondition, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
   type DataBreakpoint, type DataBreakpointSpec, type ExceptionFilter,
 } from './breakpoints';
-import { DataWatch } from './data-watch';
+import { DataWatch, type DataHit } from './data-watch';
 import { takeSnapshot, restoreSnapshot, type MachineSnapshot } from './machine-snapshot';
 import {
   decodeEflags, generalRegisters, readRegister, segmentRegisters, systemRegisters, writeRegister,
@@ -117,6 +117,13 @@ interface PendingStop {
   readonly description: string;
   readonly breakpointIds?: readonly number[];
   readonly vector?: number;
+  readonly conditionError?: string;
+}
+
+/** The errors of conditions that could not be evaluated, as one (undefined when there are none). */
+function conditionErrors(errors: readonly (string | undefined)[]): string | undefined {
+  const list = errors.filter((e): e is string => e !== undefined);
+  return list.length > 0 ? list.join('; ') : undefined;
 }
 
 const RETURNS = new Set(['ret', 'retf', 'iret', 'iretd', 'iretw', 'sysexit']);
@@ -162,6 +169,8 @@ export class GuestSession {
   /** Whether this run command has said it waits for input (once a command: the guest may sleep again after each byte). */
   private waitSaid = false;
   private readonly initial: MachineSnapshot;
+  /** EIP the guest starts at (its entry point): the routine there is the outermost, nothing called it. */
+  readonly entryEip: number;
   /** Instructions the next batch may run: BATCH_INSTRUCTIONS, or fewer while they take long (fitBatch). */
   private batchInstructions = BATCH_INSTRUCTIONS;
   /** While a batch runs, when (hostClockMs()) an event ends it; Infinity between batches. */
@@ -209,6 +218,7 @@ export class GuestSession {
       readMemory: (address, size) => readLinearValue(machine, (machine.cpu.segBase[3] + address) >>> 0, size),
     };
     this.initial = takeSnapshot(machine);
+    this.entryEip = machine.cpu.eip >>> 0;
     this.syncObserver();
   }
 
@@ -404,7 +414,9 @@ export class GuestSession {
       if (!Number.isInteger(s.length) || s.length < 1) return { ok: false, message: `data breakpoint length must be at least 1, got ${s.length}` };
       const condition = compileCondition(s.condition);
       if (typeof condition === 'string') return { ok: false, message: condition };
-      const bp: DataBreakpoint = { id: this.nextId++, start: s.address >>> 0, end: (s.address >>> 0) + s.length, access: s.access, space: s.space, condition };
+      const hitTest = s.hitCondition === undefined || s.hitCondition.trim() === '' ? null : parseHitCondition(s.hitCondition);
+      if (typeof hitTest === 'string') return { ok: false, message: hitTest };
+      const bp: DataBreakpoint = { id: this.nextId++, start: s.address >>> 0, end: (s.address >>> 0) + s.length, access: s.access, space: s.space, condition, hitTest, hits: 0 };
       list.push(bp);
       return { ok: true, id: bp.id, address: bp.start };
     });
@@ -516,6 +528,7 @@ export class GuestSession {
     if (this.current !== null) return this.current;
     restoreSnapshot(this.machine, this.initial);
     for (const list of this.addressBreakpoints.values()) for (const bp of list) bp.hits = 0;
+    for (const bp of this.dataWatch.watched) bp.hits = 0;
     this.state = 'stopped';
     this.serialPending = '';
     this.syncObserver();
@@ -709,14 +722,28 @@ export class GuestSession {
         return this.exit({ how: 'triple-fault', faults: status.faults });
       case 'budget': return this.pending !== null ? this.stopNow(this.pending) : null;
       case 'requested': {
-        const hits = this.dataWatch.hits.splice(0);
-        const matching = hits.filter((h) => h.breakpoint.condition === null || (() => { const r = h.breakpoint.condition.evaluate(this.scope); return !r.ok || r.value !== 0; })());
+        // (An instruction that reads and writes the range, or touches it twice, is one hit of it.)
+        const matching: DataHit[] = [];
+        const errors: (string | undefined)[] = [];
+        const seen = new Set<DataBreakpoint>();
+        for (const h of this.dataWatch.hits.splice(0)) {
+          const bp = h.breakpoint;
+          if (seen.has(bp)) continue;
+          seen.add(bp);
+          const test = this.testCondition(bp.condition);
+          if (!test.holds) continue;
+          bp.hits++;
+          if (bp.hitTest !== null && !bp.hitTest(bp.hits)) continue;
+          matching.push(h);
+          errors.push(test.error);
+        }
         if (matching.length > 0) {
           const h = matching[0];
           const where = h.breakpoint.space === 'physical' ? `physical ${hex(h.physical ?? 0)}` : hex(h.linear);
           return this.stopNow({
             reason: 'data-breakpoint', breakpointIds: matching.map((m) => m.breakpoint.id),
             description: `${h.write ? 'write' : 'read'} of ${h.size} byte(s) at ${where} by the instruction at ${hex(h.eip)}`,
+            conditionError: conditionErrors(errors),
           });
         }
         return this.pending !== null ? this.stopNow(this.pending) : null;
@@ -724,12 +751,10 @@ export class GuestSession {
       case 'breakpoint': {
         const list = this.addressBreakpoints.get(cpu.eip >>> 0) ?? [];
         const stopping: number[] = [];
+        const errors: (string | undefined)[] = [];
         for (const bp of list) {
-          if (bp.condition !== null) {
-            const r = bp.condition.evaluate(this.scope);
-            // A condition that cannot be evaluated stops, so the user sees why.
-            if (r.ok && r.value === 0) continue;
-          }
+          const test = this.testCondition(bp.condition);
+          if (!test.holds) continue;
           bp.hits++;
           if (bp.hitTest !== null && !bp.hitTest(bp.hits)) continue;
           if (bp.logMessage !== null) {
@@ -737,9 +762,10 @@ export class GuestSession {
             continue;
           }
           stopping.push(bp.id);
+          errors.push(test.error);
         }
         if (stopping.length === 0) return null;
-        return this.stopNow({ reason: 'breakpoint', breakpointIds: stopping, description: `breakpoint at ${hex(cpu.eip)}` });
+        return this.stopNow({ reason: 'breakpoint', breakpointIds: stopping, description: `breakpoint at ${hex(cpu.eip)}`, conditionError: conditionErrors(errors) });
       }
     }
   }
@@ -752,7 +778,7 @@ export class GuestSession {
     const cpu = this.machine.cpu;
     const e: StoppedEvent = {
       ...this.context(cpu.eip, disassembleOne(this.machine, cpu.eip, null).text), kind: 'stopped',
-      reason: stop.reason, description: stop.description, breakpointIds: stop.breakpointIds, vector: stop.vector,
+      reason: stop.reason, description: stop.description, breakpointIds: stop.breakpointIds, vector: stop.vector, conditionError: stop.conditionError,
     };
     this.emit(e);
     return e;
@@ -796,11 +822,12 @@ export class GuestSession {
     return disassembleOne(this.machine, eip, null).text;
   }
 
-  /** A stop condition holds when it is absent, non-zero, or cannot be evaluated (so the user sees why). */
-  private conditionHolds(condition: Expression | null): boolean {
-    if (condition === null) return true;
+  /** A stop condition holds when it is absent, non-zero, or cannot be evaluated: then it says why, for the stop to say. */
+  private testCondition(condition: Expression | null): { readonly holds: boolean; readonly error?: string } {
+    if (condition === null) return { holds: true };
     const r = condition.evaluate(this.scope);
-    return !r.ok || r.value !== 0;
+    if (r.ok) return { holds: r.value !== 0 };
+    return { holds: true, error: `the condition \`${condition.source}' could not be evaluated here (${r.message}), so it stopped` };
   }
 
   /** Stops the run after the instruction or delivery in progress, for `stop` unless one is pending. */
@@ -836,12 +863,10 @@ export class GuestSession {
       this.undeliveredStop(name, eip, ins, handlerEip);
       return;
     }
-    if (filter.condition !== null) {
-      const r = filter.condition.evaluate(this.scope);
-      if (r.ok && r.value === 0) return;
-    }
+    const test = this.testCondition(filter.condition);
+    if (!test.holds) return;
     const detail = `${code !== undefined ? ` error ${hex(code)}` : ''}${qualification !== undefined ? ` cr2 ${hex(qualification)}` : ''}`;
-    this.stopAfterThis({ reason: 'exception', vector, description: `${name}${detail} at ${hex(eip)} (${ins}); now at the handler ${hex(handlerEip)}` });
+    this.stopAfterThis({ reason: 'exception', vector, description: `${name}${detail} at ${hex(eip)} (${ins}); now at the handler ${hex(handlerEip)}`, conditionError: test.error });
   }
 
   /**
@@ -851,10 +876,14 @@ export class GuestSession {
   private undeliveredStop(name: string, eip: number, ins: string, handlerEip: number): void {
     for (const fault of this.machine.cpu.undeliveredFaults) {
       const filter = this.exceptionFilters.get(fault.vector);
-      if (filter === undefined || !this.conditionHolds(filter.condition)) continue;
+      const test = filter === undefined ? { holds: false } : this.testCondition(filter.condition);
+      if (!test.holds) continue;
       const raised = describeShutdown([fault]);
       const chain = describeShutdown(this.machine.cpu.undeliveredFaults);
-      this.stopAfterThis({ reason: 'exception', vector: fault.vector, description: `${raised} at ${hex(eip)} (${ins}) could not be delivered (${chain}), so ${name} was; now at its handler ${hex(handlerEip)}` });
+      this.stopAfterThis({
+        reason: 'exception', vector: fault.vector, conditionError: test.error,
+        description: `${raised} at ${hex(eip)} (${ins}) could not be delivered (${chain}), so ${name} was; now at its handler ${hex(handlerEip)}`,
+      });
       return;
     }
   }
@@ -865,9 +894,9 @@ export class GuestSession {
     if (this.detailedListeners > 0) {
       this.emit({ ...this.context(eip, external ? undefined : this.text(eip)), kind: 'ring-transition', fromCpl: from, toCpl: cpu.cpl });
     }
-    if (this.stopOnRing && this.pending === null && this.conditionHolds(this.ringCondition)) {
-      this.stopAfterThis({ reason: 'ring-transition', description: `CPL ${from} -> ${cpu.cpl}` });
-    }
+    if (!this.stopOnRing || this.pending !== null) return;
+    const test = this.testCondition(this.ringCondition);
+    if (test.holds) this.stopAfterThis({ reason: 'ring-transition', description: `CPL ${from} -> ${cpu.cpl}`, conditionError: test.error });
   }
 
   /** The TLB dropped entries during the instruction at cpu.eip (its EIP until it completes). */

@@ -68,6 +68,11 @@ export class SymbolTable {
     return out;
   }
 
+  /** The address of the non-local label at or before `address`: where the routine the code there belongs to starts. */
+  routineStart(address: number): number | undefined {
+    return this.parentsAt(address)[0]?.address;
+  }
+
   /** The non-local label before `address` (NASM manual §3.9); several when several are at its address: the last defined is the one locals follow, so each is tried. */
   private parentsAt(address: number): GuestSymbol[] {
     const list = this.parents;
