@@ -255,7 +255,7 @@ function knownListingRows(nasm, ours) {
  * writes a 4 GiB file for `section .b follows=.text align=0x100000000`. A refusal for one is
  * counted as known.
  */
-const RINGSIDE_LIMIT = /needs `\$', `\$\$' or a label|a number only the assembler knows|Ringside cannot tell it before assembling|bytes Ringside writes|more than Ringside keeps/;
+const RINGSIDE_LIMIT = /needs `\$', `\$\$' or a label|a number only the assembler knows|Ringside cannot tell it before assembling|bytes Ringside writes|more than Ringside keeps|past the ±2\^52 Ringside places labels at/;
 
 /** What Ringside's IA-32 dialect leaves out on purpose (SSE, x87, 64-bit ...): a mutation that makes `static` `stac` names it. As scripts/nasm-suite.mjs reads it. */
 const DIALECT = /is not supported by the IA-32 guest dialect|that Ringside's dialect leaves out/;
