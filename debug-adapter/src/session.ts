@@ -999,8 +999,10 @@ export class RingsideDebugSession extends DebugSession {
   }
 
   private stackEntries(g: GuestSession): StackEntry[] {
-    const frames: StackEntry[] = unwind(g).map((frame, depth) => ({ kind: 'guest', frame, depth }));
     const fault = this.shownFault(g);
+    // (At the handler's entry the faulting instruction's row already shows the interrupted code, with what was delivered.)
+    const guest = unwind(g).filter((f) => fault === undefined || f.interrupt === undefined);
+    const frames: StackEntry[] = guest.map((frame, depth) => ({ kind: 'guest', frame, depth }));
     return fault !== undefined ? [{ kind: 'fault', exception: fault }, ...frames] : frames;
   }
 
@@ -1026,8 +1028,12 @@ export class RingsideDebugSession extends DebugSession {
       eip = e.frame.eip;
       // A caller's line is the call's: the instruction before the return address.
       locationOf = e.depth === 0 ? eip : (eip - 1) >>> 0;
+      // (Interrupted code's EIP is the instruction to resume at, not a return address after a call.)
+      const interrupted = e.frame.interrupt !== undefined;
+      if (interrupted) locationOf = eip;
       const symbol = g.symbols.symbolize(eip);
-      name = symbol === undefined ? formatAddress(eip) : e.depth === 0 ? symbol : callerName(symbol);
+      name = symbol === undefined ? formatAddress(eip) : e.depth === 0 || interrupted ? symbol : callerName(symbol);
+      if (interrupted) name = `${e.frame.interrupt} ${name}`;
     }
     const frame: DebugProtocol.StackFrame = { id, name, line: 0, column: 0, instructionPointerReference: formatAddress(eip) };
     const loc = g.sourceLocation(locationOf);
@@ -1065,7 +1071,7 @@ export class RingsideDebugSession extends DebugSession {
       response.body = { scopes: this.variables.exceptionScopes(entry.exception) };
     } else {
       const frame = entry.frame;
-      const link = frame.ebp !== undefined && frame.esp !== undefined ? { eip: frame.eip, esp: frame.esp, ebp: frame.ebp } : undefined;
+      const link = frame.esp !== undefined && (frame.ebp !== undefined || frame.interrupt !== undefined) ? { eip: frame.eip, esp: frame.esp, ebp: frame.ebp } : undefined;
       response.body = { scopes: this.variables.scopes(entry.depth, link) };
     }
     this.sendResponse(response);
@@ -1093,6 +1099,12 @@ export class RingsideDebugSession extends DebugSession {
       };
     }
     const { frame } = entry;
+    if (frame.interrupt !== undefined && frame.esp !== undefined) {
+      return {
+        label, own: { eip: frame.eip, esp: frame.esp }, live: new Set(),
+        why: 'the CPU\'s interrupt frame holds only its EIP, CS and EFLAGS, and ESP and SS from an outer ring (SDM Vol. 3A §6.12.1); the handler\'s frame has the live registers',
+      };
+    }
     if (entry.depth === 0 || frame.esp === undefined || frame.ebp === undefined) return undefined;
     return {
       label, own: { eip: frame.eip, esp: frame.esp, ebp: frame.ebp }, live: new Set(),

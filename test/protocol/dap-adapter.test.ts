@@ -608,6 +608,44 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     }
   });
 
+  it('inside an interrupt or exception handler the code it interrupted is the next frame, with the EIP and ESP QEMU had there', async () => {
+    // QEMU 7.2 under gdb (record-interrupted-qemu.sh): the example kernel at start's faulting mov and in
+    // exception_common after its PUSHAD (the #PF; the int3's #BP reaches it first), then at user_entry's first
+    // INT 0x80 and in syscall_entry at its `cmp`.
+    const qemu = new Map(fs.readFileSync(path.join(FIXTURES, 'interrupted.qemu.txt'), 'utf8').split('\n')
+      .map((l) => /^([a-z_ ]+): eip=(\w+) esp=(\w+)$/.exec(l)).filter((m) => m !== null)
+      .map((m) => [m[1], [Number(`0x${m[2]}`), Number(`0x${m[3]}`)]] as [string, number[]]));
+    const at = (point: string): number[] => { const r = qemu.get(point); assert.ok(r, point); return r; };
+    await start(client, { program: KERNEL, includePaths: KERNEL_INCLUDES }, async (c) => {
+      await c.ok('setInstructionBreakpoints', { breakpoints: [
+        { instructionReference: hex8(at('exception_common after pushad')[0]), hitCondition: '2' },
+        { instructionReference: hex8(at('syscall_entry at cmp')[0]) },
+      ] });
+    });
+    const value = async (expression: string, frameId: number): Promise<number> =>
+      Number((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, frameId, context: 'watch' })).body.result.split(' ')[0]);
+    await client.stopped(0);
+    let frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual([await value('eip', frames[0].id), await value('esp', frames[0].id)], at('exception_common after pushad'));
+    // A #PF is a fault: the frame the CPU pushed holds the faulting instruction itself, ESP as it was (same ring).
+    assert.deepEqual(frames.map((f) => f.name), ['exception_common+0x1', '<exception> start.multiboot_ok+0x138']);
+    assert.deepEqual([await value('eip', frames[1].id), await value('esp', frames[1].id)], at('start at the faulting mov'));
+    assert.equal(frames[1].line, lineOf(KERNEL, 'mov dword [DEMAND_BASE]'));
+    const ebp = await client.request('evaluate', { expression: 'ebp', frameId: frames[1].id, context: 'watch' });
+    assert.equal(ebp.success, false);
+    assert.match(ebp.message ?? '', /ebp is not known in frame 1 .*interrupt frame/);
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual([await value('eip', frames[0].id), await value('esp', frames[0].id)], at('syscall_entry at cmp'));
+    // INT n is a trap: the frame holds the instruction after it (CD 80, two bytes in nasm's listing), and from
+    // ring 3 the user ESP, which the CPU pushed before switching to TSS.ESP0 (SDM Vol. 3A §6.12.1).
+    assert.deepEqual(frames.map((f) => f.name), ['syscall_entry+0xb', '<interrupt 0x80> user_entry+0x11']);
+    const [userInt, userEsp] = at('user_entry at int');
+    assert.deepEqual([await value('eip', frames[1].id), await value('esp', frames[1].id)], [userInt + 2, userEsp]);
+  });
+
   it('step out in the outermost frame is refused, saying why, and the guest stays where it is, as gdb\'s finish there', async () => {
     // gdb on QEMU 7.2 in start after its `xor ebp, ebp` (record-frames-qemu.sh): a backtrace of one
     // frame, `"finish" not meaningful in the outermost frame.`, and EIP as it was.
