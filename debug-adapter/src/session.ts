@@ -37,6 +37,8 @@ const THREAD_ID = 1;
 /** Registers an exception's delivery leaves as they were at the faulting instruction (SDM Vol. 3A §6.12.1). */
 const FAULT_ROW_LIVE: ReadonlySet<string> = new Set(['eax', 'ecx', 'edx', 'ebx', 'ebp', 'esi', 'edi', 'ds', 'es', 'fs', 'gs', 'cr0', 'cr2', 'cr3', 'cr4']);
 /** How far below a breakpoint's line to look for the next line that emits code. */
+/** What evaluate calls a value of 1, 2 or 4 bytes: nasm's operand size keywords (NASM manual §2.2.3). */
+const OPERAND_TYPE = { 1: 'byte', 2: 'word', 4: 'dword' } as const;
 const LINE_SEARCH = 200;
 const TRACE_LIMIT = 2000;
 /** WriteMemoryArguments.data: base64 (RFC 4648 §4), its padding optional. */
@@ -1214,7 +1216,9 @@ export class RingsideDebugSession extends DebugSession {
     if (!r.ok) { this.fail(response, r.message); return; }
     const hex = args.format?.hex ?? this.hexValues;
     response.body = {
-      result: hex ? `${formatAddress(r.value)} (${r.value})` : String(r.value), variablesReference: 0, type: 'dword',
+      result: hex ? `${formatAddress(r.value)} (${r.value})` : String(r.value), variablesReference: 0,
+      // (nasm's names for the operand sizes; a computed value is 32-bit.)
+      type: OPERAND_TYPE[g.valueSize(args.expression) ?? 4],
     };
     const t = g.translate(r.value);
     if (t.ok && t.physical !== undefined && t.physical < g.machine.memory.sizeBytes) response.body.memoryReference = formatAddress(r.value);

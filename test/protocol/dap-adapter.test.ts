@@ -480,6 +480,30 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.match(stop.body.text ?? '', /could not be evaluated/);
   });
 
+  it('evaluate gives a register\'s or a memory reference\'s value the type of its size as nasm sizes the operand, and a computed value dword', async () => {
+    // nasm 2.16.01's bytes for `mov OPERAND, 1` (record-operand-sizes-nasm.sh): B0+r / C6 are 8-bit MOVs,
+    // B8+r / C7 16-bit after a 66 prefix and 32-bit without (SDM Vol. 2 MOV).
+    const sizes = fs.readFileSync(path.join(FIXTURES, 'operand-sizes.nasm.txt'), 'utf8').split('\n')
+      .map((l) => /^([^#:]+): ([0-9a-f ]+)$/.exec(l)).filter((m) => m !== null).map((m) => {
+        const bytes = m[2].split(' ').map((b) => parseInt(b, 16));
+        const op = bytes[0] === 0x66 ? bytes[1] : bytes[0];
+        const type = (op >= 0xb0 && op <= 0xb7) || op === 0xc6 ? 'byte' : bytes[0] === 0x66 ? 'word' : 'dword';
+        return [m[1], type] as const;
+      });
+    assert.equal(sizes.length, 15);
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const typeOf = async (expression: string): Promise<string | undefined> =>
+      (await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, context: 'watch' })).body.type;
+    for (const [operand, type] of sizes) {
+      // (The memory references at the guest's counter rather than nasm's 0x1000, which it need not map.)
+      assert.equal(await typeOf(operand.replace('0x1000', 'counter')), type, operand);
+    }
+    assert.equal(await typeOf('al + 1'), 'dword', 'a value computed in 32 bits');
+  });
+
   it('setExpression stores into memory references in their sizes as nasm lays the values out, and sets registers of the innermost frame', async () => {
     const stores = fs.readFileSync(path.join(ROOT, 'test', 'protocol', 'fixtures', 'set-expression-stores.bin'));
     const init = await start(client, { program: FRAMES }, async (c) => {

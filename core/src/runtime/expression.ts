@@ -196,6 +196,16 @@ export class Expression {
     }
   }
 
+  /**
+   * How wide the value is: a memory reference's size, a register's own (`registerSize`, given the
+   * lower-case name); undefined for anything else, a 32-bit value computed from its parts.
+   */
+  valueSize(registerSize: (name: string) => 1 | 2 | 4 | undefined): 1 | 2 | 4 | undefined {
+    const n = this.root;
+    if (n.t === 'mem') return n.size;
+    return n.t === 'name' ? registerSize(n.name.toLowerCase()) : undefined;
+  }
+
   private eval(n: Node, scope: EvalScope): number {
     switch (n.t) {
       case 'num': return n.v >>> 0;

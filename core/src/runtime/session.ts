@@ -28,7 +28,7 @@ import {
 import { DataWatch, type DataHit } from './data-watch';
 import { takeSnapshot, restoreSnapshot, type MachineSnapshot } from './machine-snapshot';
 import {
-  decodeEflags, generalRegisters, readRegister, segmentRegisters, systemRegisters, writeRegister,
+  decodeEflags, generalRegisters, readRegister, registerSize, segmentRegisters, systemRegisters, writeRegister,
   type DecodedEflags, type GeneralRegisters, type SegmentRegisterView, type SetRegisterResult, type SystemRegisters,
 } from './registers';
 import {
@@ -373,6 +373,12 @@ export class GuestSession {
     const m = p.ok ? p.expression.memoryOperand(frame === undefined ? this.scope : frameScope(this.machine, this.symbols, frame)) : undefined;
     if (m === undefined) return undefined;
     return { size: m.size, linear: m.address.ok ? { ok: true, value: (this.machine.cpu.segBase[3] + m.address.value) >>> 0 } : m.address };
+  }
+
+  /** How wide `expression`'s value is: 1, 2 or 4 bytes for a register or a memory reference, undefined for other expressions (and ones that do not parse). */
+  valueSize(expression: string): 1 | 2 | 4 | undefined {
+    const p = parseExpression(expression);
+    return p.ok ? p.expression.valueSize(registerSize) : undefined;
   }
 
   /** Whole-machine snapshot (copy-on-write RAM) and its restore. */
