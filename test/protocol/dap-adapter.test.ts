@@ -287,6 +287,35 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     await client.ok('disconnect', {});
   });
 
+  it('hit conditions < N, <= N, = N, == N and === N are accepted as VS Code\'s JavaScript debugger accepts them, and stop on those hits', async () => {
+    // vscode-js-debug's hit conditions (breakpoints/conditions/hitCondition.ts): an operator among >, >=, =, ==, ===,
+    // <, <=, % and a count, compared with the hits so far. inner's nop is hit with EAX = 3, 2, 1 (bump(3), bump(2), bump(1)).
+    const cases: [string, number[]][] = [['< 3', [3, 2]], ['<= 2', [3, 2]], ['<1', []], ['= 2', [2]], ['== 3', [1]], ['=== 1', [3]]];
+    for (const [hitCondition, eaxAtStops] of cases) {
+      if (client.received.length > 0) {
+        client.kill();
+        assert.deepEqual(client.invalid, [], 'messages that do not match the DAP schema');
+        client = new DapClient();
+      }
+      let set: DebugProtocol.SetBreakpointsResponse | undefined;
+      await start(client, { program: FRAMES }, async (c) => {
+        set = await c.ok<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), hitCondition }] });
+      });
+      assert.equal(set?.body.breakpoints[0].verified, true, `${hitCondition}: ${set?.body.breakpoints[0].message}`);
+      const seen: number[] = [];
+      // (One waiter for the exit: the client gives each event to the first waiter for it.)
+      const exited = client.event('exited', () => true, 0);
+      for (let from = 0; ;) {
+        const e = await Promise.race([client.stopped(from), exited]);
+        if (e.event === 'exited') break;
+        seen.push(Number((await registers(client)).get('EAX')));
+        from = client.events.length;
+        await client.ok('continue', { threadId: 1 });
+      }
+      assert.deepEqual(seen, eaxAtStops, hitCondition);
+    }
+  });
+
   it('frames: stack trace through EBP frames, data breakpoint on the counter, conditional, hit-count and log breakpoints', async () => {
     const nopLine = lineOf(FRAMES, 'nop   ');
     const addLine = lineOf(FRAMES, 'add [counter], eax');

@@ -61,14 +61,21 @@ export interface ExceptionFilter {
   readonly condition: Expression | null;
 }
 
-/** `N`, `== N`, `>= N`, `> N`, `% N` over the hit count (1 = first hit). */
+/**
+ * A hit condition over the hit count (1 = the first hit), in the forms VS Code's JavaScript
+ * debugger accepts (vscode-js-debug, breakpoints/conditions/hitCondition.ts): an optional `>`,
+ * `>=`, `<`, `<=`, `=`, `==`, `===` or `%` and a decimal count; a bare count is `== N`, `% N`
+ * holds on every Nth hit.
+ */
 export function parseHitCondition(text: string): ((hits: number) => boolean) | string {
-  const m = /^\s*(==|>=|>|%)?\s*(\d+)\s*$/.exec(text);
-  if (!m) return `bad hit condition \`${text}' (use N, >= N, > N or % N)`;
+  const m = /^\s*(>=|>|<=|<|={1,3}|%)?\s*(\d+)\s*$/.exec(text);
+  if (!m) return `bad hit condition \`${text}' (use N, = N, < N, <= N, > N, >= N or % N)`;
   const n = Number(m[2]);
   switch (m[1]) {
     case '>=': return (h) => h >= n;
     case '>': return (h) => h > n;
+    case '<=': return (h) => h <= n;
+    case '<': return (h) => h < n;
     case '%': return n === 0 ? 'hit condition % 0 never holds' : (h) => h % n === 0;
     default: return (h) => h === n;
   }
