@@ -316,6 +316,24 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     }
   });
 
+  it('a log point whose condition cannot be evaluated does not stop and logs saying the condition could not be evaluated', async () => {
+    // The schema: with a logMessage "the debug adapter must not 'break' (stop) but log the message instead".
+    const logMessage = (schema.definitions.SourceBreakpoint as { properties: Record<string, { description: string }> }).properties.logMessage.description;
+    assert.match(logMessage, /must not 'break' \(stop\)\s+but log the message instead/);
+    // `.again' is start's local label: in inner it names nothing (inner.again), so the condition has no value there.
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), condition: '.again == 0', logMessage: 'x' }] });
+    });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited');
+    assert.equal(exited.body.exitCode, 6);
+    assert.equal(client.events.filter((e) => e.event === 'stopped').length, 0);
+    const logs = client.events.filter((e) => e.event === 'output' && (e as DebugProtocol.OutputEvent).body.category === 'console')
+      .map((e) => (e as DebugProtocol.OutputEvent).body.output).filter((l) => !l.startsWith('guest wrote'));
+    // inner runs three times (bump(3), bump(2), bump(1)).
+    assert.equal(logs.length, 3, logs.join(''));
+    for (const log of logs) assert.match(log, /^the condition `\.again == 0' could not be evaluated here \(.*\.again.*\), so it logged: x\n$/);
+  });
+
   it('frames: stack trace through EBP frames, data breakpoint on the counter, conditional, hit-count and log breakpoints', async () => {
     const nopLine = lineOf(FRAMES, 'nop   ');
     const addLine = lineOf(FRAMES, 'add [counter], eax');

@@ -759,12 +759,14 @@ export class GuestSession {
         const stopping: number[] = [];
         const errors: (string | undefined)[] = [];
         for (const bp of list) {
-          const test = this.testCondition(bp.condition);
+          const test = this.testCondition(bp.condition, bp.logMessage !== null ? 'logged' : 'stopped');
           if (!test.holds) continue;
           bp.hits++;
           if (bp.hitTest !== null && !bp.hitTest(bp.hits)) continue;
           if (bp.logMessage !== null) {
-            this.emit({ ...this.context(), kind: 'output', category: 'log', text: interpolate(bp.logMessage, this.scope) + '\n' });
+            // (A log point never stops (DAP SourceBreakpoint.logMessage): where its condition cannot be told, it logs saying so, as a breakpoint stops saying so.)
+            const why = test.error !== undefined ? `${test.error}: ` : '';
+            this.emit({ ...this.context(), kind: 'output', category: 'log', text: why + interpolate(bp.logMessage, this.scope) + '\n' });
             continue;
           }
           stopping.push(bp.id);
@@ -829,11 +831,12 @@ export class GuestSession {
   }
 
   /** A stop condition holds when it is absent, non-zero, or cannot be evaluated: then it says why, for the stop to say. */
-  private testCondition(condition: Expression | null): { readonly holds: boolean; readonly error?: string } {
+  /** Whether `condition` holds; one that cannot be evaluated holds, with the error saying what was done (`outcome`) all the same. */
+  private testCondition(condition: Expression | null, outcome: 'stopped' | 'logged' = 'stopped'): { readonly holds: boolean; readonly error?: string } {
     if (condition === null) return { holds: true };
     const r = condition.evaluate(this.scope);
     if (r.ok) return { holds: r.value !== 0 };
-    return { holds: true, error: `the condition \`${condition.source}' could not be evaluated here (${r.message}), so it stopped` };
+    return { holds: true, error: `the condition \`${condition.source}' could not be evaluated here (${r.message}), so it ${outcome}` };
   }
 
   /** Stops the run after the instruction or delivery in progress, for `stop` unless one is pending. */
