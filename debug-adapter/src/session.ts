@@ -1110,7 +1110,9 @@ export class RingsideDebugSession extends DebugSession {
     if (entry.depth === 0 || frame.esp === undefined || frame.ebp === undefined) return undefined;
     return {
       label, own: { eip: frame.eip, esp: frame.esp, ebp: frame.ebp }, live: new Set(),
-      why: 'unwinding the EBP chain recovers only a caller\'s EIP, ESP and EBP (the innermost frame has the live registers)',
+      why: frame.via === 'stack'
+        ? 'a return address found on the stack gives only a caller\'s EIP, ESP and EBP (the innermost frame has the live registers)'
+        : 'unwinding the EBP chain recovers only a caller\'s EIP, ESP and EBP (the innermost frame has the live registers)',
     };
   }
 

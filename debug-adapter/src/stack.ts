@@ -28,10 +28,12 @@ export interface GuestFrame {
    * has EIP and ESP from the CPU's interrupt frame and no EBP: nothing the CPU saves holds it.
    */
   readonly interrupt?: string;
+  /** How a caller was found: through its callee's EBP link, or from a return address found on the stack. */
+  readonly via?: 'ebp-chain' | 'stack';
 }
 
 /** A frame the walk can go on from: its ESP and EBP known. */
-type LinkedFrame = Required<Omit<GuestFrame, 'interrupt'>>;
+type LinkedFrame = Required<Omit<GuestFrame, 'interrupt' | 'via'>> & Pick<GuestFrame, 'via'>;
 
 const MAX_FRAMES = 64;
 const PUSH_EBP = 0x55;
@@ -186,7 +188,7 @@ function callerOf(
     const callerEbp = dword(ebp);
     const ret = dword(ebp + 4);
     if (callerEbp === undefined || ret === undefined || !knownCode(session, ret)) return undefined;
-    return { eip: ret, esp: (ebp + 8) >>> 0, ebp: callerEbp };
+    return { eip: ret, esp: (ebp + 8) >>> 0, ebp: callerEbp, via: 'ebp-chain' };
   }
   for (let slot = frame.esp; slot < frame.esp + SCAN_BYTES; slot += 4) {
     const ret = dword(slot >>> 0);
@@ -196,7 +198,7 @@ function callerOf(
     if (call === undefined) continue;
     if (call.target !== undefined && (call.target > at || session.symbols.routineStart(call.target) !== routine)) continue;
     // (Such a routine leaves EBP as its caller had it.)
-    return { eip: ret, esp: (slot + 4) >>> 0, ebp: frame.ebp };
+    return { eip: ret, esp: (slot + 4) >>> 0, ebp: frame.ebp, via: 'stack' };
   }
   return undefined;
 }
@@ -223,7 +225,7 @@ function unlinkedCaller(
   if (code[0] === RET || (code[0] === RET_IMM16 && code.length === 3)) {
     const ret = dword(esp);
     const popped = code[0] === RET ? 4 : 4 + (code[1] | (code[2] << 8));
-    return ret !== undefined && knownCode(session, ret) ? { eip: ret, esp: (esp + popped) >>> 0, ebp } : undefined;
+    return ret !== undefined && knownCode(session, ret) ? { eip: ret, esp: (esp + popped) >>> 0, ebp, via: 'stack' } : undefined;
   }
   const routine = session.symbols.routineStart(eip);
   if (routine === undefined) return undefined;
@@ -232,12 +234,12 @@ function unlinkedCaller(
   let called: number | undefined;
   if (eip === routine || session.symbols.symbolize(eip)?.includes('+') === false) {
     const ret = dword(esp);
-    if (ret !== undefined) found = { eip: ret, esp: (esp + 4) >>> 0, ebp };
+    if (ret !== undefined) found = { eip: ret, esp: (esp + 4) >>> 0, ebp, via: 'stack' };
     if (eip !== routine) called = eip;
   } else if (eip === routine + 1 && session.readMemory((csBase + routine) >>> 0, 1).bytes[0] === PUSH_EBP) {
     const saved = dword(esp);
     const ret = dword(esp + 4);
-    if (saved !== undefined && ret !== undefined) found = { eip: ret, esp: (esp + 8) >>> 0, ebp: saved };
+    if (saved !== undefined && ret !== undefined) found = { eip: ret, esp: (esp + 8) >>> 0, ebp: saved, via: 'stack' };
   }
   // (A routine entered some other way — the entry point, a jump, an interrupt — has no return address there.)
   const call = found !== undefined && knownCode(session, found.eip) ? callBefore(session, found.eip) : undefined;

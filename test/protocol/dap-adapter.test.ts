@@ -677,6 +677,14 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     for (const [i, frame] of frames.entries()) {
       assert.deepEqual([await value('eip', frame.id), await value('esp', frame.id), await value('ebp', frame.id)], qemu[i], frame.name);
     }
+    // EBP is 0 in every frame in QEMU: there is no EBP chain, so a register a caller has no value for is not said to be lost to one.
+    assert.ok(qemu.every(([, , ebp]) => ebp === 0));
+    for (const frame of frames.slice(1)) {
+      const r = await client.request('evaluate', { expression: 'ecx', frameId: frame.id, context: 'watch' });
+      assert.equal(r.success, false, frame.name);
+      assert.match(r.message ?? '', /^ecx is not known in frame \d \(.*\): a return address found on the stack gives only/, frame.name);
+      assert.doesNotMatch(r.message ?? '', /EBP chain/, frame.name);
+    }
   });
 
   it('inside an interrupt or exception handler the code it interrupted is the next frame, with the EIP and ESP QEMU had there', async () => {
