@@ -316,6 +316,26 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     }
   });
 
+  it('launch with program naming a folder is refused saying it is a directory, as QEMU\'s -kernel refuses one', async () => {
+    // qemu-system-i386 -kernel FOLDER (record-program-folder-qemu.sh): "could not load kernel 'FOLDER': Is a directory".
+    assert.match(fs.readFileSync(path.join(FIXTURES, 'program-folder.qemu.txt'), 'utf8'), /^qemu: could not load kernel 'FOLDER': Is a directory$/m);
+    for (const folder of [FIXTURES, path.join(os.tmpdir(), `ringside-dapS-${process.pid}.bin`)]) {
+      fs.mkdirSync(folder, { recursive: true });
+      const c = new DapClient();
+      try {
+        await c.ok('initialize', { adapterID: 'ringside', pathFormat: 'path' });
+        const r = await c.request('launch', { program: folder });
+        assert.equal(r.success, false, folder);
+        assert.ok(r.message?.startsWith(`program ${folder} is a directory`), r.message);
+        assert.doesNotMatch(r.message ?? '', /multiboot header/);
+        assert.deepEqual(c.invalid, []);
+      } finally {
+        c.kill();
+        if (folder !== FIXTURES) fs.rmdirSync(folder);
+      }
+    }
+  });
+
   it('a log point whose condition cannot be evaluated does not stop and logs saying the condition could not be evaluated', async () => {
     // The schema: with a logMessage "the debug adapter must not 'break' (stop) but log the message instead".
     const logMessage = (schema.definitions.SourceBreakpoint as { properties: Record<string, { description: string }> }).properties.logMessage.description;
