@@ -336,6 +336,32 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     }
   });
 
+  it('a 200,000-character condition or hit condition is quoted by its start and length in a message, not whole', async () => {
+    // Breakpoint.message in the schema is "shown to the user": a line, not the pasted text back.
+    assert.match((schema.definitions.Breakpoint as { properties: Record<string, { description: string }> }).properties.message.description, /shown to the user/);
+    const long = `eax == ${'1 + '.repeat(50_000)}`;
+    const unknown = `0x${'0'.repeat(200_000)}1 + no_such_label`;
+    let set: DebugProtocol.SetBreakpointsResponse | undefined;
+    await start(client, { program: FRAMES }, async (c) => {
+      set = await c.ok<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: FRAMES }, breakpoints: [
+        { line: lineOf(FRAMES, 'nop   '), condition: long },
+        { line: lineOf(FRAMES, 'nop   '), hitCondition: `>= ${'9'.repeat(200_000)}x` },
+        { line: lineOf(FRAMES, 'add [counter], eax'), condition: unknown },
+      ] });
+    });
+    const [bad, badHit] = set?.body.breakpoints ?? [];
+    assert.equal(bad.verified, false);
+    // The message still says what is wrong and where (the column).
+    assert.match(bad.message ?? '', new RegExp(`^condition \`eax == 1 \\+ 1 .*\\.\\.\\.' \\(${long.length} characters\\): .* at column \\d+$`));
+    assert.ok((bad.message ?? '').length < 300, `${(bad.message ?? '').length} characters`);
+    assert.equal(badHit.verified, false);
+    assert.ok((badHit.message ?? '').length < 300, `${(badHit.message ?? '').length} characters`);
+    // A condition that parses but has no value where it is hit: the stop says so, briefly too.
+    const stopped = await client.stopped(0);
+    assert.ok((stopped.body.description ?? '').length < 400, `${(stopped.body.description ?? '').length} characters`);
+    assert.match(stopped.body.description ?? '', /could not be evaluated here \(unknown register or symbol `no_such_label'\)/);
+  });
+
   it('a log point whose condition cannot be evaluated does not stop and logs saying the condition could not be evaluated', async () => {
     // The schema: with a logMessage "the debug adapter must not 'break' (stop) but log the message instead".
     const logMessage = (schema.definitions.SourceBreakpoint as { properties: Record<string, { description: string }> }).properties.logMessage.description;

@@ -69,7 +69,7 @@ export interface ExceptionFilter {
  */
 export function parseHitCondition(text: string): ((hits: number) => boolean) | string {
   const m = /^\s*(>=|>|<=|<|={1,3}|%)?\s*(\d+)\s*$/.exec(text);
-  if (!m) return `bad hit condition \`${text}' (use N, = N, < N, <= N, > N, >= N or % N)`;
+  if (!m) return `bad hit condition ${quoted(text)} (use N, = N, < N, <= N, > N, >= N or % N)`;
   const n = Number(m[2]);
   switch (m[1]) {
     case '>=': return (h) => h >= n;
@@ -81,10 +81,18 @@ export function parseHitCondition(text: string): ((hits: number) => boolean) | s
   }
 }
 
+/** The most of a condition a message quotes: enough to recognise it, not a copy of a pasted page. */
+const QUOTED_CHARS = 80;
+
+/** `text` quoted for a message: whole when short, else its start and its length (the column of an error still says where). */
+export function quoted(text: string): string {
+  return text.length <= QUOTED_CHARS ? `\`${text}'` : `\`${text.slice(0, QUOTED_CHARS)}...' (${text.length} characters)`;
+}
+
 export function compileCondition(text: string | undefined): Expression | null | string {
   if (text === undefined || text.trim() === '') return null;
   const p = parseExpression(text);
-  return p.ok ? p.expression : `condition \`${text}': ${p.message} at column ${p.column + 1}`;
+  return p.ok ? p.expression : `condition ${quoted(text)}: ${p.message} at column ${p.column + 1}`;
 }
 
 /** Whether an access of `size` bytes at `address` by `kind` touches data breakpoint `bp`. */

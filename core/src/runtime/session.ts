@@ -22,7 +22,7 @@ import type {
 } from './events';
 import { evaluateExpression, interpolate, parseExpression, type EvalResult, type EvalScope, type Expression } from './expression';
 import {
-  compileCondition, parseHitCondition, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
+  compileCondition, parseHitCondition, quoted, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
   type DataBreakpoint, type DataBreakpointSpec, type ExceptionFilter,
 } from './breakpoints';
 import { DataWatch, type DataHit } from './data-watch';
@@ -836,7 +836,7 @@ export class GuestSession {
     if (condition === null) return { holds: true };
     const r = condition.evaluate(this.scope);
     if (r.ok) return { holds: r.value !== 0 };
-    return { holds: true, error: `the condition \`${condition.source}' could not be evaluated here (${r.message}), so it ${outcome}` };
+    return { holds: true, error: `the condition ${quoted(condition.source)} could not be evaluated here (${r.message}), so it ${outcome}` };
   }
 
   /** Stops the run after the instruction or delivery in progress, for `stop` unless one is pending. */
