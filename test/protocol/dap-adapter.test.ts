@@ -635,6 +635,37 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.equal(await evaluate(client, 'eax'), `${hex8(0x7f)} (127)`);
   });
 
+  it('the Debug Console assigns `TARGET = VALUE` as setExpression does: memory in its size as nasm lays the values out, registers of the innermost frame', async () => {
+    const stores = fs.readFileSync(path.join(ROOT, 'test', 'protocol', 'fixtures', 'set-expression-stores.bin'));
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const read = async (expression: string, count: number): Promise<Buffer> => {
+      const at = (await evaluate(client, expression)).split(' ')[0];
+      return Buffer.from((await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: at, count })).body?.data ?? '', 'base64');
+    };
+    for (const [assignment, value] of [['dword [counter] = 0x12345678', 0x12345678], ['word [done_msg]=0xbeef', 0xbeef], ['byte [done_msg+2] = 0x7f', 0x7f]] as const) {
+      assert.equal((await evaluate(client, assignment)).split(' ')[0], hex8(value), assignment);
+    }
+    assert.deepEqual(await read('counter', 4), stores.subarray(0, 4));
+    assert.deepEqual(await read('done_msg', 3), stores.subarray(4, 7));
+    // AL is EAX's low byte (SDM Vol. 1 §3.4.1); EAX is 3 here (bump(3)). Comparisons stay comparisons.
+    assert.equal(await evaluate(client, 'eax == 3'), `${hex8(1)} (1)`);
+    assert.equal(await evaluate(client, 'al = 0x7f'), `${hex8(0x7f)} (127)`);
+    assert.equal(await evaluate(client, 'eax'), `${hex8(0x7f)} (127)`);
+    for (const [comparison, result] of [['eax != 0x7f', 0], ['eax <= 0x7f', 1], ['eax >= 0x80', 0]] as const) {
+      assert.equal(await evaluate(client, comparison), `${hex8(result)} (${result})`, comparison);
+    }
+    const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    const refused = await client.request('evaluate', { expression: 'ebp = 0', frameId: frames[1].id, context: 'repl' });
+    assert.equal(refused.success, false);
+    assert.match(refused.message ?? '', /innermost frame only/);
+    // Only the console assigns: a watch is read, never written.
+    assert.equal((await client.request('evaluate', { expression: 'eax = 5', context: 'watch' })).success, false);
+    assert.equal(await evaluate(client, 'eax'), `${hex8(0x7f)} (127)`);
+  });
+
   it('a variables reference from an earlier stop names nothing in the next: variables and setVariable refuse it', async () => {
     // The schema (VariablesArguments.variablesReference points to the Overview's "Lifetime of Object References").
     const described = (schema.definitions.VariablesArguments as { properties: { variablesReference: { description: string } } }).properties.variablesReference.description;
