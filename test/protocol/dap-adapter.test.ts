@@ -360,6 +360,19 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const stopped = await client.stopped(0);
     assert.ok((stopped.body.description ?? '').length < 400, `${(stopped.body.description ?? '').length} characters`);
     assert.match(stopped.body.description ?? '', /could not be evaluated here \(unknown register or symbol `no_such_label'\)/);
+    // A 200,000-character name: the condition parses, and neither it nor the name comes back whole, at the stop or from evaluate.
+    const name = `x${'y'.repeat(199_999)}`;
+    await client.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), condition: name }] });
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const next = await client.stopped(from);
+    assert.ok((next.body.description ?? '').length < 400, `${(next.body.description ?? '').length} characters`);
+    assert.match(next.body.description ?? '', /unknown register or symbol `xyy+\.\.\.' \(200000 characters\)/);
+    const r = await client.request('evaluate', { expression: name, context: 'watch' });
+    assert.equal(r.success, false);
+    assert.ok((r.message ?? '').length < 400, `${(r.message ?? '').length} characters`);
+    const unexpected = await client.request('evaluate', { expression: `1 ${name}`, context: 'watch' });
+    assert.ok((unexpected.message ?? '').length < 400, `${(unexpected.message ?? '').length} characters`);
   });
 
   it('a log point whose condition cannot be evaluated does not stop and logs saying the condition could not be evaluated', async () => {

@@ -3,7 +3,7 @@
 // exception / ring-transition / triple-fault stop filters. Definitions are validated here, so a
 // bad condition is reported when it is set, not when it is hit.
 
-import { parseExpression, type Expression } from './expression';
+import { parseExpression, quoted, type Expression } from './expression';
 
 export interface BreakpointSpec {
   readonly address: number;
@@ -79,14 +79,6 @@ export function parseHitCondition(text: string): ((hits: number) => boolean) | s
     case '%': return n === 0 ? 'hit condition % 0 never holds' : (h) => h % n === 0;
     default: return (h) => h === n;
   }
-}
-
-/** The most of a condition a message quotes: enough to recognise it, not a copy of a pasted page. */
-const QUOTED_CHARS = 80;
-
-/** `text` quoted for a message: whole when short, else its start and its length (the column of an error still says where). */
-export function quoted(text: string): string {
-  return text.length <= QUOTED_CHARS ? `\`${text}'` : `\`${text.slice(0, QUOTED_CHARS)}...' (${text.length} characters)`;
 }
 
 export function compileCondition(text: string | undefined): Expression | null | string {

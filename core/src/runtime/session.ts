@@ -20,9 +20,9 @@ import type { Technique } from '../isa/types';
 import type {
   EventContext, EventListener, ExitedEvent, RuntimeEvent, StopReason, StoppedEvent,
 } from './events';
-import { evaluateExpression, interpolate, parseExpression, type EvalResult, type EvalScope, type Expression } from './expression';
+import { evaluateExpression, interpolate, parseExpression, quoted, type EvalResult, type EvalScope, type Expression } from './expression';
 import {
-  compileCondition, parseHitCondition, quoted, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
+  compileCondition, parseHitCondition, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
   type DataBreakpoint, type DataBreakpointSpec, type ExceptionFilter,
 } from './breakpoints';
 import { DataWatch, type DataHit } from './data-watch';
