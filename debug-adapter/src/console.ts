@@ -1,5 +1,5 @@
 // Debug Console commands (gdb-like, DESIGN.md §5): `info registers`, `info tlb`, `info pt [ADDR]`,
-// `translate ADDR`, `x/NFU ADDR`, `serial TEXT` (typed into COM1), `help`; anything else is an expression. Each command renders
+// `translate ADDR`, `x/NFU ADDR`, `serial TEXT` (typed into COM1), `help`; `TARGET = VALUE` assigns (session.ts); anything else is an expression. Each command renders
 // the runtime's plain records as text. Also the REPL completions (commands, registers, symbols).
 
 import { TYPED_INPUT_LIMIT, type GuestSession } from '../../core/src/runtime/session';
@@ -26,6 +26,7 @@ const HELP = [
   '  serial TEXT         type TEXT into COM1, running or paused; nothing is added to it: end a line',
   '                      with \\r (the Enter key) or \\n; also \\t \\e \\0 \\xHH \\\\',
   '  help                this text',
+  '  TARGET = VALUE      give a register (eax = 5, al = 0x7f) or memory (byte [x] = 1) a value',
   'Anything else is an expression: registers, labels, [addr] (dword), byte/word/dword [addr],',
   'C operators; numbers as 0x1F, 1Fh, 0b101, 17, \'A\'. A label named as a command (help, serial) is',
   'read as one in parentheses: (serial).',

@@ -45,6 +45,8 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
   if (typeof program !== 'string' || program.trim() === '') return { ok: false, message: '`program` must name the guest source (.gasm/.asm) or a multiboot image (.bin)' };
   const file = path.resolve(cwd, program);
   if (!fs.existsSync(file)) return { ok: false, message: `program ${file} does not exist` };
+  // (The assembler would read a folder as an empty source, and the load then find no multiboot header.)
+  if (statOf(file)?.isDirectory() === true) return { ok: false, message: `program ${file} is a directory: name the guest source (.gasm/.asm) or the multiboot image (.bin) in it` };
 
   let memoryBytes: number | undefined;
   if (raw.memory !== undefined) {

@@ -37,6 +37,13 @@ const THREAD_ID = 1;
 /** Registers an exception's delivery leaves as they were at the faulting instruction (SDM Vol. 3A §6.12.1). */
 const FAULT_ROW_LIVE: ReadonlySet<string> = new Set(['eax', 'ecx', 'edx', 'ebx', 'ebp', 'esi', 'edi', 'ds', 'es', 'fs', 'gs', 'cr0', 'cr2', 'cr3', 'cr4']);
 /** How far below a breakpoint's line to look for the next line that emits code. */
+/**
+ * `TARGET = VALUE` in the Debug Console: the first `=` neither part of `==` nor ending `<=`, `>=`
+ * or `!=`, which are comparisons.
+ */
+const ASSIGNMENT = /^([^=]*[^=!<>])=(?!=)(.*)$/s;
+/** What evaluate calls a value of 1, 2 or 4 bytes: nasm's operand size keywords (NASM manual §2.2.3). */
+const OPERAND_TYPE = { 1: 'byte', 2: 'word', 4: 'dword' } as const;
 const LINE_SEARCH = 200;
 const TRACE_LIMIT = 2000;
 /** WriteMemoryArguments.data: base64 (RFC 4648 §4), its padding optional. */
@@ -999,8 +1006,10 @@ export class RingsideDebugSession extends DebugSession {
   }
 
   private stackEntries(g: GuestSession): StackEntry[] {
-    const frames: StackEntry[] = unwind(g).map((frame, depth) => ({ kind: 'guest', frame, depth }));
     const fault = this.shownFault(g);
+    // (At the handler's entry the faulting instruction's row already shows the interrupted code, with what was delivered.)
+    const guest = unwind(g).filter((f) => fault === undefined || f.interrupt === undefined);
+    const frames: StackEntry[] = guest.map((frame, depth) => ({ kind: 'guest', frame, depth }));
     return fault !== undefined ? [{ kind: 'fault', exception: fault }, ...frames] : frames;
   }
 
@@ -1026,8 +1035,12 @@ export class RingsideDebugSession extends DebugSession {
       eip = e.frame.eip;
       // A caller's line is the call's: the instruction before the return address.
       locationOf = e.depth === 0 ? eip : (eip - 1) >>> 0;
+      // (Interrupted code's EIP is the instruction to resume at, not a return address after a call.)
+      const interrupted = e.frame.interrupt !== undefined;
+      if (interrupted) locationOf = eip;
       const symbol = g.symbols.symbolize(eip);
-      name = symbol === undefined ? formatAddress(eip) : e.depth === 0 ? symbol : callerName(symbol);
+      name = symbol === undefined ? formatAddress(eip) : e.depth === 0 || interrupted ? symbol : callerName(symbol);
+      if (interrupted) name = `${e.frame.interrupt} ${name}`;
     }
     const frame: DebugProtocol.StackFrame = { id, name, line: 0, column: 0, instructionPointerReference: formatAddress(eip) };
     const loc = g.sourceLocation(locationOf);
@@ -1065,7 +1078,7 @@ export class RingsideDebugSession extends DebugSession {
       response.body = { scopes: this.variables.exceptionScopes(entry.exception) };
     } else {
       const frame = entry.frame;
-      const link = frame.ebp !== undefined && frame.esp !== undefined ? { eip: frame.eip, esp: frame.esp, ebp: frame.ebp } : undefined;
+      const link = frame.esp !== undefined && (frame.ebp !== undefined || frame.interrupt !== undefined) ? { eip: frame.eip, esp: frame.esp, ebp: frame.ebp } : undefined;
       response.body = { scopes: this.variables.scopes(entry.depth, link) };
     }
     this.sendResponse(response);
@@ -1093,10 +1106,18 @@ export class RingsideDebugSession extends DebugSession {
       };
     }
     const { frame } = entry;
+    if (frame.interrupt !== undefined && frame.esp !== undefined) {
+      return {
+        label, own: { eip: frame.eip, esp: frame.esp }, live: new Set(),
+        why: 'the CPU\'s interrupt frame holds only its EIP, CS and EFLAGS, and ESP and SS from an outer ring (SDM Vol. 3A §6.12.1); the handler\'s frame has the live registers',
+      };
+    }
     if (entry.depth === 0 || frame.esp === undefined || frame.ebp === undefined) return undefined;
     return {
       label, own: { eip: frame.eip, esp: frame.esp, ebp: frame.ebp }, live: new Set(),
-      why: 'unwinding the EBP chain recovers only a caller\'s EIP, ESP and EBP (the innermost frame has the live registers)',
+      why: frame.via === 'stack'
+        ? 'a return address found on the stack gives only a caller\'s EIP, ESP and EBP (the innermost frame has the live registers)'
+        : 'unwinding the EBP chain recovers only a caller\'s EIP, ESP and EBP (the innermost frame has the live registers)',
     };
   }
 
@@ -1157,31 +1178,40 @@ export class RingsideDebugSession extends DebugSession {
     if (g === null) return;
     const frame = args.frameId !== undefined ? this.frameRegisters(g, args.frameId) : undefined;
     if (typeof frame === 'string') { this.fail(response, frame); return; }
-    const v = g.evaluate(args.value, frame);
-    if (!v.ok) { this.fail(response, `\`${args.value}': ${v.message}`); return; }
-    const target = args.expression.trim();
-    const m = g.memoryOperand(target, frame);
-    if (m !== undefined) {
-      if (!m.linear.ok) { this.fail(response, `\`${target}': ${m.linear.message}`); return; }
-      const bytes = new Uint8Array(m.size).map((_, i) => (v.value >>> (8 * i)) & 0xff);
-      const w = g.writeMemory(m.linear.value, bytes);
-      if (!w.ok) { this.fail(response, `\`${target}': ${w.message} (${w.written} of ${bytes.length} bytes written)`); return; }
-    } else if (!/^[a-z][a-z0-9]*$/i.test(target)) {
-      this.fail(response, `\`${target}' cannot be given a value: only a register or a memory reference ([ADDR], byte/word/dword [ADDR]) can`);
-      return;
-    } else if (frame !== undefined) {
-      this.fail(response, `registers can be set in the innermost frame only, whose registers are the CPU's: ${frame.label} has only the values unwinding recovered`);
-      return;
-    } else {
-      const r = g.setRegister(target, v.value);
-      if (!r.ok) { this.fail(response, r.message); return; }
-    }
-    const now = g.evaluate(target, frame);
-    const hex = args.format?.hex ?? this.hexValues;
-    response.body = { value: !now.ok ? now.message : hex ? `${formatAddress(now.value)} (${now.value})` : String(now.value), variablesReference: 0 };
+    const r = this.assign(g, args.expression.trim(), args.value, frame, args.format?.hex ?? this.hexValues);
+    if (!r.ok) { this.fail(response, r.message); return; }
+    response.body = { value: r.value, variablesReference: 0 };
     this.sendResponse(response);
     // (A register or the stack may have changed: the call stack is read from both.)
     this.post(new InvalidatedEvent(['variables', 'stacks']));
+  }
+
+  /**
+   * Gives `target` — a register of the innermost frame, or a memory reference stored in its size —
+   * the value of `valueText`, for setExpression and the Debug Console's `TARGET = VALUE`; the value
+   * it has then, formatted.
+   */
+  private assign(
+    g: GuestSession, target: string, valueText: string, frame: FrameRegisters | undefined, hex: boolean,
+  ): { readonly ok: true; readonly value: string } | { readonly ok: false; readonly message: string } {
+    const v = g.evaluate(valueText, frame);
+    if (!v.ok) return { ok: false, message: `\`${valueText}': ${v.message}` };
+    const m = g.memoryOperand(target, frame);
+    if (m !== undefined) {
+      if (!m.linear.ok) return { ok: false, message: `\`${target}': ${m.linear.message}` };
+      const bytes = new Uint8Array(m.size).map((_, i) => (v.value >>> (8 * i)) & 0xff);
+      const w = g.writeMemory(m.linear.value, bytes);
+      if (!w.ok) return { ok: false, message: `\`${target}': ${w.message} (${w.written} of ${bytes.length} bytes written)` };
+    } else if (!/^[a-z][a-z0-9]*$/i.test(target)) {
+      return { ok: false, message: `\`${target}' cannot be given a value: only a register or a memory reference ([ADDR], byte/word/dword [ADDR]) can` };
+    } else if (frame !== undefined) {
+      return { ok: false, message: `registers can be set in the innermost frame only, whose registers are the CPU's: ${frame.label} has only the values unwinding recovered` };
+    } else {
+      const r = g.setRegister(target, v.value);
+      if (!r.ok) return { ok: false, message: r.message };
+    }
+    const now = g.evaluate(target, frame);
+    return { ok: true, value: !now.ok ? now.message : hex ? `${formatAddress(now.value)} (${now.value})` : String(now.value) };
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
@@ -1198,11 +1228,25 @@ export class RingsideDebugSession extends DebugSession {
       this.sendResponse(response);
       return;
     }
+    // (Console commands first: `serial a=b' types its text.)
+    const assignment = args.context === 'repl' ? ASSIGNMENT.exec(args.expression) : null;
+    if (assignment !== null) {
+      // (gdb's `set var`, `print $eax = 5`: an assignment in the console, through setExpression's path.)
+      if (g.status === 'running') { this.fail(response, 'the guest is running; pause it first'); return; }
+      const r = this.assign(g, assignment[1].trim(), assignment[2], frame, args.format?.hex ?? this.hexValues);
+      if (!r.ok) { this.fail(response, r.message); return; }
+      response.body = { result: r.value, variablesReference: 0 };
+      this.sendResponse(response);
+      this.post(new InvalidatedEvent(['variables', 'stacks']));
+      return;
+    }
     const r = g.evaluate(args.expression, frame);
     if (!r.ok) { this.fail(response, r.message); return; }
     const hex = args.format?.hex ?? this.hexValues;
     response.body = {
-      result: hex ? `${formatAddress(r.value)} (${r.value})` : String(r.value), variablesReference: 0, type: 'dword',
+      result: hex ? `${formatAddress(r.value)} (${r.value})` : String(r.value), variablesReference: 0,
+      // (nasm's names for the operand sizes; a computed value is 32-bit.)
+      type: OPERAND_TYPE[g.valueSize(args.expression) ?? 4],
     };
     const t = g.translate(r.value);
     if (t.ok && t.physical !== undefined && t.physical < g.machine.memory.sizeBytes) response.body.memoryReference = formatAddress(r.value);

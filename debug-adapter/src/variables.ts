@@ -16,7 +16,7 @@ export type Container =
   | { readonly kind: 'system' }
   | { readonly kind: 'control'; readonly name: 'cr0' | 'cr3' | 'cr4' }
   | { readonly kind: 'table'; readonly name: 'gdtr' | 'idtr' | 'ldtr' | 'tr' }
-  | { readonly kind: 'frame'; readonly eip: number; readonly esp: number; readonly ebp: number }
+  | { readonly kind: 'frame'; readonly eip: number; readonly esp: number; readonly ebp?: number }
   | { readonly kind: 'exception'; readonly event: ExceptionEvent }
   | { readonly kind: 'errorCode'; readonly vector: number; readonly code: number };
 
@@ -68,12 +68,12 @@ export class RegisterVariables {
     return `unknown variables reference ${handle}`;
   }
 
-  scopes(frameIndex: number, frame: { eip: number; esp: number; ebp: number } | undefined): DebugProtocol.Scope[] {
+  scopes(frameIndex: number, frame: { eip: number; esp: number; ebp?: number } | undefined): DebugProtocol.Scope[] {
     const scope = (name: string, c: Container, count: number, expensive = false): DebugProtocol.Scope =>
       ({ name, variablesReference: this.handle(c), namedVariables: count, expensive, presentationHint: 'registers' });
     if (frameIndex > 0 && frame !== undefined) {
       // Only the innermost frame has live registers; a caller's are the ones unwinding recovers (stack.ts), as evaluate in it reads them.
-      return [{ name: 'Frame', variablesReference: this.handle({ kind: 'frame', ...frame }), namedVariables: 3, expensive: false, presentationHint: 'locals' }];
+      return [{ name: 'Frame', variablesReference: this.handle({ kind: 'frame', ...frame }), namedVariables: frame.ebp !== undefined ? 3 : 2, expensive: false, presentationHint: 'locals' }];
     }
     return [
       scope('General registers', { kind: 'general' }, GENERAL.length),
@@ -162,7 +162,9 @@ export class RegisterVariables {
         return out;
       }
       case 'frame':
-        return [this.value('EIP', c.eip, { hex: true }, 'eip'), this.value('ESP', c.esp, { hex: true }, 'esp', true), this.value('EBP', c.ebp, { hex: true }, 'ebp', true)];
+        // (Interrupted code's frame has no EBP: the CPU does not save it.)
+        return [this.value('EIP', c.eip, { hex: true }, 'eip'), this.value('ESP', c.esp, { hex: true }, 'esp', true),
+          ...(c.ebp !== undefined ? [this.value('EBP', c.ebp, { hex: true }, 'ebp', true)] : [])];
       case 'exception': {
         const e = c.event;
         const out = [plain('vector', `${e.vector} (${e.name})`), plain('type', e.type)];

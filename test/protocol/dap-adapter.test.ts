@@ -287,6 +287,112 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     await client.ok('disconnect', {});
   });
 
+  it('hit conditions < N, <= N, = N, == N and === N are accepted as VS Code\'s JavaScript debugger accepts them, and stop on those hits', async () => {
+    // vscode-js-debug's hit conditions (breakpoints/conditions/hitCondition.ts): an operator among >, >=, =, ==, ===,
+    // <, <=, % and a count, compared with the hits so far. inner's nop is hit with EAX = 3, 2, 1 (bump(3), bump(2), bump(1)).
+    const cases: [string, number[]][] = [['< 3', [3, 2]], ['<= 2', [3, 2]], ['<1', []], ['= 2', [2]], ['== 3', [1]], ['=== 1', [3]]];
+    for (const [hitCondition, eaxAtStops] of cases) {
+      if (client.received.length > 0) {
+        client.kill();
+        assert.deepEqual(client.invalid, [], 'messages that do not match the DAP schema');
+        client = new DapClient();
+      }
+      let set: DebugProtocol.SetBreakpointsResponse | undefined;
+      await start(client, { program: FRAMES }, async (c) => {
+        set = await c.ok<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), hitCondition }] });
+      });
+      assert.equal(set?.body.breakpoints[0].verified, true, `${hitCondition}: ${set?.body.breakpoints[0].message}`);
+      const seen: number[] = [];
+      // (One waiter for the exit: the client gives each event to the first waiter for it.)
+      const exited = client.event('exited', () => true, 0);
+      for (let from = 0; ;) {
+        const e = await Promise.race([client.stopped(from), exited]);
+        if (e.event === 'exited') break;
+        seen.push(Number((await registers(client)).get('EAX')));
+        from = client.events.length;
+        await client.ok('continue', { threadId: 1 });
+      }
+      assert.deepEqual(seen, eaxAtStops, hitCondition);
+    }
+  });
+
+  it('launch with program naming a folder is refused saying it is a directory, as QEMU\'s -kernel refuses one', async () => {
+    // qemu-system-i386 -kernel FOLDER (record-program-folder-qemu.sh): "could not load kernel 'FOLDER': Is a directory".
+    assert.match(fs.readFileSync(path.join(FIXTURES, 'program-folder.qemu.txt'), 'utf8'), /^qemu: could not load kernel 'FOLDER': Is a directory$/m);
+    for (const folder of [FIXTURES, path.join(os.tmpdir(), `ringside-dapS-${process.pid}.bin`)]) {
+      fs.mkdirSync(folder, { recursive: true });
+      const c = new DapClient();
+      try {
+        await c.ok('initialize', { adapterID: 'ringside', pathFormat: 'path' });
+        const r = await c.request('launch', { program: folder });
+        assert.equal(r.success, false, folder);
+        assert.ok(r.message?.startsWith(`program ${folder} is a directory`), r.message);
+        assert.doesNotMatch(r.message ?? '', /multiboot header/);
+        assert.deepEqual(c.invalid, []);
+      } finally {
+        c.kill();
+        if (folder !== FIXTURES) fs.rmdirSync(folder);
+      }
+    }
+  });
+
+  it('a 200,000-character condition or hit condition is quoted by its start and length in a message, not whole', async () => {
+    // Breakpoint.message in the schema is "shown to the user": a line, not the pasted text back.
+    assert.match((schema.definitions.Breakpoint as { properties: Record<string, { description: string }> }).properties.message.description, /shown to the user/);
+    const long = `eax == ${'1 + '.repeat(50_000)}`;
+    const unknown = `0x${'0'.repeat(200_000)}1 + no_such_label`;
+    let set: DebugProtocol.SetBreakpointsResponse | undefined;
+    await start(client, { program: FRAMES }, async (c) => {
+      set = await c.ok<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: FRAMES }, breakpoints: [
+        { line: lineOf(FRAMES, 'nop   '), condition: long },
+        { line: lineOf(FRAMES, 'nop   '), hitCondition: `>= ${'9'.repeat(200_000)}x` },
+        { line: lineOf(FRAMES, 'add [counter], eax'), condition: unknown },
+      ] });
+    });
+    const [bad, badHit] = set?.body.breakpoints ?? [];
+    assert.equal(bad.verified, false);
+    // The message still says what is wrong and where (the column).
+    assert.match(bad.message ?? '', new RegExp(`^condition \`eax == 1 \\+ 1 .*\\.\\.\\.' \\(${long.length} characters\\): .* at column \\d+$`));
+    assert.ok((bad.message ?? '').length < 300, `${(bad.message ?? '').length} characters`);
+    assert.equal(badHit.verified, false);
+    assert.ok((badHit.message ?? '').length < 300, `${(badHit.message ?? '').length} characters`);
+    // A condition that parses but has no value where it is hit: the stop says so, briefly too.
+    const stopped = await client.stopped(0);
+    assert.ok((stopped.body.description ?? '').length < 400, `${(stopped.body.description ?? '').length} characters`);
+    assert.match(stopped.body.description ?? '', /could not be evaluated here \(unknown register or symbol `no_such_label'\)/);
+    // A 200,000-character name: the condition parses, and neither it nor the name comes back whole, at the stop or from evaluate.
+    const name = `x${'y'.repeat(199_999)}`;
+    await client.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), condition: name }] });
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const next = await client.stopped(from);
+    assert.ok((next.body.description ?? '').length < 400, `${(next.body.description ?? '').length} characters`);
+    assert.match(next.body.description ?? '', /unknown register or symbol `xyy+\.\.\.' \(200000 characters\)/);
+    const r = await client.request('evaluate', { expression: name, context: 'watch' });
+    assert.equal(r.success, false);
+    assert.ok((r.message ?? '').length < 400, `${(r.message ?? '').length} characters`);
+    const unexpected = await client.request('evaluate', { expression: `1 ${name}`, context: 'watch' });
+    assert.ok((unexpected.message ?? '').length < 400, `${(unexpected.message ?? '').length} characters`);
+  });
+
+  it('a log point whose condition cannot be evaluated does not stop and logs saying the condition could not be evaluated', async () => {
+    // The schema: with a logMessage "the debug adapter must not 'break' (stop) but log the message instead".
+    const logMessage = (schema.definitions.SourceBreakpoint as { properties: Record<string, { description: string }> }).properties.logMessage.description;
+    assert.match(logMessage, /must not 'break' \(stop\)\s+but log the message instead/);
+    // `.again' is start's local label: in inner it names nothing (inner.again), so the condition has no value there.
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   '), condition: '.again == 0', logMessage: 'x' }] });
+    });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited');
+    assert.equal(exited.body.exitCode, 6);
+    assert.equal(client.events.filter((e) => e.event === 'stopped').length, 0);
+    const logs = client.events.filter((e) => e.event === 'output' && (e as DebugProtocol.OutputEvent).body.category === 'console')
+      .map((e) => (e as DebugProtocol.OutputEvent).body.output).filter((l) => !l.startsWith('guest wrote'));
+    // inner runs three times (bump(3), bump(2), bump(1)).
+    assert.equal(logs.length, 3, logs.join(''));
+    for (const log of logs) assert.match(log, /^the condition `\.again == 0' could not be evaluated here \(.*\.again.*\), so it logged: x\n$/);
+  });
+
   it('frames: stack trace through EBP frames, data breakpoint on the counter, conditional, hit-count and log breakpoints', async () => {
     const nopLine = lineOf(FRAMES, 'nop   ');
     const addLine = lineOf(FRAMES, 'add [counter], eax');
@@ -480,6 +586,30 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     assert.match(stop.body.text ?? '', /could not be evaluated/);
   });
 
+  it('evaluate gives a register\'s or a memory reference\'s value the type of its size as nasm sizes the operand, and a computed value dword', async () => {
+    // nasm 2.16.01's bytes for `mov OPERAND, 1` (record-operand-sizes-nasm.sh): B0+r / C6 are 8-bit MOVs,
+    // B8+r / C7 16-bit after a 66 prefix and 32-bit without (SDM Vol. 2 MOV).
+    const sizes = fs.readFileSync(path.join(FIXTURES, 'operand-sizes.nasm.txt'), 'utf8').split('\n')
+      .map((l) => /^([^#:]+): ([0-9a-f ]+)$/.exec(l)).filter((m) => m !== null).map((m) => {
+        const bytes = m[2].split(' ').map((b) => parseInt(b, 16));
+        const op = bytes[0] === 0x66 ? bytes[1] : bytes[0];
+        const type = (op >= 0xb0 && op <= 0xb7) || op === 0xc6 ? 'byte' : bytes[0] === 0x66 ? 'word' : 'dword';
+        return [m[1], type] as const;
+      });
+    assert.equal(sizes.length, 15);
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const typeOf = async (expression: string): Promise<string | undefined> =>
+      (await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, context: 'watch' })).body.type;
+    for (const [operand, type] of sizes) {
+      // (The memory references at the guest's counter rather than nasm's 0x1000, which it need not map.)
+      assert.equal(await typeOf(operand.replace('0x1000', 'counter')), type, operand);
+    }
+    assert.equal(await typeOf('al + 1'), 'dword', 'a value computed in 32 bits');
+  });
+
   it('setExpression stores into memory references in their sizes as nasm lays the values out, and sets registers of the innermost frame', async () => {
     const stores = fs.readFileSync(path.join(ROOT, 'test', 'protocol', 'fixtures', 'set-expression-stores.bin'));
     const init = await start(client, { program: FRAMES }, async (c) => {
@@ -515,6 +645,37 @@ describe('debug adapter over stdio (every message validated against the DAP sche
       assert.equal(r.success, false, JSON.stringify(args));
       assert.match(r.message ?? '', message);
     }
+    assert.equal(await evaluate(client, 'eax'), `${hex8(0x7f)} (127)`);
+  });
+
+  it('the Debug Console assigns `TARGET = VALUE` as setExpression does: memory in its size as nasm lays the values out, registers of the innermost frame', async () => {
+    const stores = fs.readFileSync(path.join(ROOT, 'test', 'protocol', 'fixtures', 'set-expression-stores.bin'));
+    await start(client, { program: FRAMES }, async (c) => {
+      await c.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: lineOf(FRAMES, 'nop   ') }] });
+    });
+    await client.stopped(0);
+    const read = async (expression: string, count: number): Promise<Buffer> => {
+      const at = (await evaluate(client, expression)).split(' ')[0];
+      return Buffer.from((await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: at, count })).body?.data ?? '', 'base64');
+    };
+    for (const [assignment, value] of [['dword [counter] = 0x12345678', 0x12345678], ['word [done_msg]=0xbeef', 0xbeef], ['byte [done_msg+2] = 0x7f', 0x7f]] as const) {
+      assert.equal((await evaluate(client, assignment)).split(' ')[0], hex8(value), assignment);
+    }
+    assert.deepEqual(await read('counter', 4), stores.subarray(0, 4));
+    assert.deepEqual(await read('done_msg', 3), stores.subarray(4, 7));
+    // AL is EAX's low byte (SDM Vol. 1 §3.4.1); EAX is 3 here (bump(3)). Comparisons stay comparisons.
+    assert.equal(await evaluate(client, 'eax == 3'), `${hex8(1)} (1)`);
+    assert.equal(await evaluate(client, 'al = 0x7f'), `${hex8(0x7f)} (127)`);
+    assert.equal(await evaluate(client, 'eax'), `${hex8(0x7f)} (127)`);
+    for (const [comparison, result] of [['eax != 0x7f', 0], ['eax <= 0x7f', 1], ['eax >= 0x80', 0]] as const) {
+      assert.equal(await evaluate(client, comparison), `${hex8(result)} (${result})`, comparison);
+    }
+    const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    const refused = await client.request('evaluate', { expression: 'ebp = 0', frameId: frames[1].id, context: 'repl' });
+    assert.equal(refused.success, false);
+    assert.match(refused.message ?? '', /innermost frame only/);
+    // Only the console assigns: a watch is read, never written.
+    assert.equal((await client.request('evaluate', { expression: 'eax = 5', context: 'watch' })).success, false);
     assert.equal(await evaluate(client, 'eax'), `${hex8(0x7f)} (127)`);
   });
 
@@ -606,6 +767,52 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     for (const [i, frame] of frames.entries()) {
       assert.deepEqual([await value('eip', frame.id), await value('esp', frame.id), await value('ebp', frame.id)], qemu[i], frame.name);
     }
+    // EBP is 0 in every frame in QEMU: there is no EBP chain, so a register a caller has no value for is not said to be lost to one.
+    assert.ok(qemu.every(([, , ebp]) => ebp === 0));
+    for (const frame of frames.slice(1)) {
+      const r = await client.request('evaluate', { expression: 'ecx', frameId: frame.id, context: 'watch' });
+      assert.equal(r.success, false, frame.name);
+      assert.match(r.message ?? '', /^ecx is not known in frame \d \(.*\): a return address found on the stack gives only/, frame.name);
+      assert.doesNotMatch(r.message ?? '', /EBP chain/, frame.name);
+    }
+  });
+
+  it('inside an interrupt or exception handler the code it interrupted is the next frame, with the EIP and ESP QEMU had there', async () => {
+    // QEMU 7.2 under gdb (record-interrupted-qemu.sh): the example kernel at start's faulting mov and in
+    // exception_common after its PUSHAD (the #PF; the int3's #BP reaches it first), then at user_entry's first
+    // INT 0x80 and in syscall_entry at its `cmp`.
+    const qemu = new Map(fs.readFileSync(path.join(FIXTURES, 'interrupted.qemu.txt'), 'utf8').split('\n')
+      .map((l) => /^([a-z_ ]+): eip=(\w+) esp=(\w+)$/.exec(l)).filter((m) => m !== null)
+      .map((m) => [m[1], [Number(`0x${m[2]}`), Number(`0x${m[3]}`)]] as [string, number[]]));
+    const at = (point: string): number[] => { const r = qemu.get(point); assert.ok(r, point); return r; };
+    await start(client, { program: KERNEL, includePaths: KERNEL_INCLUDES }, async (c) => {
+      await c.ok('setInstructionBreakpoints', { breakpoints: [
+        { instructionReference: hex8(at('exception_common after pushad')[0]), hitCondition: '2' },
+        { instructionReference: hex8(at('syscall_entry at cmp')[0]) },
+      ] });
+    });
+    const value = async (expression: string, frameId: number): Promise<number> =>
+      Number((await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, frameId, context: 'watch' })).body.result.split(' ')[0]);
+    await client.stopped(0);
+    let frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual([await value('eip', frames[0].id), await value('esp', frames[0].id)], at('exception_common after pushad'));
+    // A #PF is a fault: the frame the CPU pushed holds the faulting instruction itself, ESP as it was (same ring).
+    assert.deepEqual(frames.map((f) => f.name), ['exception_common+0x1', '<exception> start.multiboot_ok+0x138']);
+    assert.deepEqual([await value('eip', frames[1].id), await value('esp', frames[1].id)], at('start at the faulting mov'));
+    assert.equal(frames[1].line, lineOf(KERNEL, 'mov dword [DEMAND_BASE]'));
+    const ebp = await client.request('evaluate', { expression: 'ebp', frameId: frames[1].id, context: 'watch' });
+    assert.equal(ebp.success, false);
+    assert.match(ebp.message ?? '', /ebp is not known in frame 1 .*interrupt frame/);
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+    assert.deepEqual([await value('eip', frames[0].id), await value('esp', frames[0].id)], at('syscall_entry at cmp'));
+    // INT n is a trap: the frame holds the instruction after it (CD 80, two bytes in nasm's listing), and from
+    // ring 3 the user ESP, which the CPU pushed before switching to TSS.ESP0 (SDM Vol. 3A §6.12.1).
+    assert.deepEqual(frames.map((f) => f.name), ['syscall_entry+0xb', '<interrupt 0x80> user_entry+0x11']);
+    const [userInt, userEsp] = at('user_entry at int');
+    assert.deepEqual([await value('eip', frames[1].id), await value('esp', frames[1].id)], [userInt + 2, userEsp]);
   });
 
   it('step out in the outermost frame is refused, saying why, and the guest stays where it is, as gdb\'s finish there', async () => {

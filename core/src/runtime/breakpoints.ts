@@ -3,7 +3,7 @@
 // exception / ring-transition / triple-fault stop filters. Definitions are validated here, so a
 // bad condition is reported when it is set, not when it is hit.
 
-import { parseExpression, type Expression } from './expression';
+import { parseExpression, quoted, type Expression } from './expression';
 
 export interface BreakpointSpec {
   readonly address: number;
@@ -61,14 +61,21 @@ export interface ExceptionFilter {
   readonly condition: Expression | null;
 }
 
-/** `N`, `== N`, `>= N`, `> N`, `% N` over the hit count (1 = first hit). */
+/**
+ * A hit condition over the hit count (1 = the first hit), in the forms VS Code's JavaScript
+ * debugger accepts (vscode-js-debug, breakpoints/conditions/hitCondition.ts): an optional `>`,
+ * `>=`, `<`, `<=`, `=`, `==`, `===` or `%` and a decimal count; a bare count is `== N`, `% N`
+ * holds on every Nth hit.
+ */
 export function parseHitCondition(text: string): ((hits: number) => boolean) | string {
-  const m = /^\s*(==|>=|>|%)?\s*(\d+)\s*$/.exec(text);
-  if (!m) return `bad hit condition \`${text}' (use N, >= N, > N or % N)`;
+  const m = /^\s*(>=|>|<=|<|={1,3}|%)?\s*(\d+)\s*$/.exec(text);
+  if (!m) return `bad hit condition ${quoted(text)} (use N, = N, < N, <= N, > N, >= N or % N)`;
   const n = Number(m[2]);
   switch (m[1]) {
     case '>=': return (h) => h >= n;
     case '>': return (h) => h > n;
+    case '<=': return (h) => h <= n;
+    case '<': return (h) => h < n;
     case '%': return n === 0 ? 'hit condition % 0 never holds' : (h) => h % n === 0;
     default: return (h) => h === n;
   }
@@ -77,7 +84,7 @@ export function parseHitCondition(text: string): ((hits: number) => boolean) | s
 export function compileCondition(text: string | undefined): Expression | null | string {
   if (text === undefined || text.trim() === '') return null;
   const p = parseExpression(text);
-  return p.ok ? p.expression : `condition \`${text}': ${p.message} at column ${p.column + 1}`;
+  return p.ok ? p.expression : `condition ${quoted(text)}: ${p.message} at column ${p.column + 1}`;
 }
 
 /** Whether an access of `size` bytes at `address` by `kind` touches data breakpoint `bp`. */

@@ -67,7 +67,7 @@ function tokenize(src: string): Token[] {
     let m = /^[0-9][0-9a-zA-Z_]*/.exec(rest) ?? /^\$[0-9a-fA-F][0-9a-fA-F_]*/.exec(rest);
     if (m) {
       const v = parseNumber(m[0]);
-      if (v === undefined) throw new ExprError(`bad number \`${m[0]}'`, i);
+      if (v === undefined) throw new ExprError(`bad number ${quoted(m[0])}`, i);
       out.push({ text: m[0], kind: 'num', column: i, value: v });
       i += m[0].length;
       continue;
@@ -103,13 +103,13 @@ class Parser {
   private next(): Token { return this.tokens[this.pos++]; }
   private expect(text: string): void {
     const t = this.next();
-    if (t.text !== text) throw new ExprError(`expected \`${text}'${t.kind === 'end' ? ' at the end' : ` before \`${t.text}'`}`, t.column);
+    if (t.text !== text) throw new ExprError(`expected \`${text}'${t.kind === 'end' ? ' at the end' : ` before ${quoted(t.text)}`}`, t.column);
   }
 
   parseAll(): Node {
     const n = this.binary(1);
     const t = this.peek();
-    if (t.kind !== 'end') throw new ExprError(`unexpected \`${t.text}'`, t.column);
+    if (t.kind !== 'end') throw new ExprError(`unexpected ${quoted(t.text)}`, t.column);
     return n;
   }
 
@@ -153,7 +153,7 @@ class Parser {
       return n;
     }
     if (t.text === '[') { this.pos--; return this.memory(4); }
-    throw new ExprError(t.kind === 'end' ? 'expression ends too early' : `unexpected \`${t.text}'`, t.column);
+    throw new ExprError(t.kind === 'end' ? 'expression ends too early' : `unexpected ${quoted(t.text)}`, t.column);
   }
 
   private memory(size: 1 | 2 | 4): Node {
@@ -166,6 +166,14 @@ class Parser {
 
 class EvalError {
   constructor(readonly message: string) {}
+}
+
+/** The most of a text (a condition, a name, a number) a message quotes: enough to recognise it, not a copy of a pasted page. */
+const QUOTED_CHARS = 80;
+
+/** `text` quoted for a message: whole when short, else its start and its length (the column of an error still says where). */
+export function quoted(text: string): string {
+  return text.length <= QUOTED_CHARS ? `\`${text}'` : `\`${text.slice(0, QUOTED_CHARS)}...' (${text.length} characters)`;
 }
 
 /** A parsed expression; values are unsigned 32-bit, comparisons and logic give 0 or 1. */
@@ -196,6 +204,16 @@ export class Expression {
     }
   }
 
+  /**
+   * How wide the value is: a memory reference's size, a register's own (`registerSize`, given the
+   * lower-case name); undefined for anything else, a 32-bit value computed from its parts.
+   */
+  valueSize(registerSize: (name: string) => 1 | 2 | 4 | undefined): 1 | 2 | 4 | undefined {
+    const n = this.root;
+    if (n.t === 'mem') return n.size;
+    return n.t === 'name' ? registerSize(n.name.toLowerCase()) : undefined;
+  }
+
   private eval(n: Node, scope: EvalScope): number {
     switch (n.t) {
       case 'num': return n.v >>> 0;
@@ -204,7 +222,7 @@ export class Expression {
         const why = register === undefined ? scope.unavailable?.(n.name.toLowerCase()) : undefined;
         if (why !== undefined) throw new EvalError(why);
         const v = register ?? scope.symbol(n.name);
-        if (v === undefined) throw new EvalError(`unknown register or symbol \`${n.name}'`);
+        if (v === undefined) throw new EvalError(`unknown register or symbol ${quoted(n.name)}`);
         return v >>> 0;
       }
       case 'mem': {

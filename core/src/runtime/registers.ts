@@ -122,6 +122,18 @@ export function readRegister(cpu: Cpu, name: string): number | undefined {
   }
 }
 
+/**
+ * The size in bytes of a register's value as an instruction operand (SDM Vol. 1 §3.4.1: AL..BH
+ * 8 bits, AX..DI and the segment selectors 16, the rest 32); undefined for a flag, IOPL or CPL,
+ * which are fields of a register, not one, and for a name that is no register.
+ */
+export function registerSize(name: string): 1 | 2 | 4 | undefined {
+  if (GPR8_NAMES.includes(name)) return 1;
+  if (GPR16_NAMES.includes(name) || (SEGMENT_NAMES as readonly string[]).includes(name)) return 2;
+  if ((GPR32_NAMES as readonly string[]).includes(name) || ['eip', 'eflags', 'cr0', 'cr2', 'cr3', 'cr4'].includes(name)) return 4;
+  return undefined;
+}
+
 const FLAG_BITS: Readonly<Record<string, number>> = wordTable({
   cf: CF, pf: PF, af: AF, zf: ZF, sf: SF, tf: TF, if: IF, df: DF, of: OF, nt: NT, rf: RF, vm: VM, ac: AC, id: ID,
 });

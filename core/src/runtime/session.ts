@@ -20,7 +20,7 @@ import type { Technique } from '../isa/types';
 import type {
   EventContext, EventListener, ExitedEvent, RuntimeEvent, StopReason, StoppedEvent,
 } from './events';
-import { evaluateExpression, interpolate, parseExpression, type EvalResult, type EvalScope, type Expression } from './expression';
+import { evaluateExpression, interpolate, parseExpression, quoted, type EvalResult, type EvalScope, type Expression } from './expression';
 import {
   compileCondition, parseHitCondition, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
   type DataBreakpoint, type DataBreakpointSpec, type ExceptionFilter,
@@ -28,7 +28,7 @@ import {
 import { DataWatch, type DataHit } from './data-watch';
 import { takeSnapshot, restoreSnapshot, type MachineSnapshot } from './machine-snapshot';
 import {
-  decodeEflags, generalRegisters, readRegister, segmentRegisters, systemRegisters, writeRegister,
+  decodeEflags, generalRegisters, readRegister, registerSize, segmentRegisters, systemRegisters, writeRegister,
   type DecodedEflags, type GeneralRegisters, type SegmentRegisterView, type SetRegisterResult, type SystemRegisters,
 } from './registers';
 import {
@@ -373,6 +373,12 @@ export class GuestSession {
     const m = p.ok ? p.expression.memoryOperand(frame === undefined ? this.scope : frameScope(this.machine, this.symbols, frame)) : undefined;
     if (m === undefined) return undefined;
     return { size: m.size, linear: m.address.ok ? { ok: true, value: (this.machine.cpu.segBase[3] + m.address.value) >>> 0 } : m.address };
+  }
+
+  /** How wide `expression`'s value is: 1, 2 or 4 bytes for a register or a memory reference, undefined for other expressions (and ones that do not parse). */
+  valueSize(expression: string): 1 | 2 | 4 | undefined {
+    const p = parseExpression(expression);
+    return p.ok ? p.expression.valueSize(registerSize) : undefined;
   }
 
   /** Whole-machine snapshot (copy-on-write RAM) and its restore. */
@@ -753,12 +759,14 @@ export class GuestSession {
         const stopping: number[] = [];
         const errors: (string | undefined)[] = [];
         for (const bp of list) {
-          const test = this.testCondition(bp.condition);
+          const test = this.testCondition(bp.condition, bp.logMessage !== null ? 'logged' : 'stopped');
           if (!test.holds) continue;
           bp.hits++;
           if (bp.hitTest !== null && !bp.hitTest(bp.hits)) continue;
           if (bp.logMessage !== null) {
-            this.emit({ ...this.context(), kind: 'output', category: 'log', text: interpolate(bp.logMessage, this.scope) + '\n' });
+            // (A log point never stops (DAP SourceBreakpoint.logMessage): where its condition cannot be told, it logs saying so, as a breakpoint stops saying so.)
+            const why = test.error !== undefined ? `${test.error}: ` : '';
+            this.emit({ ...this.context(), kind: 'output', category: 'log', text: why + interpolate(bp.logMessage, this.scope) + '\n' });
             continue;
           }
           stopping.push(bp.id);
@@ -823,11 +831,12 @@ export class GuestSession {
   }
 
   /** A stop condition holds when it is absent, non-zero, or cannot be evaluated: then it says why, for the stop to say. */
-  private testCondition(condition: Expression | null): { readonly holds: boolean; readonly error?: string } {
+  /** Whether `condition` holds; one that cannot be evaluated holds, with the error saying what was done (`outcome`) all the same. */
+  private testCondition(condition: Expression | null, outcome: 'stopped' | 'logged' = 'stopped'): { readonly holds: boolean; readonly error?: string } {
     if (condition === null) return { holds: true };
     const r = condition.evaluate(this.scope);
     if (r.ok) return { holds: r.value !== 0 };
-    return { holds: true, error: `the condition \`${condition.source}' could not be evaluated here (${r.message}), so it stopped` };
+    return { holds: true, error: `the condition ${quoted(condition.source)} could not be evaluated here (${r.message}), so it ${outcome}` };
   }
 
   /** Stops the run after the instruction or delivery in progress, for `stop` unless one is pending. */
