@@ -103,4 +103,32 @@ describe('inactive lines against nasm -E', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('fades every line a backslash joins to a line of a branch not taken (NASM manual §3.1: the lines are one)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-inactive-'));
+    try {
+      const main = [
+        '%if 0', //                   1
+        'db 1, \\', //                2  inactive
+        '  2, \\', //                 3  inactive (joined to 2)
+        '  3', //                     4  inactive (joined to 2)
+        '%elif 1 + \\', //            5
+        '  0', //                     6  (joined to 5: the %elif taken)
+        'db 5', //                    7
+        '%else', //                   8
+        'db 6, \\', //                9  inactive
+        '  7', //                     10 inactive (joined to 9)
+        '%endif', //                  11
+        'db 9', //                    12
+        '',
+      ].join('\n');
+      fs.writeFileSync(path.join(dir, 'main.asm'), main);
+      const lines = inactive(assembleFixture(path.join(dir, 'main.asm')), dir);
+      const written = nasmWrites(['main.asm'], dir);
+      assert.deepEqual([...written].sort(), ['main.asm:12', 'main.asm:7']);
+      assert.deepEqual(lines, ['main.asm:2', 'main.asm:3', 'main.asm:4', 'main.asm:9', 'main.asm:10']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -779,17 +779,18 @@ class Preprocessor {
   }
 
   /**
-   * Line `line` of `file`, read from the file in a group whose branch is not taken: kept for
-   * inactiveLines unless it is the group's own `%elif`, `%else` or `%endif` under a taken branch.
+   * Lines `line`..`last` of `file` (one line, with those a `\` joined to it), read from the file
+   * in a group whose branch is not taken: kept for inactiveLines unless it is the group's own
+   * `%elif`, `%else` or `%endif` under a taken branch.
    */
-  private skipLine(file: string, line: number, directive: string): void {
+  private skipLine(file: string, line: number, last: number, directive: string): void {
     if (isConditional(directive) && !directive.startsWith('%if')) {
       const outer = this.conds.length >= 2 ? this.conds[this.conds.length - 2] : undefined;
       if (outer === undefined || outer.state === Cond.Active) return;
     }
     let lines = this.skippedLines.get(file);
     if (lines === undefined) this.skippedLines.set(file, (lines = new Map()));
-    lines.set(line, (lines.get(line) ?? 0) + 1);
+    for (let l = line; l <= last; l++) lines.set(l, (lines.get(l) ?? 0) + 1);
   }
 
   /** The lines skipped every time their file was read, as ranges. */
@@ -857,7 +858,7 @@ class Preprocessor {
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
     if (active && entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
     if (!active) {
-      if (f.kind === 'file') this.skipLine(file, line, directive);
+      if (f.kind === 'file') this.skipLine(file, line, f.idx - 1, directive);
       if (isConditional(directive)) {
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (checkDirective).
         this.consume(f, file, line, text);
