@@ -107,6 +107,20 @@ describe('lsp structure', () => {
     for (const c of data.children) assert.ok(c.range.start.line >= data.range.start.line && c.range.end.line <= data.range.end.line, c.name);
   });
 
+  it('nests a local label written after an endstruc in the label block around it, by its full name', () => {
+    // nasm 2.16.01 takes `.loop` after the structure as pt.loop (the structure's name is the last
+    // label, NASM manual §3.9/§5.9.1): `dd pt.loop` assembles to 01 00 00 00, `.loop` being at 1.
+    const { doc, ws } = single('start: nop\nstruc pt\n .x resd 1\nendstruc\n.loop: jmp .loop\ndd pt.loop\n');
+    try {
+      const symbols = documentSymbols(doc);
+      const start = symbols.find((s) => s.name === 'start');
+      assert.deepEqual(start?.children?.map((c) => c.name), ['pt', 'pt.x', 'pt_size', 'pt.loop']);
+      assert.deepEqual(nestingProblems(symbols), []);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('lists a definition the preprocessor runs several times once, like the workspace symbols', () => {
     // nasm runs the `%assign` in the %rep three times; the file writes it once on line 2.
     const { doc } = single(['%assign i 0', '%rep 3', '%assign i i+1', '%endrep', 'db i'].join('\n'));

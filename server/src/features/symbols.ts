@@ -86,13 +86,13 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
   });
   // A local label outside its label's block (after a `section` line: `.msg` in .data is still
   // main.msg to nasm, NASM manual §3.9), or under a structure, is listed where it is written, by
-  // its full name, like a label.
+  // its full name, like a label: in the innermost block around it (a structure's name opens none,
+  // so `.loop` after an `endstruc` is in the code's label block, named after the structure).
   const apart = locals.filter((x) => !nested.has(x));
-  apart.forEach((x, i) => {
+  const apartSymbols = apart.map((x, i) => {
     const next = i + 1 < apart.length ? apart[i + 1].definition.start.line - 1 : end;
-    labelSymbols.push(make(x, Math.max(x.definition.start.line, Math.min(next, nextBoundary(x.definition.start.line))), x.name));
+    return make(x, Math.max(x.definition.start.line, Math.min(next, nextBoundary(x.definition.start.line))), x.name);
   });
-  labelSymbols.sort((a, b) => a.range.start.line - b.range.start.line);
   const sectionSymbols = sections.map((s, i) => {
     const last = i + 1 < sections.length ? sections[i + 1].definition.start.line - 1 : end;
     return { ...make(s, last, s.name), children: [] as DocumentSymbol[] };
@@ -106,6 +106,10 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
   }
   const tree = [...sectionSymbols, ...top];
   const blocks = new Set<DocumentSymbol>([...sectionSymbols, ...labelSymbols, ...labelSymbols.flatMap((l) => l.children ?? [])]);
+  for (const x of apartSymbols) {
+    innermostHolder(tree, blocks, x.range.start.line, x.range.end.line).push(x);
+    blocks.add(x);
+  }
   // Constants, macros, structures and the rest go in the innermost block written around them
   // (a section, a label, a local label), as the outline, breadcrumbs and sticky scroll read
   // ranges: a symbol beside a block whose range holds it would overlap it.
