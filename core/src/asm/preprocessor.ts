@@ -322,6 +322,11 @@ class Preprocessor {
   private readonly skippedLines = new Map<string, Map<number, number>>();
   /** How many times each file was read. */
   private readonly fileReads = new Map<string, number>();
+  /**
+   * The lines of %rep bodies written in a file (not in a macro's), by file and line: true once run
+   * in some round, false while only skipped in a branch not taken (see inactiveLines).
+   */
+  private readonly repLines = new Map<string, Map<number, boolean>>();
   /** The `%if` blocks the assembler decides, open and handed on. */
   private readonly deferred: DeferredIfs;
   /** Above 0 while a directive expands what it reads as text, not as code or an expression: a name the assembler holds cannot stay there. */
@@ -793,12 +798,39 @@ class Preprocessor {
     for (let l = line; l <= last; l++) lines.set(l, (lines.get(l) ?? 0) + 1);
   }
 
-  /** The lines skipped every time their file was read, as ranges. */
+  /**
+   * Line `line` of `file` in the body of a %rep written in a file, run in a round of it (`run`) or
+   * skipped in a branch not taken, as skipLine decides for a file's own lines.
+   */
+  private repLine(file: string, line: number, directive: string, run: boolean): void {
+    let lines = this.repLines.get(file);
+    if (lines === undefined) this.repLines.set(file, (lines = new Map()));
+    if (lines.get(line) === true) return;
+    if (!run && isConditional(directive) && !directive.startsWith('%if')) {
+      const outer = this.conds.length >= 2 ? this.conds[this.conds.length - 2] : undefined;
+      run = outer === undefined || outer.state === Cond.Active;
+    }
+    lines.set(line, run);
+  }
+
+  /** The lines skipped every time their file was read, and those of %rep bodies skipped in every round, as ranges. */
   private inactiveLines(): InactiveLines[] {
     const out: InactiveLines[] = [];
+    const skipped = new Map<string, Set<number>>();
     for (const [file, lines] of this.skippedLines) {
       const reads = this.fileReads.get(file) ?? 1;
-      const always = [...lines].filter(([, n]) => n >= reads).map(([l]) => l).sort((a, b) => a - b);
+      skipped.set(file, new Set([...lines].filter(([, n]) => n >= reads).map(([l]) => l)));
+    }
+    for (const [file, lines] of this.repLines) {
+      let out = skipped.get(file);
+      for (const [line, run] of lines) {
+        if (run) continue;
+        if (out === undefined) skipped.set(file, (out = new Set()));
+        out.add(line);
+      }
+    }
+    for (const [file, lines] of skipped) {
+      const always = [...lines].sort((a, b) => a - b);
       for (let i = 0; i < always.length;) {
         let j = i;
         while (j + 1 < always.length && always[j + 1] === always[j] + 1) j++;
@@ -857,6 +889,8 @@ class Preprocessor {
 
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
     if (active && entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
+    // (A macro's lines are left alone: a branch its calls here skip may be one other programs take.)
+    if (f.kind === 'rep' && f.invocation === undefined) this.repLine(file, line, directive, active);
     if (!active) {
       if (f.kind === 'file') this.skipLine(file, line, f.idx - 1, directive);
       if (isConditional(directive)) {
