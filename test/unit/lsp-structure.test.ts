@@ -1,6 +1,7 @@
 // Document/workspace symbols, semantic tokens (decoded), folding ranges, inlay hints and code lenses.
 
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocumentSymbol } from 'vscode-languageserver-types';
@@ -10,6 +11,7 @@ import { inlayHints } from '../../server/src/features/inlayHints';
 import { LEGEND, semanticTokens } from '../../server/src/features/semanticTokens';
 import { documentSymbols, fuzzyMatch, workspaceSymbols } from '../../server/src/features/symbols';
 import { single, workspace } from '../protocol/analyzeText';
+import { hasNasm } from '../support/random';
 
 const SOURCE = [
   '; boot code',            // 0
@@ -116,6 +118,25 @@ describe('lsp structure', () => {
       const start = symbols.find((s) => s.name === 'start');
       assert.deepEqual(start?.children?.map((c) => c.name), ['pt', 'pt.x', 'pt_size', 'pt.loop']);
       assert.deepEqual(nestingProblems(symbols), []);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('lists a macro\'s %%label once, as written, however many calls define it', function () {
+    const source = ['%macro skip_if_zero 0', '  test eax, eax', '  jz %%skip', '  inc eax', '%%skip:', '%endmacro', 'start:', '  skip_if_zero', '  skip_if_zero', '  skip_if_zero', ''].join('\n');
+    const { doc, ws } = single(source);
+    try {
+      if (hasNasm) {
+        // nasm 2.16.01 -E: each call defines its own label (`..@2.skip:`, `..@3.skip:`, ...), all written on line 5.
+        const out = spawnSync('nasm', ['-E', 'main.asm'], { cwd: ws.dir, encoding: 'utf8' }).stdout;
+        assert.equal(new Set(out.match(/^\.\.@\d+\.skip:/gm)).size, 3, out);
+      }
+      const symbols = documentSymbols(doc);
+      assert.deepEqual(symbols.filter((s) => s.name.endsWith('skip')).map((s) => [s.name, s.selectionRange.start.line]), [['%%skip', 4]]);
+      assert.deepEqual(nestingProblems(symbols), []);
+      const found = workspaceSymbols(ws.cache.allRoots(), 'skip').filter((s) => s.name !== 'skip_if_zero');
+      assert.deepEqual(found.map((s) => [s.name, 'range' in s.location ? s.location.range.start.line : -1]), [['%%skip', 4]]);
     } finally {
       ws.dispose();
     }

@@ -3,7 +3,7 @@
 
 import type { SymbolInfo } from '../../../core/src/asm/api';
 import { SymbolKind, type DocumentSymbol, type Range, type WorkspaceSymbol } from 'vscode-languageserver-types';
-import { toLspRange, type AnalyzedDocument } from '../analysis/document';
+import { splitLines, toLspRange, type AnalyzedDocument } from '../analysis/document';
 
 const LSP_KIND: Record<SymbolInfo['kind'], SymbolKind> = {
   label: SymbolKind.Function,
@@ -30,13 +30,34 @@ function detail(s: SymbolInfo): string | undefined {
   return s.kind === 'label' || s.kind === 'local-label' || s.kind === 'section' ? `0x${(s.value >>> 0).toString(16).toUpperCase()}` : String(s.value);
 }
 
+/**
+ * A `%%name` or `%$name` label as nasm names it in one expansion or context (`..@12.skip`, NASM
+ * manual §4.3.2, §4.7.2): each call of the macro defines another, all written in one place.
+ */
+function perExpansion(s: SymbolInfo): boolean {
+  return /^\.\.@\d+\./.test(s.name);
+}
+
+/** What tells apart the definitions a file writes: a per-expansion label by where it is written, any other by its name too. */
+function writtenKey(s: SymbolInfo): string {
+  return `${s.definition.file}:${s.definition.start.line}:${perExpansion(s) ? `${s.definition.start.col}` : `:${s.name}`}`;
+}
+
+/** The name to list `s` by: a per-expansion label as written (`%%skip`), `name` otherwise. */
+function listedName(s: SymbolInfo, lineText: string | undefined, name: string): string {
+  if (!perExpansion(s) || lineText === undefined || s.definition.start.line !== s.definition.end.line) return name;
+  const written = lineText.slice(s.definition.start.col, s.definition.end.col);
+  return written.startsWith('%') ? written : name;
+}
+
 export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
-  // A definition run more than once (`%assign` in a `%rep`, a macro called twice) is one entry, as
-  // in workspaceSymbols: the outline lists what the file writes.
+  // A definition run more than once (`%assign` in a `%rep`, a macro called twice, the `%%skip:`
+  // of a macro's body in each call) is one entry, as in workspaceSymbols: the outline lists what
+  // the file writes.
   const written = new Set<string>();
   const own = doc.result.symbols.filter((s) => {
     if (s.definition.file !== doc.path) return false;
-    const key = `${s.definition.start.line}:${s.name}`;
+    const key = writtenKey(s);
     if (written.has(key)) return false;
     written.add(key);
     return true;
@@ -50,7 +71,7 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
   const locals = own.filter((s) => s.kind === 'local-label');
   const others = own.filter((s) => s.kind !== 'section' && !opensBlock(s) && s.kind !== 'local-label');
   const make = (s: SymbolInfo, lastLine: number, name = s.shortName): DocumentSymbol => ({
-    name: name || s.name,
+    name: listedName(s, doc.lines[s.definition.start.line], name || s.name),
     kind: LSP_KIND[s.kind],
     detail: detail(s),
     range: blockRange(doc, s.definition.start.line, lastLine),
@@ -152,17 +173,28 @@ export function fuzzyMatch(query: string, name: string, lowerQuery = false): boo
   return qi === q.length;
 }
 
+/** The lines of `file`, read through `doc` (its own are at hand), each file once. */
+function linesOf(doc: AnalyzedDocument, file: string, texts: Map<string, readonly string[]>): readonly string[] {
+  if (file === doc.path) return doc.lines;
+  let lines = texts.get(file);
+  if (lines === undefined) texts.set(file, (lines = splitLines(doc.readText(file) ?? '')));
+  return lines;
+}
+
 export function workspaceSymbols(docs: readonly AnalyzedDocument[], query: string, limit = 500): WorkspaceSymbol[] {
   const out: WorkspaceSymbol[] = [];
   const seen = new Set<string>();
+  // (The lines of the files per-expansion labels are written in, read once each.)
+  const texts = new Map<string, readonly string[]>();
   const q = query.toLowerCase();
   for (const doc of docs) {
     for (const s of doc.result.symbols) {
       if (!fuzzyMatch(q, s.name, true)) continue;
-      const key = `${s.definition.file}:${s.definition.start.line}:${s.name}`;
+      const key = writtenKey(s);
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ name: s.name, kind: LSP_KIND[s.kind], location: { uri: doc.toUri(s.definition.file), range: toLspRange(s.definition) }, containerName: s.parent });
+      const lineText = perExpansion(s) ? linesOf(doc, s.definition.file, texts)[s.definition.start.line] : undefined;
+      out.push({ name: listedName(s, lineText, s.name), kind: LSP_KIND[s.kind], location: { uri: doc.toUri(s.definition.file), range: toLspRange(s.definition) }, containerName: s.parent });
       if (out.length >= limit) return out;
     }
   }
