@@ -4,6 +4,8 @@
 import type { SymbolInfo } from '../../../core/src/asm/api';
 import { SymbolKind, type DocumentSymbol, type Range, type WorkspaceSymbol } from 'vscode-languageserver-types';
 import { splitLines, toLspRange, type AnalyzedDocument } from '../analysis/document';
+import { scanBlocks } from '../syntax/blocks';
+import { wordClassifier } from './wordClassifier';
 
 const LSP_KIND: Record<SymbolInfo['kind'], SymbolKind> = {
   label: SymbolKind.Function,
@@ -65,11 +67,22 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
   own.sort((a, b) => a.definition.start.line - b.definition.start.line || a.definition.start.col - b.definition.start.col);
   const end = lastLine(doc);
   const sections = own.filter((s) => s.kind === 'section');
+  // A macro's or structure's range runs to its %endmacro or endstruc (LSP 3.17 DocumentSymbol:
+  // the range encloses the whole symbol), so what its body writes nests in it.
+  const bodyEnds = new Map<number, number>();
+  for (const b of scanBlocks(doc.lines, wordClassifier(doc))) if (b.kind === 'macro' || b.kind === 'struc') bodyEnds.set(b.startLine, b.endLine);
+  const bodies = own.filter((s) => s.kind === 'macro' || s.kind === 'struc').flatMap((s) => {
+    const last = bodyEnds.get(s.definition.start.line);
+    return last === undefined ? [] : [{ first: s.definition.start.line, last }];
+  });
+  // (A label written in a macro's body is defined where the macro is called: it opens no block of the file's code.)
+  const inMacroBody = (s: SymbolInfo) => bodies.some((b) => b.first < s.definition.start.line && s.definition.start.line <= b.last);
   // (A `..@` label opens no block: the `.local` labels after it are still the last label's, NASM manual §3.9.)
-  const opensBlock = (s: SymbolInfo) => s.kind === 'label' && !s.name.startsWith('..@');
+  const opensBlock = (s: SymbolInfo) => s.kind === 'label' && !s.name.startsWith('..@') && !inMacroBody(s);
   const labels = own.filter(opensBlock);
-  const locals = own.filter((s) => s.kind === 'local-label');
-  const others = own.filter((s) => s.kind !== 'section' && !opensBlock(s) && s.kind !== 'local-label');
+  const locals = own.filter((s) => s.kind === 'local-label' && !inMacroBody(s));
+  const localSet = new Set(locals);
+  const others = own.filter((s) => s.kind !== 'section' && !opensBlock(s) && !localSet.has(s));
   const make = (s: SymbolInfo, lastLine: number, name = s.shortName): DocumentSymbol => ({
     name: listedName(s, doc.lines[s.definition.start.line], name || s.name),
     kind: LSP_KIND[s.kind],
@@ -135,9 +148,15 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
   // (a section, a label, a local label), as the outline, breadcrumbs and sticky scroll read
   // ranges: a symbol beside a block whose range holds it would overlap it.
   for (const o of others) {
-    const sym = make(o, o.definition.end.line, o.name);
+    const line = o.definition.start.line;
+    const holder = innermostHolder(tree, blocks, line, o.definition.end.line);
+    // (Not past the end of the block it is in, nor over a section or label it writes.)
+    let body = o.kind === 'macro' || o.kind === 'struc' ? bodyEnds.get(line) : undefined;
+    if (body !== undefined && (nextBoundary(line) < body || innermostHolder(tree, blocks, line, body) !== holder)) body = undefined;
+    const sym = make(o, body ?? o.definition.end.line, o.name);
     sym.children = undefined;
-    innermostHolder(tree, blocks, sym.range.start.line, sym.range.end.line).push(sym);
+    holder.push(sym);
+    if (body !== undefined) blocks.add(sym);
   }
   const tidy = (list: DocumentSymbol[]): void => {
     list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
