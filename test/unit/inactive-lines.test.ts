@@ -170,4 +170,34 @@ describe('inactive lines against nasm -E', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('fades the lines a backslash joins to a skipped line of a %rep body, nested %reps too', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-inactive-'));
+    try {
+      const main = [
+        '%rep 2', //                  1
+        '%if 0', //                   2
+        'db 1, \\', //                3  inactive
+        '  2', //                     4  inactive (joined to 3)
+        '%elif 1', //                 5
+        'db 3, \\', //                6  taken
+        '  4', //                     7  (joined to 6)
+        '%endif', //                  8
+        '%rep 2', //                  9
+        '%ifdef NOPE', //             10
+        'db 5, \\', //                11 inactive
+        '  6', //                     12 inactive (joined to 11)
+        '%endif', //                  13
+        '%endrep', //                 14
+        '%endrep', //                 15
+        '',
+      ].join('\n');
+      fs.writeFileSync(path.join(dir, 'main.asm'), main);
+      const lines = inactive(assembleFixture(path.join(dir, 'main.asm')), dir);
+      assert.deepEqual([...nasmWrites(['main.asm'], dir)], ['main.asm:6']);
+      assert.deepEqual(lines, ['main.asm:3', 'main.asm:4', 'main.asm:11', 'main.asm:12']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -327,6 +327,8 @@ class Preprocessor {
    * in some round, false while only skipped in a branch not taken (see inactiveLines).
    */
   private readonly repLines = new Map<string, Map<number, boolean>>();
+  /** The last line of the file the line being read ends on (after the ones a `\` joined to it). */
+  private lastLine = 0;
   /** The `%if` blocks the assembler decides, open and handed on. */
   private readonly deferred: DeferredIfs;
   /** Above 0 while a directive expands what it reads as text, not as code or an expression: a name the assembler holds cannot stay there. */
@@ -573,6 +575,7 @@ class Preprocessor {
           entry = lineEntry(text);
         }
         text = entry.text;
+        this.lastLine = f.idx - 1;
       } else {
         const body = f.body!;
         if (f.idx >= body.length) {
@@ -592,6 +595,7 @@ class Preprocessor {
         }
         const b = body[f.idx++];
         file = b.file; line = b.line; text = b.text; tokens = b.tokens;
+        this.lastLine = b.last ?? line;
       }
       if (++this.linesProcessed > this.limits.lines) {
         this.sink.error('limit-lines', `overall line count exceeds the maximum ${this.limits.lines}`, lineRange(file, line, 0, text.length), f.expansion);
@@ -890,9 +894,9 @@ class Preprocessor {
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
     if (active && entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
     // (A macro's lines are left alone: a branch its calls here skip may be one other programs take.)
-    if (f.kind === 'rep' && f.invocation === undefined) this.repLine(file, line, directive, active);
+    if (f.kind === 'rep' && f.invocation === undefined) for (let l = line; l <= this.lastLine; l++) this.repLine(file, l, directive, active);
     if (!active) {
-      if (f.kind === 'file') this.skipLine(file, line, f.idx - 1, directive);
+      if (f.kind === 'file') this.skipLine(file, line, this.lastLine, directive);
       if (isConditional(directive)) {
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (checkDirective).
         this.consume(f, file, line, text);
@@ -1104,7 +1108,7 @@ class Preprocessor {
       this.sink.error('syntax', `\`${name?.text ?? directive}': not defining a macro`, lineRange(file, line, name?.start ?? 0, name?.end ?? 0), f.expansion);
       return;
     }
-    c.lines.push({ file, line, text, tokens: raw });
+    c.lines.push(this.lastLine > line ? { file, line, text, tokens: raw, last: this.lastLine } : { file, line, text, tokens: raw });
   }
 
   private finishMacro(m: MultiLineMacro): void {
