@@ -103,4 +103,101 @@ describe('inactive lines against nasm -E', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('fades every line a backslash joins to a line of a branch not taken (NASM manual §3.1: the lines are one)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-inactive-'));
+    try {
+      const main = [
+        '%if 0', //                   1
+        'db 1, \\', //                2  inactive
+        '  2, \\', //                 3  inactive (joined to 2)
+        '  3', //                     4  inactive (joined to 2)
+        '%elif 1 + \\', //            5
+        '  0', //                     6  (joined to 5: the %elif taken)
+        'db 5', //                    7
+        '%else', //                   8
+        'db 6, \\', //                9  inactive
+        '  7', //                     10 inactive (joined to 9)
+        '%endif', //                  11
+        'db 9', //                    12
+        '',
+      ].join('\n');
+      fs.writeFileSync(path.join(dir, 'main.asm'), main);
+      const lines = inactive(assembleFixture(path.join(dir, 'main.asm')), dir);
+      const written = nasmWrites(['main.asm'], dir);
+      assert.deepEqual([...written].sort(), ['main.asm:12', 'main.asm:7']);
+      assert.deepEqual(lines, ['main.asm:2', 'main.asm:3', 'main.asm:4', 'main.asm:9', 'main.asm:10']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fades the lines of a %rep body that every round skips, not those one round takes, nor a macro\'s', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-inactive-'));
+    try {
+      const main = [
+        '%assign i 0', //             1
+        '%rep 3', //                  2
+        '%if 0', //                   3
+        'db 1', //                    4  inactive in every round
+        '%elif i == 1', //            5
+        'db 2', //                    6  taken in the second round
+        '%else', //                   7
+        'db 3', //                    8  taken in the first and third
+        '%endif', //                  9
+        '%ifdef NOPE', //             10
+        '%rep 2', //                  11 inactive
+        'db 4', //                    12 inactive
+        '%endrep', //                 13 inactive
+        '%endif', //                  14
+        '%assign i i+1', //           15
+        '%endrep', //                 16
+        '%macro m 0', //              17
+        '%if 0', //                   18
+        'db 5', //                    19 (a macro's: left alone)
+        '%endif', //                  20
+        '%endmacro', //               21
+        'm', //                       22
+        '',
+      ].join('\n');
+      fs.writeFileSync(path.join(dir, 'main.asm'), main);
+      const lines = inactive(assembleFixture(path.join(dir, 'main.asm')), dir);
+      const written = nasmWrites(['main.asm'], dir);
+      // nasm -E writes out db 2 and db 3 (the branches some round takes), none of the others.
+      assert.deepEqual([...written].sort(), ['main.asm:6', 'main.asm:8']);
+      assert.deepEqual(lines, ['main.asm:4', 'main.asm:11', 'main.asm:12', 'main.asm:13']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fades the lines a backslash joins to a skipped line of a %rep body, nested %reps too', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-inactive-'));
+    try {
+      const main = [
+        '%rep 2', //                  1
+        '%if 0', //                   2
+        'db 1, \\', //                3  inactive
+        '  2', //                     4  inactive (joined to 3)
+        '%elif 1', //                 5
+        'db 3, \\', //                6  taken
+        '  4', //                     7  (joined to 6)
+        '%endif', //                  8
+        '%rep 2', //                  9
+        '%ifdef NOPE', //             10
+        'db 5, \\', //                11 inactive
+        '  6', //                     12 inactive (joined to 11)
+        '%endif', //                  13
+        '%endrep', //                 14
+        '%endrep', //                 15
+        '',
+      ].join('\n');
+      fs.writeFileSync(path.join(dir, 'main.asm'), main);
+      const lines = inactive(assembleFixture(path.join(dir, 'main.asm')), dir);
+      assert.deepEqual([...nasmWrites(['main.asm'], dir)], ['main.asm:6']);
+      assert.deepEqual(lines, ['main.asm:3', 'main.asm:4', 'main.asm:11', 'main.asm:12']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -135,6 +135,24 @@ describe('lsp file renames', () => {
     }
   });
 
+  // A multi-root workspace with a folder of shared include files: the other folders' programs
+  // name them by `../`. Checked by nasm as above.
+  (hasNasm ? it : it.skip)('rewrites the %include names of closed programs in the other folders of a multi-root workspace', () => {
+    const files: Record<string, string> = { 'kernel/main.asm': 'bits 32\n%include "../lib/io.inc"\n  call putc\n', 'lib/io.inc': 'putc:\n  ret\n' };
+    const ws = workspace(files, []);
+    try {
+      ws.cache.setFolders([ws.path('lib'), ws.path('kernel')]);
+      const before = nasmBytes(ws.path('kernel/main.asm'));
+      const edit = editsFor(ws, [['lib/io.inc', 'lib/uart.inc']]);
+      assert.deepEqual(changed(ws, edit, files), ['kernel/main.asm:1:%include "../lib/uart.inc"']);
+      writeFileSync(ws.path('kernel/main.asm'), applyEdits(files['kernel/main.asm'], edit!.changes![ws.uri('kernel/main.asm')]));
+      renameSync(ws.path('lib/io.inc'), ws.path('lib/uart.inc'));
+      assert.deepEqual(nasmBytes(ws.path('kernel/main.asm')), before);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('answers null when no open assembly reads the renamed file', () => {
     const ws = setUp();
     try {

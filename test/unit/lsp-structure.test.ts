@@ -1,6 +1,7 @@
 // Document/workspace symbols, semantic tokens (decoded), folding ranges, inlay hints and code lenses.
 
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocumentSymbol } from 'vscode-languageserver-types';
@@ -10,6 +11,7 @@ import { inlayHints } from '../../server/src/features/inlayHints';
 import { LEGEND, semanticTokens } from '../../server/src/features/semanticTokens';
 import { documentSymbols, fuzzyMatch, workspaceSymbols } from '../../server/src/features/symbols';
 import { single, workspace } from '../protocol/analyzeText';
+import { hasNasm } from '../support/random';
 
 const SOURCE = [
   '; boot code',            // 0
@@ -105,6 +107,57 @@ describe('lsp structure', () => {
     assert.deepEqual(data?.children?.map((c) => [c.name, c.range.start.line, c.range.end.line]), [['main.msg', 6, 6], ['main.n', 7, 7], ['other', 8, 10]]);
     // LSP 3.17 DocumentSymbol: a child's range lies within its parent's.
     for (const c of data.children) assert.ok(c.range.start.line >= data.range.start.line && c.range.end.line <= data.range.end.line, c.name);
+  });
+
+  it('nests a local label written after an endstruc in the label block around it, by its full name', () => {
+    // nasm 2.16.01 takes `.loop` after the structure as pt.loop (the structure's name is the last
+    // label, NASM manual §3.9/§5.9.1): `dd pt.loop` assembles to 01 00 00 00, `.loop` being at 1.
+    const { doc, ws } = single('start: nop\nstruc pt\n .x resd 1\nendstruc\n.loop: jmp .loop\ndd pt.loop\n');
+    try {
+      const symbols = documentSymbols(doc);
+      const start = symbols.find((s) => s.name === 'start');
+      assert.deepEqual(start?.children?.map((c) => c.name), ['pt', 'pt.loop']);
+      assert.deepEqual(nestingProblems(symbols), []);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('lists a macro\'s %%label once, as written, however many calls define it', function () {
+    const source = ['%macro skip_if_zero 0', '  test eax, eax', '  jz %%skip', '  inc eax', '%%skip:', '%endmacro', 'start:', '  skip_if_zero', '  skip_if_zero', '  skip_if_zero', ''].join('\n');
+    const { doc, ws } = single(source);
+    try {
+      if (hasNasm) {
+        // nasm 2.16.01 -E: each call defines its own label (`..@2.skip:`, `..@3.skip:`, ...), all written on line 5.
+        const out = spawnSync('nasm', ['-E', 'main.asm'], { cwd: ws.dir, encoding: 'utf8' }).stdout;
+        assert.equal(new Set(out.match(/^\.\.@\d+\.skip:/gm)).size, 3, out);
+      }
+      const symbols = documentSymbols(doc);
+      const all = (list: readonly DocumentSymbol[]): DocumentSymbol[] => list.flatMap((x) => [x, ...all(x.children ?? [])]);
+      assert.deepEqual(all(symbols).filter((s) => s.name.endsWith('skip')).map((s) => [s.name, s.selectionRange.start.line]), [['%%skip', 4]]);
+      assert.deepEqual(nestingProblems(symbols), []);
+      const found = workspaceSymbols(ws.cache.allRoots(), 'skip').filter((s) => s.name !== 'skip_if_zero');
+      assert.deepEqual(found.map((s) => [s.name, 'range' in s.location ? s.location.range.start.line : -1]), [['%%skip', 4]]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('gives a macro and a structure the range of their lines up to %endmacro and endstruc, what they write nested in them', () => {
+    // LSP 3.17 DocumentSymbol.range: the range enclosing the symbol, "everything else like comments",
+    // which the editor reads to find the symbol the cursor is in (breadcrumbs, sticky scroll).
+    // nasm 2.16.01 assembles `dd pt.y, pt_size` after it to 04 00 00 00 08 00 00 00: the fields are the structure's.
+    const source = ['start:', '%macro twice 1', '%%again:', '  %1', '%endmacro', 'struc pt', '  .x: resd 1', '  .y: resd 1', 'endstruc', '  twice nop', 'dd pt.y, pt_size', ''].join('\n');
+    const { doc, ws } = single(source);
+    try {
+      const symbols = documentSymbols(doc);
+      const start = symbols.find((s) => s.name === 'start');
+      const shape = (x: DocumentSymbol): unknown => [x.name, x.range.start.line, x.range.end.line, ...(x.children ?? []).map(shape)];
+      assert.deepEqual(start?.children?.map(shape), [['twice', 1, 4, ['%%again', 2, 2]], ['pt', 5, 8, ['pt.x', 6, 6], ['pt.y', 7, 7], ['pt_size', 8, 8]]]);
+      assert.deepEqual(nestingProblems(symbols), []);
+    } finally {
+      ws.dispose();
+    }
   });
 
   it('lists a definition the preprocessor runs several times once, like the workspace symbols', () => {

@@ -324,8 +324,9 @@ export interface AssembleResult {
   readonly technique?: Technique;
   /**
    * The lines of the sources in `%if`/`%elif`/`%else` branches not taken (0-based, inclusive),
-   * which nasm skips: every time a file was read, where it was read more than once. A group the
-   * assembler decides (a condition naming a label) is not among them.
+   * which nasm skips: every time a file was read, where it was read more than once, and in every
+   * round of a %rep written in a file. A group the assembler decides (a condition naming a label)
+   * and a macro's lines are not among them.
    */
   readonly inactive?: readonly InactiveLines[];
   /**

@@ -55,6 +55,8 @@ export interface BodyLine {
   readonly line: number;
   readonly text: string;
   readonly tokens: readonly Token[];
+  /** The last line of the file a `\` joined to this one, where there is one. */
+  readonly last?: number;
 }
 
 export interface MultiLineMacro {

@@ -322,6 +322,13 @@ class Preprocessor {
   private readonly skippedLines = new Map<string, Map<number, number>>();
   /** How many times each file was read. */
   private readonly fileReads = new Map<string, number>();
+  /**
+   * The lines of %rep bodies written in a file (not in a macro's), by file and line: true once run
+   * in some round, false while only skipped in a branch not taken (see inactiveLines).
+   */
+  private readonly repLines = new Map<string, Map<number, boolean>>();
+  /** The last line of the file the line being read ends on (after the ones a `\` joined to it). */
+  private lastLine = 0;
   /** The `%if` blocks the assembler decides, open and handed on. */
   private readonly deferred: DeferredIfs;
   /** Above 0 while a directive expands what it reads as text, not as code or an expression: a name the assembler holds cannot stay there. */
@@ -568,6 +575,7 @@ class Preprocessor {
           entry = lineEntry(text);
         }
         text = entry.text;
+        this.lastLine = f.idx - 1;
       } else {
         const body = f.body!;
         if (f.idx >= body.length) {
@@ -587,6 +595,7 @@ class Preprocessor {
         }
         const b = body[f.idx++];
         file = b.file; line = b.line; text = b.text; tokens = b.tokens;
+        this.lastLine = b.last ?? line;
       }
       if (++this.linesProcessed > this.limits.lines) {
         this.sink.error('limit-lines', `overall line count exceeds the maximum ${this.limits.lines}`, lineRange(file, line, 0, text.length), f.expansion);
@@ -779,25 +788,53 @@ class Preprocessor {
   }
 
   /**
-   * Line `line` of `file`, read from the file in a group whose branch is not taken: kept for
-   * inactiveLines unless it is the group's own `%elif`, `%else` or `%endif` under a taken branch.
+   * Lines `line`..`last` of `file` (one line, with those a `\` joined to it), read from the file
+   * in a group whose branch is not taken: kept for inactiveLines unless it is the group's own
+   * `%elif`, `%else` or `%endif` under a taken branch.
    */
-  private skipLine(file: string, line: number, directive: string): void {
+  private skipLine(file: string, line: number, last: number, directive: string): void {
     if (isConditional(directive) && !directive.startsWith('%if')) {
       const outer = this.conds.length >= 2 ? this.conds[this.conds.length - 2] : undefined;
       if (outer === undefined || outer.state === Cond.Active) return;
     }
     let lines = this.skippedLines.get(file);
     if (lines === undefined) this.skippedLines.set(file, (lines = new Map()));
-    lines.set(line, (lines.get(line) ?? 0) + 1);
+    for (let l = line; l <= last; l++) lines.set(l, (lines.get(l) ?? 0) + 1);
   }
 
-  /** The lines skipped every time their file was read, as ranges. */
+  /**
+   * Line `line` of `file` in the body of a %rep written in a file, run in a round of it (`run`) or
+   * skipped in a branch not taken, as skipLine decides for a file's own lines.
+   */
+  private repLine(file: string, line: number, directive: string, run: boolean): void {
+    let lines = this.repLines.get(file);
+    if (lines === undefined) this.repLines.set(file, (lines = new Map()));
+    if (lines.get(line) === true) return;
+    if (!run && isConditional(directive) && !directive.startsWith('%if')) {
+      const outer = this.conds.length >= 2 ? this.conds[this.conds.length - 2] : undefined;
+      run = outer === undefined || outer.state === Cond.Active;
+    }
+    lines.set(line, run);
+  }
+
+  /** The lines skipped every time their file was read, and those of %rep bodies skipped in every round, as ranges. */
   private inactiveLines(): InactiveLines[] {
     const out: InactiveLines[] = [];
+    const skipped = new Map<string, Set<number>>();
     for (const [file, lines] of this.skippedLines) {
       const reads = this.fileReads.get(file) ?? 1;
-      const always = [...lines].filter(([, n]) => n >= reads).map(([l]) => l).sort((a, b) => a - b);
+      skipped.set(file, new Set([...lines].filter(([, n]) => n >= reads).map(([l]) => l)));
+    }
+    for (const [file, lines] of this.repLines) {
+      let out = skipped.get(file);
+      for (const [line, run] of lines) {
+        if (run) continue;
+        if (out === undefined) skipped.set(file, (out = new Set()));
+        out.add(line);
+      }
+    }
+    for (const [file, lines] of skipped) {
+      const always = [...lines].sort((a, b) => a - b);
       for (let i = 0; i < always.length;) {
         let j = i;
         while (j + 1 < always.length && always[j + 1] === always[j] + 1) j++;
@@ -856,8 +893,10 @@ class Preprocessor {
 
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
     if (active && entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
+    // (A macro's lines are left alone: a branch its calls here skip may be one other programs take.)
+    if (f.kind === 'rep' && f.invocation === undefined) for (let l = line; l <= this.lastLine; l++) this.repLine(file, l, directive, active);
     if (!active) {
-      if (f.kind === 'file') this.skipLine(file, line, directive);
+      if (f.kind === 'file') this.skipLine(file, line, this.lastLine, directive);
       if (isConditional(directive)) {
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (checkDirective).
         this.consume(f, file, line, text);
@@ -1069,7 +1108,7 @@ class Preprocessor {
       this.sink.error('syntax', `\`${name?.text ?? directive}': not defining a macro`, lineRange(file, line, name?.start ?? 0, name?.end ?? 0), f.expansion);
       return;
     }
-    c.lines.push({ file, line, text, tokens: raw });
+    c.lines.push(this.lastLine > line ? { file, line, text, tokens: raw, last: this.lastLine } : { file, line, text, tokens: raw });
   }
 
   private finishMacro(m: MultiLineMacro): void {

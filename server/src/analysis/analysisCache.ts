@@ -262,12 +262,21 @@ export class AnalysisCache {
 
   /**
    * The programs on disk whose %include lines reach `path` (includers.ts), best first: those of
-   * the workspace folder, or outside it, of the file's folder and the one above it.
+   * its workspace folder, then those of the other folders (a folder of shared include files in a
+   * multi-root workspace, which the others' programs name by `../` or an -I directory), each
+   * folder's programs with that folder's include paths; outside every folder, those of the file's
+   * folder and the one above it.
    */
   private programsOnDisk(path: string): string[] {
     const workspaceFolder = this.folderOf(path);
-    const folder = workspaceFolder ?? dirname(dirname(path));
-    return includers.programsReachingInto(path, folder, this.includePaths(path), workspaceFolder !== undefined ? undefined : 2);
+    if (workspaceFolder === undefined) return includers.programsReachingInto(path, dirname(dirname(path)), this.includePaths(path), 2);
+    const out = new Set(includers.programsReachingInto(path, workspaceFolder, this.includePaths(path)));
+    for (const folder of this.folders) {
+      if (folder === workspaceFolder) continue;
+      // (A program of a folder nested in another is that folder's: the search of each finds it.)
+      for (const program of includers.programsReachingInto(path, folder, this.folderIncludePaths(folder))) if (this.folderOf(program) === folder) out.add(program);
+    }
+    return [...out];
   }
 
   /**
@@ -451,7 +460,11 @@ export class AnalysisCache {
    * (outside every folder, from the first).
    */
   private includePaths(file: string): string[] {
-    const folder = this.folderOf(file);
+    return this.folderIncludePaths(this.folderOf(file));
+  }
+
+  /** includePaths for the files of workspace folder `folder` (undefined: in none). */
+  private folderIncludePaths(folder: string | undefined): string[] {
     const base = folder ?? this.folders[0];
     const settingDirs = this.settings.includePaths.map((p) => (isAbsolute(p) || base === undefined ? p : resolve(base, p)));
     return [...this.argumentsFor(folder).flags.includePaths ?? [], ...settingDirs];
