@@ -78,7 +78,11 @@ function symbolNames(doc: AnalyzedDocument, line: number, written: string, befor
   const preprocessor = /^\s*%/.test(doc.lines[line] ?? '');
   const above = (s: SymbolInfo) => s.definition.file !== doc.path || s.definition.start.line < line;
   if (beforeUse && doc.result.symbols.some((s) => s.name === written)) return [];
+  // (A single-line macro whose `%assign` failed is none to nasm: `%assign v a + (al & 3)` with `a`
+  // undefined leaves `v` undefined, measured with nasm 2.16.01.)
+  const failed = (s: SymbolInfo) => s.kind === 'define' && doc.result.diagnostics.some((d) => d.severity === 'error' && d.range.file === s.definition.file && d.range.start.line === s.definition.start.line);
   return doc.result.symbols
+    .filter((s) => !failed(s))
     .filter((s) => preprocessor
       ? ((s.kind === 'define' && s.parameters === undefined) || s.kind === 'constant') && above(s)
       : (s.kind === 'label' || s.kind === 'constant' || s.kind === 'define' || s.kind === 'struc' || s.kind === 'struc-field' || s.kind === 'local-label') && (!beforeUse || above(s)))
