@@ -793,10 +793,7 @@ class Preprocessor {
    * `%elif`, `%else` or `%endif` under a taken branch.
    */
   private skipLine(file: string, line: number, last: number, directive: string): void {
-    if (isConditional(directive) && !directive.startsWith('%if')) {
-      const outer = this.conds.length >= 2 ? this.conds[this.conds.length - 2] : undefined;
-      if (outer === undefined || outer.state === Cond.Active) return;
-    }
+    if (this.continuesTakenGroup(directive)) return;
     let lines = this.skippedLines.get(file);
     if (lines === undefined) this.skippedLines.set(file, (lines = new Map()));
     for (let l = line; l <= last; l++) lines.set(l, (lines.get(l) ?? 0) + 1);
@@ -810,11 +807,18 @@ class Preprocessor {
     let lines = this.repLines.get(file);
     if (lines === undefined) this.repLines.set(file, (lines = new Map()));
     if (lines.get(line) === true) return;
-    if (!run && isConditional(directive) && !directive.startsWith('%if')) {
-      const outer = this.conds.length >= 2 ? this.conds[this.conds.length - 2] : undefined;
-      run = outer === undefined || outer.state === Cond.Active;
-    }
-    lines.set(line, run);
+    lines.set(line, run || this.continuesTakenGroup(directive));
+  }
+
+  /**
+   * Whether `directive`, read while the innermost group's branch is not taken, is that group's own
+   * `%elif`, `%else` or `%endif` under a branch that is: the structure of code that runs, never
+   * inactive itself.
+   */
+  private continuesTakenGroup(directive: string): boolean {
+    if (!isConditional(directive) || directive.startsWith('%if')) return false;
+    const outer = this.conds.length >= 2 ? this.conds[this.conds.length - 2] : undefined;
+    return outer === undefined || outer.state === Cond.Active;
   }
 
   /** The lines skipped every time their file was read, and those of %rep bodies skipped in every round, as ranges. */
